@@ -1,0 +1,27 @@
+"""econ: an agent-based model of a national data market, and the tools around it.
+
+>>> from econ import DataEconomy, Policy
+>>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=7)
+>>> df = model.run(8)
+"""
+
+from econ.metrics import cagr
+from econ.model import DataEconomy
+from econ.parameters import ParameterError
+from econ.policy import LEVERS, Policy, PolicyError
+from econ.scenarios import SCENARIOS, Scenario, get_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LEVERS",
+    "SCENARIOS",
+    "DataEconomy",
+    "ParameterError",
+    "Policy",
+    "PolicyError",
+    "Scenario",
+    "__version__",
+    "cagr",
+    "get_scenario",
+]

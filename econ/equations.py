@@ -1,0 +1,142 @@
+"""Every equation of the model, in one place, named as in ``docs/ODD.md`` section 7.
+
+Functions are pure and vectorised: they take numpy arrays (or scalars) and return arrays.
+The model calls them; tests check them one by one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "adjusted_price",
+    "allowed_revenue",
+    "compute_price",
+    "data_free_output",
+    "data_licence_value",
+    "effort_optimum",
+    "hhi",
+    "incident_rate",
+    "marginal_product_of_data",
+    "oligopoly_price",
+    "output",
+    "revenue_maximising_price",
+]
+
+
+def data_free_output(productivity, capital, capital_elasticity):
+    """E1 (ODD 7.2): output a firm would make without data, ``A K^alpha`` (RMB/quarter)."""
+    return productivity * capital**capital_elasticity
+
+
+def output(productivity, capital, data_stock, capital_elasticity, data_elasticity, data_scale):
+    """E2 (ODD 7.2): ``Y = A K^alpha (1 + D/D0)^beta``; beta < 1 gives diminishing returns."""
+    base = data_free_output(productivity, capital, capital_elasticity)
+    return base * (1.0 + data_stock / data_scale) ** data_elasticity
+
+
+def marginal_product_of_data(base_output, data_stock, data_elasticity, data_scale):
+    """E3 (ODD 7.2): ``dY/dD = beta A K^alpha (1 + D/D0)^(beta-1) / D0`` (RMB per data unit)."""
+    return (
+        data_elasticity * base_output * (1.0 + data_stock / data_scale) ** (data_elasticity - 1)
+    ) / data_scale
+
+
+def data_licence_value(marginal_product, size, depreciation, discount_rate):
+    """E4 (ODD 7.3): present value of adding ``size`` data units that decay at ``depreciation``.
+
+    ``value = dY/dD * size * 1 / (1 - (1 - delta) / (1 + r))``: the discounted marginal output
+    over the data's useful life.
+    """
+    life_factor = 1.0 / (1.0 - (1.0 - depreciation) / (1.0 + discount_rate))
+    return marginal_product * size * life_factor
+
+
+def revenue_maximising_price(willingness_to_pay, cost_per_sale=0.0, min_buyers=5):
+    """E5 (ODD 7.3): the profit-maximising single price against sampled demand.
+
+    ``willingness_to_pay`` has one column per product and one row per sampled buyer (NaN or
+    a non-positive value for a buyer who does not see the product). Selling at the k-th highest
+    willingness to pay sells k licences; the price that maximises ``k (p - c)`` is chosen,
+    with ``k >= min_buyers`` so that a seller does not bet on one outlying buyer.
+    Returns one price per column (0 where nobody would pay more than the cost).
+    """
+    wtp = np.where(np.isfinite(willingness_to_pay), willingness_to_pay, 0.0)
+    ranked = -np.sort(-wtp, axis=0)
+    sold = np.arange(1, ranked.shape[0] + 1)[:, None]
+    profit = sold * (ranked - cost_per_sale)
+    profit[: min(min_buyers, ranked.shape[0]) - 1] = -np.inf
+    best = np.argmax(profit, axis=0)
+    price = ranked[best, np.arange(ranked.shape[1])]
+    return np.where(profit[best, np.arange(ranked.shape[1])] > 0, price, 0.0)
+
+
+def adjusted_price(previous, target, speed):
+    """E5b (ODD 7.3): sellers move part way toward their target price each quarter.
+
+    Demand is known only from a sample, so a full jump each quarter would make prices
+    flicker; a first quarter (``previous`` 0) starts at the target.
+    """
+    return np.where(previous > 0, previous + speed * (target - previous), target)
+
+
+def oligopoly_price(monopoly_price, marginal_cost, n_sellers):
+    """E6 (ODD 7.5): competition among ``n`` licensed operators on overlapping data.
+
+    ``p = c + (p_m - c) / n``: one operator charges the monopoly price, more push it toward
+    marginal cost (the Cournot mark-up falls as 1/n).
+    """
+    n = np.maximum(n_sellers, 1)
+    return marginal_cost + np.maximum(monopoly_price - marginal_cost, 0.0) / n
+
+
+def allowed_revenue(cost, reasonable_profit):
+    """E7 (ODD 7.5): maximum allowable revenue under a revenue cap, cost times (1 + margin)."""
+    return cost * (1.0 + reasonable_profit)
+
+
+def effort_optimum(mandate, revenue_per_effort, visibility_per_effort, cost):
+    """E8 (ODD 7.4): effort maximising ``m e + s R(e) + v U(e) - c e^2 / 2``.
+
+    Holders expect revenue and visible use in proportion to effort (``R = r e``,
+    ``U = u e``, read from last quarter), so the optimum is ``e* = (m + r + v u) / c``,
+    clipped to [0, 1].
+    """
+    return np.clip((mandate + revenue_per_effort + visibility_per_effort) / cost, 0.0, 1.0)
+
+
+def incident_rate(base_rate, exposure, infrastructure, security, review, bridge_alignment):
+    """E9 (ODD 7.6): Poisson incident rate ``lambda`` for a flow of sensitive data.
+
+    ``lambda = base * exposure * (1 - 0.6 infra) * exp(-2 security) * (1 - 0.7 review)
+    * (1 - 0.5 bridge)``: risk rises with the sensitive data in circulation and falls with
+    infrastructure, security investment, review strictness and aligned standards.
+    """
+    return (
+        base_rate
+        * exposure
+        * (1.0 - 0.6 * infrastructure)
+        * np.exp(-2.0 * security)
+        * (1.0 - 0.7 * review)
+        * (1.0 - 0.5 * bridge_alignment)
+    )
+
+
+def compute_price(utilisation, reference_utilisation, steepness):
+    """E10 (ODD 7.8): compute price relative to its start-up level.
+
+    ``((1 - u0) / (1 - u))^eta``: flat at low load, steep as utilisation nears capacity
+    (utilisation is taken at most 0.95, where the price is already many times its start).
+    """
+    u = np.minimum(utilisation, 0.95)
+    return ((1.0 - reference_utilisation) / (1.0 - u)) ** steepness
+
+
+def hhi(sales):
+    """E11 (ODD 7.9): Herfindahl-Hirschman index of sales shares, in [0, 1]."""
+    sales = np.asarray(sales, dtype=float)
+    total = sales.sum()
+    if total <= 0:
+        return 0.0
+    shares = sales / total
+    return float(np.sum(shares * shares))

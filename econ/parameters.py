@@ -1,0 +1,158 @@
+"""Validated parameter sets: the shared machinery behind :class:`~econ.Policy` and
+:class:`~econ.Scenario`.
+
+A :class:`Parameter` describes one named value once (unit, default, bound, source). A
+:class:`ParameterSet` subclass lists its parameters in ``PARAMETERS`` and gets an immutable,
+validated object that converts to and from plain dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+__all__ = ["Parameter", "ParameterError", "ParameterSet"]
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type or out of its allowed range."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One named value: its meaning, unit, default, allowed range and source."""
+
+    name: str
+    default: Any
+    unit: str
+    description: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    kind: type = float
+    source: str = ""
+
+    @property
+    def allowed(self) -> str:
+        """Human-readable statement of the allowed values."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind is bool:
+            return "True or False"
+        kind = "an integer" if self.kind is int else "a number"
+        return f"{kind} in [{self.low}, {self.high}]"
+
+    def validate(self, value: Any, owner: str) -> Any:
+        """Return ``value`` coerced to the parameter's type, or raise :class:`ParameterError`."""
+        where = f"{owner}.{self.name}"
+        if self.choices is not None:
+            if value not in self.choices:
+                raise ParameterError(f"{where}={value!r} is not allowed; expected {self.allowed}")
+            return value
+        if isinstance(value, np.bool_ | np.integer | np.floating):
+            value = value.item()
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ParameterError(f"{where}={value!r} is not allowed; expected {self.allowed}")
+            return value
+        # bool is an int subclass; True where a number is wanted is almost always a slip.
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParameterError(
+                f"{where}={value!r} has type {type(value).__name__}; expected {self.allowed}"
+            )
+        if self.kind is int:
+            if float(value) != int(value):
+                raise ParameterError(
+                    f"{where}={value!r} is not a whole number; expected {self.allowed}"
+                )
+            value = int(value)
+        else:
+            value = float(value)
+        if value != value or not (self.low <= value <= self.high):
+            raise ParameterError(f"{where}={value!r} is out of range; expected {self.allowed}")
+        return value
+
+
+class ParameterSet:
+    """Immutable, validated set of named parameters; subclasses define ``PARAMETERS``."""
+
+    PARAMETERS: ClassVar[dict[str, Parameter]] = {}
+    __slots__ = ("_values",)
+
+    def __init__(self, **values: Any) -> None:
+        owner = type(self).__name__
+        unknown = sorted(set(values) - set(self.PARAMETERS))
+        if unknown:
+            raise ParameterError(
+                f"{owner}: unknown parameter(s) {', '.join(map(repr, unknown))}; "
+                f"allowed: {', '.join(self.PARAMETERS)}"
+            )
+        checked = {
+            name: param.validate(values.get(name, param.default), owner)
+            for name, param in self.PARAMETERS.items()
+        }
+        object.__setattr__(self, "_values", checked)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(
+                f"{type(self).__name__} has no parameter {name!r}; "
+                f"allowed: {', '.join(self.PARAMETERS)}"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; use .replace({name}=...)")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._values == self._values
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(self._values.items())))
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.to_dict()))
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), *self.PARAMETERS]
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]):
+        """Build from a plain mapping of parameter names to values."""
+        if not isinstance(values, dict):
+            raise ParameterError(
+                f"{cls.__name__} must be built from a mapping, not {type(values).__name__}"
+            )
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The values as a plain dict of Python scalars (TOML and JSON friendly)."""
+        return dict(self._values)
+
+    def replace(self, **changes: Any):
+        """A copy with some values changed, validated like the constructor."""
+        return type(self)(**{**self._values, **changes})
+
+    @classmethod
+    def describe(cls) -> str:
+        """A Markdown table of every parameter: unit, default, allowed values, meaning."""
+        with_source = any(p.source for p in cls.PARAMETERS.values())
+        head = "| name | unit | default | allowed | meaning |" + (
+            " source |" if with_source else ""
+        )
+        rows = [head, "|---" * (6 if with_source else 5) + "|"]
+        for p in cls.PARAMETERS.values():
+            row = f"| `{p.name}` | {p.unit} | `{p.default!r}` | {p.allowed} | {p.description} |"
+            rows.append(row + (f" {p.source} |" if with_source else ""))
+        return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._values.items() if v != self.PARAMETERS[k].default}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+
+def _rebuild(cls: type[ParameterSet], values: dict[str, Any]) -> ParameterSet:
+    return cls(**values)

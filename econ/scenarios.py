@@ -1,0 +1,584 @@
+"""Scenarios: named sets of everything that is not policy (ODD 5, "Initialisation", and 7).
+
+A :class:`Scenario` holds model sizes, behavioural parameters and initial conditions. Each
+parameter records its unit and where its value comes from. ``china_2024`` is the calibrated
+default; ``small`` keeps tests fast. Build variants with ``get_scenario(name, **changes)``.
+
+Money is in RMB. The simulated economy is a scaled-down copy of the real one: at start-up the
+model works out how many real firms each simulated firm stands for, so that the simulated data
+market equals the real 2022 market (``market_size_2022_rmb``) scaled by that number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from econ.parameters import Parameter, ParameterError, ParameterSet
+
+__all__ = ["REGIONS", "SCENARIOS", "SECTORS", "Scenario", "get_scenario"]
+
+#: Sectors of data-using firms; the first two carry most data demand (CDTM 2023).
+SECTORS = ("finance", "internet", "manufacturing", "health", "logistics", "public_services")
+#: Regions: mainland east and west, Hong Kong, and the rest of the world.
+REGIONS = ("east", "west", "hong_kong", "foreign")
+
+ARTICLE = "NDA press conference, reported by Ta Kung Pao, 2024"
+CDTM = "China Data Trading Market report 2023 (CDTM)"
+ASSUMED = "assumption (see docs/ODD.md 7)"
+CALIBRATED = "calibrated (see docs/ODD.md 8)"
+
+
+def _p(name, default, unit, description, low=None, high=None, kind=float, source=ASSUMED):
+    return Parameter(name, default, unit, description, low, high, kind=kind, source=source)
+
+
+SCENARIO_PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        # --- sizes -------------------------------------------------------------------------
+        _p("n_firms", 10_000, "firms", "Simulated firm slots (all regions).", 10, 1_000_000, int),
+        _p(
+            "n_holders",
+            226,
+            "holders",
+            "Public data holders (local open-data platforms).",
+            1,
+            10_000,
+            int,
+            ARTICLE,
+        ),
+        _p(
+            "n_private_suppliers",
+            40,
+            "suppliers",
+            "Private data suppliers and brokers.",
+            0,
+            10_000,
+            int,
+        ),
+        _p(
+            "n_foreign_products",
+            12,
+            "products",
+            "Data products supplied from abroad and Hong Kong.",
+            0,
+            1_000,
+            int,
+        ),
+        _p("share_hong_kong", 0.02, "share of firms", "Firm slots located in Hong Kong.", 0, 0.5),
+        _p("share_foreign", 0.05, "share of firms", "Firm slots located abroad.", 0, 0.5),
+        _p("share_west", 0.30, "share of mainland firms", "Mainland firms in the West.", 0, 1),
+        _p(
+            "share_public_interest",
+            0.08,
+            "share of mainland firms",
+            "Hospitals, universities and utilities that qualify for free public-interest use.",
+            0,
+            1,
+        ),
+        # --- visibility and search ---------------------------------------------------------
+        _p(
+            "public_seen",
+            8,
+            "products",
+            "Public data products a firm can see with registration and disclosure.",
+            1,
+            200,
+            int,
+        ),
+        _p(
+            "public_seen_unregistered",
+            3,
+            "products",
+            "Public data products a firm sees without registration.",
+            1,
+            200,
+            int,
+        ),
+        _p("private_seen", 4, "products", "Private data products a firm sees.", 0, 200, int),
+        # --- initial conditions (article and market figures) -------------------------------
+        _p(
+            "open_datasets",
+            340_000,
+            "datasets",
+            "Valid open public datasets at start.",
+            0,
+            1e8,
+            source=ARTICLE,
+        ),
+        _p(
+            "market_size_2022_rmb",
+            87.68e9,
+            "RMB per year",
+            "National data market at start; sets how many real firms a simulated firm stands for.",
+            1,
+            1e14,
+            source=CDTM,
+        ),
+        _p(
+            "racks",
+            1.46e6,
+            "standard racks",
+            "Capacity of the 10 national data-centre clusters.",
+            1,
+            1e9,
+            source=ARTICLE,
+        ),
+        _p(
+            "rack_utilisation",
+            0.6272,
+            "share",
+            "Rack utilisation at start.",
+            0.01,
+            0.99,
+            source=ARTICLE,
+        ),
+        _p("east_rack_share", 0.55, "share", "Share of racks in eastern hub nodes.", 0, 1),
+        _p(
+            "latency_ms",
+            20.0,
+            "ms",
+            "East-west network latency between hub nodes.",
+            0,
+            500,
+            source=ARTICLE,
+        ),
+        _p(
+            "china_compute_share",
+            0.33,
+            "share of world",
+            "China's share of global compute; "
+            "with the foreign share it sets the relative breadth of foreign data products.",
+            0.01,
+            1,
+            source=ARTICLE,
+        ),
+        _p(
+            "foreign_compute_share",
+            0.55,
+            "share of world",
+            "Share of the US (34%), Europe (17%) and Japan (4%).",
+            0,
+            1,
+            source=ARTICLE,
+        ),
+        _p(
+            "initial_effort",
+            0.5,
+            "effort in [0, 1]",
+            "Public holders' supply effort at start.",
+            0,
+            1,
+        ),
+        # --- firms and production (ODD 7.2) ------------------------------------------------
+        _p("capital_elasticity", 0.3, "exponent", "alpha in Y = A K^alpha (1 + D/D0)^beta.", 0, 1),
+        _p(
+            "data_elasticity",
+            0.08,
+            "exponent",
+            "beta: returns to data diminish (beta < 1).",
+            0,
+            1,
+            source="Farboodi & Veldkamp (2021): diminishing returns to data",
+        ),
+        _p(
+            "data_scale",
+            1.0,
+            "data units",
+            "D0, the data stock at which data doubles its effect.",
+            1e-6,
+            1e6,
+        ),
+        _p(
+            "data_depreciation",
+            0.10,
+            "per quarter",
+            "Share of a data stock that goes stale each quarter.",
+            0,
+            1,
+        ),
+        _p(
+            "byproduct_rate",
+            0.02,
+            "data units per quarter",
+            "Own data a firm of average initial output generates as a by-product of production.",
+            0,
+            10,
+            source="Farboodi & Veldkamp (2021): data is a by-product of activity",
+        ),
+        _p(
+            "mean_output_rmb",
+            5e6,
+            "RMB per quarter",
+            "Mean quarterly output of a simulated firm at start.",
+            1,
+            1e12,
+        ),
+        _p(
+            "productivity_dispersion",
+            0.8,
+            "log sd",
+            "Dispersion of firm productivity A.",
+            0,
+            3,
+            source="Farboodi et al. (2019): skewed firm sizes",
+        ),
+        _p("tfp_growth", 0.008, "per quarter", "Exogenous productivity growth.", -0.1, 0.1),
+        _p(
+            "non_data_cost_share",
+            0.85,
+            "share of data-free output",
+            "Labour and other costs as a share of the output the firm would make without data.",
+            0,
+            1,
+        ),
+        _p(
+            "investment_rate",
+            0.3,
+            "share of surplus",
+            "Share of positive surplus invested in capital.",
+            0,
+            1,
+        ),
+        _p("capital_depreciation", 0.025, "per quarter", "Capital depreciation.", 0, 1),
+        _p("discount_rate", 0.02, "per quarter", "Firms' discount rate when valuing data.", 0, 1),
+        _p(
+            "initial_capability",
+            0.3,
+            "mean in [0, 1]",
+            "Mean digital capability at start.",
+            0.01,
+            0.99,
+        ),
+        _p(
+            "capability_diffusion",
+            0.075,
+            "per quarter",
+            "Logistic rate at which digital "
+            "capability spreads; calibrated to 2022-2025 market growth.",
+            0,
+            1,
+            source=CALIBRATED,
+        ),
+        _p(
+            "initial_active_share",
+            0.9,
+            "share of slots",
+            "Firm slots active at start; the rest are room for entry.",
+            0.05,
+            1,
+        ),
+        _p(
+            "price_adjustment",
+            0.5,
+            "per quarter",
+            "Speed at which sellers move their price toward the revenue-maximising price.",
+            0.01,
+            1,
+        ),
+        _p("exit_hazard", 0.01, "per quarter", "Base probability that a firm exits.", 0, 1),
+        _p(
+            "entry_rate",
+            0.012,
+            "per quarter",
+            "Entrants per active firm at average profitability.",
+            0,
+            1,
+        ),
+        # --- data products and their valuation (ODD 7.3) -----------------------------------
+        _p(
+            "reference_price_rmb",
+            30_000.0,
+            "RMB per licence-quarter",
+            "Reference price of a data product licence; public fees are multiples of it.",
+            1,
+            1e9,
+            source="Azcoitia et al. (2021): median subscription ~USD 1,400/month",
+        ),
+        _p(
+            "fit_tail_index",
+            1.3,
+            "Pareto index",
+            "Tail index of firm-product fit; it sets the price elasticity of demand for data.",
+            0.5,
+            5,
+            source="Houghton (2011): price elasticity of public data ~1.3",
+        ),
+        _p("fit_scale", 0.1, "fit units", "Minimum firm-product fit.", 1e-6, 10, source=CALIBRATED),
+        _p("fit_max_ratio", 100.0, "x fit_scale", "Upper bound of firm-product fit.", 1.0, 1e6),
+        _p(
+            "public_product_size",
+            0.05,
+            "data units",
+            "Data a public product adds per licence-quarter at start.",
+            0,
+            10,
+        ),
+        _p(
+            "private_product_size",
+            0.06,
+            "data units",
+            "Data a private product adds per licence-quarter.",
+            0,
+            10,
+        ),
+        _p(
+            "sensitive_product_size",
+            0.25,
+            "data units",
+            "Data an operator's product of "
+            "processed sensitive public data adds per licence-quarter.",
+            0,
+            10,
+        ),
+        _p(
+            "foreign_product_size",
+            0.08,
+            "data units",
+            "Data a foreign product adds per licence-quarter.",
+            0,
+            10,
+        ),
+        _p(
+            "integration_cost_rmb",
+            1_500.0,
+            "RMB per licence-quarter",
+            "Cost of integrating a data product for a firm with no digital capability.",
+            0,
+            1e9,
+            source="Houghton (2011): marginal cost of distribution is tiny",
+        ),
+        _p(
+            "search_cost_rmb",
+            500.0,
+            "RMB per product",
+            "Search cost without registration and disclosure (registration cuts it by 60%).",
+            0,
+            1e9,
+        ),
+        _p(
+            "sensitive_compliance_cost_rmb",
+            6_000.0,
+            "RMB per licence-quarter",
+            "Compliance cost of sensitive data without infrastructure.",
+            0,
+            1e9,
+        ),
+        _p(
+            "cross_border_cost_rmb",
+            12_000.0,
+            "RMB per transfer",
+            "Compliance cost of a cross-border transfer without infrastructure or bridge.",
+            0,
+            1e9,
+        ),
+        _p(
+            "compute_cost_rmb",
+            800.0,
+            "RMB per licence-quarter",
+            "Compute cost of using one data unit-sized product at start-up compute prices.",
+            0,
+            1e9,
+        ),
+        # --- public holders (ODD 7.4) ------------------------------------------------------
+        _p(
+            "supply_responds",
+            True,
+            "on/off",
+            "Holders choose effort from incentives (False "
+            "holds effort at its initial value: 'supply fixed').",
+            kind=bool,
+        ),
+        _p(
+            "mandate_share",
+            0.3,
+            "effort",
+            "Effort the baseline mandate alone sustains (m / c in E8).",
+            0,
+            1,
+            source=CALIBRATED,
+        ),
+        _p(
+            "visibility_value_share",
+            0.005,
+            "x reference price per use",
+            "Value to a holder of one use made visible by registration and disclosure.",
+            0,
+            10,
+        ),
+        _p(
+            "fee_retention",
+            0.5,
+            "share",
+            "Share of fee revenue a holder keeps (the rest goes to the treasury).",
+            0,
+            1,
+        ),
+        _p(
+            "effort_adjustment",
+            0.25,
+            "per quarter",
+            "Speed at which effort moves to its optimum.",
+            0,
+            1,
+        ),
+        _p(
+            "dataset_staleness",
+            0.05,
+            "per quarter",
+            "Share of open datasets that go stale.",
+            0,
+            1,
+            source="open-data platform surveys: <10% updated within two years",
+        ),
+        # --- operators, incidents, regulator (ODD 7.5-7.7) ---------------------------------
+        _p(
+            "operator_fixed_cost_per_firm_rmb",
+            250.0,
+            "RMB per firm per quarter",
+            "Fixed cost of an authorised operator per simulated firm in the economy.",
+            0,
+            1e9,
+        ),
+        _p(
+            "operator_marginal_cost_rmb",
+            500.0,
+            "RMB per licence-quarter",
+            "Marginal cost of serving one licence of processed sensitive data.",
+            0,
+            1e9,
+        ),
+        _p(
+            "security_cost_per_firm_rmb",
+            150.0,
+            "RMB per firm per quarter",
+            "Cost of full security investment by one operator.",
+            0,
+            1e9,
+        ),
+        _p(
+            "incident_rate",
+            0.002,
+            "per sensitive licence-quarter",
+            "Incident rate with no infrastructure, security or review.",
+            0,
+            1,
+        ),
+        _p(
+            "cross_border_incident_rate",
+            0.004,
+            "per sensitive transfer",
+            "Incident rate of sensitive cross-border transfers without safeguards.",
+            0,
+            1,
+        ),
+        _p("incident_loss_rmb", 2e6, "RMB per incident", "Welfare loss of one incident.", 0, 1e12),
+        _p(
+            "trust_loss_per_incident",
+            0.01,
+            "trust per incident per 1,000 firms",
+            "Fall in firms' trust in sensitive and cross-border data after an incident.",
+            0,
+            1,
+        ),
+        _p("trust_recovery", 0.05, "per quarter", "Speed at which trust recovers.", 0, 1),
+        _p(
+            "relicense_quarters",
+            4,
+            "quarters",
+            "Delay before a revoked licence is re-issued.",
+            0,
+            100,
+            int,
+        ),
+        # --- compute (ODD 7.8) -------------------------------------------------------------
+        _p(
+            "compute_price_steepness",
+            1.5,
+            "exponent",
+            "eta: compute price rises as ((1 - u0) / (1 - u))^eta.",
+            0,
+            10,
+        ),
+        _p("west_price_discount", 0.3, "share", "How much cheaper compute is in the West.", 0, 1),
+        _p(
+            "latency_cost_share",
+            0.4,
+            "share of compute price",
+            "Cost of 20 ms extra latency "
+            "for latency-sensitive work, as a share of the eastern compute price.",
+            0,
+            5,
+        ),
+        _p(
+            "base_load_growth",
+            0.02,
+            "per quarter",
+            "Growth of compute demand not from data products.",
+            -0.5,
+            0.5,
+        ),
+        _p(
+            "data_compute_share",
+            0.2,
+            "share",
+            "Share of compute load at start that serves data products.",
+            0.01,
+            0.99,
+        ),
+    ]
+}
+
+
+class Scenario(ParameterSet):
+    """A named, validated set of non-policy parameters (ODD 5 and 7).
+
+    ``Scenario.describe()`` lists every parameter with unit, default and source.
+    """
+
+    PARAMETERS = SCENARIO_PARAMETERS
+
+    def __init__(self, name: str = "custom", **values: Any) -> None:
+        super().__init__(**values)
+        object.__setattr__(self, "_name", name)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (``china_2024``, ``small`` or ``custom``)."""
+        return object.__getattribute__(self, "_name")
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some parameters changed (its name gains a ``+``)."""
+        name = self.name if not changes else f"{self.name}+"
+        return Scenario(name, **{**self.to_dict(), **changes})
+
+    def __reduce__(self):
+        return (_rebuild_scenario, (self.name, self.to_dict()))
+
+
+def _rebuild_scenario(name: str, values: dict[str, Any]) -> Scenario:
+    return Scenario(name, **values)
+
+
+#: Named scenarios: the changes each makes to the parameter defaults.
+SCENARIOS: dict[str, dict[str, Any]] = {
+    "china_2024": {},
+    "small": {
+        "n_firms": 400,
+        "n_holders": 12,
+        "n_private_suppliers": 8,
+        "n_foreign_products": 4,
+    },
+}
+
+
+def get_scenario(name: str | Scenario = "china_2024", **changes: Any) -> Scenario:
+    """Return the named scenario, with optional validated changes."""
+    if isinstance(name, Scenario):
+        return name.replace(**changes) if changes else name
+    if name not in SCENARIOS:
+        raise ParameterError(
+            f"unknown scenario {name!r}; allowed: {', '.join(map(repr, SCENARIOS))}"
+        )
+    scenario = Scenario(name, **SCENARIOS[name])
+    return scenario.replace(**changes) if changes else scenario
