@@ -133,8 +133,8 @@ class DataEconomy(mesa.Model):
         """Create state tables, agents and the calibration of scale (ODD 5)."""
         p, rng = self.params, self.rng
         n = p.n_firms
-        n_hk = int(round(n * p.share_hong_kong))
-        n_foreign = int(round(n * p.share_foreign))
+        n_hk = round(n * p.share_hong_kong)
+        n_foreign = round(n * p.share_foreign)
         region = np.zeros(n, dtype=np.int8)
         region[n - n_hk - n_foreign : n - n_foreign] = 2
         region[n - n_foreign :] = 3
@@ -231,11 +231,9 @@ class DataEconomy(mesa.Model):
         rel[self.supplier_state.sector, h + o + np.arange(m)] = 1.0
         # Foreign data is broad; its breadth relative to domestic data follows compute shares.
         rel[:, kinds == FOREIGN] = 0.12 * min(2.0, p.foreign_compute_share / p.china_compute_share)
-        self.foreign_owner = np.flatnonzero(
-            np.arange(p.n_firms)
-            >= p.n_firms - max(1, int(round(p.n_firms * (p.share_foreign + p.share_hong_kong))))
-        )
-        self.foreign_owner = rng.choice(self.foreign_owner, size=k) if k else self.foreign_owner[:0]
+        # Foreign products are supplied by Hong Kong and foreign firms, who earn their revenue.
+        abroad = np.flatnonzero(self.firm_state.region >= 2)
+        self.foreign_owner = rng.choice(abroad, size=k) if k and len(abroad) else np.zeros(0, int)
         self.catalogue = Catalogue(
             kind=kinds,
             owner=owner,
@@ -469,6 +467,7 @@ class DataEconomy(mesa.Model):
         )
         self.compute_cost_per_unit += p.price_adjustment * (target - self.compute_cost_per_unit)
         result = self._clear(self.rng)
+        self.clearing = result  # the quarter's transactions, for inspection
         served = self._route_compute(result.data_volume)
         kinds = self.catalogue.kind
         # Revenues to sellers.
@@ -501,7 +500,7 @@ class DataEconomy(mesa.Model):
         )
         # Firms pay, produce and accumulate data.
         s = self.firm_state
-        s.data_spending = result.spending
+        s.data_spending = result.spending.copy()  # entrants reset rows; keep the record
         s.licences = result.bought.sum(axis=1).astype(float)
         self.firm_class.produce(self, result.data_added * served, result.usage_cost)
         exits, entries = self.firm_class.exit_and_enter(self)
