@@ -69,7 +69,9 @@ class Clearing:
 def willingness_to_pay(model, catalogue: Catalogue, view: View):
     """E4 for every firm and view slot, and the non-fee costs of using each product (ODD 7.3).
 
-    Returns ``(value, usage_cost, cross_border)``, each (firms, view).
+    Returns ``(value, usage_cost, cross_border)``, each (firms, view). What a licence is worth
+    per unit of a firm's marginal data value depends only on the firm's sector and the
+    product, so it is tabulated once per quarter and gathered with one index.
     """
     s, p, policy = model.firm_state, model.params, model.policy
     base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
@@ -77,27 +79,30 @@ def willingness_to_pay(model, catalogue: Catalogue, view: View):
     per_unit = eq.data_licence_value(
         marginal * s.capability * s.active, 1.0, p.data_depreciation, p.discount_rate
     )
-    product = view.product
-    size = catalogue.size[product]
-    trust = np.where(view.kind == PUBLIC, 1.0, np.where(view.kind == PRIVATE, 1.0, model.trust))
-    value = (per_unit[:, None] * size) * catalogue.relevance[s.sector[:, None], product]
-    value *= view.fit * trust
+    kind = catalogue.kind
+    trust = np.where((kind == OPERATOR) | (kind == FOREIGN), model.trust, 1.0)
+    worth = catalogue.relevance * (catalogue.size * trust * catalogue.available)
+    n_products = len(kind)
+    sector_product = s.sector.astype(np.int32)[:, None] * n_products + view.product
+    value = worth.ravel()[sector_product]
+    value *= per_unit[:, None]
+    value *= view.fit
 
-    abroad = s.region >= 2
-    foreign_slot = view.kind == FOREIGN
-    cross_border = abroad[:, None] ^ foreign_slot[None, :]
-    search = np.where(
-        view.kind == PUBLIC,
-        p.search_cost_rmb * (0.4 if policy.registration else 1.0),
-        np.where(view.kind == PRIVATE, p.search_cost_rmb, 0.0),
-    )
-    compliance = np.where(
-        view.kind == OPERATOR,
-        p.sensitive_compliance_cost_rmb * (1 - 0.6 * policy.infrastructure),
+    # Non-fee costs: search, compliance and compute per product; integration per firm.
+    search = np.select(
+        [kind == PUBLIC, kind == PRIVATE],
+        [p.search_cost_rmb * (0.4 if policy.registration else 1.0), p.search_cost_rmb],
         0.0,
     )
-    usage = (p.integration_cost_rmb * (1 - 0.7 * s.capability))[:, None] + (search + compliance)
-    usage = usage + model.compute_cost_per_unit * size
+    compliance = np.where(
+        kind == OPERATOR, p.sensitive_compliance_cost_rmb * (1 - 0.6 * policy.infrastructure), 0.0
+    )
+    product_cost = search + compliance + model.compute_cost_per_unit * catalogue.size
+    usage = product_cost[view.product]
+    usage += (p.integration_cost_rmb * (1 - 0.7 * s.capability))[:, None]
+
+    abroad = s.region >= 2
+    cross_border = abroad[:, None] ^ (view.kind == FOREIGN)[None, :]
     bridge = np.where(s.region == 2, 0.6, 0.3) * policy.hk_bridge
     cb_cost = (
         p.cross_border_cost_rmb
@@ -105,7 +110,12 @@ def willingness_to_pay(model, catalogue: Catalogue, view: View):
         * (1 + model.regulator.review_strictness)
         * (1 - bridge)
     )
-    usage = usage + cross_border * cb_cost[:, None]
+    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
+    rows = np.flatnonzero(abroad)
+    usage[rows] += cross_border[rows] * cb_cost[rows, None]
+    foreign_cols = np.flatnonzero(view.kind == FOREIGN)
+    mainland = np.flatnonzero(~abroad)
+    usage[np.ix_(mainland, foreign_cols)] += cb_cost[mainland, None]
     return value, usage, cross_border
 
 
@@ -132,34 +142,37 @@ def clear(
     """
     s, policy = model.firm_state, model.policy
     product = view.product
-    pi = s.public_interest[:, None]
-    price = np.where(pi, catalogue.price_public_interest[product], catalogue.price[product])
-    surplus = value - price - usage
-    visible = ~view.needs_registration | policy.registration
-    abroad = s.region >= 2
-    excluded = abroad[:, None] & (view.kind == FOREIGN)[None, :]
-    want = (surplus > 0) & visible & catalogue.available[product] & ~excluded
+    price = catalogue.price[product]
+    pi_rows = np.flatnonzero(s.public_interest)
+    price[pi_rows] = catalogue.price_public_interest[product[pi_rows]]
+    surplus = value - price
+    surplus -= usage
+    want = surplus > 0  # unavailable products are worth nothing (see willingness_to_pay)
     want &= s.active[:, None]
+    if not policy.registration:
+        want[:, view.needs_registration] = False
+    abroad_rows = np.flatnonzero(s.region >= 2)
+    foreign_cols = np.flatnonzero(view.kind == FOREIGN)
+    want[np.ix_(abroad_rows, foreign_cols)] = False  # foreign data stays abroad for them
 
     ops = np.flatnonzero(view.kind == OPERATOR)
-    if len(ops):
+    if len(ops) and catalogue.available[product[0, ops]].any():
         op_score = np.where(want[:, ops], surplus[:, ops] + view.tie_break[:, ops], -np.inf)
         best = np.argmax(op_score, axis=1)
-        keep = np.zeros_like(want[:, ops])
+        keep = np.zeros((len(best), len(ops)), dtype=bool)
         keep[np.arange(len(best)), best] = True
         want[:, ops] &= keep
 
     asks = want & cross_border
-    if asks.any():
+    n_asks = int(np.count_nonzero(asks))
+    if n_asks:
         sens = SENSITIVITY[view.kind]
         align = (np.where(s.region == 2, 1.0, 0.5) * policy.hk_bridge)[:, None]
         strict = model.regulator.review_strictness
-        p_approve = policy.openness * (1 - strict * sens[None, :] * (1 - 0.5 * align))
-        draws = rng.random(int(asks.sum()))
-        approved = draws < np.broadcast_to(p_approve, asks.shape)[asks]
-        refused = np.zeros_like(asks)
-        refused[asks] = ~approved
-        want &= ~refused
+        rows, cols = np.nonzero(asks)
+        p_approve = policy.openness * (1 - strict * sens[cols] * (1 - 0.5 * align[rows, 0]))
+        refused = rng.random(n_asks) >= p_approve
+        want[rows[refused], cols[refused]] = False
 
     bought = want
     paid = np.where(bought, price, 0.0)
@@ -168,16 +181,19 @@ def clear(
     flat_products = product[bought]
     n_products = len(catalogue.kind)
     transfers = bought & cross_border
-    sens_transfers = np.where(transfers, SENSITIVITY[view.kind][None, :], 0.0)
-    sens_total = float(sens_transfers.sum())
-    hk_share = float(sens_transfers[s.region == 2].sum() / sens_total) if sens_total > 0 else 0.0
+    t_rows, t_cols = np.nonzero(transfers)
+    t_sens = SENSITIVITY[view.kind[t_cols]]
+    sens_total = float(t_sens.sum())
+    hk = s.region[t_rows] == 2
+    hk_share = float(t_sens[hk].sum() / sens_total) if sens_total > 0 else 0.0
+    usage_paid = np.where(bought, usage, 0.0)
     return Clearing(
         bought=bought,
         paid=paid,
         cross_border=cross_border,
         data_added=data_units.sum(axis=1),
         spending=paid.sum(axis=1),
-        usage_cost=np.where(bought, usage, 0.0).sum(axis=1),
+        usage_cost=usage_paid.sum(axis=1),
         revenue=np.bincount(flat_products, weights=paid[bought], minlength=n_products),
         uses=np.bincount(flat_products, minlength=n_products).astype(float),
         sensitive_transfers=sens_total,
