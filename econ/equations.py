@@ -11,16 +11,25 @@ import numpy as np
 __all__ = [
     "adjusted_price",
     "allowed_revenue",
+    "approval_probability",
+    "capability_growth",
     "compute_price",
+    "cross_border_cost",
     "data_free_output",
     "data_licence_value",
     "effort_optimum",
+    "exit_probability",
+    "fresh_datasets",
     "hhi",
     "incident_rate",
     "marginal_product_of_data",
     "oligopoly_price",
     "output",
+    "public_product_size",
     "revenue_maximising_price",
+    "security_level",
+    "trust_update",
+    "welfare",
 ]
 
 
@@ -140,3 +149,83 @@ def hhi(sales):
         return 0.0
     shares = sales / total
     return float(np.sum(shares * shares))
+
+
+def fresh_datasets(datasets, effort, release_per_effort, staleness):
+    """E12 (ODD 7.4): open datasets next quarter, ``S' = S (1 - rho) + kappa e``."""
+    return datasets * (1.0 - staleness) + release_per_effort * effort
+
+
+def public_product_size(base_size, datasets, reference_datasets, effort, reference_effort):
+    """E13 (ODD 7.4): data units in one licence of a holder's open product.
+
+    Breadth grows with the square root of fresh datasets; quality and update frequency with
+    effort: ``size = s0 sqrt(S / S0) (0.5 + 0.5 e / e0)``.
+    """
+    return (
+        base_size * np.sqrt(datasets / reference_datasets) * (0.5 + 0.5 * effort / reference_effort)
+    )
+
+
+def security_level(expected_fine, full_security_cost):
+    """E14 (ODD 7.5): operator security in [0, 1], ``z = 0.2 + expected fine / cost``.
+
+    With a quadratic security cost ``C z^2`` against fines expected in proportion to
+    ``1 - z``, the optimum rises linearly with the expected fine; 0.2 is intrinsic care.
+    """
+    return np.clip(0.2 + expected_fine / full_security_cost, 0.0, 1.0)
+
+
+def approval_probability(openness, strictness, sensitivity, alignment):
+    """E15 (ODD 7.7): probability a cross-border transfer is approved.
+
+    ``openness (1 - strictness * sensitivity * (1 - 0.5 alignment))``: review refuses
+    sensitive transfers, less so where standards are aligned through Hong Kong.
+    """
+    return openness * (1.0 - strictness * sensitivity * (1.0 - 0.5 * alignment))
+
+
+def cross_border_cost(base_cost, infrastructure, strictness, bridge_discount):
+    """E16 (ODD 7.7): compliance cost of one transfer (RMB).
+
+    ``c_x (1 - 0.5 infra) (1 + strictness) (1 - bridge)``.
+    """
+    return base_cost * (1.0 - 0.5 * infrastructure) * (1.0 + strictness) * (1.0 - bridge_discount)
+
+
+def trust_update(trust, recovery, loss_per_incident, incidents_per_thousand_firms):
+    """E17 (ODD 7.6): firms' trust in sensitive and cross-border data, in [0.05, 1]."""
+    updated = trust + recovery * (1.0 - trust) - loss_per_incident * incidents_per_thousand_firms
+    return float(np.clip(updated, 0.05, 1.0))
+
+
+def capability_growth(capability, diffusion):
+    """E18 (ODD 7.2): logistic diffusion of digital capability, ``g c (1 - c)``."""
+    return diffusion * capability * (1.0 - capability)
+
+
+def exit_probability(base_hazard, surplus):
+    """E19 (ODD 7.2): quarterly exit probability, five times higher for loss-makers."""
+    return base_hazard * np.where(surplus < 0, 5.0, 1.0)
+
+
+def welfare(
+    firm_surplus,
+    operator_profit,
+    holder_revenue,
+    supplier_revenue,
+    government_receipts,
+    supply_cost,
+    incident_loss,
+):
+    """E20 (ODD 7.9): firm surplus + operator profit + holder and supplier revenue + clawbacks
+    and fines - holders' supply cost - incident losses (RMB per quarter)."""
+    return (
+        firm_surplus
+        + operator_profit
+        + holder_revenue
+        + supplier_revenue
+        + government_receipts
+        - supply_cost
+        - incident_loss
+    )

@@ -104,11 +104,8 @@ def willingness_to_pay(model, catalogue: Catalogue, view: View):
     abroad = s.region >= 2
     cross_border = abroad[:, None] ^ (view.kind == FOREIGN)[None, :]
     bridge = np.where(s.region == 2, 0.6, 0.3) * policy.hk_bridge
-    cb_cost = (
-        p.cross_border_cost_rmb
-        * (1 - 0.5 * policy.infrastructure)
-        * (1 + model.regulator.review_strictness)
-        * (1 - bridge)
+    cb_cost = eq.cross_border_cost(
+        p.cross_border_cost_rmb, policy.infrastructure, model.regulator.review_strictness, bridge
     )
     # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
     rows = np.flatnonzero(abroad)
@@ -170,7 +167,7 @@ def clear(
         align = (np.where(s.region == 2, 1.0, 0.5) * policy.hk_bridge)[:, None]
         strict = model.regulator.review_strictness
         rows, cols = np.nonzero(asks)
-        p_approve = policy.openness * (1 - strict * sens[cols] * (1 - 0.5 * align[rows, 0]))
+        p_approve = eq.approval_probability(policy.openness, strict, sens[cols], align[rows, 0])
         refused = rng.random(n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False
 

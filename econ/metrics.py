@@ -62,15 +62,14 @@ def measure(model, result, incidents: int, entries: int, exits: int):
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
     supplier_revenue = float(model.supplier_state.revenue.sum())
     public_fees = model.catalogue.price[kinds == PUBLIC]
-    welfare = (
-        firm_surplus
-        + o.profit.sum()
-        + holder_revenue
-        + supplier_revenue
-        + o.clawback.sum()
-        + o.penalty.sum()
-        - h.supply_cost.sum()
-        - incident_loss
+    welfare = eq.welfare(
+        firm_surplus,
+        float(o.profit.sum()),
+        holder_revenue,
+        supplier_revenue,
+        float(o.clawback.sum() + o.penalty.sum()),
+        float(h.supply_cost.sum()),
+        incident_loss,
     )
     licensed = o.licensed
     return Quarter(

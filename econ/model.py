@@ -489,14 +489,8 @@ class DataEconomy(mesa.Model):
         )
         incidents = self.regulator.enforce(result.sensitive_transfers, bridge_alignment)
         per_thousand = incidents / (p.n_firms / 1000.0)
-        self.trust = float(
-            np.clip(
-                self.trust
-                + p.trust_recovery * (1 - self.trust)
-                - p.trust_loss_per_incident * per_thousand,
-                0.05,
-                1.0,
-            )
+        self.trust = eq.trust_update(
+            self.trust, p.trust_recovery, p.trust_loss_per_incident, per_thousand
         )
         # Firms pay, produce and accumulate data.
         s = self.firm_state

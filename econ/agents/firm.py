@@ -91,7 +91,7 @@ class Firm(ArrayAgent):
         s.data_stock = np.where(
             live, (1 - p.data_depreciation) * s.data_stock + data_added + byproduct, s.data_stock
         )
-        s.capability += p.capability_diffusion * s.capability * (1 - s.capability) * live
+        s.capability += eq.capability_growth(s.capability, p.capability_diffusion) * live
         s.productivity *= 1 + p.tfp_growth
         s.age += live
 
@@ -102,8 +102,7 @@ class Firm(ArrayAgent):
         Returns the number of exits and entries this quarter.
         """
         s, p, rng = model.firm_state, model.params, model.rng
-        hazard = p.exit_hazard * np.where(s.surplus < 0, 5.0, 1.0)
-        exits = s.active & (rng.random(len(s)) < hazard)
+        exits = s.active & (rng.random(len(s)) < eq.exit_probability(p.exit_hazard, s.surplus))
         s.active &= ~exits
         margin = s.surplus[s.active].sum() / max(s.output[s.active].sum(), 1e-9)
         attraction = np.clip(margin / model.reference_margin, 0.0, 3.0)

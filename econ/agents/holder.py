@@ -67,19 +67,20 @@ class PublicDataHolder(ArrayAgent):
             )
             h.effort += p.effort_adjustment * (target - h.effort)
         release = p.dataset_staleness * model.datasets_per_holder / p.initial_effort
-        h.datasets += release * h.effort - p.dataset_staleness * h.datasets
+        h.datasets = eq.fresh_datasets(h.datasets, h.effort, release, p.dataset_staleness)
         h.supply_cost = model.holder_effort_cost * h.effort**2 / 2
 
     @classmethod
     def product_size(cls, model) -> np.ndarray:
-        """Data units one licence of each holder's open product adds (ODD 7.4).
-
-        Grows with the square root of fresh datasets and with effort (quality, updates).
-        """
+        """Data units one licence of each holder's open product adds (E13)."""
         h, p = model.holder_state, model.params
-        breadth = np.sqrt(h.datasets / model.datasets_per_holder)
-        quality = 0.5 + 0.5 * h.effort / p.initial_effort
-        return p.public_product_size * breadth * quality
+        return eq.public_product_size(
+            p.public_product_size,
+            h.datasets,
+            model.datasets_per_holder,
+            h.effort,
+            p.initial_effort,
+        )
 
     @classmethod
     def set_prices(cls, model, willingness_to_pay: np.ndarray) -> None:

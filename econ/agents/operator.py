@@ -71,7 +71,7 @@ class AuthorisedOperator(ArrayAgent):
             o.price *= o.price_factor
         # Security: quadratic cost against expected fines from audits.
         expected_fine = policy.audit_rate * policy.penalty * o.revenue
-        o.security = np.clip(0.2 + expected_fine / model.security_cost, 0.0, 1.0)
+        o.security = eq.security_level(expected_fine, model.security_cost)
 
     @classmethod
     def settle(cls, model) -> None:
