@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/econ baseline
 
 test: $(STAMP)
-	$(BIN)/ruff check econ tests benchmarks
-	$(BIN)/ruff format --check econ tests benchmarks
+	$(BIN)/ruff check econ tests benchmarks docs
+	$(BIN)/ruff format --check econ tests benchmarks docs
 	$(BIN)/pytest
 
 bench: $(STAMP)
