@@ -1,4 +1,4 @@
-"""Command line: ``econ baseline``, ``econ levers``, ``econ scenarios``."""
+"""Command line: ``econ run``, ``econ baseline``, ``econ levers``, ``econ scenarios``."""
 
 from __future__ import annotations
 
@@ -79,10 +79,65 @@ def _print_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_experiment(args: argparse.Namespace) -> int:
+    from econ.experiment import EXECUTORS, SpecError, run
+
+    if args.executor not in EXECUTORS:
+        raise SpecError(f"--executor {args.executor!r}; allowed: {', '.join(EXECUTORS)}")
+    results = run(
+        args.spec,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=args.out,
+        quick=args.quick,
+    )
+    counts = results.manifest["counts"]
+    print(
+        f"\n{results.manifest['experiment']}: {counts['planned']} runs planned, "
+        f"{counts['done']} run now, {counts['skipped']} already done, "
+        f"{counts['failed']} failed."
+    )
+    failed = results.runs[results.runs["status"] != "ok"]
+    for _, row in failed.head(5).iterrows():
+        print(
+            f"  failed run {row['run_id']} (point {row['point']}, seed {row['seed']}): "
+            f"{row['error']}"
+        )
+    if len(failed) > 5:
+        print(f"  ... and {len(failed) - 5} more; see {results.path}/runs/<run_id>.json")
+    ok = results.ok
+    if len(ok):
+        keys = ["point", *results.factors]
+        cols = ["market_size_cagr", "output_cagr", "welfare_mean", "incidents_total"]
+        table = ok.groupby(keys)[cols].mean().reset_index().set_index("point")
+        with pd.option_context(
+            "display.float_format", "{:,.4g}".format, "display.width", 140, "display.max_rows", 30
+        ):
+            print(f"\nMean over replications ({len(ok)} finished runs):")
+            print(table.to_string(max_rows=30))
+    print(f"\nResults: {results.path}/ (runs.parquet, series/*.parquet, manifest.json)")
+    print(f"Load them with: econ.results.load({str(results.path)!r})")
+    return 1 if len(failed) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``econ`` command."""
     parser = argparse.ArgumentParser(prog="econ", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
+    run_p.add_argument("spec", help="path of the spec file, e.g. experiments/smoke.toml")
+    run_p.add_argument("--out", default=None, help="results folder (default results/<name>)")
+    run_p.add_argument(
+        "--executor", default="processes", help="serial, processes (default, all cores) or dask"
+    )
+    run_p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    run_p.add_argument(
+        "--scheduler",
+        default=None,
+        help="Dask scheduler address (default: a LocalCluster on 127.0.0.1)",
+    )
+    run_p.add_argument("--quick", action="store_true", help="shrink the spec for a smoke run")
     base = sub.add_parser(
         "baseline", help="run a scenario under today's policy mix and print its growth"
     )
@@ -94,14 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
     sub.add_parser("scenarios", help="list scenario parameters with units and sources")
     args = parser.parse_args(argv)
+    from econ.experiment import SpecError
+
     try:
+        if args.command == "run":
+            return _run_experiment(args)
         if args.command == "baseline":
             return _print_baseline(args)
         if args.command == "levers":
             print(Policy.describe())
         elif args.command == "scenarios":
             print(Scenario.describe())
-    except ParameterError as err:
+    except (ParameterError, SpecError, ValueError, FileNotFoundError, NotADirectoryError) as err:
         print(f"econ: error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -1,0 +1,83 @@
+"""Executors: where runs execute. Anything implementing ``concurrent.futures.Executor`` works.
+
+- ``serial``: in this process, one run after another.
+- ``processes``: a local process pool (default: all cores).
+- ``dask``: a Dask distributed cluster given its scheduler address; with none, a
+  ``LocalCluster`` on 127.0.0.1. For SLURM or PBS, start a dask-jobqueue cluster and pass its
+  scheduler address (see the README).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent import futures
+from contextlib import contextmanager
+
+__all__ = ["EXECUTORS", "SerialExecutor", "make_executor"]
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+class SerialExecutor(futures.Executor):
+    """Runs each submitted call at once, in this process."""
+
+    def submit(self, fn, /, *args, **kwargs) -> futures.Future:
+        future: futures.Future = futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:
+            future.set_exception(err)
+        return future
+
+
+@contextmanager
+def make_executor(
+    kind: str | futures.Executor | None = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[futures.Executor]:
+    """Yield a ready executor and shut down what this function started."""
+    if isinstance(kind, futures.Executor):
+        yield kind
+        return
+    kind = kind or "processes"
+    if kind not in EXECUTORS:
+        raise ValueError(f"executor={kind!r}; allowed: {', '.join(EXECUTORS)} or an Executor")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers={workers}: expected a whole number >= 1")
+    if kind == "serial":
+        yield SerialExecutor()
+    elif kind == "processes":
+        n = workers or _cores()
+        # forkserver: workers start clean, without the parent's threads (tqdm, dask) forked in.
+        context = multiprocessing.get_context("forkserver")
+        with futures.ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+            yield pool
+    else:
+        from distributed import Client, LocalCluster
+
+        if scheduler:
+            with Client(scheduler) as client:
+                yield client.get_executor()
+        else:
+            n = workers or _cores()
+            with (
+                LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    processes=True,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                yield client.get_executor()
+
+
+def _cores() -> int:
+    """Cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -1,0 +1,211 @@
+"""Running an experiment: plan the runs, skip the finished ones, execute the rest, store them.
+
+``run(spec)`` is the whole engine; ``econ run`` is a thin layer over it.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from concurrent import futures
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from econ.experiment.designs import design_points
+from econ.experiment.executors import make_executor
+from econ.experiment.runner import RunResult, RunSpec, execute_run, model_fingerprint
+from econ.experiment.spec import ExperimentSpec, load_spec
+from econ.experiment.store import Results, ResultStore, load
+from econ.policy import LEVERS
+from econ.seeds import spawn_seeds
+
+__all__ = ["plan_runs", "run"]
+
+_VERSIONS = (
+    "econ-datamarket",
+    "mesa",
+    "numpy",
+    "pandas",
+    "scipy",
+    "pyarrow",
+    "SALib",
+    "dask",
+    "distributed",
+)
+
+
+def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
+    """Every run of the experiment: each design point times each replication seed.
+
+    Replication r of every design point uses the same seed (common random numbers), drawn
+    from ``SeedSequence(spec.seed).spawn(replications)``.
+    """
+    design = design_points(spec)
+    seeds = spawn_seeds(spec.seed, spec.replications)
+    plan = []
+    factor_names = list(spec.factors)
+    for point, row in design.iterrows():
+        values = {n: _plain(row[n]) for n in factor_names}
+        levers = {k: v for k, v in values.items() if k in LEVERS}
+        params = {k: v for k, v in values.items() if k not in LEVERS}
+        for replication, seed in enumerate(seeds):
+            plan.append(
+                RunSpec(
+                    point=int(point),
+                    replication=replication,
+                    seed=seed,
+                    scenario=spec.scenario,
+                    n_firms=spec.n_firms,
+                    steps=spec.steps,
+                    policy={**spec.policy, **levers},
+                    params={**spec.params, **params},
+                    factors=values,
+                    outputs=spec.outputs,
+                )
+            )
+    return plan
+
+
+def run(
+    spec: ExperimentSpec | str | Path,
+    executor: str | futures.Executor | None = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    quick: bool = False,
+    progress: bool = True,
+) -> Results:
+    """Run an experiment and return its results (only runs not already on disk execute).
+
+    Args:
+        spec: a spec or the path of a spec file.
+        executor: ``"serial"``, ``"processes"`` (default, all cores), ``"dask"``, or any
+            ``concurrent.futures.Executor``.
+        workers: processes or Dask workers to start (default: all cores).
+        scheduler: a Dask scheduler address (with ``executor="dask"``).
+        out: results folder (default ``results/<experiment name>``).
+        quick: shrink the spec for a smoke run (see ``ExperimentSpec.quick``).
+        progress: show a progress bar (terminal or notebook).
+    """
+    if not isinstance(spec, ExperimentSpec):
+        spec = load_spec(spec)
+    if quick:
+        spec = spec.quick()
+    store = ResultStore(out if out is not None else Path("results") / spec.name)
+    plan = plan_runs(spec)
+    store.remove_stale_temporaries()
+    finished = store.finished()
+    pending = list({r.run_id: r for r in plan if r.run_id not in finished}.values())
+    manifest = _manifest(spec, plan, executor, workers, scheduler)
+    store.write_manifest(manifest)
+    store.write_design(design_points(spec))
+    counts = {"planned": len(plan), "skipped": len(plan) - len(pending), "done": 0, "failed": 0}
+    bar = tqdm(
+        total=len(plan),
+        initial=counts["skipped"],
+        desc=spec.name,
+        unit="run",
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
+    try:
+        with make_executor(executor, workers, scheduler) as pool:
+            submitted = {pool.submit(execute_run, r): r for r in pending}
+            for future in futures.as_completed(submitted):
+                result = _result_of(future, submitted[future])
+                store.write_result(result)
+                counts["done" if result.status == "ok" else "failed"] += 1
+                bar.update()
+                bar.set_postfix(
+                    done=counts["done"] + counts["skipped"],
+                    failed=counts["failed"],
+                    remaining=len(plan) - bar.n,
+                )
+    except BaseException:
+        manifest.update(status="interrupted", finished_at=_now(), counts=counts)
+        store.write_manifest(manifest)
+        raise
+    finally:
+        bar.close()
+    store.consolidate(plan)
+    manifest.update(status="complete", finished_at=_now(), counts=counts)
+    store.write_manifest(manifest)
+    return load(store.root)
+
+
+def _result_of(future: futures.Future, run_spec: RunSpec) -> RunResult:
+    """The run's result; a worker that died becomes a failed run, never a hang or a crash."""
+    try:
+        return future.result()
+    except Exception as err:
+        return RunResult(run_spec, "failed", error=f"worker failed: {type(err).__name__}: {err}")
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _git() -> dict[str, Any]:
+    """Commit and dirtiness of the source tree econ was imported from (if it is a git tree)."""
+    root = Path(__file__).parents[2]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
+        return {"commit": commit, "dirty": bool(status.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def _manifest(spec, plan, executor, workers, scheduler) -> dict[str, Any]:
+    versions = {"python": platform.python_version()}
+    for name in _VERSIONS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "experiment": spec.name,
+        "status": "running",
+        "spec": spec.to_dict(),
+        "plan": [r.run_id for r in plan],
+        "model_fingerprint": model_fingerprint(),
+        "git": _git(),
+        "versions": versions,
+        "platform": {
+            "system": platform.platform(),
+            "machine": platform.machine(),
+            "processor": platform.processor(),
+        },
+        "executor": executor
+        if isinstance(executor, str) or executor is None
+        else type(executor).__name__,
+        "workers": workers,
+        "scheduler": scheduler,
+        "started_at": _now(),
+        "finished_at": None,
+        "counts": {},
+    }

@@ -1,0 +1,114 @@
+"""Spec files: validation at load time, with the file, the key and what is allowed."""
+
+from pathlib import Path
+
+import pytest
+
+from econ.experiment import ExperimentSpec, SpecError, design_points, load_spec, parse_spec, run
+
+EXPERIMENTS = Path(__file__).parents[1] / "experiments"
+
+VALID = """
+[experiment]
+name = "t"
+scenario = "small"
+steps = 4
+replications = 2
+seed = 3
+
+[policy]
+operators = 1
+
+[design]
+type = "factorial"
+
+[design.factors]
+pricing = ["free", "market"]
+openness = [0.0, 1.0]
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "spec.toml"
+    path.write_text(text)
+    return path
+
+
+def test_valid_spec_parses(tmp_path):
+    spec = load_spec(write(tmp_path, VALID))
+    assert isinstance(spec, ExperimentSpec)
+    assert spec.factors == {"pricing": ["free", "market"], "openness": [0.0, 1.0]}
+    assert spec.policy == {"operators": 1} and spec.replications == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("[policy]", "[polcy]"), r"polcy: unknown table; allowed: design, experiment"),
+        (("steps = 4", "stepz = 4"), r"\[experiment\] stepz: unknown key; allowed: description"),
+        (("steps = 4", "steps = 'four'"), r"\[experiment\] steps: 'four' is not allowed"),
+        (("steps = 4", "steps = 1"), r"expected a whole number >= 2"),
+        (("operators = 1", "operators = 9"), r"\[policy\] operators: Policy.operators=9 is out"),
+        (("openness = [0.0, 1.0]", "openness = [0.0, 1.5]"), r"openness=1.5 is out of range"),
+        (("openness = [0.0, 1.0]", "openess = [0.0]"), r"openess: not a policy lever"),
+        (("openness = [0.0, 1.0]", "openness = []"), r"must be a non-empty list"),
+        (('type = "factorial"', 'type = "grid"'), r"\[design\] type: 'grid'; allowed: factorial"),
+        (
+            ('scenario = "small"', 'scenario = "tiny"'),
+            r"scenario: 'tiny'; allowed: china_2024, small",
+        ),
+        (("openness = [0.0, 1.0]", "operators = [1, 2]"), r"also held fixed"),
+        (("seed = 3", "seed = -3"), r"\[experiment\] seed"),
+    ],
+)
+def test_bad_specs_name_file_key_and_allowed(tmp_path, change, message):
+    path = write(tmp_path, VALID.replace(*change))
+    with pytest.raises(SpecError, match=message) as info:
+        load_spec(path)
+    assert str(path) in str(info.value)
+
+
+def test_empty_design_fails(tmp_path):
+    text = VALID.split("[design.factors]")[0] + "[design.factors]\n"
+    with pytest.raises(SpecError, match="varies nothing"):
+        load_spec(write(tmp_path, text))
+
+
+def test_sampling_designs_need_numeric_bounds_and_samples():
+    base = {"experiment": {"scenario": "small"}, "design": {"type": "sobol", "samples": 4}}
+    with pytest.raises(SpecError, match=r"give bounds as \[low, high\]"):
+        parse_spec({**base, "design": {**base["design"], "factors": {"openness": [0, 0.5, 1]}}})
+    with pytest.raises(SpecError, match="samples numbers; pricing takes one of"):
+        parse_spec(
+            {**base, "design": {**base["design"], "factors": {"pricing": ["free", "market"]}}}
+        )
+    with pytest.raises(SpecError, match="low must be below high"):
+        parse_spec({**base, "design": {**base["design"], "factors": {"openness": [0.5, 0.5]}}})
+    with pytest.raises(SpecError, match=r"\[design\] samples"):
+        parse_spec({**base, "design": {"type": "sobol", "factors": {"openness": [0, 1]}}})
+
+
+def test_invalid_spec_runs_nothing(tmp_path):
+    out = tmp_path / "results"
+    with pytest.raises(SpecError):
+        run(write(tmp_path, VALID.replace("steps = 4", "steps = 0")), out=out)
+    assert not out.exists()
+
+
+def test_bad_toml_and_missing_file(tmp_path):
+    with pytest.raises(SpecError, match="not valid TOML"):
+        load_spec(write(tmp_path, "[experiment\nname="))
+    with pytest.raises(SpecError, match="no such spec file"):
+        load_spec(tmp_path / "missing.toml")
+
+
+def test_quick_shrinks(tmp_path):
+    spec = load_spec(EXPERIMENTS / "smoke.toml")
+    quick = spec.quick()
+    assert quick.n_firms == 120 and quick.steps == 4 and quick.name == "smoke_quick"
+
+
+@pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.name)
+def test_shipped_specs_are_valid(path):
+    spec = load_spec(path)
+    assert len(design_points(spec)) > 0
