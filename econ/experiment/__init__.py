@@ -5,7 +5,7 @@ Reads like the method: ``load_spec`` -> ``design_points`` -> ``run`` -> ``econ.r
 
 from econ.experiment.designs import design_points, salib_problem
 from econ.experiment.executors import EXECUTORS, SerialExecutor, make_executor
-from econ.experiment.runner import RunResult, RunSpec, execute_run
+from econ.experiment.runner import RunResult, RunSpec, execute_run, execute_runs
 from econ.experiment.spec import ExperimentSpec, SpecError, load_spec, parse_spec
 from econ.experiment.store import Results, load, to_ema
 from econ.experiment.sweep import plan_runs, run
@@ -20,6 +20,7 @@ __all__ = [
     "SpecError",
     "design_points",
     "execute_run",
+    "execute_runs",
     "load",
     "load_spec",
     "make_executor",

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent import futures
 from contextlib import contextmanager
 
-__all__ = ["EXECUTORS", "SerialExecutor", "make_executor"]
+__all__ = ["EXECUTORS", "SerialExecutor", "cores", "make_executor"]
 
 EXECUTORS = ("serial", "processes", "dask")
 
@@ -50,10 +51,9 @@ def make_executor(
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        n = workers or _cores()
-        # forkserver: workers start clean, without the parent's threads (tqdm, dask) forked in.
-        context = multiprocessing.get_context("forkserver")
-        with futures.ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+        with futures.ProcessPoolExecutor(
+            max_workers=workers or cores(), mp_context=_process_context()
+        ) as pool:
             yield pool
     else:
         from distributed import Client, LocalCluster
@@ -62,7 +62,7 @@ def make_executor(
             with Client(scheduler) as client:
                 yield client.get_executor()
         else:
-            n = workers or _cores()
+            n = workers or cores()
             with (
                 LocalCluster(
                     n_workers=n,
@@ -76,7 +76,30 @@ def make_executor(
                 yield client.get_executor()
 
 
-def _cores() -> int:
+def _process_context() -> multiprocessing.context.BaseContext:
+    """How to start worker processes.
+
+    Forking a single-threaded parent is safe and lets workers inherit the imported model (an
+    import costs over a second per worker). A parent with threads (Jupyter, Dask, a progress
+    monitor) could deadlock a forked child, so then a fork server with the model preloaded
+    starts the workers instead (it imports the model once and persists for later sweeps).
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and _os_threads() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["econ.model", "econ.experiment.runner"])
+    return context
+
+
+def _os_threads() -> int:
+    """Threads of this process, native ones (Arrow's pools) included."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count() + 1  # cannot tell: assume it is not safe to fork
+
+
+def cores() -> int:
     """Cores this process may use."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))

@@ -21,7 +21,7 @@ import pandas as pd
 
 from econ.metrics import MODEL_COLUMNS, cagr
 
-__all__ = ["RunResult", "RunSpec", "execute_run", "model_fingerprint", "summarise"]
+__all__ = ["RunResult", "RunSpec", "execute_run", "execute_runs", "model_fingerprint", "summarise"]
 
 #: Source files whose content defines the model's behaviour.
 _MODEL_SOURCES = (
@@ -94,6 +94,7 @@ class RunResult:
     error: str = ""
     traceback: str = ""
     seconds: float = 0.0
+    stored: bool = False  # already written to the results folder by the worker
 
 
 def summarise(df: pd.DataFrame) -> dict[str, float]:
@@ -110,8 +111,30 @@ def summarise(df: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def execute_run(run: RunSpec) -> RunResult:
-    """Build and run the model for ``run``; never raises (failures are returned)."""
+def execute_run(run: RunSpec, results_folder: str | None = None) -> RunResult:
+    """Build and run the model for ``run``; never raises (failures are returned).
+
+    With ``results_folder`` the worker stores the run itself (in parallel with other workers)
+    and returns only its status and summary.
+    """
+    result = _simulate(run)
+    if results_folder is not None:
+        from econ.experiment.store import ResultStore
+
+        try:
+            ResultStore(results_folder).write_result(result)
+            result.series, result.stored = None, True
+        except OSError as err:  # the main process will try to store it instead
+            result.error = result.error or f"worker could not store the run: {err}"
+    return result
+
+
+def execute_runs(runs: list[RunSpec], results_folder: str | None = None) -> list[RunResult]:
+    """Several runs in one task (cuts per-task overhead on a Dask cluster)."""
+    return [execute_run(run, results_folder) for run in runs]
+
+
+def _simulate(run: RunSpec) -> RunResult:
     from econ.model import DataEconomy
 
     start = time.perf_counter()
@@ -126,6 +149,7 @@ def execute_run(run: RunSpec) -> RunResult:
         df = model.run(run.steps)
         summary = summarise(df)
         series = df[list(run.outputs)].reset_index()
+        series.insert(0, "run_id", run.run_id)  # so the Parquet files stand alone (DuckDB)
         return RunResult(run, "ok", summary, series, seconds=time.perf_counter() - start)
     except Exception as err:
         return RunResult(

@@ -4,7 +4,7 @@ Layout of ``results/<experiment>/``::
 
     manifest.json        the spec as parsed, provenance, the plan (run ids), counts
     design.parquet       the design points
-    series/<id>.parquet  each finished run's time series (one row per quarter)
+    series/<id>.parquet  each finished run's time series (one row per quarter, with run_id)
     runs/<id>.json       each finished or failed run's record (written last: the run is done)
     runs.parquet         one row per planned run, rebuilt at the end of every sweep
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from econ.experiment.runner import RunResult, RunSpec
 
-__all__ = ["ResultStore", "Results", "load", "to_ema"]
+__all__ = ["ResultStore", "Results", "load", "record_of", "to_ema"]
 
 
 def write_atomic(path: Path, write) -> None:
@@ -57,6 +57,37 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in JSON")
 
 
+def record_of(result: RunResult) -> dict[str, Any]:
+    """The JSON record of one run."""
+    run = result.run
+    return {
+        "run_id": run.run_id,
+        "status": result.status,
+        "point": run.point,
+        "replication": run.replication,
+        "seed": run.seed,
+        "factors": run.factors,
+        "summary": result.summary,
+        "error": result.error,
+        "traceback": result.traceback,
+        "seconds": result.seconds,
+    }
+
+
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    """One row of the runs table from a run's record."""
+    return {
+        "run_id": record["run_id"],
+        "point": record["point"],
+        "replication": record["replication"],
+        "seed": record["seed"],
+        "status": record["status"],
+        **record["factors"],
+        **record["summary"],
+        "error": record["error"],
+    }
+
+
 class ResultStore:
     """The folder of one experiment's results."""
 
@@ -65,49 +96,39 @@ class ResultStore:
         if self.root.exists() and not self.root.is_dir():
             raise NotADirectoryError(f"results path {self.root} exists and is not a folder")
 
-    def remove_stale_temporaries(self) -> None:
-        """Delete temporary files a killed sweep left behind (never a finished result)."""
-        for tmp in self.root.glob("**/.*.tmp"):
-            tmp.unlink(missing_ok=True)
-
     def series_path(self, run_id: str) -> Path:
         return self.root / "series" / f"{run_id}.parquet"
 
     def record_path(self, run_id: str) -> Path:
         return self.root / "runs" / f"{run_id}.json"
 
+    def remove_stale_temporaries(self) -> None:
+        """Delete temporary files a killed sweep left behind (never a finished result)."""
+        for tmp in self.root.glob("**/.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    def read_record(self, run_id: str) -> dict[str, Any] | None:
+        """A run's record, or None if it has none (or an unreadable one)."""
+        try:
+            return json.loads(self.record_path(run_id).read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+
     def finished(self) -> set[str]:
         """Ids of runs that finished successfully (failed runs are retried)."""
-        done = set()
-        for path in (self.root / "runs").glob("*.json"):
-            try:
-                if json.loads(path.read_text()).get("status") == "ok":
-                    done.add(path.stem)
-            except (OSError, json.JSONDecodeError):
-                continue  # unreadable record: run it again
-        return done
+        return {
+            path.stem
+            for path in (self.root / "runs").glob("*.json")
+            if (self.read_record(path.stem) or {}).get("status") == "ok"
+        }
 
     def write_result(self, result: RunResult) -> None:
         """Store one run: its series first, then its record (which marks it done)."""
-        run = result.run
+        run_id = result.run.run_id
         if result.series is not None:
             table = pa.Table.from_pandas(result.series, preserve_index=False)
-            write_atomic(self.series_path(run.run_id), lambda tmp: pq.write_table(table, tmp))
-        write_json(
-            self.record_path(run.run_id),
-            {
-                "run_id": run.run_id,
-                "status": result.status,
-                "point": run.point,
-                "replication": run.replication,
-                "seed": run.seed,
-                "factors": run.factors,
-                "summary": result.summary,
-                "error": result.error,
-                "traceback": result.traceback,
-                "seconds": result.seconds,
-            },
-        )
+            write_atomic(self.series_path(run_id), lambda tmp: pq.write_table(table, tmp))
+        write_json(self.record_path(run_id), record_of(result))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.root / "manifest.json", manifest)
@@ -116,47 +137,34 @@ class ResultStore:
         table = pa.Table.from_pandas(design.reset_index(), preserve_index=False)
         write_atomic(self.root / "design.parquet", lambda tmp: pq.write_table(table, tmp))
 
-    def consolidate(self, plan: list[RunSpec]) -> pd.DataFrame:
-        """Write ``runs.parquet``: one row per planned run, in plan order."""
-        runs = _runs_frame(self, plan)
-        table = pa.Table.from_pandas(runs, preserve_index=False)
-        write_atomic(self.root / "runs.parquet", lambda tmp: pq.write_table(table, tmp))
-        return runs
+    def consolidate(self, plan: list[RunSpec], known: dict[str, dict] | None = None) -> None:
+        """Write ``runs.parquet``: one row per planned run with a record, in plan order.
+
+        ``known`` holds records already in memory (this sweep's runs); others are read.
+        """
+        known = known or {}
+        rows = []
+        for run_id in dict.fromkeys(r.run_id for r in plan):
+            record = known.get(run_id) or self.read_record(run_id)
+            if record is not None:
+                rows.append(_row(record))
+        frame = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+        write_atomic(self.root / "runs.parquet", lambda tmp: pq.write_table(frame, tmp))
 
 
-def _runs_frame(store: ResultStore, plan: list[RunSpec]) -> pd.DataFrame:
-    rows = []
-    for run in plan:
-        path = store.record_path(run.run_id)
-        record = json.loads(path.read_text()) if path.exists() else {"status": "missing"}
-        row = {
-            "run_id": run.run_id,
-            "point": run.point,
-            "replication": run.replication,
-            "seed": run.seed,
-            "status": record["status"],
-            **run.factors,
-        }
-        row.update(record.get("summary", {}))
-        row["error"] = record.get("error", "")
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-@dataclass
 class Results:
     """An experiment's results as tidy pandas DataFrames.
 
     ``runs``: one row per run (design point, replication, seed, status, factors, summary
-    outcomes). ``series``: one row per run and quarter (ids, factors and kept columns).
-    ``design``: one row per design point. ``manifest``: provenance.
+    outcomes). ``series``: one row per run and quarter (ids, factors and kept columns), read
+    from Parquet the first time it is used. ``design``: one row per design point.
+    ``manifest``: provenance.
     """
 
-    runs: pd.DataFrame
-    series: pd.DataFrame
-    design: pd.DataFrame
-    manifest: dict[str, Any]
-    path: Path
+    def __init__(
+        self, path: Path, manifest: dict[str, Any], runs: pd.DataFrame, design: pd.DataFrame
+    ) -> None:
+        self.path, self.manifest, self.runs, self.design = path, manifest, runs, design
 
     @property
     def factors(self) -> list[str]:
@@ -168,6 +176,21 @@ class Results:
         """Runs that finished successfully."""
         return self.runs[self.runs["status"] == "ok"]
 
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        """Time series of the successful runs, in plan order."""
+        ok_ids = self.ok["run_id"].drop_duplicates()
+        paths = [str(self.path / "series" / f"{run_id}.parquet") for run_id in ok_ids]
+        if not paths:
+            return pd.DataFrame()
+        series = pq.ParquetDataset(paths).read().to_pandas()  # one multi-threaded read
+        keys = self.ok[["run_id", "point", "replication", "seed", *self.factors]]
+        return keys.merge(series, on="run_id", how="inner")
+
+    def __repr__(self) -> str:
+        counts = self.runs["status"].value_counts().to_dict() if len(self.runs) else {}
+        return f"Results({self.manifest['experiment']!r}, {len(self.runs)} runs {counts})"
+
 
 def load(path: str | Path) -> Results:
     """Load ``results/<experiment>`` (as written by ``econ run``) into :class:`Results`."""
@@ -177,46 +200,15 @@ def load(path: str | Path) -> Results:
         raise FileNotFoundError(f"{root}: no manifest.json; is this an econ results folder?")
     manifest = json.loads(manifest_path.read_text())
     runs_path = root / "runs.parquet"
-    plan_ids = manifest["plan"]
-    if runs_path.is_file():
+    if runs_path.is_file() and manifest.get("status") == "complete":
         runs = pd.read_parquet(runs_path)
-    else:  # a sweep that was killed before consolidating: read the records
-        rows = []
-        for run_id in plan_ids:
-            record_path = root / "runs" / f"{run_id}.json"
-            if record_path.exists():
-                rec = json.loads(record_path.read_text())
-                rows.append(
-                    {
-                        "run_id": run_id,
-                        "point": rec["point"],
-                        "replication": rec["replication"],
-                        "seed": rec["seed"],
-                        "status": rec["status"],
-                        **rec["factors"],
-                        **rec["summary"],
-                        "error": rec["error"],
-                    }
-                )
-        runs = pd.DataFrame(rows)
-    design = (
-        pd.read_parquet(root / "design.parquet")
-        if (root / "design.parquet").exists()
-        else (pd.DataFrame())
-    )
-    ok_ids = runs.loc[runs["status"] == "ok", "run_id"].drop_duplicates() if len(runs) else []
-    frames = []
-    ids_cols = [c for c in runs.columns if c in ("run_id", "point", "replication", "seed")]
-    factor_cols = list(manifest["spec"]["factors"])
-    for run_id in ok_ids:
-        frame = pd.read_parquet(root / "series" / f"{run_id}.parquet")
-        frame.insert(0, "run_id", run_id)
-        frames.append(frame)
-    series = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if len(series):
-        keys = runs[ids_cols + factor_cols]
-        series = keys.merge(series, on="run_id", how="inner")
-    return Results(runs=runs, series=series, design=design, manifest=manifest, path=root)
+    else:  # a sweep that is running or was killed: read the records there are
+        store = ResultStore(root)
+        records = (store.read_record(run_id) for run_id in dict.fromkeys(manifest["plan"]))
+        runs = pd.DataFrame([_row(r) for r in records if r is not None])
+    design_path = root / "design.parquet"
+    design = pd.read_parquet(design_path) if design_path.exists() else pd.DataFrame()
+    return Results(root, manifest, runs, design)
 
 
 def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
@@ -235,8 +227,7 @@ def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     outcomes: dict[str, np.ndarray] = {}
     if len(ok):
         series = results.series.drop_duplicates(["run_id", "step"]).set_index(["run_id", "step"])
-        columns = [c for c in results.manifest["spec"]["outputs"] if c in series]
-        for column in columns:
-            wide = series[column].unstack("step").loc[ok["run_id"]]
-            outcomes[column] = wide.to_numpy()
+        for column in results.manifest["spec"]["outputs"]:
+            if column in series:
+                outcomes[column] = series[column].unstack("step").loc[ok["run_id"]].to_numpy()
     return experiments, outcomes

@@ -14,17 +14,25 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
+from tqdm.auto import tqdm as _auto_tqdm
 
 from econ.experiment.designs import design_points
-from econ.experiment.executors import make_executor
-from econ.experiment.runner import RunResult, RunSpec, execute_run, model_fingerprint
+from econ.experiment.executors import cores, make_executor
+from econ.experiment.runner import RunResult, RunSpec, execute_runs, model_fingerprint
 from econ.experiment.spec import ExperimentSpec, load_spec
-from econ.experiment.store import Results, ResultStore, load
+from econ.experiment.store import Results, ResultStore, load, record_of
 from econ.policy import LEVERS
 from econ.seeds import spawn_seeds
 
 __all__ = ["plan_runs", "run"]
+
+
+class tqdm(_auto_tqdm):  # noqa: N801 - tqdm's own name
+    """A progress bar (terminal or notebook) without tqdm's monitor thread: a process with
+    no threads can fork its workers, which then skip re-importing the model."""
+
+    monitor_interval = 0
+
 
 _VERSIONS = (
     "econ-datamarket",
@@ -79,6 +87,7 @@ def run(
     out: str | Path | None = None,
     quick: bool = False,
     progress: bool = True,
+    batch_size: int | None = None,
 ) -> Results:
     """Run an experiment and return its results (only runs not already on disk execute).
 
@@ -91,6 +100,8 @@ def run(
         out: results folder (default ``results/<experiment name>``).
         quick: shrink the spec for a smoke run (see ``ExperimentSpec.quick``).
         progress: show a progress bar (terminal or notebook).
+        batch_size: runs per task; default 1, and for Dask about eight tasks per worker
+            (each Dask task costs milliseconds of scheduling).
     """
     if not isinstance(spec, ExperimentSpec):
         spec = load_spec(spec)
@@ -102,26 +113,37 @@ def run(
     finished = store.finished()
     pending = list({r.run_id: r for r in plan if r.run_id not in finished}.values())
     manifest = _manifest(spec, plan, executor, workers, scheduler)
-    store.write_manifest(manifest)
-    store.write_design(design_points(spec))
     counts = {"planned": len(plan), "skipped": len(plan) - len(pending), "done": 0, "failed": 0}
-    bar = tqdm(
-        total=len(plan),
-        initial=counts["skipped"],
-        desc=spec.name,
-        unit="run",
-        disable=not progress,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
+    bar = None
+    records: dict[str, dict] = {}
     try:
         with make_executor(executor, workers, scheduler) as pool:
-            submitted = {pool.submit(execute_run, r): r for r in pending}
+            # Submit before anything starts a thread here (Parquet writers, the progress
+            # bar's monitor): a process pool forks its workers at the first submission.
+            # Local workers store their own runs; remote ones may not share our disk.
+            local = executor in ("serial", "processes") or (executor == "dask" and not scheduler)
+            folder = str(store.root) if local else None
+            size = batch_size or _batch_size(executor, workers, scheduler, len(pending))
+            batches = [pending[i : i + size] for i in range(0, len(pending), size)]
+            submitted = {pool.submit(execute_runs, b, folder): b for b in batches}
+            store.write_manifest(manifest)
+            store.write_design(design_points(spec))
+            bar = tqdm(
+                total=len(plan),
+                initial=counts["skipped"],
+                desc=spec.name,
+                unit="run",
+                disable=not progress,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
             for future in futures.as_completed(submitted):
-                result = _result_of(future, submitted[future])
-                store.write_result(result)
-                counts["done" if result.status == "ok" else "failed"] += 1
-                bar.update()
+                for result in _results_of(future, submitted[future]):
+                    if not result.stored:
+                        store.write_result(result)
+                    records[result.run.run_id] = record_of(result)
+                    counts["done" if result.status == "ok" else "failed"] += 1
+                    bar.update()
                 bar.set_postfix(
                     done=counts["done"] + counts["skipped"],
                     failed=counts["failed"],
@@ -132,19 +154,29 @@ def run(
         store.write_manifest(manifest)
         raise
     finally:
-        bar.close()
-    store.consolidate(plan)
+        if bar is not None:
+            bar.close()
+    store.consolidate(plan, records)
     manifest.update(status="complete", finished_at=_now(), counts=counts)
     store.write_manifest(manifest)
     return load(store.root)
 
 
-def _result_of(future: futures.Future, run_spec: RunSpec) -> RunResult:
-    """The run's result; a worker that died becomes a failed run, never a hang or a crash."""
+def _results_of(future: futures.Future, batch: list[RunSpec]) -> list[RunResult]:
+    """A task's results; a worker that died fails its runs, never hangs or stops the sweep."""
     try:
         return future.result()
     except Exception as err:
-        return RunResult(run_spec, "failed", error=f"worker failed: {type(err).__name__}: {err}")
+        error = f"worker failed: {type(err).__name__}: {err}"
+        return [RunResult(run, "failed", error=error) for run in batch]
+
+
+def _batch_size(executor, workers: int | None, scheduler: str | None, n_runs: int) -> int:
+    """Runs per task: one, except on Dask, where about eight tasks per worker are enough."""
+    if executor != "dask":
+        return 1
+    n_workers = workers or (cores() if not scheduler else 8)
+    return max(1, n_runs // (8 * n_workers))
 
 
 def _plain(value: Any) -> Any:
