@@ -3,10 +3,29 @@
 from econ.cli import main
 
 
-def test_baseline_prints_growth_summary(capsys):
-    assert main(["baseline", "--scenario", "small", "--quarters", "13", "--replications", "2"]) == 0
+def test_baseline_prints_growth_summary(capsys, tmp_path):
+    args = [
+        "baseline",
+        "--scenario",
+        "small",
+        "--quarters",
+        "13",
+        "--replications",
+        "2",
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "b"),
+    ]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "growth" in out and "2022-2025" in out and "market_cagr" in out
+    assert (tmp_path / "b" / "runs.parquet").exists()
+    # A second call finds every run done and reruns nothing.
+    assert main(args) == 0
+    from econ.results import load
+
+    assert load(tmp_path / "b").manifest["counts"]["skipped"] == 2
 
 
 def test_levers_and_scenarios_tables(capsys):
@@ -16,6 +35,8 @@ def test_levers_and_scenarios_tables(capsys):
     assert "Ta Kung Pao" in capsys.readouterr().out
 
 
-def test_bad_size_is_a_clean_error(capsys):
-    assert main(["baseline", "--scenario", "small", "--n-firms", "0", "--quarters", "2"]) == 2
-    assert "n_firms=0 is out of range" in capsys.readouterr().err
+def test_bad_size_is_a_clean_error(capsys, tmp_path):
+    args = ["baseline", "--scenario", "small", "--n-firms", "0", "--out", str(tmp_path / "x")]
+    assert main(args) == 2
+    assert "n_firms" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
