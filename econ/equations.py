@@ -26,6 +26,7 @@ __all__ = [
     "oligopoly_price",
     "output",
     "public_product_size",
+    "revenue_cap_adjustment",
     "revenue_maximising_price",
     "security_level",
     "trust_update",
@@ -102,6 +103,16 @@ def oligopoly_price(monopoly_price, marginal_cost, n_sellers):
 def allowed_revenue(cost, reasonable_profit):
     """E7 (ODD 7.5): maximum allowable revenue under a revenue cap, cost times (1 + margin)."""
     return cost * (1.0 + reasonable_profit)
+
+
+def revenue_cap_adjustment(net_revenue, allowed):
+    """E7b (ODD 7.5): factor applied to next quarter's price under a revenue cap.
+
+    ``allowed / revenue``, limited to [0.5, 1.25] a quarter so that noisy demand does not
+    make the price jump: the price falls after an excess and recovers after a shortfall.
+    """
+    ratio = np.where(net_revenue > 0, allowed / np.maximum(net_revenue, 1e-9), 1.25)
+    return np.clip(ratio, 0.5, 1.25)
 
 
 def effort_optimum(mandate, revenue_per_effort, visibility_per_effort, cost):

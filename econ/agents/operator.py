@@ -77,15 +77,18 @@ class AuthorisedOperator(ArrayAgent):
     def settle(cls, model) -> None:
         """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7)."""
         o, policy, p = model.operator_state, model.policy, model.params
-        fixed = model.operator_fixed_cost * o.licensed
-        o.cost = fixed + p.operator_marginal_cost_rmb * o.uses + model.security_cost * o.security**2
+        security = model.security_cost * o.security**2
+        o.cost = (model.operator_fixed_cost + security) * o.licensed + (
+            p.operator_marginal_cost_rmb * o.uses
+        )
         net = (1.0 - policy.revenue_share) * o.revenue
         if policy.operator_cap == "revenue":
-            allowed = eq.allowed_revenue(o.cost, policy.reasonable_profit)
+            allowed = eq.allowed_revenue(o.cost, policy.reasonable_profit) * o.licensed
             o.clawback = np.maximum(net - allowed, 0.0)
-            # Excess is deducted next period: cut the price in proportion, relax when under.
-            over = net > allowed
-            ratio = np.where(over, allowed / np.maximum(net, 1e-9), 1.05)
+            # The cap guides the price of the product, not of each licensee: one factor,
+            # set from the licensees' combined revenue against their combined allowance, so
+            # that the operators do not undercut each other through the cap.
+            ratio = eq.revenue_cap_adjustment(net[o.licensed].sum(), allowed.sum())
             o.price_factor = np.clip(o.price_factor * ratio, 0.01, 1.0)
         else:
             o.clawback[:] = 0.0

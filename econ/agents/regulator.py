@@ -70,10 +70,9 @@ class Regulator(mesa.Agent):
         return self.incidents
 
     def _relicense(self) -> None:
-        """Re-issue revoked licences once their delay has passed (a new licensee, fresh state)."""
+        """Re-issue revoked licences once their delay has passed."""
         o = self.model.operator_state
         waiting = ~o.licensed & (np.arange(len(o)) < self.model.policy.operators)
         o.relicense_in = np.where(waiting, np.maximum(o.relicense_in - 1, 0), 0)
         reissue = waiting & (o.relicense_in == 0)
-        o.licensed |= reissue
-        o.price_factor[reissue] = 1.0
+        o.licensed |= reissue  # a new licensee prices under the same (common) cap factor
