@@ -1,0 +1,304 @@
+"""Analysis of stored results: summaries with confidence intervals, effects against a
+baseline, growth-incident frontiers, and Sobol and Morris indices through SALib.
+
+Every function takes the tidy DataFrames of :func:`econ.results.load` (``results.runs``,
+``results.series``) and returns a tidy DataFrame.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from econ.experiment.designs import salib_problem
+from econ.experiment.spec import parse_spec
+from econ.experiment.store import Results
+
+__all__ = [
+    "UnreliableIndicesWarning",
+    "effects",
+    "frontier",
+    "mean_ci",
+    "morris_indices",
+    "sobol_indices",
+    "summarise",
+    "summarise_series",
+]
+
+
+class UnreliableIndicesWarning(UserWarning):
+    """Sensitivity indices that should not be trusted (too few samples, negative indices)."""
+
+
+def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float, int]:
+    """Mean and t-based confidence interval of independent replications: (mean, low, high, n)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return (np.nan, np.nan, np.nan, 0)
+    mean = float(x.mean())
+    if n == 1:
+        return (mean, np.nan, np.nan, 1)
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    return (mean, mean - half, mean + half, n)
+
+
+def _as_list(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def summarise(
+    runs: pd.DataFrame, by: str | Sequence[str], outcomes: str | Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """Mean and CI of each outcome over replications, per group (one row per group and
+    outcome): columns ``by..., outcome, mean, ci_low, ci_high, n``."""
+    by, outcomes = _as_list(by), _as_list(outcomes)
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    rows = []
+    for key, group in ok.groupby(by, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        for outcome in outcomes:
+            mean, low, high, n = mean_ci(group[outcome], level)
+            rows.append(
+                {
+                    **dict(zip(by, key, strict=True)),
+                    "outcome": outcome,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def summarise_series(
+    series: pd.DataFrame, by: str | Sequence[str], columns: str | Sequence[str], level: float = 0.95
+) -> pd.DataFrame:
+    """Mean and CI over replications of each column, per group and quarter: columns
+    ``by..., step, outcome, mean, ci_low, ci_high, n``."""
+    by = _as_list(by)
+    return summarise(series, [*by, "step"], columns, level)
+
+
+def effects(
+    runs: pd.DataFrame,
+    baseline: dict,
+    outcomes: str | Sequence[str],
+    by: str | Sequence[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Effect of each design point against a named baseline point, with CIs.
+
+    Runs of different points that share a replication share their seed (common random
+    numbers), so effects are paired by replication: the CI is that of the mean difference.
+    ``baseline`` names the baseline's factor values, e.g. ``{"pricing": "cost_recovery"}``;
+    factors it does not name are matched within each group of ``by`` (default: all other
+    factors). Columns: ``by..., outcome, baseline_mean, mean, effect, ci_low, ci_high,
+    relative, n, significant``.
+    """
+    outcomes = _as_list(outcomes)
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    factors = [c for c in ok.columns if c in _factor_columns(ok)]
+    by = _as_list(by) if by is not None else [f for f in factors if f not in baseline]
+    rows = []
+    base_mask = np.logical_and.reduce([ok[k] == v for k, v in baseline.items()])
+    base = ok[base_mask]
+    if base.empty:
+        raise ValueError(f"no successful run matches the baseline {baseline}")
+    grouping = [f for f in by if f not in baseline]
+    point_keys = [f for f in factors if f not in grouping]
+    groups = ok.groupby(by, sort=True, dropna=False) if by else [((), ok)]
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        labels = dict(zip(by, key, strict=True))
+        ref = base
+        for f in grouping:
+            ref = ref[ref[f] == labels[f]]
+        if ref.empty:
+            continue
+        for point, sub in group.groupby(point_keys, sort=True, dropna=False):
+            point = point if isinstance(point, tuple) else (point,)
+            for outcome in outcomes:
+                paired = (
+                    sub.set_index("replication")[outcome]
+                    .to_frame("y")
+                    .join(ref.set_index("replication")[outcome].to_frame("b"), how="inner")
+                )
+                diff = paired["y"] - paired["b"]
+                effect, low, high, n = mean_ci(diff, level)
+                b_mean = float(paired["b"].mean())
+                rows.append(
+                    {
+                        **labels,
+                        **dict(zip(point_keys, point, strict=True)),
+                        "outcome": outcome,
+                        "baseline_mean": b_mean,
+                        "mean": float(paired["y"].mean()),
+                        "effect": effect,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "relative": effect / abs(b_mean) if b_mean else np.nan,
+                        "n": n,
+                        "significant": bool(n > 1 and (low > 0 or high < 0)),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _factor_columns(runs: pd.DataFrame) -> list[str]:
+    from econ.experiment.spec import ALL_OUTPUTS
+    from econ.policy import LEVERS
+    from econ.scenarios import SCENARIO_PARAMETERS
+
+    known = set(LEVERS) | set(SCENARIO_PARAMETERS)
+    return [c for c in runs.columns if c in known and c not in ALL_OUTPUTS]
+
+
+def frontier(
+    table: pd.DataFrame, benefit: str, cost: str, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Mark the efficient points: no other point in the group has more ``benefit`` and less
+    ``cost``. Returns ``table`` with a boolean ``efficient`` column, sorted by ``cost``."""
+    groups = [table] if by is None else [g for _, g in table.groupby(_as_list(by))]
+    out = []
+    for group in groups:
+        group = group.sort_values([cost, benefit], ascending=[True, False]).copy()
+        best = -np.inf
+        efficient = []
+        for value in group[benefit]:
+            efficient.append(value > best)
+            best = max(best, value)
+        group["efficient"] = efficient
+        out.append(group)
+    return pd.concat(out)
+
+
+def _point_means(results: Results, outcome: str) -> np.ndarray:
+    """Outcome per design point (mean over replications), in design order."""
+    ok = results.ok
+    points = len(results.design)
+    means = ok.groupby("point")[outcome].mean().reindex(range(points))
+    if means.isna().any():
+        missing = int(means.isna().sum())
+        raise ValueError(
+            f"{missing} design points have no successful run; rerun the sweep "
+            "(sensitivity indices need every point)"
+        )
+    return means.to_numpy()
+
+
+def sobol_indices(
+    results: Results, outcomes: str | Sequence[str], level: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
+    """First-order and total Sobol indices (SALib) with confidence intervals.
+
+    Columns: ``outcome, factor, S1, S1_conf, ST, ST_conf, reliable``. Warns
+    (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval or the
+    base sample is small (N < 64).
+    """
+    from SALib.analyze import sobol
+
+    spec = parse_spec(_spec_data(results))
+    if spec.design != "sobol":
+        raise ValueError(f"sobol_indices needs a sobol design, not {spec.design!r}")
+    problem = salib_problem(spec)
+    rows = []
+    for outcome in _as_list(outcomes):
+        y = _point_means(results, outcome)
+        res = sobol.analyze(
+            problem, y, calc_second_order=spec.second_order, conf_level=level, seed=seed
+        )
+        for i, name in enumerate(problem["names"]):
+            s1, s1c, st, stc = (float(res[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+            reliable = not (s1 + s1c < 0 or st + stc < 0) and spec.samples >= 64
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "factor": name,
+                    "S1": s1,
+                    "S1_conf": s1c,
+                    "ST": st,
+                    "ST_conf": stc,
+                    "reliable": reliable,
+                }
+            )
+    table = pd.DataFrame(rows)
+    if spec.samples < 64:
+        warnings.warn(
+            f"Sobol base sample N={spec.samples} < 64: indices are rough; use more "
+            "samples before reading them",
+            UnreliableIndicesWarning,
+            stacklevel=2,
+        )
+    bad = table[(table["S1"] + table["S1_conf"] < 0) | (table["ST"] + table["ST_conf"] < 0)]
+    if len(bad):
+        names = ", ".join(f"{r.factor} ({r.outcome})" for r in bad.itertuples())
+        warnings.warn(
+            f"negative Sobol indices beyond their confidence interval: {names}; the "
+            "sample is too small for these",
+            UnreliableIndicesWarning,
+            stacklevel=2,
+        )
+    return table
+
+
+def morris_indices(
+    results: Results, outcomes: str | Sequence[str], level: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
+    """Morris elementary-effects screening (SALib): ``outcome, factor, mu_star,
+    mu_star_conf, sigma``; a large ``mu_star`` marks an influential factor, a large ``sigma``
+    one that acts through interactions or non-linearly."""
+    from SALib.analyze import morris
+
+    spec = parse_spec(_spec_data(results))
+    if spec.design != "morris":
+        raise ValueError(f"morris_indices needs a morris design, not {spec.design!r}")
+    problem = salib_problem(spec)
+    x = results.design[list(problem["names"])].to_numpy(dtype=float)
+    rows = []
+    for outcome in _as_list(outcomes):
+        y = _point_means(results, outcome)
+        res = morris.analyze(problem, x, y, conf_level=level, num_levels=spec.levels, seed=seed)
+        for i, name in enumerate(problem["names"]):
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "factor": name,
+                    "mu_star": float(res["mu_star"][i]),
+                    "mu_star_conf": float(res["mu_star_conf"][i]),
+                    "sigma": float(res["sigma"][i]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _spec_data(results: Results) -> dict:
+    """The stored spec in the form ``parse_spec`` reads."""
+    s = results.manifest["spec"]
+    design = {
+        "type": s["design"],
+        "factors": s["factors"],
+        "levels": s["levels"],
+        "second_order": s["second_order"],
+    }
+    if s["samples"]:
+        design["samples"] = s["samples"]
+    return {
+        "experiment": {
+            "name": s["name"],
+            "scenario": s["scenario"],
+            "steps": s["steps"],
+            "replications": s["replications"],
+            "seed": s["seed"],
+            **({"n_firms": s["n_firms"]} if s["n_firms"] else {}),
+        },
+        "policy": s["policy"],
+        "params": s["params"],
+        "design": design,
+    }

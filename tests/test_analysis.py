@@ -1,0 +1,150 @@
+"""Analysis functions give known answers on synthetic data."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.analysis import (
+    UnreliableIndicesWarning,
+    effects,
+    frontier,
+    mean_ci,
+    morris_indices,
+    sobol_indices,
+    summarise,
+    summarise_series,
+)
+from econ.experiment import design_points, parse_spec
+from econ.experiment.store import Results
+
+
+def test_ci_covers_the_true_mean_about_95_percent_of_the_time():
+    rng = np.random.default_rng(0)
+    trials = 4000
+    hits = 0
+    for _ in range(trials):
+        _, low, high, _ = mean_ci(rng.normal(3.0, 2.0, size=8))
+        hits += low <= 3.0 <= high
+    assert abs(hits / trials - 0.95) < 0.012
+
+
+def test_summarise_groups_and_ignores_failed_runs():
+    runs = pd.DataFrame(
+        {
+            "pricing": ["a", "a", "b", "b", "b"],
+            "y": [1.0, 3.0, 10.0, 12.0, 99.0],
+            "status": ["ok", "ok", "ok", "ok", "failed"],
+        }
+    )
+    table = summarise(runs, "pricing", "y").set_index("pricing")
+    assert table.loc["a", "mean"] == 2.0 and table.loc["b", "mean"] == 11.0
+    assert table.loc["b", "n"] == 2 and table.loc["a", "ci_low"] < 2.0 < table.loc["a", "ci_high"]
+
+
+def test_summarise_series_per_quarter():
+    series = pd.DataFrame({"pricing": ["a"] * 4, "step": [1, 2, 1, 2], "m": [1.0, 2.0, 3.0, 4.0]})
+    table = summarise_series(series, "pricing", "m")
+    assert list(table["mean"]) == [2.0, 3.0]
+
+
+def test_effects_are_paired_by_replication_and_find_a_known_effect():
+    rng = np.random.default_rng(1)
+    rows = []
+    for rep in range(20):
+        shared = rng.normal(0, 10)  # common random numbers: large, shared by both points
+        rows.append(
+            {
+                "pricing": "cost_recovery",
+                "replication": rep,
+                "status": "ok",
+                "welfare": 100 + shared + rng.normal(0, 0.5),
+            }
+        )
+        rows.append(
+            {
+                "pricing": "free",
+                "replication": rep,
+                "status": "ok",
+                "welfare": 102 + shared + rng.normal(0, 0.5),
+            }
+        )
+    table = effects(pd.DataFrame(rows), {"pricing": "cost_recovery"}, "welfare")
+    free = table[table["pricing"] == "free"].iloc[0]
+    assert free["ci_low"] < 2.0 < free["ci_high"] and free["significant"]
+    assert free["ci_high"] - free["ci_low"] < 1.0  # pairing removes the shared noise
+    assert np.isclose(free["relative"], free["effect"] / free["baseline_mean"])
+    same = table[table["pricing"] == "cost_recovery"].iloc[0]
+    assert same["effect"] == 0 and not same["significant"]
+
+
+def test_frontier_marks_efficient_points():
+    table = pd.DataFrame({"growth": [1.0, 2.0, 1.5, 3.0], "incidents": [0.0, 1.0, 2.0, 3.0]})
+    marked = frontier(table, benefit="growth", cost="incidents").set_index("incidents")
+    assert list(marked["efficient"]) == [True, True, False, True]
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def fake_results(design: str, samples: int, function, **extra) -> Results:
+    """Results of a synthetic 'model': three levers in [0, 1], mapped to [-pi, pi]."""
+    spec = parse_spec(
+        {
+            "experiment": {"scenario": "small", "seed": 3},
+            "design": {
+                "type": design,
+                "samples": samples,
+                "factors": {
+                    "openness": [0, 1],
+                    "infrastructure": [0, 1],
+                    "review_strictness": [0, 1],
+                },
+                **extra,
+            },
+        }
+    )
+    points = design_points(spec)
+    x = -np.pi + 2 * np.pi * points[list(spec.factors)].to_numpy(dtype=float)
+    runs = points.reset_index().assign(replication=0, status="ok", y=function(x))
+    manifest = {"experiment": "fake", "spec": spec.to_dict()}
+    return Results(Path("."), manifest, runs, points.reset_index())
+
+
+def test_sobol_indices_match_the_ishigami_function():
+    results = fake_results("sobol", 2048, ishigami)
+    table = sobol_indices(results, "y").set_index("factor")
+    s1 = {"openness": 0.3139, "infrastructure": 0.4424, "review_strictness": 0.0}
+    st = {"openness": 0.5576, "infrastructure": 0.4424, "review_strictness": 0.2437}
+    for name in s1:
+        assert table.loc[name, "S1"] == pytest.approx(s1[name], abs=0.05)
+        assert table.loc[name, "ST"] == pytest.approx(st[name], abs=0.05)
+    assert table["reliable"].all()
+
+
+def test_sobol_warns_when_samples_are_too_few():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = sobol_indices(fake_results("sobol", 8, ishigami), "y")
+    assert any(issubclass(w.category, UnreliableIndicesWarning) for w in caught)
+    assert not table["reliable"].any()
+
+
+def test_morris_ranks_factors_of_a_linear_function():
+    def linear(x):
+        return 10 * x[:, 0] + 1 * x[:, 1] + 0 * x[:, 2]
+
+    table = morris_indices(fake_results("morris", 20, linear, levels=4), "y").set_index("factor")
+    assert table.loc["openness", "mu_star"] > table.loc["infrastructure", "mu_star"]
+    assert table.loc["infrastructure", "mu_star"] > table.loc["review_strictness", "mu_star"]
+    assert table.loc["review_strictness", "mu_star"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_sobol_needs_every_point():
+    results = fake_results("sobol", 8, ishigami)
+    results.runs = results.runs.iloc[1:]
+    with pytest.raises(ValueError, match="no successful run"):
+        sobol_indices(results, "y")
