@@ -113,6 +113,7 @@ def effects(
         raise ValueError(f"no successful run matches the baseline {baseline}")
     grouping = [f for f in by if f not in baseline]
     point_keys = [f for f in factors if f not in grouping]
+    point_keys += [k for k in baseline if k not in point_keys]  # derived columns may be named
     groups = ok.groupby(by, sort=True, dropna=False) if by else [((), ok)]
     for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)

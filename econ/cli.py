@@ -134,6 +134,20 @@ def _run_experiment(args: argparse.Namespace) -> int:
     return 1 if len(failed) else 0
 
 
+def _figures(args: argparse.Namespace) -> int:
+    from econ.experiment.store import load
+    from econ.report import HEADLINES, write_figures, write_tables
+
+    results = load(args.results)
+    written = write_figures(results, args.out)
+    tables_dir = Path(args.tables) if args.tables else Path(args.out).parent / "tables"
+    if results.manifest["experiment"].removesuffix("_quick") in HEADLINES:
+        written += write_tables(results, tables_dir)
+    for path in written:
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``econ`` command."""
     parser = argparse.ArgumentParser(prog="econ", description=__doc__)
@@ -161,6 +175,14 @@ def main(argv: list[str] | None = None) -> int:
     base.add_argument("--executor", default="processes", help="serial, processes or dask")
     base.add_argument("--out", default=None, help="results folder (default results/baseline)")
     base.add_argument("--seed", type=int, default=2024, help="root seed (default 2024)")
+    fig_p = sub.add_parser(
+        "figures",
+        help="write an experiment's figures (PDF, PNG, sidecar) "
+        "and headline-effects table (CSV, Typst)",
+    )
+    fig_p.add_argument("results", help="results folder, e.g. results/free_vs_priced")
+    fig_p.add_argument("--out", default="paper/figures", help="figures folder")
+    fig_p.add_argument("--tables", default=None, help="tables folder (default: OUT/../tables)")
     sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
     sub.add_parser("scenarios", help="list scenario parameters with units and sources")
     args = parser.parse_args(argv)
@@ -169,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run_experiment(args)
+        if args.command == "figures":
+            return _figures(args)
         if args.command == "baseline":
             return _print_baseline(args)
         if args.command == "levers":

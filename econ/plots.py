@@ -1,0 +1,415 @@
+"""Publication figures (seaborn), one function per figure; each takes results and returns a
+matplotlib Figure in the paper style: one column wide (3.5 in), colour-blind-safe palette,
+units on every axis, 95% confidence bands over replications, no chart junk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from econ.analysis import effects, frontier, summarise, summarise_series
+from econ.experiment.store import Results
+
+__all__ = [
+    "COLUMN_WIDTH_IN",
+    "cross_border_frontier",
+    "growth_and_welfare",
+    "market_paths",
+    "morris_screening",
+    "operator_profit_vs_cap",
+    "paper_style",
+    "sobol_bars",
+    "supply_effort_response",
+]
+
+COLUMN_WIDTH_IN = 3.5
+PALETTE = "colorblind"
+REGIME_LABELS = {
+    "free": "Free",
+    "conditional_free": "Conditional free",
+    "cost_recovery": "Cost recovery",
+    "market": "Market price",
+}
+RMB_BN = 1e9
+RMB_TN = 1e12
+
+
+@contextmanager
+def paper_style() -> Iterator[None]:
+    """The one style of every figure: small type that stays legible at column width."""
+    rc = {
+        "font.size": 7,
+        "axes.titlesize": 7.5,
+        "axes.labelsize": 7,
+        "xtick.labelsize": 6.5,
+        "ytick.labelsize": 6.5,
+        "legend.fontsize": 6.5,
+        "legend.title_fontsize": 6.5,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.linewidth": 0.6,
+        "lines.linewidth": 1.2,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "legend.frameon": False,
+        "savefig.dpi": 300,
+        "figure.dpi": 150,
+        "savefig.bbox": "tight",
+        "pdf.fonttype": 42,
+    }
+    with sns.axes_style("ticks"), sns.color_palette(PALETTE), plt.rc_context(rc):
+        yield
+
+
+def _where(frame: pd.DataFrame, where: dict | None) -> pd.DataFrame:
+    for key, value in (where or {}).items():
+        if key in frame:
+            frame = frame[frame[key] == value]
+    if frame.empty:
+        raise ValueError(f"no results match {where}")
+    return frame
+
+
+def _regime_order(values) -> list:
+    present = list(pd.unique(values))
+    return [r for r in REGIME_LABELS if r in present] + [
+        r for r in present if r not in REGIME_LABELS
+    ]
+
+
+def market_paths(
+    results: Results, by: str = "pricing", column: str = "market_size", where: dict | None = None
+) -> plt.Figure:
+    """Data-market paths per group, mean and 95% CI band over replications."""
+    series = _where(results.series, where)
+    table = summarise_series(series, by, column)
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.4))
+        colours = sns.color_palette(PALETTE)
+        for colour, group in zip(colours, _regime_order(table[by]), strict=False):
+            g = table[table[by] == group]
+            years = g["step"] / 4
+            ax.plot(
+                years, g["mean"] / RMB_BN, color=colour, label=REGIME_LABELS.get(group, str(group))
+            )
+            ax.fill_between(
+                years,
+                g["ci_low"] / RMB_BN,
+                g["ci_high"] / RMB_BN,
+                color=colour,
+                alpha=0.2,
+                linewidth=0,
+            )
+        ax.set_xlabel("Years from start")
+        ax.set_ylabel("Data market (RMB bn per quarter)")
+        ax.legend(title=by.replace("_", " ").capitalize(), loc="upper left")
+        fig.tight_layout()
+    return fig
+
+
+def growth_and_welfare(
+    results: Results,
+    by: str = "pricing",
+    hue: str | None = "supply_responds",
+    where: dict | None = None,
+    baseline: str = "cost_recovery",
+) -> plt.Figure:
+    """Market growth per group (mean and 95% CI), and the welfare gain over the ``baseline``
+    group, paired by replication (runs share seeds), split by ``hue``."""
+    runs = _where(results.ok, where)
+    hues = [None] if hue is None or hue not in runs else sorted(runs[hue].unique())
+    order = _regime_order(runs[by])
+    with paper_style():
+        fig, axes = plt.subplots(2, 1, figsize=(COLUMN_WIDTH_IN, 3.6), sharex=True)
+        colours = sns.color_palette(PALETTE)
+        for i, h in enumerate(hues):
+            sub = runs if h is None else runs[runs[hue] == h]
+            x = np.arange(len(order)) + (i - (len(hues) - 1) / 2) * 0.18
+            growth = summarise(sub, by, "market_size_cagr").set_index(by).loc[order]
+            gain = effects(sub, {by: baseline}, "welfare_mean", by=[]).set_index(by).loc[order]
+            for ax, table, col, scale in (
+                (axes[0], growth, "mean", 100),
+                (axes[1], gain, "effect", 1 / RMB_BN),
+            ):
+                y = table[col] * scale
+                err = np.vstack([y - table["ci_low"] * scale, table["ci_high"] * scale - y])
+                ax.errorbar(
+                    x,
+                    y,
+                    yerr=err,
+                    fmt="o",
+                    ms=3,
+                    capsize=2,
+                    color=colours[i],
+                    label=_hue_label(hue, h),
+                    elinewidth=0.8,
+                )
+        axes[0].set_ylabel("Data-market growth (% per year)")
+        axes[1].axhline(0, color="0.5", lw=0.5)
+        axes[1].set_ylabel(
+            f"Welfare gain over {REGIME_LABELS.get(baseline, baseline).lower()}"
+            "\n(RMB bn per quarter)"
+        )
+        labels = [REGIME_LABELS.get(o, str(o)).replace(" ", "\n", 1) for o in order]
+        axes[1].set_xticks(range(len(order)), labels)
+        axes[0].legend(loc="best")
+        fig.tight_layout()
+    return fig
+
+
+def _hue_label(hue: str | None, value) -> str | None:
+    if hue == "supply_responds":
+        return "Supply responds" if value else "Supply fixed"
+    if hue == "hk_bridge":
+        return "Hong Kong bridge" if value else "No bridge"
+    return None if value is None else f"{hue} = {value}"
+
+
+def supply_effort_response(
+    results: Results, by: str = "pricing", where: dict | None = None
+) -> plt.Figure:
+    """Holders' supply effort and open datasets over time per regime (supply responding)."""
+    series = _where(results.series, {"supply_responds": True, **(where or {})})
+    with paper_style():
+        fig, axes = plt.subplots(2, 1, figsize=(COLUMN_WIDTH_IN, 3.6), sharex=True)
+        colours = sns.color_palette(PALETTE)
+        panels = [
+            ("supply_effort", 1, "Holders' supply effort (0-1)"),
+            ("public_datasets", 1e-3, "Open datasets (thousands)"),
+        ]
+        for ax, (column, scale, label) in zip(axes, panels, strict=True):
+            table = summarise_series(series, by, column)
+            for colour, group in zip(colours, _regime_order(table[by]), strict=False):
+                g = table[table[by] == group]
+                years = g["step"] / 4
+                ax.plot(
+                    years,
+                    g["mean"] * scale,
+                    color=colour,
+                    label=REGIME_LABELS.get(group, str(group)),
+                )
+                ax.fill_between(
+                    years,
+                    g["ci_low"] * scale,
+                    g["ci_high"] * scale,
+                    color=colour,
+                    alpha=0.2,
+                    linewidth=0,
+                )
+            ax.set_ylabel(label)
+        axes[1].set_xlabel("Years from start")
+        axes[0].legend(loc="best", ncols=2)
+        fig.tight_layout()
+    return fig
+
+
+def operator_profit_vs_cap(results: Results, where: dict | None = None) -> plt.Figure:
+    """Operator profit, and the welfare change against the loosest price cap (paired by
+    seed), for each price cap and for the revenue cap, per number of licences."""
+    runs = _where(results.ok, where)
+    runs = runs[runs["operators"] > 0].copy()
+    caps = sorted(runs.loc[runs["operator_cap"] == "price", "price_cap"].unique())
+    runs["regime"] = np.where(
+        runs["operator_cap"] == "revenue", "revenue", runs["price_cap"].map(lambda c: f"{c:g}")
+    )
+    # The revenue cap ignores price_cap: keep one copy of its runs.
+    runs = runs[(runs["operator_cap"] == "price") | (runs["price_cap"] == caps[-1])]
+    order = [f"{c:g}" for c in caps] + ["revenue"]
+    labels = [f"{c:g}x" for c in caps] + ["Revenue\ncap"]
+    loosest = order[len(caps) - 1]
+    with paper_style():
+        fig, axes = plt.subplots(2, 1, figsize=(COLUMN_WIDTH_IN, 3.9), sharex=True)
+        colours = sns.color_palette(PALETTE)
+        licences = sorted(runs["operators"].unique())
+        for i, (colour, n) in enumerate(zip(colours, licences, strict=False)):
+            sub = runs[runs["operators"] == n]
+            x = np.arange(len(order)) + (i - (len(licences) - 1) / 2) * 0.12
+            profit = summarise(sub, "regime", "operator_profit_mean").set_index("regime")
+            gain = effects(sub, {"regime": loosest}, "welfare_mean", by=[]).set_index("regime")
+            for ax, table, col, scale in (
+                (axes[0], profit, "mean", 1 / RMB_BN),
+                (axes[1], gain, "effect", 1 / RMB_BN),
+            ):
+                t = table.loc[order]
+                y = t[col] * scale
+                err = np.vstack([y - t["ci_low"] * scale, t["ci_high"] * scale - y])
+                price_part = slice(0, len(caps))
+                ax.plot(x[price_part], y.iloc[price_part], "-", color=colour, lw=0.9)
+                ax.errorbar(
+                    x,
+                    y,
+                    yerr=err,
+                    fmt="o",
+                    ms=2.8,
+                    capsize=1.5,
+                    color=colour,
+                    elinewidth=0.7,
+                    label=f"{n} licence{'s' if n > 1 else ''}",
+                )
+        axes[0].set_ylabel("Operator profit\n(RMB bn per quarter)")
+        axes[1].set_ylabel(f"Welfare change vs {loosest}x cap\n(RMB bn per quarter)")
+        for ax in axes:
+            ax.axhline(0, color="0.5", lw=0.5)
+            ax.axvline(len(caps) - 0.5, color="0.8", lw=0.5, ls=":")
+        axes[1].set_xticks(range(len(order)), labels)
+        axes[1].set_xlabel("Operator price regulation (price cap, x reference price)")
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(
+            handles,
+            names,
+            loc="upper center",
+            ncols=len(licences),
+            bbox_to_anchor=(0.55, 1.0),
+            handletextpad=0.3,
+            columnspacing=1.0,
+        )
+        fig.tight_layout(rect=(0, 0, 1, 0.95))
+    return fig
+
+
+def cross_border_frontier(
+    results: Results, benefit: str = "market_size_mean", cost: str = "incidents_total"
+) -> plt.Figure:
+    """The growth-against-incidents frontier with and without the Hong Kong bridge: one
+    point per openness and review strictness (mean and 95% CI), efficient points joined."""
+    runs = results.ok
+    keys = ["hk_bridge", "openness", "review_strictness"]
+    b = summarise(runs, keys, benefit).rename(
+        columns={"mean": "benefit", "ci_low": "b_low", "ci_high": "b_high"}
+    )
+    c = summarise(runs, keys, cost).rename(
+        columns={"mean": "cost", "ci_low": "c_low", "ci_high": "c_high"}
+    )
+    table = b.drop(columns=["outcome", "n"]).merge(c.drop(columns=["outcome", "n"]), on=keys)
+    table = frontier(table, benefit="benefit", cost="cost", by="hk_bridge")
+    scale = 1 / RMB_BN
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8))
+        colours = sns.color_palette(PALETTE)
+        for colour, bridge in zip(colours, [False, True], strict=False):
+            g = table[table["hk_bridge"] == bridge]
+            ax.errorbar(
+                g["cost"],
+                g["benefit"] * scale,
+                xerr=[g["cost"] - g["c_low"], g["c_high"] - g["cost"]],
+                yerr=[(g["benefit"] - g["b_low"]) * scale, (g["b_high"] - g["benefit"]) * scale],
+                fmt="o",
+                ms=2.5,
+                color=colour,
+                alpha=0.55,
+                elinewidth=0.5,
+                capsize=0,
+            )
+            eff = g[g["efficient"]].sort_values("cost")
+            ax.plot(
+                eff["cost"],
+                eff["benefit"] * scale,
+                "-",
+                color=colour,
+                label=_hue_label("hk_bridge", bridge),
+            )
+        ax.set_xlabel("Security incidents over 10 years (simulated economy)")
+        ax.set_ylabel("Data market, 10-year mean (RMB bn per quarter)")
+        ax.legend(loc="lower right", title="Efficient frontier")
+        fig.tight_layout()
+    return fig
+
+
+FACTOR_LABELS = {
+    "data_elasticity": "Returns to data (beta)",
+    "fit_tail_index": "Demand elasticity (fit tail)",
+    "capability_diffusion": "Capability diffusion",
+    "mandate_share": "Holders' mandate",
+    "visibility_value_share": "Value of visible use",
+    "fee_retention": "Fee retention",
+    "incident_rate": "Operator incident rate",
+    "trust_loss_per_incident": "Trust loss per incident",
+    "compute_price_steepness": "Compute price steepness",
+    "byproduct_rate": "Data by-product",
+    "price_level": "Public data fee",
+    "revenue_share": "Revenue share",
+    "openness": "Openness",
+    "review_strictness": "Review strictness",
+    "infrastructure": "Infrastructure",
+}
+OUTCOME_LABELS = {
+    "market_size_cagr": "Data-market growth",
+    "welfare_mean": "Welfare",
+    "incidents_total": "Incidents",
+}
+
+
+def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.Figure:
+    """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome;
+    factors in the order of their largest total index."""
+    outcomes = outcomes or list(pd.unique(indices["outcome"]))
+    order = indices.groupby("factor")["ST"].max().sort_values(ascending=False).index.tolist()
+    with paper_style():
+        fig, axes = plt.subplots(
+            1, len(outcomes), figsize=(COLUMN_WIDTH_IN * 2, 3.2), sharey=True, squeeze=False
+        )
+        colours = sns.color_palette(PALETTE)
+        y = np.arange(len(order))
+        for ax, outcome in zip(axes[0], outcomes, strict=True):
+            t = indices[indices["outcome"] == outcome].set_index("factor").loc[order]
+            ax.barh(
+                y - 0.2,
+                t["S1"],
+                height=0.38,
+                xerr=t["S1_conf"],
+                color=colours[0],
+                label="First order (S1)",
+                error_kw={"elinewidth": 0.6},
+            )
+            ax.barh(
+                y + 0.2,
+                t["ST"],
+                height=0.38,
+                xerr=t["ST_conf"],
+                color=colours[1],
+                label="Total (ST)",
+                error_kw={"elinewidth": 0.6},
+            )
+            ax.axvline(0, color="0.3", lw=0.5)
+            ax.set_title(OUTCOME_LABELS.get(outcome, outcome))
+            ax.set_xlabel("Sobol index (share of variance)")
+        axes[0][0].set_yticks(y, [FACTOR_LABELS.get(f, f) for f in order])
+        axes[0][0].invert_yaxis()
+        axes[0][-1].legend(loc="lower right")
+        fig.tight_layout()
+    return fig
+
+
+def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -> plt.Figure:
+    """Morris screening: mean absolute elementary effect (mu*) against its spread (sigma)."""
+    t = indices[indices["outcome"] == outcome].sort_values("mu_star", ascending=False)
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8))
+        ax.errorbar(
+            t["mu_star"],
+            t["sigma"],
+            xerr=t["mu_star_conf"],
+            fmt="o",
+            ms=3,
+            color=sns.color_palette(PALETTE)[0],
+            elinewidth=0.6,
+            capsize=0,
+        )
+        for row in t.head(6).itertuples():
+            ax.annotate(
+                FACTOR_LABELS.get(row.factor, row.factor),
+                (row.mu_star, row.sigma),
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontsize=5.5,
+            )
+        ax.set_xlabel(f"mu* ({OUTCOME_LABELS.get(outcome, outcome)}, outcome units)")
+        ax.set_ylabel("sigma (interactions, non-linearity)")
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,273 @@
+"""Figures and tables for papers, written from stored results (``econ figures``).
+
+Each experiment has its figures and its table of headline effects. Figures are written as PDF
+and 300-dpi PNG with a JSON sidecar naming the results, manifest and commit they came from;
+tables as CSV and as Typst source ready to ``#include`` in the paper.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from econ import __version__, plots
+from econ.analysis import effects, morris_indices, sobol_indices
+from econ.experiment.store import Results, load, write_atomic
+
+__all__ = [
+    "HEADLINES",
+    "Headline",
+    "figures_for",
+    "headline_effects",
+    "to_typst",
+    "write_figures",
+    "write_tables",
+]
+
+SENSITIVITY_OUTCOMES = ["market_size_cagr", "welfare_mean", "incidents_total"]
+NOT_SIGNIFICANT = "#super[†] the 95% confidence interval includes zero."
+
+
+def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
+    """The figures of an experiment, by file name (recognised by the factors it varies)."""
+    factors = set(results.factors)
+    design = results.manifest["spec"]["design"]
+    found: dict[str, Callable[[], plt.Figure]] = {}
+    if design == "sobol":
+        found["sobol_indices"] = lambda: plots.sobol_bars(
+            sobol_indices(results, SENSITIVITY_OUTCOMES)
+        )
+    elif design == "morris":
+        found["morris_screening"] = lambda: plots.morris_screening(
+            morris_indices(results, SENSITIVITY_OUTCOMES)
+        )
+    elif {"pricing", "price_level", "supply_responds"} <= factors:
+        where = {"price_level": 1.0}
+        found["market_paths"] = lambda: plots.market_paths(
+            results, where={**where, "supply_responds": True}
+        )
+        found["growth_welfare"] = lambda: plots.growth_and_welfare(results, where=where)
+        found["supply_effort"] = lambda: plots.supply_effort_response(results, where=where)
+    elif {"operators", "operator_cap", "price_cap"} <= factors:
+        found["operator_profit_cap"] = lambda: plots.operator_profit_vs_cap(
+            results, where={"revenue_share": 0.3, "infrastructure": 0.8}
+        )
+    elif {"openness", "hk_bridge", "review_strictness"} <= factors:
+        found["cross_border_frontier"] = lambda: plots.cross_border_frontier(results)
+    else:
+        first = results.factors[0]
+        found["market_paths"] = lambda: plots.market_paths(results, by=first)
+    return found
+
+
+def _sidecar(results: Results, name: str) -> dict:
+    m = results.manifest
+    return {
+        "figure": name,
+        "experiment": m["experiment"],
+        "results": str(results.path),
+        "manifest": str(results.path / "manifest.json"),
+        "git": m.get("git"),
+        "model_fingerprint": m.get("model_fingerprint"),
+        "results_finished_at": m.get("finished_at"),
+        "econ_version": __version__,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
+    """Write each figure of the experiment as PDF and PNG (300 dpi) plus a JSON sidecar."""
+    if not isinstance(results, Results):
+        results = load(results)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, make in figures_for(results).items():
+        stem = f"{results.manifest['experiment']}_{name}"
+        fig = make()
+        for suffix in (".pdf", ".png"):
+            path = out / f"{stem}{suffix}"
+            write_atomic(path, lambda tmp, s=suffix, f=fig: f.savefig(tmp, format=s[1:], dpi=300))
+            written.append(path)
+        plt.close(fig)
+        sidecar = out / f"{stem}.json"
+        write_atomic(
+            sidecar, lambda tmp, n=name: tmp.write_text(json.dumps(_sidecar(results, n), indent=2))
+        )
+        written.append(sidecar)
+    return written
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline effects of an experiment: which runs, against which baseline."""
+
+    baseline: dict
+    outcomes: list[str]
+    where: dict = field(default_factory=dict)
+    by: list[str] | None = None
+
+
+#: Headline effects by experiment (recognised by name).
+HEADLINES = {
+    "free_vs_priced": Headline(
+        baseline={"pricing": "cost_recovery"},
+        where={"price_level": 1.0},
+        by=["supply_responds"],
+        outcomes=["welfare_mean", "market_size_cagr", "data_uses_mean", "supply_effort_final"],
+    ),
+    "authorised_operation": Headline(
+        baseline={"operators": 0},
+        where={"price_cap": 1.0, "infrastructure": 0.8, "revenue_share": 0.3},
+        by=["operator_cap"],
+        outcomes=["welfare_mean", "operator_profit_mean", "supply_effort_final"],
+    ),
+    "cross_border": Headline(
+        baseline={"openness": 0.0},
+        where={"openness_in": [0.0, 1.0]},
+        by=["hk_bridge", "review_strictness"],
+        outcomes=["market_size_mean", "welfare_mean", "incidents_total"],
+    ),
+}
+
+
+def headline_effects(results: Results) -> pd.DataFrame:
+    """Effects with 95% CIs for the experiment's headline comparisons (paired by seed)."""
+    name = results.manifest["experiment"].removesuffix("_quick")
+    if name not in HEADLINES:
+        raise ValueError(
+            f"no headline table is defined for experiment {name!r}; known: {', '.join(HEADLINES)}"
+        )
+    h = HEADLINES[name]
+    runs = results.ok
+    for key, value in h.where.items():
+        if key.endswith("_in"):
+            runs = runs[runs[key.removesuffix("_in")].isin(value)]
+        elif key in runs:
+            runs = runs[runs[key] == value]
+    table = effects(runs, h.baseline, h.outcomes, by=h.by)
+    base_keys = list(h.baseline)
+    is_base = np.logical_and.reduce([table[k] == v for k, v in h.baseline.items()])
+    table = table[~is_base]
+    keep = [
+        *(h.by or []),
+        *[k for k in base_keys if k not in (h.by or [])],
+        "outcome",
+        "baseline_mean",
+        "mean",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "relative",
+        "n",
+        "significant",
+    ]
+    return table[[c for c in keep if c in table]].reset_index(drop=True)
+
+
+def _fmt(value: float) -> str:
+    if not np.isfinite(value):
+        return "-"
+    magnitude = abs(value)
+    if magnitude >= 1e12:
+        return f"{value / 1e12:,.2f} tn"
+    if magnitude >= 1e9:
+        return f"{value / 1e9:,.1f} bn"
+    if magnitude >= 1e6:
+        return f"{value / 1e6:,.1f} m"
+    if magnitude >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def _typst_text(text: str) -> str:
+    """Escape characters Typst reads as markup inside a content block."""
+    for char in "\\[]#*_$<>@`":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def to_typst(table: pd.DataFrame, caption: str) -> str:
+    """Typst source for a table of effects: effect [95% CI], a dagger where not significant."""
+    id_cols = [
+        c
+        for c in table.columns
+        if c
+        not in {
+            "outcome",
+            "baseline_mean",
+            "mean",
+            "effect",
+            "ci_low",
+            "ci_high",
+            "relative",
+            "n",
+            "significant",
+        }
+    ]
+    header = [c.replace("_", " ") for c in id_cols] + [
+        "outcome",
+        "baseline",
+        "effect [95% CI]",
+        "change",
+    ]
+    rows = []
+    for r in table.to_dict("records"):
+        ci = f"{_fmt(r['effect'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
+        change = f"{100 * r['relative']:+.1f}%" if np.isfinite(r["relative"]) else "-"
+        texts = [str(r[c]) for c in id_cols] + [
+            r["outcome"].replace("_", " "),
+            _fmt(r["baseline_mean"]),
+            ci,
+            change,
+        ]
+        cells = [f"[{_typst_text(t)}]" for t in texts]
+        if not r["significant"]:
+            cells[-2] = cells[-2][:-1] + "#super[†]]"
+        rows.append(", ".join(cells))
+    n_left = len(id_cols) + 1
+    head = ", ".join(f"[*{_typst_text(h)}*]" for h in header)
+    lines = [
+        "#figure(",
+        "  table(",
+        f"    columns: {len(header)},",
+        f"    align: (left,) * {n_left} + (right,) * 3,",
+        "    stroke: none,",
+        "    table.hline(),",
+        f"    {head},",
+        "    table.hline(stroke: 0.5pt),",
+        *(f"    {row}," for row in rows),
+        "    table.hline(),",
+        "  ),",
+        f"  caption: [{_typst_text(caption)} {NOT_SIGNIFICANT}],",
+        ")",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_tables(results: Results | str | Path, out: str | Path) -> list[Path]:
+    """Write the headline-effects table as CSV and Typst source."""
+    if not isinstance(results, Results):
+        results = load(results)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = headline_effects(results)
+    name = results.manifest["experiment"]
+    baseline = ", ".join(
+        f"{k} = {v}" for k, v in HEADLINES[name.removesuffix("_quick")].baseline.items()
+    )
+    csv_path, typ_path = out / f"{name}_effects.csv", out / f"{name}_effects.typ"
+    write_atomic(csv_path, lambda tmp: table.to_csv(tmp, index=False))
+    caption = (
+        f"Headline effects in {name.replace('_', ' ')} against {baseline}, mean over "
+        f"{int(table['n'].max())} paired replications."
+    )
+    write_atomic(typ_path, lambda tmp: tmp.write_text(to_typst(table, caption)))
+    return [csv_path, typ_path]

@@ -1,0 +1,91 @@
+"""Every figure and table is written from --quick results; headline signs are right."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from econ import plots, report
+from econ.experiment import run
+
+EXPERIMENTS = Path(__file__).parents[1] / "experiments"
+NAMES = ["free_vs_priced", "authorised_operation", "cross_border", "sensitivity", "screening"]
+
+
+@pytest.fixture(scope="session")
+def quick(tmp_path_factory):
+    """Quick runs of every policy and sensitivity experiment."""
+    root = tmp_path_factory.mktemp("quick")
+    return {
+        name: run(
+            EXPERIMENTS / f"{name}.toml",
+            quick=True,
+            executor="processes",
+            out=root / name,
+            progress=False,
+        )
+        for name in NAMES
+    }
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_writes_pdf_png_and_sidecar(quick, tmp_path, name):
+    results = quick[name]
+    with pytest.warns(Warning) if name == "sensitivity" else _no_warning():
+        written = report.write_figures(results, tmp_path)
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert pdfs, "every experiment has at least one figure"
+    for pdf in pdfs:
+        png = pdf.with_suffix(".png")
+        assert pdf.stat().st_size > 5_000 and png.stat().st_size > 20_000
+        assert pdf.read_bytes().startswith(b"%PDF")
+        sidecar = json.loads(pdf.with_suffix(".json").read_text())
+        assert sidecar["results"] == str(results.path)
+        assert sidecar["experiment"] == results.manifest["experiment"]
+        assert "commit" in sidecar["git"]
+
+
+class _no_warning:  # noqa: N801 - used like pytest.warns
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_pngs_are_300_dpi_and_one_column_wide(quick, tmp_path):
+    from PIL import Image
+
+    written = report.write_figures(quick["cross_border"], tmp_path)
+    png = next(p for p in written if p.suffix == ".png")
+    with Image.open(png) as image:
+        dpi = image.info["dpi"][0]
+        assert round(dpi) == 300
+        assert image.width / dpi < plots.COLUMN_WIDTH_IN + 0.3
+
+
+@pytest.mark.parametrize("name", ["free_vs_priced", "authorised_operation", "cross_border"])
+def test_tables_are_written_as_csv_and_typst(quick, tmp_path, name):
+    csv, typ = report.write_tables(quick[name], tmp_path)
+    assert csv.read_text().count("\n") > 2
+    source = typ.read_text()
+    assert source.startswith("#figure(") and "table(" in source and "caption:" in source
+
+
+def test_free_public_data_beats_cost_recovery_on_welfare_and_use(quick):
+    table = report.headline_effects(quick["free_vs_priced"])
+    free = table[(table["pricing"] == "free") & ~table["supply_responds"]].set_index("outcome")
+    assert free.loc["welfare_mean", "effect"] > 0
+    assert free.loc["data_uses_mean", "effect"] > 0
+
+
+def test_tighter_price_cap_lowers_operator_profit(quick):
+    runs = quick["authorised_operation"].ok
+    capped = runs[(runs["operator_cap"] == "price") & (runs["operators"] == 2)]
+    profit = capped.groupby("price_cap")["operator_profit_mean"].mean()
+    assert profit.loc[0.5] < profit.loc[3.0]
+
+
+def test_openness_raises_the_data_market(quick):
+    table = report.headline_effects(quick["cross_border"])
+    assert (table[table["outcome"] == "market_size_mean"]["effect"] > 0).all()
