@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/econ baseline
+	$(BIN)/econ study
 
 test: $(STAMP)
 	$(BIN)/ruff check econ tests benchmarks docs

@@ -148,6 +148,100 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+STUDY = ("baseline", "free_vs_priced", "authorised_operation", "cross_border", "who_trades")
+
+
+def study(
+    quick: bool = False,
+    executor: str = "processes",
+    results_root: str = "results",
+    out: str = "paper",
+) -> dict[str, Path]:
+    """Run the policy experiments, then write their figures, tables and the validation table.
+
+    Returns where everything went. Finished runs are reused, so a second call only redraws.
+    """
+    from econ.experiment import run
+    from econ.report import HEADLINES, write_figures, write_tables
+    from econ.validation import check_behaviours
+
+    suffix = "_quick" if quick else ""
+    figures, tables = Path(out) / f"figures{suffix}", Path(out) / f"tables{suffix}"
+    results, effect_tables = {}, {}
+    for name in STUDY:
+        spec = Path(__file__).parents[1] / "experiments" / f"{name}.toml"
+        results[name] = run(
+            spec, executor=executor, quick=quick, out=Path(results_root) / f"{name}{suffix}"
+        )
+        if name != "baseline":
+            write_figures(results[name], figures)
+        if name in HEADLINES:
+            effect_tables[name] = write_tables(results[name], tables)[0]
+    validation = check_behaviours(results)
+    tables.mkdir(parents=True, exist_ok=True)
+    validation_path = tables / "validation.csv"
+    validation.to_csv(validation_path, index=False)
+    summary = pd.concat(
+        [pd.read_csv(path).assign(experiment=name) for name, path in effect_tables.items()],
+        ignore_index=True,
+    )
+    summary_path = tables / "summary.csv"
+    summary.to_csv(summary_path, index=False)
+    return {
+        "results": Path(results_root),
+        "figures": figures,
+        "tables": tables,
+        "validation": validation_path,
+        "summary": summary_path,
+    }
+
+
+def _print_study(args: argparse.Namespace) -> int:
+    paths = study(quick=args.quick, executor=args.executor, results_root=args.results, out=args.out)
+    validation = pd.read_csv(paths["validation"])
+    print("\nDoes the model behave as the literature says (DESIGN.md)?")
+    for row in validation.itertuples():
+        verdict = "holds    " if row.holds else "DOES NOT "
+        print(
+            f"  [{row.behaviour}] {verdict} {row.statistic}: {row.value:,.3g} "
+            f"[{row.ci_low:,.3g}, {row.ci_high:,.3g}]"
+        )
+    summary = pd.read_csv(paths["summary"])
+    welfare = summary[summary["outcome"] == "welfare_mean"]
+    print(
+        f"\nHeadline welfare effects ({len(welfare)} comparisons, RMB per quarter, 95% CI; "
+        "* = significant):"
+    )
+    for row in welfare.itertuples():
+        ids = ", ".join(
+            f"{c}={getattr(row, c)}"
+            for c in summary.columns
+            if c
+            not in {
+                "outcome",
+                "baseline_mean",
+                "mean",
+                "effect",
+                "ci_low",
+                "ci_high",
+                "relative",
+                "n",
+                "significant",
+                "experiment",
+            }
+            and pd.notna(getattr(row, c))
+        )
+        mark = "*" if row.significant else " "
+        print(
+            f"  {mark} {row.experiment}: {ids}: {row.effect / 1e9:+,.1f} bn "
+            f"[{row.ci_low / 1e9:+,.1f}, {row.ci_high / 1e9:+,.1f}]"
+        )
+    print("\nWhere everything went:")
+    for label, path in paths.items():
+        print(f"  {label:<11} {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``econ`` command."""
     parser = argparse.ArgumentParser(prog="econ", description=__doc__)
@@ -183,6 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     fig_p.add_argument("results", help="results folder, e.g. results/free_vs_priced")
     fig_p.add_argument("--out", default="paper/figures", help="figures folder")
     fig_p.add_argument("--tables", default=None, help="tables folder (default: OUT/../tables)")
+    study_p = sub.add_parser(
+        "study",
+        help="run the policy experiments and write figures, "
+        "tables and the validation table (the main job)",
+    )
+    study_p.add_argument("--quick", action="store_true", help="quick sizes (a smoke run)")
+    study_p.add_argument("--executor", default="processes", help="serial, processes or dask")
+    study_p.add_argument("--out", default="paper", help="folder for figures/ and tables/")
+    study_p.add_argument("--results", default="results", help="folder for experiment results")
     sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
     sub.add_parser("scenarios", help="list scenario parameters with units and sources")
     args = parser.parse_args(argv)
@@ -193,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_experiment(args)
         if args.command == "figures":
             return _figures(args)
+        if args.command == "study":
+            return _print_study(args)
         if args.command == "baseline":
             return _print_baseline(args)
         if args.command == "levers":

@@ -18,3 +18,42 @@ def baseline_run():
     model = small(Policy(operators=2, openness=0.5, hk_bridge=True), collect_agents=True)
     model.run(12)
     return model
+
+
+QUICK_EXPERIMENTS = (
+    "baseline",
+    "free_vs_priced",
+    "authorised_operation",
+    "cross_border",
+    "who_trades",
+    "sensitivity",
+    "screening",
+)
+
+
+@pytest.fixture(scope="session")
+def quick_root(tmp_path_factory):
+    """Quick runs of every shipped experiment, stored once per test session."""
+    from pathlib import Path
+
+    from econ.experiment import run
+
+    root = tmp_path_factory.mktemp("quick_results")
+    experiments = Path(__file__).parents[1] / "experiments"
+    for name in QUICK_EXPERIMENTS:
+        run(
+            experiments / f"{name}.toml",
+            quick=True,
+            executor="processes",
+            out=root / f"{name}_quick",
+            progress=False,
+        )
+    return root
+
+
+@pytest.fixture(scope="session")
+def quick(quick_root):
+    """The quick results by experiment name."""
+    from econ.results import load
+
+    return {name: load(quick_root / f"{name}_quick") for name in QUICK_EXPERIMENTS}

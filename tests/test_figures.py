@@ -1,31 +1,12 @@
 """Every figure and table is written from --quick results; headline signs are right."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from econ import plots, report
-from econ.experiment import run
 
-EXPERIMENTS = Path(__file__).parents[1] / "experiments"
 NAMES = ["free_vs_priced", "authorised_operation", "cross_border", "sensitivity", "screening"]
-
-
-@pytest.fixture(scope="session")
-def quick(tmp_path_factory):
-    """Quick runs of every policy and sensitivity experiment."""
-    root = tmp_path_factory.mktemp("quick")
-    return {
-        name: run(
-            EXPERIMENTS / f"{name}.toml",
-            quick=True,
-            executor="processes",
-            out=root / name,
-            progress=False,
-        )
-        for name in NAMES
-    }
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -89,3 +70,19 @@ def test_tighter_price_cap_lowers_operator_profit(quick):
 def test_openness_raises_the_data_market(quick):
     table = report.headline_effects(quick["cross_border"])
     assert (table[table["outcome"] == "market_size_mean"]["effect"] > 0).all()
+
+
+def test_study_writes_figures_tables_and_validation(quick_root, tmp_path, capsys):
+    from econ.cli import main
+
+    assert main(["study", "--quick", "--results", str(quick_root), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Does the model behave" in out and "Where everything went" in out
+    figures = sorted((tmp_path / "figures_quick").glob("*.pdf"))
+    assert len(figures) >= 6
+    tables = tmp_path / "tables_quick"
+    assert (tables / "validation.csv").exists() and (tables / "summary.csv").exists()
+    import pandas as pd
+
+    validation = pd.read_csv(tables / "validation.csv")
+    assert set(validation["behaviour"]) == {1, 2, 3, 4, 5, 6}

@@ -1,0 +1,346 @@
+"""Validation: does the model show the behaviours DESIGN.md expects (ODD 1, patterns)?
+
+``check_behaviours`` reads the stored results of the policy experiments and returns one row
+per claim: the statistic measured, its 95% CI and whether the claim holds. A claim that
+does not hold is reported as such; nothing here is tuned to pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from econ.analysis import effects, mean_ci
+from econ.experiment.store import Results, load
+from econ.metrics import cagr
+
+__all__ = ["BEHAVIOURS", "check_behaviours", "load_experiments"]
+
+#: The behaviours of DESIGN.md "How it must behave", by number.
+BEHAVIOURS = {
+    1: "Price: free public data multiplies its use 10-100x; elasticity about 1.3",
+    2: "Supply: free beats cost recovery with supply fixed; unfunded free data lets effort "
+    "decay; authorised operation or conditional free use can beat both extremes",
+    3: "Price caps: tighter caps raise welfare and cut operator profit; a revenue cap bounds "
+    "profit",
+    4: "Who trades: broad trading beats hoarding, which beats a ban",
+    5: "Cross-border: openness with safeguards beats closure and openness without safeguards; "
+    "the Hong Kong bridge moves the growth-incident frontier outward",
+    6: "Baseline: the china_2024 market grows 20-35% a year (2022-2025)",
+}
+EXPERIMENTS = ("free_vs_priced", "authorised_operation", "cross_border", "who_trades", "baseline")
+
+
+def load_experiments(root: str | Path = "results", suffix: str = "") -> dict[str, Results]:
+    """The stored results of the validation experiments that exist under ``root``."""
+    root = Path(root)
+    found = {}
+    for name in EXPERIMENTS:
+        path = root / f"{name}{suffix}"
+        if (path / "manifest.json").exists():
+            found[name] = load(path)
+    return found
+
+
+def _row(
+    behaviour: int, claim: str, statistic: str, value: float, low: float, high: float, holds: bool
+) -> dict:
+    return {
+        "behaviour": behaviour,
+        "claim": claim,
+        "statistic": statistic,
+        "value": value,
+        "ci_low": low,
+        "ci_high": high,
+        "holds": bool(holds),
+    }
+
+
+def _effect(runs, baseline, outcome, **select) -> pd.Series:
+    table = effects(runs, baseline, outcome, by=[])
+    for key, value in select.items():
+        table = table[table[key] == value]
+    if len(table) != 1:
+        raise ValueError(f"expected one effect for {select}, found {len(table)}")
+    return table.iloc[0]
+
+
+def _paired_ratio(
+    series: pd.DataFrame, column: str, numerator: dict, denominator: dict, quarters: int = 4
+) -> tuple[float, float, float]:
+    """Mean over replications of the ratio of a column's first-year means, with a CI."""
+
+    def first_year(select):
+        sub = series
+        for k, v in select.items():
+            sub = sub[sub[k] == v]
+        sub = sub[sub["step"] <= quarters]
+        return sub.groupby("replication")[column].mean()
+
+    ratio = (first_year(numerator) / first_year(denominator)).dropna()
+    mean, low, high, _ = mean_ci(ratio)
+    return mean, low, high
+
+
+def check_behaviours(results: dict[str, Results]) -> pd.DataFrame:
+    """One row per claim with the measured statistic, its 95% CI and whether it holds."""
+    rows: list[dict] = []
+    if "free_vs_priced" in results:
+        rows += _price_and_supply(results["free_vs_priced"])
+    if "authorised_operation" in results:
+        rows += _operators(results["authorised_operation"])
+    if "who_trades" in results:
+        rows += _who_trades(results["who_trades"])
+    if "cross_border" in results:
+        rows += _cross_border(results["cross_border"])
+    if "baseline" in results:
+        growth = [
+            cagr(g["market_size"].iloc[:13])
+            for _, g in results["baseline"].series.groupby("run_id")
+        ]
+        mean, low, high, _ = mean_ci(growth)
+        rows.append(
+            _row(
+                6,
+                BEHAVIOURS[6],
+                "market growth, first 3 years (per year; calibrated, not independent)",
+                mean,
+                low,
+                high,
+                0.20 <= mean <= 0.35,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def _price_and_supply(r: Results) -> list[dict]:
+    rows = []
+    series = r.series
+    fixed = {"supply_responds": False}
+    if "public_data_uses" in series:
+        ratio = _paired_ratio(
+            series,
+            "public_data_uses",
+            {**fixed, "pricing": "free"},
+            {**fixed, "pricing": "cost_recovery", "price_level": 1.0},
+        )
+        rows.append(
+            _row(
+                1,
+                BEHAVIOURS[1],
+                "public data uses, free / cost recovery (first year, x)",
+                *ratio,
+                10 <= ratio[0] <= 100,
+            )
+        )
+        cr = series[
+            (series["pricing"] == "cost_recovery")
+            & ~series["supply_responds"]
+            & (series["step"] <= 4)
+        ]
+        uses = cr.groupby(["replication", "price_level"])["public_data_uses"].mean().unstack()
+        elasticity = -(np.log(uses[2.0]) - np.log(uses[0.5])) / (np.log(2.0) - np.log(0.5))
+        mean, low, high, _ = mean_ci(elasticity)
+        rows.append(
+            _row(
+                1,
+                BEHAVIOURS[1],
+                "price elasticity of public data use, fees 0.5x-2x of the reference price",
+                mean,
+                low,
+                high,
+                1.0 <= mean <= 1.6,
+            )
+        )
+    runs = r.ok[r.ok["price_level"] == 1.0]
+    for responds in (False, True):
+        sub = runs[runs["supply_responds"] == responds]
+        e = _effect(sub, {"pricing": "cost_recovery"}, "welfare_mean", pricing="free")
+        label = "responding" if responds else "fixed"
+        rows.append(
+            _row(
+                2,
+                BEHAVIOURS[2],
+                f"welfare gain of free over cost recovery, supply {label} (RMB per quarter)",
+                e["effect"],
+                e["ci_low"],
+                e["ci_high"],
+                e["ci_low"] > 0 if not responds else e["effect"] > 0,
+            )
+        )
+    sub = runs[runs["supply_responds"]]
+    e = _effect(sub, {"pricing": "cost_recovery"}, "supply_effort_final", pricing="free")
+    rows.append(
+        _row(
+            2,
+            BEHAVIOURS[2],
+            "holders' effort after 10 years, free minus cost recovery (supply responding)",
+            e["effect"],
+            e["ci_low"],
+            e["ci_high"],
+            e["ci_high"] < 0,
+        )
+    )
+    for rival in ("free", "cost_recovery"):
+        e = _effect(sub, {"pricing": rival}, "welfare_mean", pricing="conditional_free")
+        rows.append(
+            _row(
+                2,
+                BEHAVIOURS[2],
+                f"welfare gain of conditional free over {rival} (supply responding)",
+                e["effect"],
+                e["ci_low"],
+                e["ci_high"],
+                e["ci_low"] > 0,
+            )
+        )
+    return rows
+
+
+def _operators(r: Results) -> list[dict]:
+    rows = []
+    runs = r.ok[(r.ok["operator_cap"] == "price") & (r.ok["operators"] > 0)]
+    caps = sorted(runs["price_cap"].unique())
+    tight, loose = caps[0], caps[-1]
+    for outcome, sign, label in (
+        ("welfare_mean", 1, "welfare"),
+        ("operator_profit_mean", -1, "operator profit"),
+    ):
+        values = []
+        for (_, _, _), group in runs.groupby(["operators", "revenue_share", "infrastructure"]):
+            e = _effect(group, {"price_cap": loose}, outcome, price_cap=tight)
+            values.append(e["effect"])
+        mean, low, high, _ = mean_ci(values)
+        holds = (low > 0) if sign > 0 else (high < 0)
+        rows.append(
+            _row(
+                3,
+                BEHAVIOURS[3],
+                f"{label}: cap {tight:g}x minus {loose:g}x, mean "
+                "over licences, shares and infrastructure (RMB per quarter)",
+                mean,
+                low,
+                high,
+                holds,
+            )
+        )
+    rev = r.ok[(r.ok["operator_cap"] == "revenue") & (r.ok["operators"] > 0)]
+    ratio = rev["operator_profit_mean"] / rev["operator_profit_mean"].abs().max()
+    price_profit = runs["operator_profit_mean"].mean()
+    mean, low, high, _ = mean_ci(rev["operator_profit_mean"])
+    rows.append(
+        _row(
+            3,
+            BEHAVIOURS[3],
+            "operator profit under the revenue cap (RMB per "
+            "quarter; the price-cap mean is "
+            f"{price_profit / 1e9:.1f} bn)",
+            mean,
+            low,
+            high,
+            high < price_profit and bool(np.isfinite(ratio).all()),
+        )
+    )
+    return rows
+
+
+def _who_trades(r: Results) -> list[dict]:
+    rows = []
+    for better, worse in (("broad", "hoard"), ("hoard", "ban")):
+        e = _effect(r.ok, {"private_data": worse}, "welfare_mean", private_data=better)
+        rows.append(
+            _row(
+                4,
+                BEHAVIOURS[4],
+                f"welfare gain of {better} over {worse} (RMB per quarter)",
+                e["effect"],
+                e["ci_low"],
+                e["ci_high"],
+                e["ci_low"] > 0,
+            )
+        )
+    return rows
+
+
+def _cross_border(r: Results) -> list[dict]:
+    rows = []
+    runs = r.ok
+    open_runs = runs[runs["openness"].isin([0.0, 1.0])]
+    for bridge in (False, True):
+        sub = open_runs[open_runs["hk_bridge"] == bridge]
+        closed = sub[sub["openness"] == 0.0]
+        for strict in (0.5, 0.0):
+            pair = pd.concat(
+                [
+                    closed.assign(arm="closed"),
+                    sub[(sub["openness"] == 1.0) & (sub["review_strictness"] == strict)].assign(
+                        arm="open"
+                    ),
+                ]
+            )
+            e = _effect(
+                pair[["arm", "replication", "welfare_mean", "status"]].rename(
+                    columns={"arm": "pricing"}
+                ),
+                {"pricing": "closed"},
+                "welfare_mean",
+                pricing="open",
+            )
+            name = "with safeguards (review 0.5)" if strict else "without safeguards (review 0)"
+            rows.append(
+                _row(
+                    5,
+                    BEHAVIOURS[5],
+                    f"welfare gain of full openness {name} over "
+                    f"closure{', bridge' if bridge else ''} (RMB per quarter)",
+                    e["effect"],
+                    e["ci_low"],
+                    e["ci_high"],
+                    e["ci_low"] > 0,
+                )
+            )
+        safe = sub[(sub["openness"] == 1.0) & (sub["review_strictness"] == 0.5)]
+        unsafe = sub[(sub["openness"] == 1.0) & (sub["review_strictness"] == 0.0)]
+        pair = pd.concat([safe.assign(pricing="safe"), unsafe.assign(pricing="unsafe")])
+        e = _effect(
+            pair[["pricing", "replication", "welfare_mean", "status"]],
+            {"pricing": "unsafe"},
+            "welfare_mean",
+            pricing="safe",
+        )
+        rows.append(
+            _row(
+                5,
+                BEHAVIOURS[5],
+                "welfare gain of openness with safeguards over "
+                f"openness without{', bridge' if bridge else ''} (RMB per quarter)",
+                e["effect"],
+                e["ci_low"],
+                e["ci_high"],
+                e["ci_low"] > 0,
+            )
+        )
+    # The bridge at equal openness and review: more market for no more incidents.
+    keys = ["openness", "review_strictness"]
+    both = runs[runs["openness"] > 0]
+    gain_market = effects(both, {"hk_bridge": False}, "market_size_mean", by=keys)
+    gain_market = gain_market[gain_market["hk_bridge"]]
+    gain_inc = effects(both, {"hk_bridge": False}, "incidents_total", by=keys)
+    gain_inc = gain_inc[gain_inc["hk_bridge"]]
+    mean, low, high, _ = mean_ci(gain_market["effect"])
+    inc = float(gain_inc["effect"].mean())
+    rows.append(
+        _row(
+            5,
+            BEHAVIOURS[5],
+            "data market gain from the bridge at equal openness and "
+            f"review, mean over settings (RMB per quarter; incidents change {inc:+.2f})",
+            mean,
+            low,
+            high,
+            low > 0 and inc <= 0.5,
+        )
+    )
+    return rows
