@@ -200,8 +200,8 @@ def sobol_indices(
     """First-order and total Sobol indices (SALib) with confidence intervals.
 
     Columns: ``outcome, factor, S1, S1_conf, ST, ST_conf, reliable``. Warns
-    (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval or the
-    base sample is small (N < 64).
+    (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval, the
+    first-order indices of an outcome sum well above 1, or the base sample is small (N < 64).
     """
     from SALib.analyze import sobol
 
@@ -234,6 +234,19 @@ def sobol_indices(
         warnings.warn(
             f"Sobol base sample N={spec.samples} < 64: indices are rough; use more "
             "samples before reading them",
+            UnreliableIndicesWarning,
+            stacklevel=2,
+        )
+    # First-order indices add up to at most 1; well above it, noise in a stochastic outcome
+    # (or too small a sample) has been read as variance explained.
+    sums = table.groupby("outcome")["S1"].sum()
+    noisy = sums[sums > 1.1].index.tolist()
+    table.loc[table["outcome"].isin(noisy), "reliable"] = False
+    if noisy:
+        warnings.warn(
+            f"first-order Sobol indices sum above 1 for {', '.join(noisy)}: the "
+            "outcome is dominated by run-to-run noise or the sample is too small; "
+            "add replications or samples before reading them",
             UnreliableIndicesWarning,
             stacklevel=2,
         )

@@ -35,6 +35,9 @@ REGIME_LABELS = {
     "conditional_free": "Conditional free",
     "cost_recovery": "Cost recovery",
     "market": "Market price",
+    "broad": "Broad trading",
+    "hoard": "Hoarding",
+    "ban": "Ban on sales",
 }
 RMB_BN = 1e9
 RMB_TN = 1e12
@@ -343,6 +346,11 @@ OUTCOME_LABELS = {
     "welfare_mean": "Welfare",
     "incidents_total": "Incidents",
 }
+OUTCOME_UNITS = {
+    "market_size_cagr": "growth rate per year",
+    "welfare_mean": "RMB per quarter",
+    "incidents_total": "incidents per run",
+}
 
 
 def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.Figure:
@@ -381,8 +389,9 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
             ax.set_xlabel("Sobol index (share of variance)")
         axes[0][0].set_yticks(y, [FACTOR_LABELS.get(f, f) for f in order])
         axes[0][0].invert_yaxis()
-        axes[0][-1].legend(loc="lower right")
-        fig.tight_layout()
+        handles, names = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="upper center", ncols=2, bbox_to_anchor=(0.5, 1.0))
+        fig.tight_layout(rect=(0, 0, 1, 0.93))
     return fig
 
 
@@ -409,7 +418,9 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
                 textcoords="offset points",
                 fontsize=5.5,
             )
-        ax.set_xlabel(f"mu* ({OUTCOME_LABELS.get(outcome, outcome)}, outcome units)")
-        ax.set_ylabel("sigma (interactions, non-linearity)")
+        unit = OUTCOME_UNITS.get(outcome, "outcome units")
+        name = OUTCOME_LABELS.get(outcome, outcome).lower()
+        ax.set_xlabel(f"mu*: mean absolute effect on {name} ({unit})")
+        ax.set_ylabel(f"sigma: spread of effects ({unit})")
         fig.tight_layout()
     return fig
