@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test paper bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"econ needs Python 3.12+, found {sys.version}"'
@@ -21,6 +21,9 @@ test: $(STAMP)
 	$(BIN)/ruff check econ tests benchmarks docs
 	$(BIN)/ruff format --check econ tests benchmarks docs
 	$(BIN)/pytest
+
+paper: $(STAMP)
+	$(BIN)/econ paper
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py

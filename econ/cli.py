@@ -286,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
     study_p.add_argument("--executor", default="processes", help="serial, processes or dask")
     study_p.add_argument("--out", default="paper", help="folder for figures/ and tables/")
     study_p.add_argument("--results", default="results", help="folder for experiment results")
+    paper_p = sub.add_parser(
+        "paper",
+        help="run what the paper needs (reusing stored runs), "
+        "write its figures, tables and numbers, compile paper/paper.pdf",
+    )
+    paper_p.add_argument("--quick", action="store_true", help="quick sizes (paper_quick.pdf)")
+    paper_p.add_argument("--executor", default="processes", help="serial, processes or dask")
     sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
     sub.add_parser("scenarios", help="list scenario parameters with units and sources")
     args = parser.parse_args(argv)
@@ -298,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
             return _figures(args)
         if args.command == "study":
             return _print_study(args)
+        if args.command == "paper":
+            from econ.paper import build_paper
+
+            pdf = build_paper(quick=args.quick, executor=args.executor)
+            print(f"\nPaper: {pdf}")
+            return 0
         if args.command == "baseline":
             return _print_baseline(args)
         if args.command == "levers":

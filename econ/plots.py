@@ -420,7 +420,7 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
             )
         unit = OUTCOME_UNITS.get(outcome, "outcome units")
         name = OUTCOME_LABELS.get(outcome, outcome).lower()
-        ax.set_xlabel(f"mu*: mean absolute effect on {name} ({unit})")
-        ax.set_ylabel(f"sigma: spread of effects ({unit})")
+        ax.set_xlabel(f"mu*, mean |effect| on {name}\n({unit})")
+        ax.set_ylabel(f"sigma, spread of effects\n({unit})")
         fig.tight_layout()
     return fig

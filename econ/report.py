@@ -90,7 +90,8 @@ def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, make in figures_for(results).items():
-        stem = f"{results.manifest['experiment']}_{name}"
+        # Quick runs go to their own folder; their files keep the experiment's plain name.
+        stem = f"{results.manifest['experiment'].removesuffix('_quick')}_{name}"
         fig = make()
         for suffix in (".pdf", ".png"):
             path = out / f"{stem}{suffix}"
@@ -259,10 +260,8 @@ def write_tables(results: Results | str | Path, out: str | Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = headline_effects(results)
-    name = results.manifest["experiment"]
-    baseline = ", ".join(
-        f"{k} = {v}" for k, v in HEADLINES[name.removesuffix("_quick")].baseline.items()
-    )
+    name = results.manifest["experiment"].removesuffix("_quick")
+    baseline = ", ".join(f"{k} = {v}" for k, v in HEADLINES[name].baseline.items())
     csv_path, typ_path = out / f"{name}_effects.csv", out / f"{name}_effects.typ"
     write_atomic(csv_path, lambda tmp: table.to_csv(tmp, index=False))
     caption = (
