@@ -19,6 +19,7 @@ from econ.experiment.spec import parse_spec
 from econ.experiment.store import Results
 
 __all__ = [
+    "EFFECT_COLUMNS",
     "UnreliableIndicesWarning",
     "effects",
     "frontier",
@@ -28,6 +29,20 @@ __all__ = [
     "summarise",
     "summarise_series",
 ]
+
+
+#: Columns of an effects table beyond the ones that identify the comparison.
+EFFECT_COLUMNS = (
+    "outcome",
+    "baseline_mean",
+    "mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "relative",
+    "n",
+    "significant",
+)
 
 
 class UnreliableIndicesWarning(UserWarning):

@@ -197,6 +197,8 @@ def study(
 
 
 def _print_study(args: argparse.Namespace) -> int:
+    from econ.analysis import EFFECT_COLUMNS
+
     paths = study(quick=args.quick, executor=args.executor, results_root=args.results, out=args.out)
     validation = pd.read_csv(paths["validation"])
     print("\nDoes the model behave as the literature says (DESIGN.md)?")
@@ -216,20 +218,7 @@ def _print_study(args: argparse.Namespace) -> int:
         ids = ", ".join(
             f"{c}={getattr(row, c)}"
             for c in summary.columns
-            if c
-            not in {
-                "outcome",
-                "baseline_mean",
-                "mean",
-                "effect",
-                "ci_low",
-                "ci_high",
-                "relative",
-                "n",
-                "significant",
-                "experiment",
-            }
-            and pd.notna(getattr(row, c))
+            if c not in {*EFFECT_COLUMNS, "experiment"} and pd.notna(getattr(row, c))
         )
         mark = "*" if row.significant else " "
         print(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from econ import __version__, plots
-from econ.analysis import effects, morris_indices, sobol_indices
+from econ.analysis import EFFECT_COLUMNS, effects, morris_indices, sobol_indices
 from econ.experiment.store import Results, load, write_atomic
 
 __all__ = [
@@ -157,19 +157,8 @@ def headline_effects(results: Results) -> pd.DataFrame:
     base_keys = list(h.baseline)
     is_base = np.logical_and.reduce([table[k] == v for k, v in h.baseline.items()])
     table = table[~is_base]
-    keep = [
-        *(h.by or []),
-        *[k for k in base_keys if k not in (h.by or [])],
-        "outcome",
-        "baseline_mean",
-        "mean",
-        "effect",
-        "ci_low",
-        "ci_high",
-        "relative",
-        "n",
-        "significant",
-    ]
+    ids = [*(h.by or []), *[k for k in base_keys if k not in (h.by or [])]]
+    keep = [*ids, *EFFECT_COLUMNS]
     return table[[c for c in keep if c in table]].reset_index(drop=True)
 
 
@@ -197,22 +186,7 @@ def _typst_text(text: str) -> str:
 
 def to_typst(table: pd.DataFrame, caption: str) -> str:
     """Typst source for a table of effects: effect [95% CI], a dagger where not significant."""
-    id_cols = [
-        c
-        for c in table.columns
-        if c
-        not in {
-            "outcome",
-            "baseline_mean",
-            "mean",
-            "effect",
-            "ci_low",
-            "ci_high",
-            "relative",
-            "n",
-            "significant",
-        }
-    ]
+    id_cols = [c for c in table.columns if c not in EFFECT_COLUMNS]
     header = [c.replace("_", " ") for c in id_cols] + [
         "outcome",
         "baseline",
