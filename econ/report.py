@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -78,7 +77,6 @@ def _sidecar(results: Results, name: str) -> dict:
         "model_fingerprint": m.get("model_fingerprint"),
         "results_finished_at": m.get("finished_at"),
         "econ_version": __version__,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -95,7 +93,14 @@ def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
         fig = make()
         for suffix in (".pdf", ".png"):
             path = out / f"{stem}{suffix}"
-            write_atomic(path, lambda tmp, s=suffix, f=fig: f.savefig(tmp, format=s[1:], dpi=300))
+            # No creation date in the file: the same results give the same bytes.
+            meta = {"CreationDate": None} if suffix == ".pdf" else {}
+            write_atomic(
+                path,
+                lambda tmp, s=suffix, f=fig, m=meta: f.savefig(
+                    tmp, format=s[1:], dpi=300, metadata=m
+                ),
+            )
             written.append(path)
         plt.close(fig)
         sidecar = out / f"{stem}.json"
