@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/econ study
 
 test: $(STAMP)
-	$(BIN)/ruff check econ tests benchmarks docs
-	$(BIN)/ruff format --check econ tests benchmarks docs
+	$(BIN)/ruff check econ tests benchmarks docs notebooks
+	$(BIN)/ruff format --check econ tests benchmarks docs notebooks
 	$(BIN)/pytest
 
 paper: $(STAMP)
