@@ -1,4 +1,5 @@
-"""Command line: ``econ run``, ``econ baseline``, ``econ levers``, ``econ scenarios``."""
+"""Command line: ``econ run``, ``econ study``, ``econ figures``, ``econ paper``,
+``econ baseline``, ``econ dashboard``, ``econ levers``, ``econ scenarios``."""
 
 from __future__ import annotations
 
@@ -284,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     paper_p.add_argument("--executor", default="processes", help="serial, processes or dask")
     sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
     sub.add_parser("scenarios", help="list scenario parameters with units and sources")
+    dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
+    dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dash_p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     args = parser.parse_args(argv)
     from econ.experiment import SpecError
 
@@ -292,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run_experiment(args)
         if args.command == "figures":
             return _figures(args)
+        if args.command == "dashboard":
+            from econ.viz import dashboard
+
+            return dashboard(args.host, args.port)
         if args.command == "study":
             return _print_study(args)
         if args.command == "paper":

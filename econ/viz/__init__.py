@@ -1,0 +1,59 @@
+"""Interactive dashboard of the data economy (Mesa SolaraViz in the browser).
+
+``econ dashboard`` (or ``python -m econ.viz``) serves it; so does
+``solara run econ/viz/app.py``. Importing this package does not import Solara.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["APP", "dashboard", "main", "solara_command"]
+
+#: The Solara app file: the page, its charts and sidebar controls.
+APP = Path(__file__).with_name("app.py")
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
+
+
+def solara_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
+    """The ``solara run`` command line that serves the dashboard.
+
+    Production mode: no development extras, and no file watcher even if one is installed.
+    """
+    return [
+        sys.executable, "-m", "solara", "run", str(APP),
+        "--host", host, "--port", str(port), "--production", "--no-open",
+    ]  # fmt: skip
+
+
+def dashboard(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Serve the dashboard at http://host:port/ until interrupted; return the exit code.
+
+    Binds to the loopback address unless ``host`` says otherwise.
+    """
+    env = dict(os.environ)
+    # Solara reports usage to a third-party analytics service by default; a research tool
+    # run on private machines should not, unless the user sets the variable.
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    print(f"econ dashboard: http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+    try:
+        return subprocess.call(solara_command(host, port), env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m econ.viz [--host H] [--port P]``."""
+    parser = argparse.ArgumentParser(prog="python -m econ.viz", description=dashboard.__doc__)
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    return dashboard(args.host, args.port)
