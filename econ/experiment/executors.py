@@ -12,11 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent import futures
 from contextlib import contextmanager
 
-__all__ = ["EXECUTORS", "SerialExecutor", "cores", "make_executor"]
+__all__ = ["EXECUTORS", "SerialExecutor", "cores", "make_executor", "quiet_fork"]
 
 EXECUTORS = ("serial", "processes", "dask")
 
@@ -79,24 +80,34 @@ def make_executor(
 def _process_context() -> multiprocessing.context.BaseContext:
     """How to start worker processes.
 
-    Forking a single-threaded parent is safe and lets workers inherit the imported model (an
-    import costs over a second per worker). A parent with threads (Jupyter, Dask, a progress
-    monitor) could deadlock a forked child, so then a fork server with the model preloaded
-    starts the workers instead (it imports the model once and persists for later sweeps).
+    Forking lets workers inherit the imported model (an import costs over a second per
+    worker). What makes a fork deadlock is a Python thread holding a lock at that moment
+    (Jupyter's, Dask's, a progress monitor's); the native thread pools numpy (OpenBLAS) and
+    pyarrow start on import register at-fork handlers, so they do not count. With other
+    Python threads running, a fork server with the model preloaded starts the workers instead
+    (it imports the model once and persists for later sweeps).
     """
-    if "fork" in multiprocessing.get_all_start_methods() and _os_threads() == 1:
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["econ.model", "econ.experiment.runner"])
     return context
 
 
-def _os_threads() -> int:
-    """Threads of this process, native ones (Arrow's pools) included."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count() + 1  # cannot tell: assume it is not safe to fork
+@contextmanager
+def quiet_fork() -> Iterator[None]:
+    """Silence Python's warning about forking a process with (native) threads.
+
+    The process pool forks at its first submission; ``_process_context`` has already
+    chosen fork only when no other Python thread runs (see there).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore",
+            message=".*use of fork\\(\\) may lead to deadlocks",
+            category=DeprecationWarning,
+        )
+        yield
 
 
 def cores() -> int:

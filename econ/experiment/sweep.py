@@ -17,7 +17,7 @@ from typing import Any
 from tqdm.auto import tqdm as _auto_tqdm
 
 from econ.experiment.designs import design_points
-from econ.experiment.executors import cores, make_executor
+from econ.experiment.executors import cores, make_executor, quiet_fork
 from econ.experiment.runner import RunResult, RunSpec, execute_runs, model_fingerprint
 from econ.experiment.spec import ExperimentSpec, load_spec
 from econ.experiment.store import Results, ResultStore, load, record_of
@@ -125,7 +125,8 @@ def run(
             folder = str(store.root) if local else None
             size = batch_size or _batch_size(executor, workers, scheduler, len(pending))
             batches = [pending[i : i + size] for i in range(0, len(pending), size)]
-            submitted = {pool.submit(execute_runs, b, folder): b for b in batches}
+            with quiet_fork():
+                submitted = {pool.submit(execute_runs, b, folder): b for b in batches}
             store.write_manifest(manifest)
             store.write_design(design_points(spec))
             bar = tqdm(
