@@ -39,10 +39,10 @@ def data_free_output(productivity, capital, capital_elasticity):
     return productivity * capital**capital_elasticity
 
 
-def output(productivity, capital, data_stock, capital_elasticity, data_elasticity, data_scale):
-    """E2 (ODD 7.2): ``Y = A K^alpha (1 + D/D0)^beta``; beta < 1 gives diminishing returns."""
-    base = data_free_output(productivity, capital, capital_elasticity)
-    return base * (1.0 + data_stock / data_scale) ** data_elasticity
+def output(base_output, data_stock, data_elasticity, data_scale):
+    """E2 (ODD 7.2): ``Y = A K^alpha (1 + D/D0)^beta``, given ``A K^alpha`` from E1;
+    beta < 1 gives diminishing returns."""
+    return base_output * (1.0 + data_stock / data_scale) ** data_elasticity
 
 
 def marginal_product_of_data(base_output, data_stock, data_elasticity, data_scale):

@@ -33,10 +33,6 @@ class Catalogue:
     price: np.ndarray  # RMB per licence-quarter, commercial users
     price_public_interest: np.ndarray  # RMB per licence-quarter, public-interest users
 
-    def blocks(self, kind: int) -> np.ndarray:
-        """Catalogue columns of one kind."""
-        return np.flatnonzero(self.kind == kind)
-
 
 @dataclass
 class View:

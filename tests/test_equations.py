@@ -8,16 +8,14 @@ from econ import equations as eq
 
 def test_returns_to_data_diminish_but_stay_positive():
     d = np.linspace(0, 20, 50)
-    y = eq.output(1.0, 1.0, d, 0.3, 0.1, 1.0)
+    y = eq.output(eq.data_free_output(1.0, 1.0, 0.3), d, 0.1, 1.0)
     mpd = eq.marginal_product_of_data(1.0, d, 0.1, 1.0)
     assert np.all(np.diff(y) > 0)
     assert np.all(np.diff(mpd) < 0) and np.all(mpd > 0)
     # E3 is the derivative of E2.
     h = 1e-6
-    numeric = (
-        eq.output(2.0, 3.0, 1.0 + h, 0.3, 0.1, 1.0) - eq.output(2.0, 3.0, 1.0, 0.3, 0.1, 1.0)
-    ) / h
     base = eq.data_free_output(2.0, 3.0, 0.3)
+    numeric = (eq.output(base, 1.0 + h, 0.1, 1.0) - eq.output(base, 1.0, 0.1, 1.0)) / h
     assert eq.marginal_product_of_data(base, 1.0, 0.1, 1.0) == pytest.approx(numeric, rel=1e-4)
 
 

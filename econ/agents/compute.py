@@ -43,9 +43,7 @@ class ComputeCluster(mesa.Agent):
     @property
     def price_index(self) -> float:
         """Compute price relative to the eastern start-up price (E10)."""
-        u0 = self.model.params.rack_utilisation
-        steep = self.model.params.compute_price_steepness
-        return (1 - self.price_discount) * float(eq.compute_price(self.utilisation, u0, steep))
+        return self.price_with_load(self.data_load_racks)
 
     def grow(self) -> None:
         """Capacity and non-data load grow each quarter."""

@@ -73,14 +73,7 @@ class Firm(ArrayAgent):
         s, p = model.firm_state, model.params
         live = s.active
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
-        y = eq.output(
-            s.productivity,
-            s.capital,
-            s.data_stock,
-            p.capital_elasticity,
-            p.data_elasticity,
-            p.data_scale,
-        )
+        y = eq.output(base, s.data_stock, p.data_elasticity, p.data_scale)
         surplus = y - p.non_data_cost_share * base - s.data_spending - usage_cost
         s.output = np.where(live, y, 0.0)
         s.surplus = np.where(live, surplus, 0.0)
