@@ -117,7 +117,7 @@ class Headline:
 
     baseline: dict
     outcomes: list[str]
-    where: dict = field(default_factory=dict)
+    where: dict = field(default_factory=dict)  # factor: value, or a list of values to keep
     by: list[str] | None = None
 
 
@@ -137,7 +137,7 @@ HEADLINES = {
     ),
     "cross_border": Headline(
         baseline={"openness": 0.0},
-        where={"openness_in": [0.0, 1.0]},
+        where={"openness": [0.0, 1.0]},
         by=["hk_bridge", "review_strictness"],
         outcomes=["market_size_mean", "welfare_mean", "incidents_total"],
     ),
@@ -153,11 +153,9 @@ def headline_effects(results: Results) -> pd.DataFrame:
         )
     h = HEADLINES[name]
     runs = results.ok
-    for key, value in h.where.items():
-        if key.endswith("_in"):
-            runs = runs[runs[key.removesuffix("_in")].isin(value)]
-        elif key in runs:
-            runs = runs[runs[key] == value]
+    for key, value in h.where.items():  # a list keeps any of its values
+        if key in runs:
+            runs = runs[runs[key].isin(value if isinstance(value, list) else [value])]
     table = effects(runs, h.baseline, h.outcomes, by=h.by)
     base_keys = list(h.baseline)
     is_base = np.logical_and.reduce([table[k] == v for k, v in h.baseline.items()])

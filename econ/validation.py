@@ -58,6 +58,19 @@ def _row(
     }
 
 
+def _effect_row(behaviour: int, statistic: str, effect: pd.Series, holds: bool) -> dict:
+    """A claim's row from one paired effect (a row of ``econ.analysis.effects``)."""
+    return _row(
+        behaviour,
+        BEHAVIOURS[behaviour],
+        statistic,
+        effect["effect"],
+        effect["ci_low"],
+        effect["ci_high"],
+        holds,
+    )
+
+
 def _effect(runs, baseline, outcome, **select) -> pd.Series:
     table = effects(runs, baseline, outcome, by=[])
     for key, value in select.items():
@@ -160,39 +173,30 @@ def _price_and_supply(r: Results) -> list[dict]:
         e = _effect(sub, {"pricing": "cost_recovery"}, "welfare_mean", pricing="free")
         label = "responding" if responds else "fixed"
         rows.append(
-            _row(
+            _effect_row(
                 2,
-                BEHAVIOURS[2],
                 f"welfare gain of free over cost recovery, supply {label} (RMB per quarter)",
-                e["effect"],
-                e["ci_low"],
-                e["ci_high"],
+                e,
                 e["ci_low"] > 0 if not responds else e["effect"] > 0,
             )
         )
     sub = runs[runs["supply_responds"]]
     e = _effect(sub, {"pricing": "cost_recovery"}, "supply_effort_final", pricing="free")
     rows.append(
-        _row(
+        _effect_row(
             2,
-            BEHAVIOURS[2],
             "holders' effort after 10 years, free minus cost recovery (supply responding)",
-            e["effect"],
-            e["ci_low"],
-            e["ci_high"],
+            e,
             e["ci_high"] < 0,
         )
     )
     for rival in ("free", "cost_recovery"):
         e = _effect(sub, {"pricing": rival}, "welfare_mean", pricing="conditional_free")
         rows.append(
-            _row(
+            _effect_row(
                 2,
-                BEHAVIOURS[2],
                 f"welfare gain of conditional free over {rival} (supply responding)",
-                e["effect"],
-                e["ci_low"],
-                e["ci_high"],
+                e,
                 e["ci_low"] > 0,
             )
         )
@@ -251,13 +255,10 @@ def _who_trades(r: Results) -> list[dict]:
     for better, worse in (("broad", "hoard"), ("hoard", "ban")):
         e = _effect(r.ok, {"private_data": worse}, "welfare_mean", private_data=better)
         rows.append(
-            _row(
+            _effect_row(
                 4,
-                BEHAVIOURS[4],
                 f"welfare gain of {better} over {worse} (RMB per quarter)",
-                e["effect"],
-                e["ci_low"],
-                e["ci_high"],
+                e,
                 e["ci_low"] > 0,
             )
         )
