@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import morris, sobol
 from scipy import stats
 
 from econ.experiment.designs import salib_problem
-from econ.experiment.spec import parse_spec
 from econ.experiment.store import Results
 
 __all__ = [
@@ -105,6 +105,8 @@ def effects(
     runs: pd.DataFrame,
     baseline: dict,
     outcomes: str | Sequence[str],
+    *,
+    factors: Sequence[str],
     by: str | Sequence[str] | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -112,14 +114,18 @@ def effects(
 
     Runs of different points that share a replication share their seed (common random
     numbers), so effects are paired by replication: the CI is that of the mean difference.
-    ``baseline`` names the baseline's factor values, e.g. ``{"pricing": "cost_recovery"}``;
-    factors it does not name are matched within each group of ``by`` (default: all other
-    factors). Columns: ``by..., outcome, baseline_mean, mean, effect, ci_low, ci_high,
-    relative, n, significant``.
+    ``factors`` are the columns that identify a design point (``results.factors``, or any
+    columns of your own); ``baseline`` names the baseline's values of some of them, e.g.
+    ``{"pricing": "cost_recovery"}``; factors it does not name are matched within each group
+    of ``by`` (default: all other factors). Columns: ``by..., outcome, baseline_mean, mean,
+    effect, ci_low, ci_high, relative, n, significant``.
     """
     outcomes = _as_list(outcomes)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
-    factors = [c for c in ok.columns if c in _factor_columns(ok)]
+    factors = _as_list(factors)
+    missing = [f for f in [*factors, *baseline] if f not in ok.columns]
+    if missing:
+        raise ValueError(f"effects: no column {missing[0]!r} in the runs; factors: {factors}")
     by = _as_list(by) if by is not None else [f for f in factors if f not in baseline]
     rows = []
     base_mask = np.logical_and.reduce([ok[k] == v for k, v in baseline.items()])
@@ -167,15 +173,6 @@ def effects(
     return pd.DataFrame(rows)
 
 
-def _factor_columns(runs: pd.DataFrame) -> list[str]:
-    from econ.experiment.spec import ALL_OUTPUTS
-    from econ.policy import LEVERS
-    from econ.scenarios import SCENARIO_PARAMETERS
-
-    known = set(LEVERS) | set(SCENARIO_PARAMETERS)
-    return [c for c in runs.columns if c in known and c not in ALL_OUTPUTS]
-
-
 def frontier(
     table: pd.DataFrame, benefit: str, cost: str, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -218,15 +215,25 @@ def sobol_indices(
     (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval, the
     first-order indices of an outcome sum well above 1, or the base sample is small (N < 64).
     """
-    from SALib.analyze import sobol
-
-    spec = parse_spec(_spec_data(results))
+    spec = results.spec
     if spec.design != "sobol":
         raise ValueError(f"sobol_indices needs a sobol design, not {spec.design!r}")
     problem = salib_problem(spec)
     rows = []
     for outcome in _as_list(outcomes):
         y = _point_means(results, outcome)
+        if np.ptp(y) == 0:  # a constant outcome has no variance to decompose
+            warnings.warn(
+                f"{outcome} is the same at every design point: no Sobol indices",
+                UnreliableIndicesWarning,
+                stacklevel=2,
+            )
+            rows += [
+                {"outcome": outcome, "factor": name, "S1": np.nan, "S1_conf": np.nan,
+                 "ST": np.nan, "ST_conf": np.nan, "reliable": False}
+                for name in problem["names"]
+            ]  # fmt: skip
+            continue
         res = sobol.analyze(
             problem, y, calc_second_order=spec.second_order, conf_level=level, seed=seed
         )
@@ -283,9 +290,7 @@ def morris_indices(
     """Morris elementary-effects screening (SALib): ``outcome, factor, mu_star,
     mu_star_conf, sigma``; a large ``mu_star`` marks an influential factor, a large ``sigma``
     one that acts through interactions or non-linearly."""
-    from SALib.analyze import morris
-
-    spec = parse_spec(_spec_data(results))
+    spec = results.spec
     if spec.design != "morris":
         raise ValueError(f"morris_indices needs a morris design, not {spec.design!r}")
     problem = salib_problem(spec)
@@ -305,29 +310,3 @@ def morris_indices(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _spec_data(results: Results) -> dict:
-    """The stored spec in the form ``parse_spec`` reads."""
-    s = results.manifest["spec"]
-    design = {
-        "type": s["design"],
-        "factors": s["factors"],
-        "levels": s["levels"],
-        "second_order": s["second_order"],
-    }
-    if s["samples"]:
-        design["samples"] = s["samples"]
-    return {
-        "experiment": {
-            "name": s["name"],
-            "scenario": s["scenario"],
-            "steps": s["steps"],
-            "replications": s["replications"],
-            "seed": s["seed"],
-            **({"n_firms": s["n_firms"]} if s["n_firms"] else {}),
-        },
-        "policy": s["policy"],
-        "params": s["params"],
-        "design": design,
-    }

@@ -1,5 +1,9 @@
 """Command line: ``econ run``, ``econ study``, ``econ figures``, ``econ paper``,
-``econ baseline``, ``econ dashboard``, ``econ levers``, ``econ scenarios``."""
+``econ baseline``, ``econ dashboard``, ``econ levers``, ``econ scenarios``.
+
+This module only parses arguments and prints; the work is in :mod:`econ.study` and
+:mod:`econ.experiment`.
+"""
 
 from __future__ import annotations
 
@@ -9,67 +13,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from econ.metrics import cagr
+from econ.analysis import EFFECT_COLUMNS
+from econ.experiment import EXECUTORS, SpecError, run
+from econ.experiment.store import load
 from econ.parameters import ParameterError
 from econ.policy import Policy
 from econ.scenarios import SCENARIOS, Scenario
-
-#: Growth of the Chinese data market reported for 2022-2025 (DESIGN.md, literature.md).
-REPORTED_GROWTH = (0.20, 0.35)
-BASELINE_SPEC = Path(__file__).parents[1] / "experiments" / "baseline.toml"
-
-
-def baseline_spec(
-    scenario: str = "china_2024",
-    n_firms: int | None = None,
-    quarters: int = 40,
-    replications: int = 5,
-    seed: int = 2024,
-):
-    """The baseline experiment: ``experiments/baseline.toml`` with optional changes."""
-    from econ.experiment import load_spec, parse_spec
-
-    spec = load_spec(BASELINE_SPEC).to_dict()
-    data = {
-        "experiment": {
-            "name": "baseline" if scenario == "china_2024" else f"baseline_{scenario}",
-            "description": spec["description"],
-            "scenario": scenario,
-            "steps": quarters,
-            "replications": replications,
-            "seed": seed,
-        },
-        "design": {"type": "factorial", "factors": spec["factors"]},
-    }
-    if n_firms is not None or scenario == "china_2024":
-        data["experiment"]["n_firms"] = spec["n_firms"] if n_firms is None else n_firms
-    return parse_spec(data, source=str(BASELINE_SPEC))
-
-
-def growth_summary(results) -> pd.DataFrame:
-    """Growth figures of each baseline run (one row per replication)."""
-    rows = []
-    for _, df in results.series.groupby("run_id", sort=False):
-        rows.append(
-            {
-                "seed": int(df["seed"].iloc[0]),
-                "market_cagr": cagr(df["market_size"]),
-                "market_cagr_first_3y": cagr(df["market_size"].iloc[:13]),
-                "output_cagr": cagr(df["output"]),
-                "market_start_bn_per_year": 4 * df["market_size"].iloc[0] / 1e9,
-                "market_end_bn_per_year": 4 * df["market_size"].iloc[-1] / 1e9,
-                "incidents": int(df["incidents"].sum()),
-                "supply_effort_end": df["supply_effort"].iloc[-1],
-                "public_datasets_end": df["public_datasets"].iloc[-1],
-                "compute_utilisation_end": df["compute_utilisation"].iloc[-1],
-            }
-        )
-    return pd.DataFrame(rows)
+from econ.study import (
+    HEADLINES,
+    REPORTED_GROWTH,
+    baseline_spec,
+    build_paper,
+    growth_summary,
+    spec_names,
+    spec_path,
+    study,
+    write_figures,
+    write_tables,
+)
+from econ.viz import dashboard
 
 
 def _print_baseline(args: argparse.Namespace) -> int:
-    from econ.experiment import run
-
     spec = baseline_spec(args.scenario, args.n_firms, args.quarters, args.replications, args.seed)
     results = run(spec, executor=args.executor, out=args.out)
     table = growth_summary(results)
@@ -93,13 +58,17 @@ def _print_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_experiment(args: argparse.Namespace) -> int:
-    from econ.experiment import EXECUTORS, SpecError, run
+def _spec_argument(spec: str) -> Path:
+    """A spec file's path, or the shipped spec of that name."""
+    path = Path(spec)
+    if path.is_file() or spec.endswith(".toml") or spec not in spec_names():
+        return path
+    return spec_path(spec)
 
-    if args.executor not in EXECUTORS:
-        raise SpecError(f"--executor {args.executor!r}; allowed: {', '.join(EXECUTORS)}")
+
+def _run_experiment(args: argparse.Namespace) -> int:
     results = run(
-        args.spec,
+        _spec_argument(args.spec),
         executor=args.executor,
         workers=args.workers,
         scheduler=args.scheduler,
@@ -136,9 +105,6 @@ def _run_experiment(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from econ.experiment.store import load
-    from econ.report import HEADLINES, write_figures, write_tables
-
     results = load(args.results)
     written = write_figures(results, args.out)
     tables_dir = Path(args.tables) if args.tables else Path(args.out).parent / "tables"
@@ -149,57 +115,7 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
-STUDY = ("baseline", "free_vs_priced", "authorised_operation", "cross_border", "who_trades")
-
-
-def study(
-    quick: bool = False,
-    executor: str = "processes",
-    results_root: str = "results",
-    out: str = "paper",
-) -> dict[str, Path]:
-    """Run the policy experiments, then write their figures, tables and the validation table.
-
-    Returns where everything went. Finished runs are reused, so a second call only redraws.
-    """
-    from econ.experiment import run
-    from econ.report import HEADLINES, write_figures, write_tables
-    from econ.validation import check_behaviours
-
-    suffix = "_quick" if quick else ""
-    figures, tables = Path(out) / f"figures{suffix}", Path(out) / f"tables{suffix}"
-    results, effect_tables = {}, {}
-    for name in STUDY:
-        spec = Path(__file__).parents[1] / "experiments" / f"{name}.toml"
-        results[name] = run(
-            spec, executor=executor, quick=quick, out=Path(results_root) / f"{name}{suffix}"
-        )
-        if name != "baseline":
-            write_figures(results[name], figures)
-        if name in HEADLINES:
-            effect_tables[name] = write_tables(results[name], tables)[0]
-    validation = check_behaviours(results)
-    tables.mkdir(parents=True, exist_ok=True)
-    validation_path = tables / "validation.csv"
-    validation.to_csv(validation_path, index=False)
-    summary = pd.concat(
-        [pd.read_csv(path).assign(experiment=name) for name, path in effect_tables.items()],
-        ignore_index=True,
-    )
-    summary_path = tables / "summary.csv"
-    summary.to_csv(summary_path, index=False)
-    return {
-        "results": Path(results_root),
-        "figures": figures,
-        "tables": tables,
-        "validation": validation_path,
-        "summary": summary_path,
-    }
-
-
 def _print_study(args: argparse.Namespace) -> int:
-    from econ.analysis import EFFECT_COLUMNS
-
     paths = study(quick=args.quick, executor=args.executor, results_root=args.results, out=args.out)
     validation = pd.read_csv(paths["validation"])
     print("\nDoes the model behave as the literature says (DESIGN.md)?")
@@ -237,10 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="econ", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
-    run_p.add_argument("spec", help="path of the spec file, e.g. experiments/smoke.toml")
+    run_p.add_argument(
+        "spec",
+        help="path of a spec file, or the name of a shipped one: " + ", ".join(spec_names()),
+    )
     run_p.add_argument("--out", default=None, help="results folder (default results/<name>)")
     run_p.add_argument(
-        "--executor", default="processes", help="serial, processes (default, all cores) or dask"
+        "--executor", default="processes", choices=EXECUTORS, help="where runs execute"
     )
     run_p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
     run_p.add_argument(
@@ -256,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     base.add_argument("--n-firms", type=int, default=None, help="firm slots (default: scenario)")
     base.add_argument("--quarters", type=int, default=40)
     base.add_argument("--replications", type=int, default=5)
-    base.add_argument("--executor", default="processes", help="serial, processes or dask")
+    base.add_argument("--executor", default="processes", choices=EXECUTORS)
     base.add_argument("--out", default=None, help="results folder (default results/baseline)")
     base.add_argument("--seed", type=int, default=2024, help="root seed (default 2024)")
     fig_p = sub.add_parser(
@@ -273,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "tables and the validation table (the main job)",
     )
     study_p.add_argument("--quick", action="store_true", help="quick sizes (a smoke run)")
-    study_p.add_argument("--executor", default="processes", help="serial, processes or dask")
+    study_p.add_argument("--executor", default="processes", choices=EXECUTORS)
     study_p.add_argument("--out", default="paper", help="folder for figures/ and tables/")
     study_p.add_argument("--results", default="results", help="folder for experiment results")
     paper_p = sub.add_parser(
@@ -282,29 +201,23 @@ def main(argv: list[str] | None = None) -> int:
         "write its figures, tables and numbers, compile paper/paper.pdf",
     )
     paper_p.add_argument("--quick", action="store_true", help="quick sizes (paper_quick.pdf)")
-    paper_p.add_argument("--executor", default="processes", help="serial, processes or dask")
+    paper_p.add_argument("--executor", default="processes", choices=EXECUTORS)
     sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
     sub.add_parser("scenarios", help="list scenario parameters with units and sources")
     dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
     dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dash_p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     args = parser.parse_args(argv)
-    from econ.experiment import SpecError
-
     try:
         if args.command == "run":
             return _run_experiment(args)
         if args.command == "figures":
             return _figures(args)
         if args.command == "dashboard":
-            from econ.viz import dashboard
-
             return dashboard(args.host, args.port)
         if args.command == "study":
             return _print_study(args)
         if args.command == "paper":
-            from econ.paper import build_paper
-
             pdf = build_paper(quick=args.quick, executor=args.executor)
             print(f"\nPaper: {pdf}")
             return 0

@@ -1,14 +1,15 @@
 """What the model reports each quarter (ODD 7.9), and growth measures over a run.
 
-``measure`` turns one quarter's clearing into a :class:`~econ.model.Quarter` of national
-figures; ``make_datacollector`` wires those into Mesa's DataCollector. Money columns are RMB
-per quarter scaled to the national economy (``model.firms_represented``); ``incidents``,
-``active_firms`` and ``licensed_operators`` are counts in the simulated economy.
+:func:`measure` turns one quarter's clearing and the populations' state into a
+:class:`Quarter` of national figures; :func:`make_datacollector` wires those into Mesa's
+DataCollector. Money columns are RMB per quarter scaled to the national economy
+(``Calibration.firms_represented``); ``incidents``, ``active_firms`` and
+``licensed_operators`` are counts in the simulated economy.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from functools import partial
 
 import mesa
@@ -16,9 +17,21 @@ import numpy as np
 import pandas as pd
 
 from econ import equations as eq
-from econ.market import OPERATOR, PUBLIC
+from econ.agents import ComputeClusters, Firm, Firms, Operators, PrivateSuppliers, PublicHolders
+from econ.calibration import Calibration
+from econ.categories import ProductKind, is_abroad
+from econ.market import Clearing, Market
+from econ.scenarios import Scenario
 
-__all__ = ["FIRM_COLUMNS", "MODEL_COLUMNS", "cagr", "make_datacollector", "measure"]
+__all__ = [
+    "FIRM_COLUMNS",
+    "MODEL_COLUMNS",
+    "EconDataCollector",
+    "Quarter",
+    "cagr",
+    "make_datacollector",
+    "measure",
+]
 
 #: The columns DESIGN.md requires, first, in its order.
 MODEL_COLUMNS = (
@@ -48,51 +61,95 @@ FIRM_COLUMNS = (
 )
 
 
-def measure(model, result, incidents: int, entries: int, exits: int):
-    """National figures for the quarter just cleared (ODD 7.9, E11 for ``hhi``)."""
-    from econ.model import Quarter
+@dataclass
+class Quarter:
+    """Everything measured in the last quarter, in national RMB where money (ODD 7.9)."""
 
-    s, h, o, p = model.firm_state, model.holder_state, model.operator_state, model.params
-    scale = model.firms_represented
-    kinds = model.catalogue.kind
-    mainland = s.active & (s.region < 2)
-    public_cols = result.bought & (model.view.kind == PUBLIC)[None, :]
-    incident_loss = incidents * p.incident_loss_rmb
+    market_size: float = 0.0
+    data_uses: float = 0.0
+    output: float = 0.0
+    welfare: float = 0.0
+    public_datasets: float = 0.0
+    supply_effort: float = 0.0
+    operator_profit: float = 0.0
+    incidents: int = 0
+    cross_border_volume: float = 0.0
+    active_firms: int = 0
+    hhi: float = 0.0
+    compute_utilisation: float = 0.0
+    public_data_uses: float = 0.0
+    public_price: float = 0.0
+    operator_price: float = 0.0
+    holder_revenue: float = 0.0
+    firm_surplus: float = 0.0
+    supply_cost: float = 0.0
+    incident_loss: float = 0.0
+    trust: float = 1.0
+    review_strictness: float = 0.0
+    licensed_operators: int = 0
+    entries: int = 0
+    exits: int = 0
+
+
+#: Every column the model reports, any of which an experiment may keep.
+ALL_COLUMNS = tuple(f.name for f in fields(Quarter))
+
+
+def measure(
+    clearing: Clearing,
+    *,
+    firms: Firms,
+    holders: PublicHolders,
+    suppliers: PrivateSuppliers,
+    operators: Operators,
+    compute: ComputeClusters,
+    market: Market,
+    calibration: Calibration,
+    scenario: Scenario,
+    incidents: int,
+    trust: float,
+    review_strictness: float,
+    entries: int,
+    exits: int,
+) -> Quarter:
+    """National figures for the quarter just cleared (ODD 7.9; E11 for ``hhi``, E20 for
+    ``welfare``)."""
+    s, h, o = firms.table, holders.table, operators.table
+    scale = calibration.firms_represented
+    kinds = market.catalogue.kind
+    mainland = s.active & ~is_abroad(s.region)
+    public_cols = clearing.bought & (market.view.kind == ProductKind.PUBLIC)[None, :]
+    incident_loss = incidents * scenario.incident_loss_rmb
     firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
-    supplier_revenue = float(model.supplier_state.revenue.sum())
-    public_fees = model.catalogue.price[kinds == PUBLIC]
+    public_fees = market.catalogue.price[kinds == ProductKind.PUBLIC]
     welfare = eq.welfare(
         firm_surplus,
         float(o.profit.sum()),
         holder_revenue,
-        supplier_revenue,
+        float(suppliers.table.revenue.sum()),
         float(o.clawback.sum() + o.penalty.sum()),
         float(h.supply_cost.sum()),
         incident_loss,
     )
     licensed = o.licensed
+    # Sales by seller: operators one seller each, other products by owner (E11).
+    is_op = kinds == ProductKind.OPERATOR
+    sales = np.concatenate([clearing.revenue[~is_op], clearing.revenue[is_op]])
+    transfers = clearing.bought & clearing.cross_border
     return Quarter(
-        market_size=float(result.revenue.sum()) * scale,
-        data_uses=float(result.bought.sum()) * scale,
+        market_size=float(clearing.revenue.sum()) * scale,
+        data_uses=float(clearing.bought.sum()) * scale,
         output=float(s.output[mainland].sum()) * scale,
         welfare=float(welfare) * scale,
         public_datasets=float(h.datasets.sum()),
         supply_effort=float(h.effort.mean()),
         operator_profit=float(o.profit.sum()) * scale,
         incidents=int(incidents),
-        cross_border_volume=float(result.paid[result.bought & result.cross_border].sum()) * scale,
+        cross_border_volume=float(clearing.paid[transfers].sum()) * scale,
         active_firms=int(s.active.sum()),
-        hhi=eq.hhi(_sales_by_seller(model, result)),
-        compute_utilisation=float(
-            (
-                model.east.base_load_racks
-                + model.east.data_load_racks
-                + model.west.base_load_racks
-                + model.west.data_load_racks
-            )
-            / (model.east.capacity_racks + model.west.capacity_racks)
-        ),
+        hhi=eq.hhi(sales),
+        compute_utilisation=compute.utilisation(),
         public_data_uses=float(public_cols.sum()) * scale,
         public_price=float(public_fees.mean()) if len(public_fees) else 0.0,
         operator_price=float(o.price[licensed].mean()) if licensed.any() else 0.0,
@@ -100,45 +157,20 @@ def measure(model, result, incidents: int, entries: int, exits: int):
         firm_surplus=firm_surplus * scale,
         supply_cost=float(h.supply_cost.sum()) * scale,
         incident_loss=incident_loss * scale,
-        trust=model.trust,
-        review_strictness=model.regulator.review_strictness,
+        trust=trust,
+        review_strictness=review_strictness,
         licensed_operators=int(licensed.sum()),
         entries=entries,
         exits=exits,
     )
 
 
-def _sales_by_seller(model, result) -> np.ndarray:
-    """Revenue per seller: operators as one seller each, other products by owner."""
-    kinds = model.catalogue.kind
-    revenue = result.revenue
-    return np.concatenate([revenue[kinds != OPERATOR], revenue[kinds == OPERATOR]])
-
-
-def _quarter_value(name: str, model) -> float:
+def _quarter_value(name: str, model: mesa.Model) -> float:
     return getattr(model.quarter, name)
 
 
 class EconDataCollector(mesa.DataCollector):
-    """Mesa's DataCollector with quarters as the index and vectorised firm records."""
-
-    def _record_agenttype(self, model, agent_type):
-        if not issubclass(agent_type, mesa.Agent) or agent_type.__name__ != "Firm":
-            return super()._record_agenttype(model, agent_type)
-        from econ.scenarios import REGIONS, SECTORS
-
-        s = model.firm_state
-        ids = np.fromiter((a.unique_id for a in model.agents_by_type[agent_type]), int)
-        rows = np.fromiter((a.index for a in model.agents_by_type[agent_type]), int)
-        columns = []
-        for name in self.agenttype_reporters[agent_type]:
-            values = getattr(s, name)[rows]
-            if name == "sector":
-                values = np.asarray(SECTORS, dtype=object)[values]
-            elif name == "region":
-                values = np.asarray(REGIONS, dtype=object)[values]
-            columns.append(values.tolist())
-        return zip([model.steps] * len(ids), ids.tolist(), *columns, strict=True)
+    """Mesa's DataCollector, with quarters as the index of the model-level frame."""
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per quarter, indexed by ``step`` (1 = the first quarter simulated)."""
@@ -147,14 +179,12 @@ class EconDataCollector(mesa.DataCollector):
         return df
 
 
-def make_datacollector(model) -> EconDataCollector:
-    """A DataCollector reporting every field of ``Quarter`` (and firms if asked)."""
-    from econ.model import Quarter
-
-    reporters = {f.name: partial(_quarter_value, f.name) for f in fields(Quarter)}
-    agenttype = {}
-    if model.collect_agents:
-        agenttype = {model.firm_class: {name: name for name in FIRM_COLUMNS}}
+def make_datacollector(collect_agents: bool, firm_class: type = Firm) -> EconDataCollector:
+    """A DataCollector reporting every field of :class:`Quarter`, and with
+    ``collect_agents`` the :data:`FIRM_COLUMNS` of every mainland firm (Mesa's agent-type
+    reporters, read through the agents' attributes)."""
+    reporters = {name: partial(_quarter_value, name) for name in ALL_COLUMNS}
+    agenttype = {firm_class: {name: name for name in FIRM_COLUMNS}} if collect_agents else {}
     return EconDataCollector(model_reporters=reporters, agenttype_reporters=agenttype)
 
 

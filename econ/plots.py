@@ -136,7 +136,10 @@ def growth_and_welfare(
             sub = runs if h is None else runs[runs[hue] == h]
             x = np.arange(len(order)) + (i - (len(hues) - 1) / 2) * 0.18
             growth = summarise(sub, by, "market_size_cagr").set_index(by).loc[order]
-            gain = effects(sub, {by: baseline}, "welfare_mean", by=[]).set_index(by).loc[order]
+            gain = effects(
+                sub, {by: baseline}, "welfare_mean", factors=results.factors, by=[]
+            ).set_index(by)
+            gain = gain.loc[order]
             for ax, table, col, scale in (
                 (axes[0], growth, "mean", 100),
                 (axes[1], gain, "effect", 1 / RMB_BN),
@@ -235,7 +238,13 @@ def operator_profit_vs_cap(results: Results, where: dict | None = None) -> plt.F
             sub = runs[runs["operators"] == n]
             x = np.arange(len(order)) + (i - (len(licences) - 1) / 2) * 0.12
             profit = summarise(sub, "regime", "operator_profit_mean").set_index("regime")
-            gain = effects(sub, {"regime": loosest}, "welfare_mean", by=[]).set_index("regime")
+            gain = effects(
+                sub,
+                {"regime": loosest},
+                "welfare_mean",
+                factors=[*results.factors, "regime"],
+                by=[],
+            ).set_index("regime")
             for ax, table, col, scale in (
                 (axes[0], profit, "mean", 1 / RMB_BN),
                 (axes[1], gain, "effect", 1 / RMB_BN),

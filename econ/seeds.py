@@ -1,10 +1,48 @@
-"""Seeds for replications: independent streams from one root seed, recorded as plain ints."""
+"""Randomness: one stream per stochastic submodel, and independent seeds for replications.
+
+Every draw the model makes comes from :class:`RandomStreams`, built from the model's integer
+seed. Each submodel has a stream of its own, and the per-quarter submodels get a fresh
+sub-stream each quarter, so a lever that changes how many draws one submodel takes in one
+quarter moves no other draw: paired comparisons stay paired (ODD 4, "Stochasticity").
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["spawn_seeds"]
+__all__ = ["STREAMS", "RandomStreams", "spawn_seeds"]
+
+#: The streams, in spawn order. New streams go at the end, so existing ones never change.
+STREAMS = (
+    "initial",  # the initial economy: firms, holders, suppliers, views, the price sample
+    "calibration",  # the warm-up clearing that sizes the economy (ODD 5.2)
+    "approvals",  # cross-border review decisions (E15), per quarter
+    "operator_incidents",  # incidents at authorised operators (E9), per quarter
+    "cross_border_incidents",  # incidents of cross-border flows (E9), per quarter
+    "audits",  # audits and their findings (ODD 7.7), per quarter
+    "exit",  # exits (E19), per quarter
+    "entry",  # the number and draws of entrants (ODD 7.2), per quarter
+)
+
+
+class RandomStreams:
+    """Named generators spawned from one seed with ``numpy.random.SeedSequence``.
+
+    ``initial`` and ``calibration`` are single generators; ``quarter(name, t)`` is the
+    generator of stream ``name`` in quarter ``t``: the ``t``-th child of that stream.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = int(seed)
+        self.initial = self._generator((STREAMS.index("initial"),))
+        self.calibration = self._generator((STREAMS.index("calibration"),))
+
+    def quarter(self, stream: str, quarter: int) -> np.random.Generator:
+        """The generator of ``stream`` for quarter ``quarter`` (1 = the first simulated)."""
+        return self._generator((STREAMS.index(stream), int(quarter)))
+
+    def _generator(self, key: tuple[int, ...]) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
 
 
 def spawn_seeds(root: int, n: int) -> list[int]:

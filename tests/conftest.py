@@ -5,11 +5,29 @@ from __future__ import annotations
 import pytest
 
 from econ import DataEconomy, Policy
+from econ.experiment import run
+from econ.market import Valuation, value_licences
+from econ.results import load
+from econ.study import spec_path
 
 
 def small(policy: Policy | None = None, seed: int = 1, **params) -> DataEconomy:
     """A small model for mechanism tests."""
     return DataEconomy(policy=policy or Policy(), scenario="small", seed=seed, **params)
+
+
+def valuation_of(model: DataEconomy) -> Valuation:
+    """Value the market from the model's current state, as its step does."""
+    return value_licences(
+        model.firms.table,
+        model.market,
+        model.policy,
+        model.params,
+        value_per_unit=model.firms.value_per_unit(model.params),
+        trust=model.trust,
+        review_strictness=model.regulator.review_strictness,
+        compute_cost_per_unit=model.compute.cost_per_data_unit,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -34,15 +52,10 @@ QUICK_EXPERIMENTS = (
 @pytest.fixture(scope="session")
 def quick_root(tmp_path_factory):
     """Quick runs of every shipped experiment, stored once per test session."""
-    from pathlib import Path
-
-    from econ.experiment import run
-
     root = tmp_path_factory.mktemp("quick_results")
-    experiments = Path(__file__).parents[1] / "experiments"
     for name in QUICK_EXPERIMENTS:
         run(
-            experiments / f"{name}.toml",
+            spec_path(name),
             quick=True,
             executor="processes",
             out=root / f"{name}_quick",
@@ -54,6 +67,4 @@ def quick_root(tmp_path_factory):
 @pytest.fixture(scope="session")
 def quick(quick_root):
     """The quick results by experiment name."""
-    from econ.results import load
-
     return {name: load(quick_root / f"{name}_quick") for name in QUICK_EXPERIMENTS}

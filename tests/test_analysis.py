@@ -71,7 +71,9 @@ def test_effects_are_paired_by_replication_and_find_a_known_effect():
                 "welfare": 102 + shared + rng.normal(0, 0.5),
             }
         )
-    table = effects(pd.DataFrame(rows), {"pricing": "cost_recovery"}, "welfare")
+    table = effects(
+        pd.DataFrame(rows), {"pricing": "cost_recovery"}, "welfare", factors=["pricing"]
+    )
     free = table[table["pricing"] == "free"].iloc[0]
     assert free["ci_low"] < 2.0 < free["ci_high"] and free["significant"]
     assert free["ci_high"] - free["ci_low"] < 1.0  # pairing removes the shared noise

@@ -16,6 +16,7 @@ import pytest
 from econ import results as econ_results
 from econ.experiment import RunSpec, parse_spec, plan_runs, run
 from econ.experiment.runner import execute_run
+from econ.study import spec_path
 
 SPEC = {
     "experiment": {
@@ -246,13 +247,13 @@ def test_parquet_files_are_queryable_with_duckdb(serial):
 def test_cli_run_quick(tmp_path, capsys):
     from econ.cli import main
 
-    spec_path = Path(__file__).parents[1] / "experiments" / "smoke.toml"
-    assert (
-        main(
-            ["run", str(spec_path), "--quick", "--executor", "serial", "--out", str(tmp_path / "q")]
-        )
-        == 0
-    )
+    # A shipped spec by name, and the same spec by path.
+    for spec in ("smoke", str(spec_path("smoke"))):
+        out_dir = str(tmp_path / "q")
+        assert main(["run", spec, "--quick", "--executor", "serial", "--out", out_dir]) == 0
     out = capsys.readouterr().out
     assert "smoke_quick: 8 runs planned" in out and "Results:" in out
-    assert main(["run", str(spec_path), "--executor", "nonsense"]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "smoke", "--executor", "nonsense"])
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err

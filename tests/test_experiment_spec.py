@@ -1,12 +1,11 @@
 """Spec files: validation at load time, with the file, the key and what is allowed."""
 
-from pathlib import Path
-
 import pytest
 
 from econ.experiment import ExperimentSpec, SpecError, design_points, load_spec, parse_spec, run
+from econ.study import spec_names, spec_path
 
-EXPERIMENTS = Path(__file__).parents[1] / "experiments"
+SHIPPED = [spec_path(name) for name in spec_names()]
 
 VALID = """
 [experiment]
@@ -103,12 +102,15 @@ def test_bad_toml_and_missing_file(tmp_path):
 
 
 def test_quick_shrinks(tmp_path):
-    spec = load_spec(EXPERIMENTS / "smoke.toml")
+    spec = load_spec(spec_path("smoke"))
     quick = spec.quick()
     assert quick.n_firms == 120 and quick.steps == 4 and quick.name == "smoke_quick"
 
 
-@pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_specs_are_valid(path):
     spec = load_spec(path)
     assert len(design_points(spec)) > 0
+    # The manifest's plain-data form parses back to the same spec.
+    assert ExperimentSpec.from_dict(spec.to_dict()) == spec
+    assert ExperimentSpec.from_dict(spec.quick().to_dict()) == spec.quick()

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from econ import plots, report
+from econ import plots
+from econ.study import report
 
 NAMES = ["free_vs_priced", "authorised_operation", "cross_border", "sensitivity", "screening"]
 

@@ -27,10 +27,15 @@ policies = st.fixed_dictionaries({name: lever_strategy(lv) for name, lv in LEVER
 @given(policy=policies, seed=st.integers(0, 2**32))
 def test_money_balances_and_stocks_stay_valid(policy, seed):
     model = DataEconomy(policy=policy, scenario="small", n_firms=150, seed=seed)
-    h, o, s, sup = model.holder_state, model.operator_state, model.firm_state, model.supplier_state
+    h, o, s, sup = (
+        model.holders.table,
+        model.operators.table,
+        model.firms.table,
+        model.suppliers.table,
+    )
     for _ in range(4):
         model.step()
-        result, kinds = model.clearing, model.catalogue.kind
+        result, kinds = model.clearing, model.market.catalogue.kind
         # Money paid equals money received: firms' fees are sellers' revenue, to the yuan.
         paid = result.paid.sum()
         received = (
@@ -52,7 +57,7 @@ def test_money_balances_and_stocks_stay_valid(policy, seed):
         # No negative stocks, efforts in range, nothing NaN or infinite.
         assert (s.data_stock >= 0).all() and (s.capital > 0).all()
         assert (h.datasets >= 0).all() and ((h.effort >= 0) & (h.effort <= 1)).all()
-        assert (result.paid >= 0).all() and (model.catalogue.price >= 0).all()
+        assert (result.paid >= 0).all() and (model.market.catalogue.price >= 0).all()
         assert 0 <= model.trust <= 1
         for table in (s, h, o, sup):
             table.check_finite()

@@ -3,11 +3,14 @@
 import numpy as np
 import pytest
 
-from econ import Policy
-from econ.agents.operator import AuthorisedOperator
-from econ.market import FOREIGN, OPERATOR, PUBLIC, willingness_to_pay
+from econ import DataEconomy, Policy
+from econ.agents import AuthorisedOperator, Firm, Operators
+from econ.categories import ProductKind, Region
+from econ.market import clear
 
-from .conftest import small
+from .conftest import small, valuation_of
+
+PUBLIC, OPERATOR, PRIVATE, FOREIGN = ProductKind
 
 
 def mean_over_seeds(policy, column, quarters, seeds=range(3), **params):
@@ -41,45 +44,52 @@ def test_firms_buy_only_what_is_worth_more_than_its_full_cost():
     # Clear a quarter by hand and re-value it from the same state.
     model2 = small(Policy(operators=2, openness=0.6))
     model2.run(2)
-    model2.holder_class.choose_effort(model2)
-    result = model2._clear(np.random.default_rng(0))
-    value, usage, _ = willingness_to_pay(model2, model2.catalogue, model2.view)
+    valuation = valuation_of(model2)
+    result = clear(
+        valuation,
+        model2.firms.table,
+        model2.market,
+        model2.policy,
+        model2.regulator.review_strictness,
+        np.random.default_rng(0),
+    )
+    value, usage = valuation.value, valuation.usage
     price = np.where(result.bought, result.paid, 0.0)
     assert result.bought.any()
     assert np.all(value[result.bought] > price[result.bought] + usage[result.bought])
     # And every domestic deal worth more than its full cost is made (operators aside: a firm
     # takes only the best of their identical products). Foreign firms do not buy foreign data.
-    m, product = model2, model2.view.product
-    abroad = m.firm_state.region >= 2
-    domestic = ~result.cross_border & ~(abroad[:, None] & (m.view.kind == FOREIGN))
+    m, product = model2, model2.market.view.product
+    abroad = m.firms.table.region >= Region.HONG_KONG
+    domestic = ~result.cross_border & ~(abroad[:, None] & (m.market.view.kind == FOREIGN))
     price_all = np.where(
-        m.firm_state.public_interest[:, None],
-        m.catalogue.price_public_interest[product],
-        m.catalogue.price[product],
+        m.firms.table.public_interest[:, None],
+        m.market.catalogue.price_public_interest[product],
+        m.market.catalogue.price[product],
     )
-    worth = (value > price_all + usage) & domestic & m.firm_state.active[:, None]
-    worth &= m.catalogue.available[product]
-    non_op = m.view.kind != OPERATOR
+    worth = (value > price_all + usage) & domestic & m.firms.table.active[:, None]
+    worth &= m.market.catalogue.available[product]
+    non_op = m.market.view.kind != OPERATOR
     assert np.array_equal(worth[:, non_op], result.bought[:, non_op] & domestic[:, non_op])
 
 
 def test_without_registration_hidden_public_products_are_never_bought():
     model = small(Policy(registration=False))
     model.run(2)
-    hidden = model.view.needs_registration
+    hidden = model.market.view.needs_registration
     assert hidden.any() and not model.clearing.bought[:, hidden].any()
 
 
 def test_data_is_nonrival():
     model = small(Policy(pricing="free"))
     model.run(2)
-    uses = model.clearing.uses[model.catalogue.kind == PUBLIC]
+    uses = model.clearing.uses[model.market.catalogue.kind == PUBLIC]
     assert uses.max() > 10  # one product licensed to many firms at once
     # Every licensee gets the full product: data added does not shrink with the number of users.
     # (Entrants, age 0, took over their slot after the market cleared.)
     bought = model.clearing.bought
-    size = model.catalogue.size[model.view.product]
-    incumbent = model.firm_state.age > 0
+    size = model.market.catalogue.size[model.market.view.product]
+    incumbent = model.firms.table.age > 0
     added = np.where(bought, size, 0.0).sum(axis=1)
     assert np.allclose(model.clearing.data_added[incumbent], added[incumbent])
 
@@ -87,13 +97,13 @@ def test_data_is_nonrival():
 def test_output_feeds_back_into_data():
     model = small(Policy(), byproduct_rate=0.5)
     model.run(1)
-    s, p = model.firm_state, model.params
+    s, p = model.firms.table, model.params
     before = s.data_stock.copy()
     model.step()
     bought = model.clearing.data_added * 1.0
     expected_floor = (
         1 - p.data_depreciation
-    ) * before + p.byproduct_rate * s.output / model.reference_output
+    ) * before + p.byproduct_rate * s.output / model.params.mean_output_rmb
     live = s.active & (s.age > 1)
     assert np.all(s.data_stock[live] >= expected_floor[live] - 1e-9)
     assert np.all(s.data_stock[live] <= expected_floor[live] + bought[live] + 1e-9)
@@ -105,8 +115,8 @@ def test_price_cap_is_never_exceeded():
     limit = cap * model.params.reference_price_rmb
     for _ in range(10):
         model.step()
-        assert np.all(model.operator_state.price <= limit + 1e-9)
-    assert model.operator_state.price[0] > 0
+        assert np.all(model.operators.table.price <= limit + 1e-9)
+    assert model.operators.table.price[0] > 0
 
 
 def test_revenue_cap_bounds_profit_keeps_prices_below_monopoly_and_public_interest_free():
@@ -114,7 +124,7 @@ def test_revenue_cap_bounds_profit_keeps_prices_below_monopoly_and_public_intere
         operators=1, operator_cap="revenue", reasonable_profit=0.1, pricing="cost_recovery"
     )
     model = small(policy)
-    o = model.operator_state
+    o = model.operators.table
     clawed = 0.0
     for _ in range(12):
         model.step()
@@ -122,8 +132,8 @@ def test_revenue_cap_bounds_profit_keeps_prices_below_monopoly_and_public_intere
         assert np.all(o.profit[licensed] <= 0.1 * o.cost[licensed] + 1e-6)
         assert np.all(o.price[licensed] <= o.monopoly_price[licensed] + 1e-9)
         clawed += o.clawback.sum()
-        pi = model.firm_state.public_interest & (model.firm_state.age > 0)  # not entrants
-        op_cols = model.view.kind == OPERATOR
+        pi = model.firms.table.public_interest & (model.firms.table.age > 0)  # not entrants
+        op_cols = model.market.view.kind == OPERATOR
         assert model.clearing.paid[pi][:, op_cols].sum() == 0.0
         assert model.clearing.bought[pi][:, op_cols].any()
     assert clawed > 0  # the cap binds at some point, so the test is not vacuous
@@ -138,9 +148,9 @@ def test_tighter_price_cap_lowers_operator_profit():
 def test_public_interest_users_pay_nothing_under_conditional_free():
     model = small(Policy(pricing="conditional_free", price_level=1.0))
     model.run(3)
-    incumbent = model.firm_state.age > 0
-    pi = model.firm_state.public_interest & incumbent
-    public = model.view.kind == PUBLIC
+    incumbent = model.firms.table.age > 0
+    pi = model.firms.table.public_interest & incumbent
+    public = model.market.view.kind == PUBLIC
     assert pi.any() and model.clearing.bought[pi][:, public].any()
     assert model.clearing.paid[pi][:, public].sum() == 0.0
     assert model.clearing.paid[~pi & incumbent][:, public].sum() > 0.0
@@ -151,7 +161,7 @@ def test_no_cross_border_flow_at_openness_zero():
     df = model.run(6)
     assert (df["cross_border_volume"] == 0).all()
     assert not (model.clearing.bought & model.clearing.cross_border).any()
-    assert not model.clearing.bought[:, model.view.kind == FOREIGN].any()
+    assert not model.clearing.bought[:, model.market.view.kind == FOREIGN].any()
 
 
 def test_openness_creates_cross_border_flow():
@@ -162,9 +172,9 @@ def test_openness_creates_cross_border_flow():
 def test_hong_kong_bridge_lowers_cross_border_costs():
     plain = small(Policy(openness=0.8))
     bridged = small(Policy(openness=0.8, hk_bridge=True))
-    hk = plain.firm_state.region == 2
-    _, usage_plain, cb = willingness_to_pay(plain, plain.catalogue, plain.view)
-    _, usage_bridged, _ = willingness_to_pay(bridged, bridged.catalogue, bridged.view)
+    hk = plain.firms.table.region == Region.HONG_KONG
+    before, after = valuation_of(plain), valuation_of(bridged)
+    usage_plain, cb, usage_bridged = before.usage, before.cross_border, after.usage
     assert np.all(usage_bridged[hk][cb[hk]] < usage_plain[hk][cb[hk]])
 
 
@@ -213,19 +223,25 @@ def test_private_data_regimes_change_what_is_for_sale():
     assert ban["market_size"].mean() < broad["market_size"].mean()
 
 
-def test_agent_subclass_changes_one_behaviour():
-    class GreedyOperator(AuthorisedOperator):
-        @classmethod
-        def set_prices(cls, model, willingness_to_pay):
-            super().set_prices(model, willingness_to_pay)
-            model.operator_state.price *= 0.0
-
-    from econ import DataEconomy
+def test_population_subclass_changes_one_behaviour():
+    class GreedyOperators(Operators):
+        def set_prices(self, policy, scenario, security_cost, best_wtp):
+            super().set_prices(policy, scenario, security_cost, best_wtp)
+            self.table.price = 0.0
 
     class Model(DataEconomy):
-        operator_class = GreedyOperator
+        operators_class = GreedyOperators
 
     model = Model(policy=Policy(operators=1), scenario="small", seed=1)
     model.run(2)
-    assert model.operator_state.price[0] == 0.0
-    assert model.agents_by_type[GreedyOperator]
+    assert model.operators.table.price[0] == 0.0
+    assert model.market.catalogue.price[model.market.catalogue.kind == OPERATOR][0] == 0.0
+    assert len(model.agents_by_type[AuthorisedOperator]) == 5
+
+
+def test_agent_step_override_raises_with_the_way_to_extend():
+    with pytest.raises(TypeError, match=r"Firms\.produce"):
+
+        class Stepping(Firm):
+            def step(self):
+                pass

@@ -48,7 +48,7 @@ def test_agentset_select_agg_groupby_read_the_arrays(baseline_run):
     firms = baseline_run.agents_by_type[Firm]
     active = firms.select(lambda f: f.active)
     total = active.agg("data_stock", sum)
-    s = baseline_run.firm_state
+    s = baseline_run.firms.table
     rows = [f.index for f in active]
     assert total == pytest.approx(s.data_stock[rows].sum())
     by_sector = firms.groupby("sector").count()
@@ -60,7 +60,7 @@ def test_agent_attributes_write_through_to_state(baseline_run):
     firm = model.agents_by_type[Firm][0]
     firm.data_stock = 42.0
     firm.sector = "health"
-    assert model.firm_state.data_stock[firm.index] == 42.0
+    assert model.firms.table.data_stock[firm.index] == 42.0
     assert firm.sector == "health"
 
 

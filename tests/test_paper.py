@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typst
 
-from econ.paper import REQUIRED_SECTIONS, build_paper, sections
+from econ.study.paper import REQUIRED_SECTIONS, build_paper, sections
 
 PAPER = Path(__file__).parents[1] / "paper"
 

@@ -1,7 +1,6 @@
 """The examples in README.md run as written (Python and DuckDB SQL)."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ NEEDS_A_CLUSTER = "dask_jobqueue"
 
 
 def test_readme_examples_run(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "experiments", tmp_path / "experiments")
     monkeypatch.chdir(tmp_path)
     text = README.read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
@@ -24,7 +22,7 @@ def test_readme_examples_run(tmp_path, monkeypatch):
         exec(compile(block, str(README), "exec"), namespace)
     model = namespace["MyEconomy"](scenario="small", seed=2)
     model.run(2)
-    assert model.holder_state.effort.min() >= 0.6
+    assert model.holders.table.effort.min() >= 0.6
     assert len(namespace["experiments"]) == len(namespace["results"].ok)
 
     duckdb = pytest.importorskip("duckdb")

@@ -7,73 +7,124 @@ needs compute in proportion to the data used, so compute can bind growth.
 
 from __future__ import annotations
 
-import mesa
+from dataclasses import dataclass
+
+import numpy as np
 from scipy import optimize
 
 from econ import equations as eq
+from econ.agents.table import Population, Table, TableAgent, column
+from econ.policy import Policy
+from econ.scenarios import Scenario
 
-__all__ = ["ComputeCluster"]
+__all__ = ["ComputeCluster", "ComputeClusters", "ComputeTable", "latency_cost"]
+
+EAST, WEST = 0, 1
 
 
-class ComputeCluster(mesa.Agent):
-    """One regional compute cluster (East or West)."""
+def latency_cost(policy: Policy, scenario: Scenario) -> float:
+    """Cost of western compute's extra latency, as a share of the eastern price (ODD 7.8)."""
+    network = 1 - policy.east_west_network
+    return scenario.latency_cost_share * network * scenario.latency_ms / 20.0
 
-    def __init__(
-        self,
-        model: mesa.Model,
-        region: str,
-        capacity_racks: float,
-        base_load_racks: float,
-        price_discount: float,
-        growth_per_year: float,
-    ) -> None:
-        super().__init__(model)
-        self.region = region
-        self.capacity_racks = capacity_racks
-        self.base_load_racks = base_load_racks
-        self.data_load_racks = 0.0
-        self.price_discount = price_discount
-        self.growth_per_year = growth_per_year
 
-    @property
-    def utilisation(self) -> float:
-        """Load over capacity (can exceed 1 only when demand is rationed)."""
-        return (self.base_load_racks + self.data_load_racks) / self.capacity_racks
+@dataclass(eq=False)
+class ComputeTable(Table):
+    """Compute clusters, one row each: East, then West (ODD 2.6)."""
 
-    @property
-    def price_index(self) -> float:
-        """Compute price relative to the eastern start-up price (E10)."""
-        return self.price_with_load(self.data_load_racks)
+    region: np.ndarray = column("Cluster.", np.int8, ("east", "west"))
+    capacity_racks: np.ndarray = column("Capacity (standard racks).")
+    base_load_racks: np.ndarray = column("Load not from data products (racks).")
+    data_load_racks: np.ndarray = column("Load from data products (racks).")
+    price_discount: np.ndarray = column("Price discount against the East, in [0, 1].")
 
-    def grow(self) -> None:
-        """Capacity and non-data load grow each quarter."""
-        self.capacity_racks *= (1 + self.growth_per_year) ** 0.25
-        self.base_load_racks *= 1 + self.model.params.base_load_growth
 
-    def price_with_load(self, data_load_racks: float) -> float:
-        """Price index this cluster would charge carrying ``data_load_racks`` of data work."""
-        p = self.model.params
-        u = (self.base_load_racks + data_load_racks) / self.capacity_racks
-        return (1 - self.price_discount) * float(
-            eq.compute_price(u, p.rack_utilisation, p.compute_price_steepness)
+class ComputeCluster(TableAgent, table=ComputeTable):
+    """One regional compute cluster: a view onto one row of the compute table."""
+
+
+class ComputeClusters(Population):
+    """The eastern and western clusters (ODD 7.8)."""
+
+    agent_class = ComputeCluster
+
+    def __init__(self, table: ComputeTable) -> None:
+        super().__init__(table)
+        self.west_share = 0.0  # share of data work routed West last quarter
+        self.cost_per_data_unit = 0.0  # compute cost firms plan with, RMB per data unit
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> ComputeClusters:
+        """Capacity and non-data load at start, from the racks in use (article figures)."""
+        p = scenario
+        share = np.array([p.east_rack_share, 1 - p.east_rack_share])
+        used = p.racks * p.rack_utilisation
+        table = ComputeTable.zeros(
+            2,
+            region=np.array([EAST, WEST], dtype=np.int8),
+            capacity_racks=p.racks * share,
+            base_load_racks=(1 - p.data_compute_share) * used * share,
+            price_discount=np.array([0.0, p.west_price_discount]),
         )
+        return cls(table)
 
-    @staticmethod
-    def route(
-        east: ComputeCluster, west: ComputeCluster, load: float, latency_cost: float
-    ) -> float:
-        """Share of data compute sent West (ODD 7.8).
+    def utilisation(self) -> float:
+        """Load over capacity of both clusters together."""
+        c = self.table
+        return float((c.base_load_racks + c.data_load_racks).sum() / c.capacity_racks.sum())
+
+    def price_index(self, scenario: Scenario, data_load: np.ndarray | None = None) -> np.ndarray:
+        """Each cluster's price relative to the eastern start-up price (E10), carrying
+        ``data_load`` racks of data work (default: its current data load)."""
+        c = self.table
+        load = c.data_load_racks if data_load is None else data_load
+        u = (c.base_load_racks + load) / c.capacity_racks
+        price = eq.compute_price(u, scenario.rack_utilisation, scenario.compute_price_steepness)
+        return (1 - c.price_discount) * price
+
+    def route(self, scenario: Scenario, load: float, latency: float) -> tuple[float, float]:
+        """Split ``load`` racks of data work and serve it; returns (west share, served share).
 
         Work moves West until the western price plus the latency cost equals the eastern
-        price (an equilibrium found by bisection); 0 or 1 when one side is cheaper throughout.
+        price (bisection); 0 or 1 when one side is cheaper throughout. Each cluster serves at
+        most its free capacity; ``served`` < 1 when demand is rationed.
         """
 
         def gap(share: float) -> float:
-            west_cost = west.price_with_load(share * load) + latency_cost
-            return east.price_with_load((1 - share) * load) - west_cost
+            east, west = self.price_index(scenario, np.array([(1 - share) * load, share * load]))
+            return east - (west + latency)
 
         if gap(0.0) <= 0:
-            return 0.0
-        if gap(1.0) >= 0:
-            return 1.0
-        return float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-6))
+            west_share = 0.0
+        elif gap(1.0) >= 0:
+            west_share = 1.0
+        else:
+            west_share = float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-6))
+        self.west_share = west_share
+        c = self.table
+        want = np.array([(1 - west_share) * load, west_share * load])
+        room = np.maximum(c.capacity_racks - c.base_load_racks, 0.0)
+        c.data_load_racks = np.minimum(want, room)
+        short = want > room
+        served = float(np.min(room[short] / want[short])) if short.any() else 1.0
+        return west_share, served
+
+    def update_cost(
+        self, scenario: Scenario, start_cost: float, start_index: float, latency: float
+    ) -> None:
+        """Move the cost firms plan with toward last quarter's price (E10, smoothed by E5b's
+        ``price_adjustment``); ``start_cost`` at the start-up index ``start_index``."""
+        target = start_cost * self.blended_price(scenario, self.west_share, latency) / start_index
+        self.cost_per_data_unit += scenario.price_adjustment * (target - self.cost_per_data_unit)
+
+    def blended_price(self, scenario: Scenario, west_share: float, latency: float) -> float:
+        """Price of compute for data work, blending East and West as routed."""
+        east, west = self.price_index(scenario)
+        return float((1 - west_share) * east + west_share * (west + latency))
+
+    def grow(self, policy: Policy, scenario: Scenario) -> None:
+        """Capacity grows at the policy's yearly rates; non-data load at the scenario's."""
+        c = self.table
+        growth = np.array([policy.compute_growth_east, policy.compute_growth_west])
+        c.capacity_racks = c.capacity_racks * (1 + growth) ** 0.25
+        c.base_load_racks = c.base_load_racks * (1 + scenario.base_load_growth)

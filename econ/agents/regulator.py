@@ -9,17 +9,32 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from scipy import stats
 
 from econ import equations as eq
+from econ.agents.operators import OperatorTable
+from econ.policy import Policy
+from econ.scenarios import Scenario
 
-__all__ = ["Regulator"]
+__all__ = ["Regulator", "poisson_draws"]
+
+#: Adaptive regulator: tightening after a quarter with incidents, loosening after calm.
+TIGHTEN_STEP, LOOSEN_STEP = 0.1, 0.025
+
+
+def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Poisson counts by inversion of one uniform each: a higher rate never gives fewer
+    events for the same uniform, so paired runs stay paired (common random numbers)."""
+    counts = stats.poisson.ppf(u, np.maximum(rate, 0.0))
+    return np.maximum(np.nan_to_num(counts), 0).astype(int)
 
 
 class Regulator(mesa.Agent):
-    """The national data regulator (one per model)."""
+    """The national data regulator (one per model); it holds the policy in force."""
 
-    def __init__(self, model: mesa.Model) -> None:
+    def __init__(self, model: mesa.Model, policy: Policy) -> None:
         super().__init__(model)
+        self.policy = policy
         self.extra_strictness = 0.0
         self.incidents = 0
         self.audits = 0
@@ -29,17 +44,28 @@ class Regulator(mesa.Agent):
     @property
     def review_strictness(self) -> float:
         """Strictness of cross-border review in force: the policy's plus any tightening."""
-        return min(1.0, self.model.policy.review_strictness + self.extra_strictness)
+        return min(1.0, self.policy.review_strictness + self.extra_strictness)
 
-    def enforce(self, sensitive_transfers: float, bridge_alignment: float) -> int:
-        """Draw incidents (E9), audit operators, fine, revoke and adapt. Returns incidents."""
-        model, policy, p, rng = self.model, self.model.policy, self.model.params, self.model.rng
-        o = model.operator_state
+    def enforce(
+        self,
+        operators: OperatorTable,
+        scenario: Scenario,
+        sensitive_transfers: float,
+        bridge_alignment: float,
+        incident_rng: np.random.Generator,
+        cross_border_rng: np.random.Generator,
+        audit_rng: np.random.Generator,
+    ) -> int:
+        """Draw incidents (E9), audit operators, fine, revoke and adapt. Returns incidents.
+
+        Each stochastic part draws a fixed number of uniforms from its own generator.
+        """
+        o, policy, p = operators, self.policy, scenario
         # Operators' incidents: exposure is the sensitive licences they served.
         op_rate = eq.incident_rate(
             p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0
         )
-        o.incidents = rng.poisson(op_rate)
+        o.incidents = poisson_draws(op_rate, incident_rng.random(len(o)))
         cb_rate = eq.incident_rate(
             p.cross_border_incident_rate,
             sensitive_transfers,
@@ -48,31 +74,30 @@ class Regulator(mesa.Agent):
             self.review_strictness,
             bridge_alignment,
         )
-        cross_border_incidents = int(rng.poisson(cb_rate))
+        cross_border_incidents = int(poisson_draws(cb_rate, cross_border_rng.random()))
         # Audits find non-compliance with probability 1 - security.
-        audited = o.licensed & (rng.random(len(o)) < policy.audit_rate)
-        non_compliant = audited & (rng.random(len(o)) < 1.0 - o.security)
+        audit_u, finding_u = audit_rng.random(len(o)), audit_rng.random(len(o))
+        audited = o.licensed & (audit_u < policy.audit_rate)
+        non_compliant = audited & (finding_u < 1.0 - o.security)
         o.penalty = np.where(non_compliant, policy.penalty * o.revenue, 0.0)
         o.profit -= o.penalty
         revoke = non_compliant & (o.incidents > 0)
         o.licensed &= ~revoke
         o.relicense_in = np.where(revoke, p.relicense_quarters, o.relicense_in)
-        self._relicense()
+        self._relicense(o)
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
         self.audits = int(audited.sum())
         self.revocations = int(revoke.sum())
         self.fines_rmb = float(o.penalty.sum())
         if policy.adaptive_regulator:
-            step = 0.1 if self.incidents else -0.025
+            step = TIGHTEN_STEP if self.incidents else -LOOSEN_STEP
             self.extra_strictness = float(
                 np.clip(self.extra_strictness + step, 0.0, 1.0 - policy.review_strictness)
             )
         return self.incidents
 
-    def _relicense(self) -> None:
+    def _relicense(self, o: OperatorTable) -> None:
         """Re-issue revoked licences once their delay has passed."""
-        o = self.model.operator_state
-        waiting = ~o.licensed & (np.arange(len(o)) < self.model.policy.operators)
+        waiting = ~o.licensed & (np.arange(len(o)) < self.policy.operators)
         o.relicense_in = np.where(waiting, np.maximum(o.relicense_in - 1, 0), 0)
-        reissue = waiting & (o.relicense_in == 0)
-        o.licensed |= reissue  # a new licensee prices under the same (common) cap factor
+        o.licensed |= waiting & (o.relicense_in == 0)  # a new licensee prices under the cap

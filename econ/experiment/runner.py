@@ -1,100 +1,22 @@
-"""One run of an experiment: its identity, and the function a worker executes.
+"""Executing runs: the function a worker calls, and the summary outcomes of a run.
 
-A :class:`RunSpec` carries everything needed to reproduce a run (policy, scenario, changes,
-size, quarters, seed) and has a stable id: a hash of those and of the model's source code, so
-a changed spec or model re-runs exactly what changed. :func:`execute_run` never raises: a run
-that fails comes back as a failed :class:`RunResult` with its error and traceback.
+:func:`execute_run` never raises: a run that fails comes back as a failed :class:`RunResult`
+with its error and traceback. With a results folder, the worker stores the run itself.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 import traceback
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from econ.experiment.runs import RunResult, RunSpec
+from econ.experiment.store import ResultStore
 from econ.metrics import MODEL_COLUMNS, cagr
+from econ.model import DataEconomy
 
-__all__ = ["RunResult", "RunSpec", "execute_run", "execute_runs", "model_fingerprint", "summarise"]
-
-#: Source files whose content defines the model's behaviour.
-_MODEL_SOURCES = (
-    "model.py",
-    "market.py",
-    "equations.py",
-    "metrics.py",
-    "policy.py",
-    "scenarios.py",
-    "parameters.py",
-    "agents",
-)
-
-
-@cache
-def model_fingerprint() -> str:
-    """A hash of the model's source code: runs of a changed model get new ids."""
-    root = Path(__file__).parents[1]
-    digest = hashlib.sha256()
-    for name in _MODEL_SOURCES:
-        path = root / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for f in files:
-            digest.update(f.relative_to(root).as_posix().encode())
-            digest.update(f.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything that fixes one simulation run."""
-
-    point: int
-    replication: int
-    seed: int
-    scenario: str
-    n_firms: int | None
-    steps: int
-    policy: dict[str, Any]
-    params: dict[str, Any]
-    factors: dict[str, Any]
-    outputs: tuple[str, ...]
-    model: str = field(default_factory=model_fingerprint)
-
-    @property
-    def run_id(self) -> str:
-        """Stable id: hash of design point, seed, scenario, size, quarters and model code."""
-        key = {
-            "policy": self.policy,
-            "params": self.params,
-            "scenario": self.scenario,
-            "n_firms": self.n_firms,
-            "steps": self.steps,
-            "seed": self.seed,
-            "outputs": list(self.outputs),
-            "model": self.model,
-        }
-        blob = json.dumps(key, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:20]
-
-
-@dataclass
-class RunResult:
-    """What a worker sends back: status, summary outcomes and the kept time series."""
-
-    run: RunSpec
-    status: str  # "ok" or "failed"
-    summary: dict[str, float] = field(default_factory=dict)
-    series: pd.DataFrame | None = None
-    error: str = ""
-    traceback: str = ""
-    seconds: float = 0.0
-    stored: bool = False  # already written to the results folder by the worker
+__all__ = ["execute_run", "execute_runs", "summarise"]
 
 
 def summarise(df: pd.DataFrame) -> dict[str, float]:
@@ -119,8 +41,6 @@ def execute_run(run: RunSpec, results_folder: str | None = None) -> RunResult:
     """
     result = _simulate(run)
     if results_folder is not None:
-        from econ.experiment.store import ResultStore
-
         try:
             ResultStore(results_folder).write_result(result)
             result.series, result.stored = None, True
@@ -135,8 +55,6 @@ def execute_runs(runs: list[RunSpec], results_folder: str | None = None) -> list
 
 
 def _simulate(run: RunSpec) -> RunResult:
-    from econ.model import DataEconomy
-
     start = time.perf_counter()
     try:
         model = DataEconomy(

@@ -30,8 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from econ.metrics import MODEL_COLUMNS
-from econ.model import Quarter
+from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS
 from econ.parameters import Parameter, ParameterError
 from econ.policy import LEVERS
 from econ.scenarios import SCENARIO_PARAMETERS, SCENARIOS
@@ -47,7 +46,7 @@ DESIGNS = {
     "morris": "bounds",
 }
 #: Every column the model reports, any of which may be kept.
-ALL_OUTPUTS = tuple(Quarter.__dataclass_fields__)
+ALL_OUTPUTS = ALL_COLUMNS
 
 _TABLES = {
     "experiment": {
@@ -109,11 +108,45 @@ class ExperimentSpec:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec as parsed, as plain data (for the manifest)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "quick_settings"}
+        """The spec as parsed, as plain data (for the manifest); :meth:`from_dict` reads it."""
+        data = dict(self.__dict__)
         data["factors"] = {k: list(v) for k, v in self.factors.items()}
         data["outputs"] = list(self.outputs)
+        data["quick_settings"] = dict(self.quick_settings)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExperimentSpec:
+        """The spec back from :meth:`to_dict`'s plain data, validated as a spec file is."""
+        if not isinstance(data, dict):
+            raise SpecError(f"a spec must be a mapping, not {type(data).__name__}")
+        design = {
+            "type": data.get("design"),
+            "factors": data.get("factors"),
+            "levels": data.get("levels", 4),
+            "second_order": data.get("second_order", False),
+        }
+        if data.get("samples"):
+            design["samples"] = data["samples"]
+        if data.get("baseline"):
+            design["baseline"] = data["baseline"]
+        experiment = {
+            k: data[k]
+            for k in ("name", "description", "scenario", "steps", "replications", "seed")
+            if k in data
+        }
+        experiment["outputs"] = list(data.get("outputs", MODEL_COLUMNS))
+        if data.get("n_firms") is not None:
+            experiment["n_firms"] = data["n_firms"]
+        toml = {
+            "experiment": experiment,
+            "policy": data.get("policy", {}),
+            "params": data.get("params", {}),
+            "design": design,
+        }
+        if data.get("quick_settings"):
+            toml["quick"] = data["quick_settings"]
+        return parse_spec(toml, source=data.get("source", "<dict>"))
 
     def parameter(self, name: str) -> Parameter:
         """The lever or scenario parameter a factor name refers to."""

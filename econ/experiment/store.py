@@ -26,7 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from econ.experiment.runner import RunResult, RunSpec
+from econ.experiment.runs import RunResult, RunSpec
+from econ.experiment.spec import ExperimentSpec
 
 __all__ = ["ResultStore", "Results", "load", "record_of", "to_ema"]
 
@@ -166,10 +167,15 @@ class Results:
     ) -> None:
         self.path, self.manifest, self.runs, self.design = path, manifest, runs, design
 
+    @cached_property
+    def spec(self) -> ExperimentSpec:
+        """The experiment's spec, parsed back from the manifest."""
+        return ExperimentSpec.from_dict(self.manifest["spec"])
+
     @property
     def factors(self) -> list[str]:
         """Names of the varied factors."""
-        return list(self.manifest["spec"]["factors"])
+        return list(self.spec.factors)
 
     @property
     def ok(self) -> pd.DataFrame:

@@ -18,7 +18,8 @@ from tqdm.auto import tqdm as _auto_tqdm
 
 from econ.experiment.designs import design_points
 from econ.experiment.executors import cores, make_executor, quiet_fork
-from econ.experiment.runner import RunResult, RunSpec, execute_runs, model_fingerprint
+from econ.experiment.runner import execute_runs
+from econ.experiment.runs import RunResult, RunSpec, model_fingerprint
 from econ.experiment.spec import ExperimentSpec, load_spec
 from econ.experiment.store import Results, ResultStore, load, record_of
 from econ.policy import LEVERS

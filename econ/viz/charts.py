@@ -18,8 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 from mesa.visualization.utils import update_counter
 
+from econ.categories import REGIONS, SECTORS
 from econ.model import DataEconomy
-from econ.scenarios import REGIONS, SECTORS
 from econ.viz.model import DASHBOARD_LEVERS, DashboardEconomy
 
 __all__ = [
@@ -273,7 +273,7 @@ def IncidentChart(model: DataEconomy) -> solara.Element:
 
 def firm_scatter_figure(model: DataEconomy, colour_by: str) -> tuple[Figure, str]:
     """Data stock against output of each active firm, coloured by sector or region."""
-    s = model.firm_state
+    s = model.firms.table
     labels = SECTORS if colour_by == "sector" else REGIONS
     codes = s.sector if colour_by == "sector" else s.region
     # Log axes cannot show zeros; entrants have no output until their first quarter.

@@ -45,9 +45,18 @@ def load_experiments(root: str | Path = "results", suffix: str = "") -> dict[str
 
 
 def _row(
-    behaviour: int, claim: str, statistic: str, value: float, low: float, high: float, holds: bool
+    key: str,
+    behaviour: int,
+    claim: str,
+    statistic: str,
+    value: float,
+    low: float,
+    high: float,
+    holds: bool,
 ) -> dict:
+    """One claim; ``key`` is its stable name (the paper cites rows by key)."""
     return {
+        "key": key,
         "behaviour": behaviour,
         "claim": claim,
         "statistic": statistic,
@@ -58,9 +67,10 @@ def _row(
     }
 
 
-def _effect_row(behaviour: int, statistic: str, effect: pd.Series, holds: bool) -> dict:
+def _effect_row(key: str, behaviour: int, statistic: str, effect: pd.Series, holds: bool) -> dict:
     """A claim's row from one paired effect (a row of ``econ.analysis.effects``)."""
     return _row(
+        key,
         behaviour,
         BEHAVIOURS[behaviour],
         statistic,
@@ -71,8 +81,8 @@ def _effect_row(behaviour: int, statistic: str, effect: pd.Series, holds: bool) 
     )
 
 
-def _effect(runs, baseline, outcome, **select) -> pd.Series:
-    table = effects(runs, baseline, outcome, by=[])
+def _effect(runs, baseline, outcome, factors, **select) -> pd.Series:
+    table = effects(runs, baseline, outcome, factors=factors, by=[])
     for key, value in select.items():
         table = table[table[key] == value]
     if len(table) != 1:
@@ -116,6 +126,7 @@ def check_behaviours(results: dict[str, Results]) -> pd.DataFrame:
         mean, low, high, _ = mean_ci(growth)
         rows.append(
             _row(
+                "baseline_growth",
                 6,
                 BEHAVIOURS[6],
                 "market growth, first 3 years (per year; calibrated, not independent)",
@@ -141,6 +152,7 @@ def _price_and_supply(r: Results) -> list[dict]:
         )
         rows.append(
             _row(
+                "free_use_ratio",
                 1,
                 BEHAVIOURS[1],
                 "public data uses, free / cost recovery (first year, x)",
@@ -158,6 +170,7 @@ def _price_and_supply(r: Results) -> list[dict]:
         mean, low, high, _ = mean_ci(elasticity)
         rows.append(
             _row(
+                "elasticity",
                 1,
                 BEHAVIOURS[1],
                 "price elasticity of public data use, fees 0.5x-2x of the reference price",
@@ -170,10 +183,11 @@ def _price_and_supply(r: Results) -> list[dict]:
     runs = r.ok[r.ok["price_level"] == 1.0]
     for responds in (False, True):
         sub = runs[runs["supply_responds"] == responds]
-        e = _effect(sub, {"pricing": "cost_recovery"}, "welfare_mean", pricing="free")
+        e = _effect(sub, {"pricing": "cost_recovery"}, "welfare_mean", r.factors, pricing="free")
         label = "responding" if responds else "fixed"
         rows.append(
             _effect_row(
+                f"free_welfare_{label}",
                 2,
                 f"welfare gain of free over cost recovery, supply {label} (RMB per quarter)",
                 e,
@@ -181,9 +195,10 @@ def _price_and_supply(r: Results) -> list[dict]:
             )
         )
     sub = runs[runs["supply_responds"]]
-    e = _effect(sub, {"pricing": "cost_recovery"}, "supply_effort_final", pricing="free")
+    e = _effect(sub, {"pricing": "cost_recovery"}, "supply_effort_final", r.factors, pricing="free")
     rows.append(
         _effect_row(
+            "effort_gap",
             2,
             "holders' effort after 10 years, free minus cost recovery (supply responding)",
             e,
@@ -191,9 +206,10 @@ def _price_and_supply(r: Results) -> list[dict]:
         )
     )
     for rival in ("free", "cost_recovery"):
-        e = _effect(sub, {"pricing": rival}, "welfare_mean", pricing="conditional_free")
+        e = _effect(sub, {"pricing": rival}, "welfare_mean", r.factors, pricing="conditional_free")
         rows.append(
             _effect_row(
+                f"conditional_vs_{rival}",
                 2,
                 f"welfare gain of conditional free over {rival} (supply responding)",
                 e,
@@ -208,18 +224,19 @@ def _operators(r: Results) -> list[dict]:
     runs = r.ok[(r.ok["operator_cap"] == "price") & (r.ok["operators"] > 0)]
     caps = sorted(runs["price_cap"].unique())
     tight, loose = caps[0], caps[-1]
-    for outcome, sign, label in (
-        ("welfare_mean", 1, "welfare"),
-        ("operator_profit_mean", -1, "operator profit"),
+    for outcome, sign, label, key in (
+        ("welfare_mean", 1, "welfare", "cap_welfare"),
+        ("operator_profit_mean", -1, "operator profit", "cap_profit"),
     ):
         values = []
         for (_, _, _), group in runs.groupby(["operators", "revenue_share", "infrastructure"]):
-            e = _effect(group, {"price_cap": loose}, outcome, price_cap=tight)
+            e = _effect(group, {"price_cap": loose}, outcome, r.factors, price_cap=tight)
             values.append(e["effect"])
         mean, low, high, _ = mean_ci(values)
         holds = (low > 0) if sign > 0 else (high < 0)
         rows.append(
             _row(
+                key,
                 3,
                 BEHAVIOURS[3],
                 f"{label}: cap {tight:g}x minus {loose:g}x, mean "
@@ -236,6 +253,7 @@ def _operators(r: Results) -> list[dict]:
     mean, low, high, _ = mean_ci(rev["operator_profit_mean"])
     rows.append(
         _row(
+            "revenue_cap_profit",
             3,
             BEHAVIOURS[3],
             "operator profit under the revenue cap (RMB per "
@@ -253,9 +271,10 @@ def _operators(r: Results) -> list[dict]:
 def _who_trades(r: Results) -> list[dict]:
     rows = []
     for better, worse in (("broad", "hoard"), ("hoard", "ban")):
-        e = _effect(r.ok, {"private_data": worse}, "welfare_mean", private_data=better)
+        e = _effect(r.ok, {"private_data": worse}, "welfare_mean", r.factors, private_data=better)
         rows.append(
             _effect_row(
+                f"{better}_vs_{worse}",
                 4,
                 f"welfare gain of {better} over {worse} (RMB per quarter)",
                 e,
@@ -281,17 +300,12 @@ def _cross_border(r: Results) -> list[dict]:
                     ),
                 ]
             )
-            e = _effect(
-                pair[["arm", "replication", "welfare_mean", "status"]].rename(
-                    columns={"arm": "pricing"}
-                ),
-                {"pricing": "closed"},
-                "welfare_mean",
-                pricing="open",
-            )
+            e = _effect(pair, {"arm": "closed"}, "welfare_mean", ["arm"], arm="open")
             name = "with safeguards (review 0.5)" if strict else "without safeguards (review 0)"
+            key = "safeguards" if strict else "no_safeguards"
             rows.append(
                 _row(
+                    f"{key}_vs_closure{'_bridge' if bridge else ''}",
                     5,
                     BEHAVIOURS[5],
                     f"welfare gain of full openness {name} over "
@@ -304,15 +318,11 @@ def _cross_border(r: Results) -> list[dict]:
             )
         safe = sub[(sub["openness"] == 1.0) & (sub["review_strictness"] == 0.5)]
         unsafe = sub[(sub["openness"] == 1.0) & (sub["review_strictness"] == 0.0)]
-        pair = pd.concat([safe.assign(pricing="safe"), unsafe.assign(pricing="unsafe")])
-        e = _effect(
-            pair[["pricing", "replication", "welfare_mean", "status"]],
-            {"pricing": "unsafe"},
-            "welfare_mean",
-            pricing="safe",
-        )
+        pair = pd.concat([safe.assign(arm="safe"), unsafe.assign(arm="unsafe")])
+        e = _effect(pair, {"arm": "unsafe"}, "welfare_mean", ["arm"], arm="safe")
         rows.append(
             _row(
+                f"safeguards_vs_none{'_bridge' if bridge else ''}",
                 5,
                 BEHAVIOURS[5],
                 "welfare gain of openness with safeguards over "
@@ -326,14 +336,16 @@ def _cross_border(r: Results) -> list[dict]:
     # The bridge at equal openness and review: more market for no more incidents.
     keys = ["openness", "review_strictness"]
     both = runs[runs["openness"] > 0]
-    gain_market = effects(both, {"hk_bridge": False}, "market_size_mean", by=keys)
+    factors = r.factors
+    gain_market = effects(both, {"hk_bridge": False}, "market_size_mean", factors=factors, by=keys)
     gain_market = gain_market[gain_market["hk_bridge"]]
-    gain_inc = effects(both, {"hk_bridge": False}, "incidents_total", by=keys)
+    gain_inc = effects(both, {"hk_bridge": False}, "incidents_total", factors=factors, by=keys)
     gain_inc = gain_inc[gain_inc["hk_bridge"]]
     mean, low, high, _ = mean_ci(gain_market["effect"])
     inc = float(gain_inc["effect"].mean())
     rows.append(
         _row(
+            "bridge_market",
             5,
             BEHAVIOURS[5],
             "data market gain from the bridge at equal openness and "

@@ -156,7 +156,7 @@ def headline_effects(results: Results) -> pd.DataFrame:
     for key, value in h.where.items():  # a list keeps any of its values
         if key in runs:
             runs = runs[runs[key].isin(value if isinstance(value, list) else [value])]
-    table = effects(runs, h.baseline, h.outcomes, by=h.by)
+    table = effects(runs, h.baseline, h.outcomes, factors=results.factors, by=h.by)
     base_keys = list(h.baseline)
     is_base = np.logical_and.reduce([table[k] == v for k, v in h.baseline.items()])
     table = table[~is_base]

@@ -12,16 +12,21 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import typst
 
 from econ.analysis import UnreliableIndicesWarning, sobol_indices
 from econ.experiment import run
-from econ.experiment.store import Results, write_atomic
-from econ.report import write_figures
+from econ.experiment.store import Results, load, write_atomic
+from econ.metrics import cagr
+from econ.scenarios import ASSUMED, SCENARIO_PARAMETERS, get_scenario
+from econ.study.pipeline import spec_path, study
+from econ.study.report import write_figures
 
 __all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbers", "sections"]
 
-PAPER = Path(__file__).parents[1] / "paper"
-EXPERIMENTS = Path(__file__).parents[1] / "experiments"
+#: The paper's folder (its Typst source, references, figures and tables), relative to the
+#: working directory: run ``econ paper`` from the repository root, or pass ``out``.
+PAPER = Path("paper")
 REQUIRED_SECTIONS = (
     "Introduction",
     "The model",
@@ -38,10 +43,10 @@ REQUIRED_SECTIONS = (
 )
 
 
-def _validation_value(validation: pd.DataFrame, needle: str) -> dict:
-    rows = validation[validation["statistic"].str.contains(needle, regex=False)]
-    if rows.empty:
-        raise KeyError(f"no validation row matches {needle!r}")
+def _validation_value(validation: pd.DataFrame, key: str) -> dict:
+    rows = validation[validation["key"] == key]
+    if len(rows) != 1:
+        raise KeyError(f"expected one validation row with key {key!r}, found {len(rows)}")
     row = rows.iloc[0]
     return {
         "value": float(row["value"]),
@@ -53,8 +58,6 @@ def _validation_value(validation: pd.DataFrame, needle: str) -> dict:
 
 def calibration_table() -> pd.DataFrame:
     """Scenario parameters with a source other than an assumption (for the paper)."""
-    from econ.scenarios import ASSUMED, SCENARIO_PARAMETERS, get_scenario
-
     scenario = get_scenario("china_2024")
     rows = [
         {
@@ -73,31 +76,30 @@ def paper_numbers(
     validation: pd.DataFrame, summary: pd.DataFrame, baseline: Results, sensitivity: Results
 ) -> dict:
     """The numbers the paper's text cites, by name."""
-    from econ.metrics import cagr
-
     growth = [cagr(g["market_size"].iloc[:13]) for _, g in baseline.series.groupby("run_id")]
     long = [cagr(g["market_size"]) for _, g in baseline.series.groupby("run_id")]
     start = baseline.series[baseline.series["step"] == 1]["market_size"].mean() * 4
     end = baseline.series[baseline.series["step"] == baseline.series["step"].max()]
-    v = {
-        "free_use_ratio": "public data uses, free / cost recovery",
-        "elasticity": "price elasticity of public data use",
-        "free_welfare_fixed": "free over cost recovery, supply fixed",
-        "free_welfare_responding": "free over cost recovery, supply responding",
-        "effort_gap": "holders' effort after 10 years",
-        "conditional_vs_free": "conditional free over free",
-        "conditional_vs_cost_recovery": "conditional free over cost_recovery",
-        "cap_welfare": "welfare: cap",
-        "cap_profit": "operator profit: cap",
-        "revenue_cap_profit": "operator profit under the revenue cap",
-        "broad_vs_hoard": "broad over hoard",
-        "hoard_vs_ban": "hoard over ban",
-        "safeguards_vs_closure": "with safeguards (review 0.5) over closure (RMB",
-        "safeguards_vs_closure_bridge": "with safeguards (review 0.5) over closure, bridge",
-        "safeguards_vs_none": "openness with safeguards over openness without (RMB",
-        "bridge_market": "data market gain from the bridge",
-    }
-    numbers = {key: _validation_value(validation, needle) for key, needle in v.items()}
+    keys = (
+        "free_use_ratio",
+        "elasticity",
+        "free_welfare_fixed",
+        "free_welfare_responding",
+        "effort_gap",
+        "conditional_vs_free",
+        "conditional_vs_cost_recovery",
+        "cap_welfare",
+        "cap_profit",
+        "revenue_cap_profit",
+        "broad_vs_hoard",
+        "hoard_vs_ban",
+        "safeguards_vs_closure",
+        "safeguards_vs_closure_bridge",
+        "safeguards_vs_none",
+        "safeguards_vs_none_bridge",
+        "bridge_market",
+    )
+    numbers = {key: _validation_value(validation, key) for key in keys}
     welfare = summary[summary["outcome"] == "welfare_mean"]
     ops = welfare[welfare["experiment"] == "authorised_operation"]
     numbers["operators_welfare"] = {
@@ -131,18 +133,19 @@ def build_paper(
     results_root: str | Path = "results",
     out: str | Path = PAPER,
 ) -> Path:
-    """Run (or reuse) the experiments, write figures, tables and numbers; compile the PDF."""
-    import typst
+    """Run (or reuse) the experiments, write figures, tables and numbers; compile the PDF.
 
-    from econ.cli import study
-
+    ``out`` is the paper's folder and must hold ``paper.typ``.
+    """
     out = Path(out)
+    if not (out / "paper.typ").is_file():
+        raise FileNotFoundError(f"{out}/paper.typ: no paper source; run from the repository root")
     suffix = "_quick" if quick else ""
     paths = study(quick=quick, executor=executor, results_root=str(results_root), out=str(out))
     extra = {}
     for name in ("screening", "sensitivity"):
         extra[name] = run(
-            EXPERIMENTS / f"{name}.toml",
+            spec_path(name),
             quick=quick,
             executor=executor,
             out=Path(results_root) / f"{name}{suffix}",
@@ -150,8 +153,6 @@ def build_paper(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UnreliableIndicesWarning)
             write_figures(extra[name], paths["figures"])
-    from econ.experiment.store import load
-
     numbers = paper_numbers(
         pd.read_csv(paths["validation"]),
         pd.read_csv(paths["summary"]),
@@ -174,7 +175,5 @@ def build_paper(
 
 def sections(source: str | Path = PAPER / "paper.typ", **inputs: str) -> list[str]:
     """The headings of the compiled paper, all levels (to check what it contains)."""
-    import typst
-
     found = typst.query(str(source), "heading", field="body", sys_inputs=inputs)
     return [h.get("text", "") for h in json.loads(found)]

@@ -1,0 +1,200 @@
+"""Firms: the data users (ODD 2.1 and 7.2).
+
+:class:`Firms` owns the firm table and moves every firm at once: it values data (E1-E4),
+produces, invests and accumulates data (E1, E2, E18), and exits and enters (E19). Mainland
+firms are seen as :class:`Firm` agents, Hong Kong and foreign firms as
+:class:`CrossBorderFirm`: they buy domestic data only through approved transfers and
+supply foreign data products.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from econ import equations as eq
+from econ.agents.table import Population, Table, TableAgent, column
+from econ.categories import REGIONS, SECTORS, Region, Sector, is_abroad
+from econ.scenarios import Scenario
+
+__all__ = ["CrossBorderFirm", "Firm", "FirmTable", "Firms"]
+
+#: Entrants start smaller than incumbents (Farboodi & Veldkamp): shares of capital, data
+#: and capability.
+ENTRANT_CAPITAL, ENTRANT_DATA, ENTRANT_CAPABILITY = 0.5, 0.2, 0.7
+#: Exit hazard multiplier after a loss (E19).
+LOSS_EXIT_MULTIPLIER = 5.0
+#: Entry attraction relative to a 10% surplus margin, clipped to [0, 3] (ODD 7.2).
+REFERENCE_MARGIN, MAX_ATTRACTION = 0.1, 3.0
+
+
+@dataclass(eq=False)
+class FirmTable(Table):
+    """Firm state, one row per firm slot (ODD 2.1)."""
+
+    active: np.ndarray = column("True while the firm operates.", bool)
+    sector: np.ndarray = column("Sector.", np.int8, SECTORS)
+    region: np.ndarray = column("Region.", np.int8, REGIONS)
+    public_interest: np.ndarray = column("True for hospitals, universities, utilities.", bool)
+    productivity: np.ndarray = column("Total factor productivity A.")
+    capital: np.ndarray = column("Capital stock K (RMB).")
+    cash: np.ndarray = column("Cash (RMB).")
+    data_stock: np.ndarray = column("Data stock D (data units).")
+    capability: np.ndarray = column("Digital capability in [0, 1].")
+    output: np.ndarray = column("Output last quarter (RMB).")
+    surplus: np.ndarray = column("Surplus last quarter (RMB).")
+    data_spending: np.ndarray = column("Licence fees paid last quarter (RMB).")
+    licences: np.ndarray = column("Data products licensed last quarter.")
+    age: np.ndarray = column("Quarters since entry.")
+
+
+class Firm(TableAgent, table=FirmTable):
+    """A mainland data-using firm: a view onto one row of the firm table."""
+
+
+class CrossBorderFirm(Firm):
+    """A Hong Kong or foreign firm: buys domestic data through approved transfers."""
+
+
+class Firms(Population):
+    """All firm slots: the firm table and what firms do each quarter (ODD 7.2)."""
+
+    agent_class = Firm
+    cross_border_agent_class = CrossBorderFirm
+
+    @classmethod
+    def draw(cls, scenario: Scenario, rng: np.random.Generator) -> Firms:
+        """The initial firms of a scenario (ODD 5): regions, then every slot, some active."""
+        n = scenario.n_firms
+        n_hk = round(n * scenario.share_hong_kong)
+        n_foreign = round(n * scenario.share_foreign)
+        region = np.zeros(n, dtype=np.int8)
+        region[n - n_hk - n_foreign : n - n_foreign] = Region.HONG_KONG
+        region[n - n_foreign :] = Region.FOREIGN
+        mainland = ~is_abroad(region)
+        west = rng.random(int(mainland.sum())) < scenario.share_west
+        region[mainland] = np.where(west, Region.WEST, Region.EAST)
+        firms = cls(FirmTable.zeros(n, region=region))
+        firms.initialise(np.arange(n), scenario, rng, entrant=False, quarter=0)
+        firms.table.active &= rng.random(n) < scenario.initial_active_share
+        return firms
+
+    def agent_class_of(self, row: int) -> type[TableAgent]:
+        abroad = self.table.region[row] >= Region.HONG_KONG
+        return self.cross_border_agent_class if abroad else self.agent_class
+
+    def initialise(
+        self,
+        rows: np.ndarray,
+        scenario: Scenario,
+        rng: np.random.Generator,
+        entrant: bool,
+        quarter: int,
+    ) -> None:
+        """Draw fresh firms into slots ``rows``: at start, or entrants later (ODD 5)."""
+        s, p, n = self.table, scenario, len(rows)
+        mainland = ~is_abroad(s.region[rows])
+        s.active[rows] = True
+        s.sector[rows] = rng.integers(len(Sector), size=n)
+        public_interest = rng.random(n) < p.share_public_interest
+        # Half the public-services firms are public-interest users too.
+        public_interest |= (s.sector[rows] == Sector.PUBLIC_SERVICES) & (rng.random(n) < 0.5)
+        s.public_interest[rows] = mainland & public_interest
+        sd = p.productivity_dispersion
+        scale = ENTRANT_CAPITAL if entrant else 1.0
+        capital = scale * 4.0 * p.mean_output_rmb * rng.lognormal(-0.5 * 0.25, 0.5, size=n)
+        productivity = rng.lognormal(-0.5 * sd * sd, sd, size=n)
+        # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
+        productivity *= p.mean_output_rmb / (4.0 * p.mean_output_rmb) ** p.capital_elasticity
+        if entrant:
+            productivity *= np.exp(p.tfp_growth * quarter)
+        s.productivity[rows] = productivity
+        s.capital[rows] = capital
+        s.cash[rows] = 0.25 * capital
+        data = p.data_scale * rng.lognormal(0, 0.5, n)
+        s.data_stock[rows] = (ENTRANT_DATA if entrant else 1.0) * data
+        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
+        capability = rng.beta(2.0, b, size=n)
+        s.capability[rows] = capability * (ENTRANT_CAPABILITY if entrant else 1.0)
+        for name in ("output", "surplus", "data_spending", "licences", "age"):
+            getattr(s, name)[rows] = 0.0
+
+    def value_per_unit(self, scenario: Scenario) -> np.ndarray:
+        """Present value of one more data unit to each firm, times its capability (E1-E4).
+
+        Zero for inactive slots. RMB per data unit.
+        """
+        s, p = self.table, scenario
+        base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
+        marginal = eq.marginal_product_of_data(base, s.data_stock, p.data_elasticity, p.data_scale)
+        return eq.data_licence_value(
+            marginal * s.capability * s.active, 1.0, p.data_depreciation, p.discount_rate
+        )
+
+    def produce(
+        self,
+        scenario: Scenario,
+        data_added: np.ndarray,
+        spending: np.ndarray,
+        usage_cost: np.ndarray,
+        licences: np.ndarray,
+    ) -> None:
+        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E18).
+
+        ``data_added`` is the data licensed this quarter and served by compute (data units),
+        ``spending`` the licence fees and ``usage_cost`` the non-fee costs of using it (RMB).
+        """
+        s, p = self.table, scenario
+        live = s.active
+        s.data_spending = spending
+        s.licences = licences
+        base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
+        y = eq.output(base, s.data_stock, p.data_elasticity, p.data_scale)
+        surplus = y - p.non_data_cost_share * base - spending - usage_cost
+        s.output = np.where(live, y, 0.0)
+        s.surplus = np.where(live, surplus, 0.0)
+        investment = p.investment_rate * np.maximum(s.surplus, 0.0)
+        s.cash += s.surplus - investment
+        s.capital = np.where(live, (1 - p.capital_depreciation) * s.capital + investment, s.capital)
+        byproduct = p.byproduct_rate * s.output / p.mean_output_rmb
+        s.data_stock = np.where(
+            live, (1 - p.data_depreciation) * s.data_stock + data_added + byproduct, s.data_stock
+        )
+        s.capability += eq.capability_growth(s.capability, p.capability_diffusion) * live
+        s.productivity *= 1 + p.tfp_growth
+        s.age += live
+
+    def exit(self, scenario: Scenario, rng: np.random.Generator) -> int:
+        """Firms exit at the hazard of E19, higher after a loss; returns the number of exits.
+
+        One uniform per slot, whatever the firms' state, so exits stay paired across runs.
+        """
+        s = self.table
+        u = rng.random(len(s))
+        exits = s.active & (u < eq.exit_probability(scenario.exit_hazard, s.surplus))
+        s.active &= ~exits
+        return int(exits.sum())
+
+    def enter(self, scenario: Scenario, quarter: int, rng: np.random.Generator) -> np.ndarray:
+        """Entrants fill empty slots; returns their rows (ODD 7.2).
+
+        Their number is Poisson(``entry_rate * active * attraction``), attraction being the
+        economy's surplus margin relative to 10% (clipped to [0, 3]), drawn by inversion
+        from one uniform so that it moves monotonically with the expected number.
+        """
+        s = self.table
+        active = s.active
+        margin = s.surplus[active].sum() / max(s.output[active].sum(), 1e-9)
+        attraction = np.clip(margin / REFERENCE_MARGIN, 0.0, MAX_ATTRACTION)
+        expected = scenario.entry_rate * active.sum() * attraction
+        empty = np.flatnonzero(~active)
+        u = rng.random()
+        count = int(stats.poisson.ppf(u, expected)) if expected > 0 else 0
+        n_enter = min(max(count, 0), len(empty))
+        if not n_enter:
+            return np.zeros(0, dtype=int)
+        rows = np.sort(rng.choice(empty, size=n_enter, replace=False))
+        self.initialise(rows, scenario, rng, entrant=True, quarter=quarter)
+        return rows

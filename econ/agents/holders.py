@@ -1,0 +1,122 @@
+"""Public data holders: government bodies that open data and hold sensitive data (ODD 7.4).
+
+Each holder runs one open-data product (an aggregate of its open datasets) and contributes
+its sensitive data to authorised operators. Its supply effort responds to incentives: the
+mandate, the revenue it keeps (fees and operators' revenue share) and, with registration and
+disclosure, the visible use of its data. With no revenue and no visibility, effort decays to
+what the mandate alone sustains: "insufficient motivation to supply".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from econ import equations as eq
+from econ.agents.table import Population, Table, TableAgent, column
+from econ.categories import SECTORS, Sector
+from econ.policy import Policy
+from econ.scenarios import Scenario
+
+__all__ = ["HolderTable", "PublicDataHolder", "PublicHolders", "public_fees"]
+
+#: Effort below which holders read revenue per unit effort at this floor (avoids 0/0).
+MIN_EFFORT_FOR_RATES = 0.05
+
+
+@dataclass(eq=False)
+class HolderTable(Table):
+    """Holder state, one row per holder (ODD 2.2)."""
+
+    sector: np.ndarray = column("Sector its data is most relevant to.", np.int8, SECTORS)
+    effort: np.ndarray = column("Supply effort e in [0, 1].")
+    datasets: np.ndarray = column("Open datasets released and still fresh.")
+    price: np.ndarray = column("Fee for commercial users (RMB per licence-quarter).")
+    price_public_interest: np.ndarray = column("Fee for public-interest users (RMB).")
+    uses: np.ndarray = column("Licences of its open product last quarter (simulated).")
+    fee_revenue: np.ndarray = column("Fees collected last quarter (RMB).")
+    share_revenue: np.ndarray = column("Operators' revenue share received last quarter (RMB).")
+    supply_cost: np.ndarray = column("Cost of its supply effort last quarter, c e^2 / 2 (RMB).")
+
+
+class PublicDataHolder(TableAgent, table=HolderTable):
+    """A public data holder (a local open-data platform): a view onto one row."""
+
+
+def public_fees(policy: Policy, scenario: Scenario) -> tuple[float, float] | None:
+    """Fees (commercial, public-interest) of open data under a fixed-price regime (ODD 7.3);
+    ``None`` under ``market`` pricing, where each holder sets its own (E5)."""
+    fee = policy.price_level * scenario.reference_price_rmb
+    return {
+        "free": (0.0, 0.0),
+        "conditional_free": (fee, 0.0),
+        "cost_recovery": (fee, fee),
+    }.get(policy.pricing)
+
+
+class PublicHolders(Population):
+    """All public data holders (ODD 7.4)."""
+
+    agent_class = PublicDataHolder
+
+    @classmethod
+    def draw(cls, scenario: Scenario, rng: np.random.Generator) -> PublicHolders:
+        """Holders at start: a random sector each, initial effort and datasets."""
+        h = scenario.n_holders
+        table = HolderTable.zeros(
+            h,
+            sector=rng.integers(len(Sector), size=h).astype(np.int8),
+            effort=np.full(h, scenario.initial_effort),
+            datasets=np.full(h, scenario.open_datasets / h),
+        )
+        return cls(table)
+
+    def choose_effort(
+        self, policy: Policy, scenario: Scenario, effort_cost: float, mandate: float
+    ) -> None:
+        """Move effort toward the optimum of E8 and release datasets (E12); supply cost."""
+        h, p = self.table, scenario
+        if p.supply_responds:
+            kept = p.fee_retention * h.fee_revenue + h.share_revenue
+            effort = np.maximum(h.effort, MIN_EFFORT_FOR_RATES)
+            visible_uses = h.uses if policy.registration else 0.0
+            value_per_use = p.visibility_value_share * p.reference_price_rmb
+            target = eq.effort_optimum(
+                mandate, kept / effort, value_per_use * visible_uses / effort, effort_cost
+            )
+            h.effort += p.effort_adjustment * (target - h.effort)
+        initial_datasets = p.open_datasets / p.n_holders
+        release = p.dataset_staleness * initial_datasets / p.initial_effort
+        h.datasets = eq.fresh_datasets(h.datasets, h.effort, release, p.dataset_staleness)
+        h.supply_cost = effort_cost * h.effort**2 / 2
+
+    def product_size(self, scenario: Scenario) -> np.ndarray:
+        """Data units one licence of each holder's open product adds (E13)."""
+        h, p = self.table, scenario
+        initial_datasets = p.open_datasets / p.n_holders
+        return eq.public_product_size(
+            p.public_product_size, h.datasets, initial_datasets, h.effort, p.initial_effort
+        )
+
+    def sensitive_quality(self, scenario: Scenario) -> float:
+        """Quality of the sensitive data holders supply to operators: mean(0.5 + 0.5 e/e0)."""
+        return float(np.mean(0.5 + 0.5 * self.table.effort / scenario.initial_effort))
+
+    def set_prices(self, policy: Policy, scenario: Scenario, wtp: np.ndarray) -> None:
+        """Fees under the pricing regime (ODD 7.3); ``market`` uses E5 on sampled demand
+        ``wtp`` (sampled firms x holders) with partial adjustment E5b."""
+        h = self.table
+        fees = public_fees(policy, scenario)
+        if fees is not None:
+            h.price, h.price_public_interest = fees
+        else:
+            target = eq.revenue_maximising_price(wtp)
+            h.price = eq.adjusted_price(h.price, target, scenario.price_adjustment)
+            h.price_public_interest = h.price
+
+    def receive(self, uses: np.ndarray, fees: np.ndarray, shared_revenue: float) -> None:
+        """Record the quarter's uses and fees, and split operators' revenue share by effort."""
+        h = self.table
+        h.uses, h.fee_revenue = uses, fees
+        h.share_revenue = shared_revenue * h.effort / max(h.effort.sum(), 1e-12)

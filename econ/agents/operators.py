@@ -1,0 +1,122 @@
+"""Authorised operators: licensed processors of sensitive public data (ODD 7.5).
+
+An operator turns holders' sensitive data into a data product (privacy computing,
+sandboxes). It prices against the demand it faces, competes with the other licensees on the
+same data (E6), and then obeys the regulator's cap: a price cap, or a revenue cap of cost plus
+reasonable profit with the excess clawed back and future prices cut (E7). It pays fixed and
+marginal costs, invests in security, shares revenue with the holders and can lose its licence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from econ import equations as eq
+from econ.agents.table import Population, Table, TableAgent, column
+from econ.policy import Policy
+from econ.scenarios import Scenario
+
+__all__ = ["MAX_OPERATORS", "AuthorisedOperator", "OperatorTable", "Operators"]
+
+#: Licence slots; Policy.operators licenses the first n of them.
+MAX_OPERATORS = 5
+#: Security level an operator keeps with no enforcement (intrinsic care, E14).
+INTRINSIC_SECURITY = 0.2
+#: Lowest revenue-cap price factor (E7b): the price never falls below 1% of uncapped.
+MIN_PRICE_FACTOR = 0.01
+
+
+@dataclass(eq=False)
+class OperatorTable(Table):
+    """Operator state, one row per licence slot (ODD 2.4)."""
+
+    licensed: np.ndarray = column("True while the slot holds a licence.", bool)
+    relicense_in: np.ndarray = column("Quarters until a revoked slot is licensed again.", int)
+    price: np.ndarray = column("Price to commercial users (RMB per licence-quarter).")
+    price_public_interest: np.ndarray = column("Price to public-interest users (RMB).")
+    monopoly_price: np.ndarray = column("Smoothed revenue-maximising price of the data (E5).")
+    price_factor: np.ndarray = column("Revenue-cap adjustment of price, in (0, 1].")
+    security: np.ndarray = column("Security investment level z in [0, 1].")
+    uses: np.ndarray = column("Licences sold last quarter.")
+    revenue: np.ndarray = column("Gross revenue last quarter (RMB).")
+    cost: np.ndarray = column("Operating and security cost last quarter (RMB).")
+    clawback: np.ndarray = column("Excess revenue clawed back last quarter (RMB).")
+    penalty: np.ndarray = column("Fines last quarter (RMB).")
+    profit: np.ndarray = column("Profit last quarter (RMB).")
+    incidents: np.ndarray = column("Security incidents last quarter.", int)
+
+
+class AuthorisedOperator(TableAgent, table=OperatorTable):
+    """An authorised-operation licence slot: a view onto one row of the operator table."""
+
+
+class Operators(Population):
+    """The licence slots of authorised operation (ODD 7.5)."""
+
+    agent_class = AuthorisedOperator
+
+    @classmethod
+    def license(cls, policy: Policy) -> Operators:
+        """Five slots, the first ``policy.operators`` of them licensed."""
+        o = MAX_OPERATORS
+        return cls(
+            OperatorTable.zeros(
+                o,
+                licensed=np.arange(o) < policy.operators,
+                price_factor=np.ones(o),
+                security=np.full(o, INTRINSIC_SECURITY),
+            )
+        )
+
+    def set_prices(
+        self, policy: Policy, scenario: Scenario, security_cost: float, best_wtp: np.ndarray
+    ) -> None:
+        """Monopoly price on sampled demand (E5, E5b), competition (E6), then the cap;
+        security against expected fines (E14). ``best_wtp`` is each sampled firm's
+        willingness to pay for the best operator slot it sees (one column)."""
+        o = self.table
+        n = int(o.licensed.sum())
+        mc = scenario.operator_marginal_cost_rmb
+        if policy.operators:
+            monopoly = eq.revenue_maximising_price(best_wtp, mc)[0]
+            o.monopoly_price = eq.adjusted_price(
+                o.monopoly_price, monopoly, scenario.price_adjustment
+            )
+        price = float(eq.oligopoly_price(o.monopoly_price[0], mc, n))
+        if policy.operator_cap == "price":
+            price = min(price, policy.price_cap * scenario.reference_price_rmb)
+        o.price = np.where(o.licensed, price, 0.0)
+        if policy.operator_cap == "revenue":
+            o.price *= o.price_factor
+        free_for_public_interest = policy.operator_cap == "revenue" or policy.pricing in (
+            "free",
+            "conditional_free",
+        )
+        o.price_public_interest = 0.0 if free_for_public_interest else o.price
+        expected_fine = policy.audit_rate * policy.penalty * o.revenue
+        o.security = eq.security_level(expected_fine, security_cost)
+
+    def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
+        """Record the quarter's sales."""
+        self.table.uses, self.table.revenue = uses, revenue
+
+    def settle(self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float):
+        """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7, E7b)."""
+        o = self.table
+        security = security_cost * o.security**2
+        o.cost = (fixed_cost + security) * o.licensed + scenario.operator_marginal_cost_rmb * o.uses
+        net = (1.0 - policy.revenue_share) * o.revenue
+        if policy.operator_cap == "revenue":
+            allowed = eq.allowed_revenue(o.cost, policy.reasonable_profit) * o.licensed
+            o.clawback = np.maximum(net - allowed, 0.0)
+            # The cap guides the price of the product, not of each licensee: one factor,
+            # set from the licensees' combined revenue against their combined allowance, so
+            # that the operators do not undercut each other through the cap.
+            ratio = eq.revenue_cap_adjustment(net[o.licensed].sum(), allowed.sum())
+            o.price_factor = np.clip(o.price_factor * ratio, MIN_PRICE_FACTOR, 1.0)
+        else:
+            o.clawback = 0.0
+        o.penalty = 0.0  # the regulator adds this quarter's fines after its audits
+        o.profit = np.where(o.licensed, net - o.clawback - o.cost, 0.0)

@@ -1,0 +1,59 @@
+"""Private data suppliers: data-rich firms and brokers that sell at prices they set (ODD 7.3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from econ import equations as eq
+from econ.agents.table import Population, Table, TableAgent, column
+from econ.categories import SECTORS, Sector
+from econ.scenarios import Scenario
+
+__all__ = ["PrivateSupplier", "PrivateSuppliers", "SupplierTable"]
+
+#: Log-sd of suppliers' product quality (lognormal around 1).
+QUALITY_DISPERSION = 0.3
+
+
+@dataclass(eq=False)
+class SupplierTable(Table):
+    """Private supplier state, one row per supplier (ODD 2.3)."""
+
+    sector: np.ndarray = column("Sector its data comes from.", np.int8, SECTORS)
+    quality: np.ndarray = column("Quality multiplier of its product size.")
+    price: np.ndarray = column("Price (RMB per licence-quarter).")
+    price_public_interest: np.ndarray = column("Price to public-interest users (RMB).")
+    uses: np.ndarray = column("Licences sold last quarter.")
+    revenue: np.ndarray = column("Revenue last quarter (RMB).")
+
+
+class PrivateSupplier(TableAgent, table=SupplierTable):
+    """A private data supplier: a view onto one row of the supplier table."""
+
+
+class PrivateSuppliers(Population):
+    """All private data suppliers."""
+
+    agent_class = PrivateSupplier
+
+    @classmethod
+    def draw(cls, scenario: Scenario, rng: np.random.Generator) -> PrivateSuppliers:
+        """Suppliers at start: a random sector and a lognormal quality each."""
+        m = scenario.n_private_suppliers
+        sector = rng.integers(len(Sector), size=m).astype(np.int8)
+        quality = rng.lognormal(0.0, QUALITY_DISPERSION, size=m)
+        return cls(SupplierTable.zeros(m, sector=sector, quality=quality))
+
+    def set_prices(self, scenario: Scenario, wtp: np.ndarray) -> None:
+        """The revenue-maximising price of E5 (near-zero marginal cost), adjusted by E5b;
+        the same price for every user. ``wtp`` is sampled firms x suppliers."""
+        s = self.table
+        target = eq.revenue_maximising_price(wtp)
+        s.price = eq.adjusted_price(s.price, target, scenario.price_adjustment)
+        s.price_public_interest = s.price
+
+    def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
+        """Record the quarter's sales."""
+        self.table.uses, self.table.revenue = uses, revenue

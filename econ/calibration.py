@@ -1,0 +1,142 @@
+"""Calibration as a value: the national scale and the cost constants of a model (ODD 5.2).
+
+:func:`calibrate` is a pure function of the scenario and the initial economy. It runs a
+warm-up clearing on copies, under the reference policy (the ``Policy()`` defaults), and
+returns a frozen :class:`Calibration`. The live model's state, prices and policy are never
+touched, so nothing from the warm-up leaks into a run, and the calibration of a scenario and
+seed is the same whatever policy is simulated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from econ import equations as eq
+from econ.agents.compute import ComputeClusters, latency_cost
+from econ.agents.firms import Firms
+from econ.agents.holders import PublicHolders, public_fees
+from econ.categories import ProductKind
+from econ.market import (
+    Market,
+    clear,
+    refresh_catalogue,
+    sample_willingness_to_pay,
+    set_foreign_prices,
+    value_licences,
+)
+from econ.parameters import ParameterError
+from econ.policy import Policy
+from econ.scenarios import Scenario
+
+__all__ = ["REFERENCE_POLICY", "Calibration", "calibrate"]
+
+#: The policy the warm-up clears under: the lever defaults.
+REFERENCE_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Constants that scale the simulated economy to the national one (ODD 5.2)."""
+
+    firms_represented: float  # real firms one simulated firm stands for
+    start_market_rmb: float  # simulated data market in the warm-up quarter (RMB)
+    racks_per_data_unit: float  # compute racks one licensed data unit needs for a quarter
+    compute_price_index_0: float  # blended compute price index at start (E10)
+    west_share_0: float  # share of data work routed West at start
+    compute_cost_per_unit_rmb: float  # compute cost of one data unit at start-up prices
+    holder_effort_cost: float  # c of E8: supply cost c e^2 / 2 (RMB per quarter)
+    holder_mandate: float  # m of E8 (RMB per quarter per unit effort)
+    operator_fixed_cost_rmb: float  # fixed cost of one licensed operator per quarter
+    security_cost_rmb: float  # cost of full security for one operator per quarter
+
+    def to_dict(self) -> dict[str, float]:
+        """The calibration as plain floats (for manifests and notebooks)."""
+        return asdict(self)
+
+
+def calibrate(
+    scenario: Scenario,
+    firms: Firms,
+    market: Market,
+    holders: PublicHolders,
+    compute: ComputeClusters,
+    rng: np.random.Generator,
+) -> Calibration:
+    """The calibration of an initial economy (ODD 5.2); reads its arguments, changes none.
+
+    1. A warm-up clearing under the reference policy, with sellers at their revenue-maximising
+       prices, gives the simulated quarterly market M0: ``firms_represented`` is the 2022
+       national market (a quarter of it) over M0.
+    2. The data load of that quarter is ``data_compute_share`` of the racks in use.
+    3. A second clearing with every user paying the reference fee (cost recovery) gives the
+       mean holder's fee revenue F0; effort cost ``c = 2 F0 / e0^2`` makes fees at the
+       reference price recover supply cost at initial effort, and the mandate is
+       ``mandate_share * c``.
+    ``rng`` draws the warm-up's cross-border approvals.
+    """
+    p, policy = scenario, REFERENCE_POLICY
+    catalogue = market.catalogue.copy()
+    warm = Market(catalogue, market.view, market.price_sample)
+    licensed = np.zeros(int(np.sum(catalogue.kind == ProductKind.OPERATOR)), dtype=bool)
+    refresh_catalogue(
+        catalogue,
+        policy,
+        p,
+        holders.product_size(p),
+        holders.sensitive_quality(p),
+        licensed,
+    )
+    compute_cost = p.compute_cost_rmb / p.public_product_size
+    valuation = value_licences(
+        firms.table,
+        warm,
+        policy,
+        p,
+        value_per_unit=firms.value_per_unit(p),
+        trust=1.0,
+        review_strictness=policy.review_strictness,
+        compute_cost_per_unit=compute_cost,
+    )
+    wtp = sample_willingness_to_pay(valuation, firms.table, warm, policy)
+    private = catalogue.block(ProductKind.PRIVATE)
+    catalogue.price[private] = eq.revenue_maximising_price(wtp[:, private])
+    catalogue.price_public_interest[private] = catalogue.price[private]
+    set_foreign_prices(catalogue, wtp, 1.0)
+
+    public = catalogue.block(ProductKind.PUBLIC)
+    catalogue.price[public], catalogue.price_public_interest[public] = public_fees(policy, p)
+    first = clear(valuation, firms.table, warm, policy, policy.review_strictness, rng)
+    start_market = float(first.revenue.sum())
+    if start_market <= 0:
+        raise ParameterError(
+            f"scenario {p.name!r}: nobody buys data at start-up, so the economy cannot be "
+            "scaled to the national market; raise fit_scale or lower reference_price_rmb, "
+            "integration_cost_rmb or compute_cost_rmb"
+        )
+    used_racks = p.racks * p.rack_utilisation
+    racks_per_unit = p.data_compute_share * used_racks / max(first.data_volume, 1e-12)
+    clusters = ComputeClusters(compute.table.copy())
+    latency = latency_cost(policy, p)
+    west_share, _ = clusters.route(p, first.data_volume * racks_per_unit, latency)
+    price_index_0 = clusters.blended_price(p, west_share, latency)
+
+    cost_recovery = policy.replace(pricing="cost_recovery")
+    fees = public_fees(cost_recovery, p)
+    catalogue.price[public], catalogue.price_public_interest[public] = fees
+    second = clear(valuation, firms.table, warm, cost_recovery, policy.review_strictness, rng)
+    mean_fees = float(second.revenue[public].mean())
+    effort_cost = max(2.0 * mean_fees / p.initial_effort**2, 1e-9)
+    return Calibration(
+        firms_represented=p.market_size_2022_rmb / 4.0 / start_market,
+        start_market_rmb=start_market,
+        racks_per_data_unit=racks_per_unit,
+        compute_price_index_0=price_index_0,
+        west_share_0=west_share,
+        compute_cost_per_unit_rmb=compute_cost,
+        holder_effort_cost=effort_cost,
+        holder_mandate=p.mandate_share * effort_cost,
+        operator_fixed_cost_rmb=p.operator_fixed_cost_per_firm_rmb * p.n_firms,
+        security_cost_rmb=p.security_cost_per_firm_rmb * p.n_firms,
+    )

@@ -1,0 +1,95 @@
+"""One run of an experiment: its identity (:class:`RunSpec`) and outcome (:class:`RunResult`).
+
+A :class:`RunSpec` carries everything needed to reproduce a run (policy, scenario, changes,
+size, quarters, seed) and has a stable id: a hash of those and of the model's source code, so
+a changed spec or model re-runs exactly what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import json
+import pkgutil
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+import econ.agents
+
+__all__ = ["MODEL_MODULES", "RunResult", "RunSpec", "model_fingerprint"]
+
+#: Modules whose source defines the model's behaviour (and every module of econ.agents).
+MODEL_MODULES = (
+    "econ.model",
+    "econ.market",
+    "econ.calibration",
+    "econ.equations",
+    "econ.metrics",
+    "econ.categories",
+    "econ.seeds",
+    "econ.policy",
+    "econ.scenarios",
+    "econ.parameters",
+)
+
+
+@cache
+def model_fingerprint() -> str:
+    """A hash of the model's source code: runs of a changed model get new ids."""
+    agents = [f"econ.agents.{m.name}" for m in pkgutil.iter_modules(econ.agents.__path__)]
+    digest = hashlib.sha256()
+    for name in (*MODEL_MODULES, "econ.agents", *sorted(agents)):
+        digest.update(name.encode())
+        digest.update(inspect.getsource(importlib.import_module(name)).encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that fixes one simulation run."""
+
+    point: int
+    replication: int
+    seed: int
+    scenario: str
+    n_firms: int | None
+    steps: int
+    policy: dict[str, Any]
+    params: dict[str, Any]
+    factors: dict[str, Any]
+    outputs: tuple[str, ...]
+    model: str = field(default_factory=model_fingerprint)
+
+    @property
+    def run_id(self) -> str:
+        """Stable id: hash of design point, seed, scenario, size, quarters and model code."""
+        key = {
+            "policy": self.policy,
+            "params": self.params,
+            "scenario": self.scenario,
+            "n_firms": self.n_firms,
+            "steps": self.steps,
+            "seed": self.seed,
+            "outputs": list(self.outputs),
+            "model": self.model,
+        }
+        blob = json.dumps(key, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:20]
+
+
+@dataclass
+class RunResult:
+    """What a worker sends back: status, summary outcomes and the kept time series."""
+
+    run: RunSpec
+    status: str  # "ok" or "failed"
+    summary: dict[str, float] = field(default_factory=dict)
+    series: pd.DataFrame | None = None
+    error: str = ""
+    traceback: str = ""
+    seconds: float = 0.0
+    stored: bool = False  # already written to the results folder by the worker
