@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 import pytest
 
 from econ import LEVERS, Policy
+from econ.viz import dashboard, exposure_warning, is_loopback
 from econ.viz.model import DASHBOARD_LEVERS, DashboardEconomy, model_params
 
 if TYPE_CHECKING:
@@ -98,6 +99,31 @@ def test_a_bad_seed_falls_back_to_the_default_with_a_warning():
     assert DashboardEconomy(seed=" 12 ", n_firms=50).warning == ""
     model = DashboardEconomy(seed="-1", n_firms=50)
     assert model.seed == 7 and "not a whole number" in model.warning
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
+def test_a_loopback_host_gives_no_warning(host):
+    assert is_loopback(host)
+    assert exposure_warning(host) is None
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.org"])
+def test_any_other_host_is_warned_about(host):
+    assert not is_loopback(host)
+    warning = exposure_warning(host, 9000)
+    assert "\n" not in warning
+    assert "no authentication" in warning and "reachable from the network" in warning
+    assert host in warning and "9000" in warning
+
+
+def test_dashboard_prints_the_warning_to_stderr(monkeypatch, capsys):
+    monkeypatch.setattr(subprocess, "call", lambda command, env: 0)  # no server
+    assert dashboard("0.0.0.0", 9000) == 0
+    err = capsys.readouterr().err
+    assert err == exposure_warning("0.0.0.0", 9000) + "\n"
+
+    assert dashboard("127.0.0.1", 9000) == 0
+    assert capsys.readouterr().err == ""
 
 
 # --- server and browser ------------------------------------------------------------------
