@@ -1,8 +1,10 @@
 """The dashboard (GitHub issue 7): its controls, and the page itself in headless Chromium.
 
 The browser tests start a real Solara server on a free loopback port and drive Debian's
-Chromium through Playwright (no browser download). Solara's front-end files come from its
-local CDN cache, which ``econ.viz.cdn_cache`` fills from the npm registry when needed.
+Chromium through Playwright (no browser download). Solara's front-end files come from the
+solara-assets package alone: the server's CDN cache holds only the files that package installed,
+and its CDN address leads nowhere, so nothing else (a cache filled earlier, the network) can
+serve them.
 Every wait is bounded; nothing asserts on how long anything took.
 """
 
@@ -19,6 +21,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -26,6 +29,7 @@ from urllib.parse import urlparse
 import pytest
 
 from econ import LEVERS, Policy
+from econ.viz import dashboard, exposure_warning, is_loopback
 from econ.viz.model import DASHBOARD_LEVERS, DashboardEconomy, model_params
 
 if TYPE_CHECKING:
@@ -97,45 +101,29 @@ def test_a_bad_seed_falls_back_to_the_default_with_a_warning():
     assert model.seed == 7 and "not a whole number" in model.warning
 
 
-FAKE_NPM = """#!{python}
-# Stands in for `npm pack SPEC --json --pack-destination DIR`: one tiny package, counted.
-import io, json, pathlib, sys, tarfile
-spec, dest = sys.argv[2], pathlib.Path(sys.argv[sys.argv.index("--pack-destination") + 1])
-with open(pathlib.Path(__file__).with_suffix(".calls"), "a") as calls:
-    calls.write(spec + "\\n")
-with tarfile.open(dest / "demo-1.0.0.tgz", "w:gz") as tar:
-    data = b"define([], () => 1);"
-    info = tarfile.TarInfo("package/dist/demo.js")
-    info.size = len(data)
-    tar.addfile(info, io.BytesIO(data))
-print(json.dumps([{{"filename": "demo-1.0.0.tgz"}}]))
-"""
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
+def test_a_loopback_host_gives_no_warning(host):
+    assert is_loopback(host)
+    assert exposure_warning(host) is None
 
 
-def test_cdn_cache_is_filled_from_npm_once(tmp_path, monkeypatch):
-    from econ.viz import cdn_cache
-
-    npm = tmp_path / "npm"
-    npm.write_text(FAKE_NPM.format(python=sys.executable))
-    npm.chmod(0o755)
-    monkeypatch.setattr(cdn_cache, "cdn_files", lambda: {"demo@1.0.0": {"dist/demo.min.js"}})
-    cache = tmp_path / "cdn"
-    assert not cdn_cache.is_filled(cache)
-
-    assert cdn_cache.fill_cache(cache, npm=str(npm)) == (["demo@1.0.0"], [])
-    # The CDN minifies on the fly; the unminified file stands in for the .min.js asked for.
-    assert (cache / "demo@1.0.0" / "dist" / "demo.min.js").read_bytes().startswith(b"define")
-    assert cdn_cache.is_filled(cache)
-    assert cdn_cache.fill_cache(cache, npm=str(npm)) == ([], [])  # idempotent: no refetch
-    assert npm.with_suffix(".calls").read_text().split() == ["demo@1.0.0"]
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.org"])
+def test_any_other_host_is_warned_about(host):
+    assert not is_loopback(host)
+    warning = exposure_warning(host, 9000)
+    assert "\n" not in warning
+    assert "no authentication" in warning and "reachable from the network" in warning
+    assert host in warning and "9000" in warning
 
 
-def test_cdn_cache_names_what_solara_loads():
-    from econ.viz.cdn_cache import required_packages
+def test_dashboard_prints_the_warning_to_stderr(monkeypatch, capsys):
+    monkeypatch.setattr(subprocess, "call", lambda command, env: 0)  # no server
+    assert dashboard("0.0.0.0", 9000) == 0
+    err = capsys.readouterr().err
+    assert err == exposure_warning("0.0.0.0", 9000) + "\n"
 
-    packages = " ".join(required_packages())
-    for name in ("@widgetti/solara-vuetify-app@", "@widgetti/vue-grid-layout@", "requirejs@"):
-        assert name in packages
+    assert dashboard("127.0.0.1", 9000) == 0
+    assert capsys.readouterr().err == ""
 
 
 # --- server and browser ------------------------------------------------------------------
@@ -149,16 +137,39 @@ def _require(ok: bool, why: str) -> None:
         pytest.skip(why)
 
 
-@pytest.fixture(scope="module")
-def cdn_cache() -> None:
-    """Solara's front-end files, fetched from npm once (later runs find them cached)."""
-    from econ.viz.cdn_cache import fill_cache
+#: Where solara-assets installs its files: ``<prefix>/share/solara/cdn/``, which is also
+#: Solara's default CDN cache (``solara.server.settings.assets.proxy_cache_dir``).
+ASSETS_PREFIX = "share/solara/cdn/"
+#: An address where no CDN answers (the discard port), so the server cannot fetch a file.
+NO_CDN = "http://127.0.0.1:9/npm/"
+#: Files the page asks for that solara-assets lacks and the dashboard does without: Solara's
+#: Markdown (the policy summary) loads KaTeX to typeset math, and the dashboard shows none.
+#: Offline, this logs a script error and the page renders the same.
+NOT_IN_SOLARA_ASSETS = ("/_solara/cdn/katex@",)
 
+
+@pytest.fixture(scope="module")
+def offline_assets(tmp_path_factory) -> dict[str, str]:
+    """Server environment in which solara-assets alone provides Solara's front-end files.
+
+    Solara serves ``/_solara/cdn/`` from its cache folder and fetches a missing file from its
+    CDN. The cache here is a fresh folder with links to just the files solara-assets
+    installed (as its RECORD lists them), so a file left in the default cache by an earlier
+    fill cannot count; the CDN address leads nowhere, so the network cannot fill a gap either.
+    """
     try:
-        _, missing = fill_cache()
-    except RuntimeError as error:  # npm missing or the registry unreachable
-        missing = [str(error)]
-    _require(not missing, f"Solara's CDN cache is incomplete: {missing}")
+        dist = metadata.distribution("solara-assets")
+    except metadata.PackageNotFoundError:
+        pytest.fail("solara-assets is not installed: pip install -e '.[test]'")
+    cache = tmp_path_factory.mktemp("solara-cdn")
+    for file in dist.files or []:
+        _, found, relative = file.as_posix().partition(ASSETS_PREFIX)
+        if found:
+            link = cache / relative
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(Path(dist.locate_file(file)).resolve())
+    assert (cache / "requirejs@2.3.6" / "require.js").is_file(), "solara-assets has changed"
+    return {"SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache), "SOLARA_ASSETS_CDN": NO_CDN}
 
 
 def _free_port() -> int:
@@ -168,9 +179,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(command: list[str], port: int, log: Path) -> Iterator[str]:
+def _serve(command: list[str], port: int, log: Path, env: dict[str, str]) -> Iterator[str]:
     """Run a server in a process group of its own until it answers; stop the group after."""
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **env}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
@@ -216,12 +227,12 @@ def _stop_group(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(cdn_cache, tmp_path_factory) -> Iterator[str]:
+def server(offline_assets: dict[str, str], tmp_path_factory) -> Iterator[str]:
     """The dashboard as ``econ dashboard`` serves it, on a free loopback port."""
     port = _free_port()
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
     command = [sys.executable, "-m", "econ.viz", "--host", "127.0.0.1", "--port", str(port)]
-    with _serve(command, port, log) as url:
+    with _serve(command, port, log, offline_assets) as url:
         yield url
 
 
@@ -257,17 +268,31 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+def _note_cdn(missing: list[str], url: str, status: int | str) -> None:
+    """Note a request to Solara's CDN proxy that failed or was answered with an error."""
+    if any(gap in url for gap in NOT_IN_SOLARA_ASSETS):
+        return
+    if "/_solara/cdn/" in url and (status == "failed" or int(status) >= 400):
+        missing.append(f"{status} {url}")
+
+
 @contextmanager
 def _open(context: BrowserContext, url: str) -> Iterator[Page]:
     """The dashboard in a new tab of ``context``, once its controls are on screen."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Every front-end file must come from the server's CDN cache (solara-assets), none fail.
+    missing: list[str] = []
+    page.on("requestfailed", lambda request: _note_cdn(missing, request.url, "failed"))
+    page.on("response", lambda response: _note_cdn(missing, response.url, response.status))
     page.goto(url)
     page.get_by_role("button", name="Step").wait_for(timeout=PAGE_WAIT_MS)
     try:
         yield page
+        errors = [e for e in errors if not any(gap in e for gap in NOT_IN_SOLARA_ASSETS)]
         assert not errors, f"JavaScript errors on the page: {errors}"
+        assert not missing, f"front-end files the server could not serve: {missing}"
     finally:
         page.close()
 
@@ -377,11 +402,14 @@ def test_each_tab_has_its_own_model(server: str, context: BrowserContext):
 
 
 @browser_test
-def test_solara_run_serves_the_app(cdn_cache: None, context: BrowserContext, tmp_path: Path):
+def test_solara_run_serves_the_app(
+    offline_assets: dict[str, str], context: BrowserContext, tmp_path: Path
+):
     """``solara run econ/viz/app.py`` (development mode) serves the same page."""
     port = _free_port()
     solara = [sys.executable, "-m", "solara", "run", "econ/viz/app.py", "--no-open"]
     command = [*solara, "--host", "127.0.0.1", "--port", str(port)]
-    with _serve(command, port, tmp_path / "solara.log") as url, _open(context, url) as page:
+    log = tmp_path / "solara.log"
+    with _serve(command, port, log, offline_assets) as url, _open(context, url) as page:
         _step(page)
         assert _quarter(page) == 1

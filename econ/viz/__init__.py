@@ -7,16 +7,38 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["APP", "dashboard", "main", "solara_command"]
+__all__ = ["APP", "dashboard", "exposure_warning", "is_loopback", "main", "solara_command"]
 
 #: The Solara app file: the page, its charts and sidebar controls.
 APP = Path(__file__).with_name("app.py")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach: ``localhost``, 127.x.x.x or ``::1``."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name: it may resolve to any address
+        return False
+
+
+def exposure_warning(host: str, port: int = DEFAULT_PORT) -> str | None:
+    """The one-line warning for binding to ``host``, or None for a loopback address."""
+    if is_loopback(host):
+        return None
+    return (
+        f"econ dashboard: warning: --host {host} makes the dashboard reachable from the "
+        f"network on port {port}, and it has no authentication: anyone who can reach it can use it."
+    )
 
 
 def solara_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
@@ -33,12 +55,16 @@ def solara_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[s
 def dashboard(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """Serve the dashboard at http://host:port/ until interrupted; return the exit code.
 
-    Binds to the loopback address unless ``host`` says otherwise.
+    Binds to the loopback address unless ``host`` says otherwise, and warns on stderr when
+    ``host`` is not a loopback address: the dashboard has no authentication.
     """
     env = dict(os.environ)
     # Solara reports usage to a third-party analytics service by default; a research tool
     # run on private machines should not, unless the user sets the variable.
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    warning = exposure_warning(host, port)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"econ dashboard: http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     try:
         return subprocess.call(solara_command(host, port), env=env)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import solara
 from mesa.visualization import SolaraViz
 
-from econ.viz.cdn_cache import warn_if_unfilled
 from econ.viz.charts import (
     BaselineChart,
     FirmScatter,
@@ -40,8 +39,6 @@ COMPONENTS = [
         BaselineChart,
     )
 ]
-
-warn_if_unfilled()
 
 
 @solara.component
