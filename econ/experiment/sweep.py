@@ -10,7 +10,7 @@ import subprocess
 import sys
 from concurrent import futures
 from datetime import UTC, datetime
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +190,17 @@ def _now() -> str:
 
 
 def _git() -> dict[str, Any]:
-    """Commit and dirtiness of the source tree econ was imported from (if it is a git tree)."""
-    root = Path(__file__).parents[2]
+    """Commit and dirtiness of econ's own source tree, when econ runs from a git checkout.
+
+    An installed econ (a wheel in some other project's virtualenv) has no commit of its own:
+    the repository around it is someone else's, so nothing is recorded.
+    """
+    package = Path(str(resources.files("econ")))
+    root = package.parent
+    pyproject = root / "pyproject.toml"
+    own = pyproject.is_file() and 'name = "econ-datamarket"' in pyproject.read_text()
+    if not own or not (root / ".git").exists():
+        return {"commit": None, "dirty": None}
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"],
