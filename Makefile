@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test paper bench clean
+.PHONY: run test paper bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"econ needs Python 3.12+, found {sys.version}"'
@@ -28,5 +28,17 @@ paper: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
+# Mutation testing (issue #17), not part of `make test`: mutmut on the modules of
+# [tool.mutmut] only_mutate in pyproject.toml with one worker (about a minute), then the kill
+# score per module, with table mutants for module-level parameter tables (tests/MUTATION.md).
+# MUTATION_MODULES defaults to that list; to report on fewer, name them:
+#   make mutation MUTATION_MODULES="econ/equations.py econ/policy.py"
+MUTATION_MODULES ?= $(shell $(BIN)/python tests/mutation_report.py --list-modules)
+
+mutation: $(STAMP)
+	rm -rf mutants
+	nice -n 15 $(BIN)/mutmut run --max-children 1
+	nice -n 15 $(BIN)/python tests/mutation_report.py $(MUTATION_MODULES)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info mutants
