@@ -21,10 +21,13 @@ __all__ = [
     "exit_probability",
     "fresh_datasets",
     "hhi",
+    "incident_pressure",
     "incident_rate",
     "marginal_product_of_data",
     "oligopoly_price",
     "output",
+    "partner_openness",
+    "policy_cost",
     "public_product_size",
     "revenue_cap_adjustment",
     "revenue_maximising_price",
@@ -204,10 +207,59 @@ def cross_border_cost(base_cost, infrastructure, strictness, bridge_discount):
     return base_cost * (1.0 - 0.5 * infrastructure) * (1.0 + strictness) * (1.0 - bridge_discount)
 
 
-def trust_update(trust, recovery, loss_per_incident, incidents_per_thousand_firms):
-    """E17 (ODD 7.6): firms' trust in sensitive and cross-border data, in [0.05, 1]."""
+def trust_update(
+    trust,
+    recovery,
+    loss_per_incident,
+    incidents_per_thousand_firms,
+    pressure=0.0,
+    collapse_threshold=np.inf,
+    collapse=0.0,
+):
+    """E17 (ODD 7.6): firms' trust in sensitive and cross-border data, in [0.05, 1].
+
+    ``T' = T + g (1 - T) - l x``, with x incidents per 1,000 firms; E17b: when the
+    smoothed rate ``pressure`` (E23) exceeds the collapse threshold, trust also loses the
+    share ``collapse`` of itself, ``T' <- T' (1 - collapse)``: a wave of breaches breaks
+    trust, a trickle erodes it.
+    """
     updated = trust + recovery * (1.0 - trust) - loss_per_incident * incidents_per_thousand_firms
+    if pressure > collapse_threshold:
+        updated *= 1.0 - collapse
     return float(np.clip(updated, 0.05, 1.0))
+
+
+def incident_pressure(previous, incidents_per_thousand_firms, memory=0.75):
+    """E23 (ODD 7.6): the incident rate firms remember, ``x' = m x + (1 - m) incidents``
+    (incidents per 1,000 firms a quarter; memory 0.75 is about a year)."""
+    return memory * previous + (1.0 - memory) * incidents_per_thousand_firms
+
+
+def partner_openness(previous, openness, reciprocity, adjustment, retaliation, incidents):
+    """E21 (ODD 7.7): foreign partners' openness to flows with China, in [0, 1].
+
+    Partners move part way (``adjustment``) toward a reciprocal target
+    ``1 - reciprocity (1 - openness)`` and cut their openness by ``retaliation`` per
+    cross-border incident per 1,000 firms: ``P' = P + a (target - P) - r x``.
+    """
+    target = 1.0 - reciprocity * (1.0 - openness)
+    updated = previous + adjustment * (target - previous) - retaliation * incidents
+    return float(np.clip(updated, 0.0, 1.0))
+
+
+def policy_cost(infrastructure, registration, strictness, audits, bridge, costs):
+    """E22 (ODD 7.9): the public cost of the levers in a quarter (RMB).
+
+    ``costs`` holds per-quarter costs: infrastructure at level 1, registration, review at
+    strictness 1, one audit and the bridge; levels and switches scale them.
+    """
+    return (
+        infrastructure * costs["infrastructure"]
+        + registration * costs["registration"]
+        + strictness * costs["review"]
+        + audits * costs["audit"]
+        + bridge * costs["bridge"]
+    )
 
 
 def capability_growth(capability, diffusion):
@@ -228,9 +280,11 @@ def welfare(
     government_receipts,
     supply_cost,
     incident_loss,
+    policy_cost=0.0,
 ):
     """E20 (ODD 7.9): firm surplus + operator profit + holder and supplier revenue + clawbacks
-    and fines - holders' supply cost - incident losses (RMB per quarter)."""
+    and fines - holders' supply cost - incident losses - the levers' public cost (E22)
+    (RMB per quarter)."""
     return (
         firm_surplus
         + operator_profit
@@ -239,4 +293,5 @@ def welfare(
         + government_receipts
         - supply_cost
         - incident_loss
+        - policy_cost
     )

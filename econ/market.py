@@ -209,8 +209,12 @@ def refresh_catalogue(
     public_size: np.ndarray,
     sensitive_quality: float,
     licensed: np.ndarray,
+    foreign_supply: float = 1.0,
 ) -> None:
-    """This quarter's sizes, availability and relevance (ODD 3, step 3)."""
+    """This quarter's sizes, availability and relevance (ODD 3, step 3).
+
+    ``foreign_supply`` in [0, 1] scales what foreign partners supply (their openness, E21).
+    """
     c = catalogue
     public, ops = c.block(ProductKind.PUBLIC), c.block(ProductKind.OPERATOR)
     private = c.block(ProductKind.PRIVATE)
@@ -219,7 +223,9 @@ def refresh_catalogue(
     c.size[ops] = scenario.sensitive_product_size * sensitive_quality
     c.available[ops] = licensed
     c.available[private] = policy.private_data != "ban"
-    c.available[c.block(ProductKind.FOREIGN)] = policy.openness > 0
+    foreign = c.block(ProductKind.FOREIGN)
+    c.size[foreign] = scenario.foreign_product_size * foreign_supply
+    c.available[foreign] = policy.openness > 0
     c.relevance[:, private] = c.base_relevance[:, private]
     if policy.private_data == "hoard":
         # Data-rich firms do not sell to rivals in their own sector (Jones & Tonetti).
@@ -292,17 +298,23 @@ def value_licences(
 
 
 def sample_willingness_to_pay(
-    valuation: Valuation, firms: FirmTable, market: Market, policy: Policy
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    openness: float | None = None,
 ) -> np.ndarray:
     """Willingness to pay of the price-setting sample, scattered to (sample, products).
 
     Sellers know demand only through a fixed random sample of firms. A buyer who cannot
-    buy (inactive, or across a closed border) is not demand: its entry is NaN.
+    buy (inactive, or across a closed border) is not demand: its entry is NaN. ``openness``
+    is the openness in effect (default: the policy's).
     """
+    openness = policy.openness if openness is None else openness
     rows, v = market.price_sample, market.view
     wtp = np.full((len(rows), len(market.catalogue.kind)), np.nan)
     can_buy = np.broadcast_to(firms.active[rows, None], (len(rows), len(v.kind)))
-    if policy.openness == 0:
+    if openness == 0:
         can_buy = can_buy & ~valuation.cross_border[rows]
     net = np.where(can_buy, valuation.value[rows] - valuation.usage[rows], np.nan)
     wtp[np.arange(len(rows))[:, None], v.product[rows]] = net
@@ -325,13 +337,16 @@ def clear(
     policy: Policy,
     review_strictness: float,
     rng: np.random.Generator,
+    openness: float | None = None,
 ) -> Clearing:
     """Firms license every visible product worth more than its full cost (ODD 7.3).
 
     Cross-border transfers need approval (E15: openness, review strictness, sensitivity,
     bridge); operators' products are substitutes, so a firm licenses at most one of them.
-    ``rng`` draws the approvals (one uniform per request, in row-major order).
+    ``rng`` draws the approvals (one uniform per request, in row-major order). ``openness``
+    is the openness in effect, China's times its partners' (default: the policy's).
     """
+    openness = policy.openness if openness is None else openness
     c, v = market.catalogue, market.view
     product = v.product
     price = c.price[product]
@@ -365,7 +380,7 @@ def clear(
         )
         rows, cols = np.nonzero(asks)
         p_approve = eq.approval_probability(
-            policy.openness, review_strictness, sensitivity[cols], alignment[rows]
+            openness, review_strictness, sensitivity[cols], alignment[rows]
         )
         refused = rng.random(n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False

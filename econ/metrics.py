@@ -21,6 +21,7 @@ from econ.agents import ComputeClusters, Firm, Firms, Operators, PrivateSupplier
 from econ.calibration import Calibration
 from econ.categories import ProductKind, is_abroad
 from econ.market import Clearing, Market
+from econ.policy import Policy
 from econ.scenarios import Scenario
 
 __all__ = [
@@ -84,7 +85,10 @@ class Quarter:
     firm_surplus: float = 0.0
     supply_cost: float = 0.0
     incident_loss: float = 0.0
+    policy_cost: float = 0.0
+    welfare_share: float = 0.0
     trust: float = 1.0
+    partner_openness: float = 1.0
     review_strictness: float = 0.0
     licensed_operators: int = 0
     entries: int = 0
@@ -108,12 +112,15 @@ def measure(
     scenario: Scenario,
     incidents: int,
     trust: float,
+    partner_openness: float,
+    policy: Policy,
+    audits: int,
     review_strictness: float,
     entries: int,
     exits: int,
 ) -> Quarter:
     """National figures for the quarter just cleared (ODD 7.9; E11 for ``hhi``, E20 for
-    ``welfare``)."""
+    ``welfare``, E22 for ``policy_cost``)."""
     s, h, o = firms.table, holders.table, operators.table
     scale = calibration.firms_represented
     kinds = market.catalogue.kind
@@ -123,6 +130,17 @@ def measure(
     firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
     public_fees = market.catalogue.price[kinds == ProductKind.PUBLIC]
+    # Review and the bridge work only while flows can cross the border.
+    border_open = policy.openness > 0
+    lever_cost = eq.policy_cost(
+        policy.infrastructure,
+        policy.registration,
+        review_strictness * border_open,
+        audits,
+        policy.hk_bridge and border_open,
+        calibration.lever_costs_rmb,
+    )
+    output = float(s.output[mainland].sum())
     welfare = eq.welfare(
         firm_surplus,
         float(o.profit.sum()),
@@ -131,6 +149,7 @@ def measure(
         float(o.clawback.sum() + o.penalty.sum()),
         float(h.supply_cost.sum()),
         incident_loss,
+        lever_cost,
     )
     licensed = o.licensed
     # Sales by seller: operators one seller each, other products by owner (E11).
@@ -140,7 +159,7 @@ def measure(
     return Quarter(
         market_size=float(clearing.revenue.sum()) * scale,
         data_uses=float(clearing.bought.sum()) * scale,
-        output=float(s.output[mainland].sum()) * scale,
+        output=output * scale,
         welfare=float(welfare) * scale,
         public_datasets=float(h.datasets.sum()),
         supply_effort=float(h.effort.mean()),
@@ -157,7 +176,10 @@ def measure(
         firm_surplus=firm_surplus * scale,
         supply_cost=float(h.supply_cost.sum()) * scale,
         incident_loss=incident_loss * scale,
+        policy_cost=lever_cost * scale,
+        welfare_share=float(welfare) / output if output > 0 else 0.0,
         trust=trust,
+        partner_openness=partner_openness,
         review_strictness=review_strictness,
         licensed_operators=int(licensed.sum()),
         entries=entries,

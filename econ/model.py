@@ -42,7 +42,7 @@ from econ.market import (
 )
 from econ.metrics import Quarter, make_datacollector, measure
 from econ.parameters import ParameterError
-from econ.policy import Policy
+from econ.policy import LEVERS, Policy
 from econ.scenarios import Scenario, get_scenario
 from econ.seeds import RandomStreams
 
@@ -116,6 +116,12 @@ class DataEconomy(mesa.Model):
         start_load = p.data_compute_share * p.racks * p.rack_utilisation
         self.compute.route(p, start_load, latency_cost(policy, p))
         self.trust = 1.0
+        self.incident_pressure = 0.0  # incidents per 1,000 firms a quarter, smoothed (E23)
+        # Partners start at their reciprocal response to today's openness (the lever default).
+        today = LEVERS["openness"].default
+        self.partner_openness = eq.partner_openness(
+            today, today, scenario_params.partner_reciprocity, 1.0, 0.0, 0.0
+        )
         self.quarter = Quarter()
         self.clearing: Clearing | None = None  # the last quarter's transactions
         self.collect_agents = collect_agents
@@ -174,6 +180,8 @@ class DataEconomy(mesa.Model):
             p, cal.compute_cost_per_unit_rmb, cal.compute_price_index_0, latency
         )
         # 3-4. This quarter's catalogue, and what every product is worth to every firm.
+        # Openness in effect: China's, times its partners' response to it (E21).
+        openness = policy.openness * self.partner_openness
         refresh_catalogue(
             catalogue,
             policy,
@@ -181,6 +189,7 @@ class DataEconomy(mesa.Model):
             holders.product_size(p),
             holders.sensitive_quality(p),
             operators.table.licensed,
+            foreign_supply=self.partner_openness,
         )
         strictness = self.regulator.review_strictness
         valuation = value_licences(
@@ -194,7 +203,7 @@ class DataEconomy(mesa.Model):
             compute_cost_per_unit=self.compute.cost_per_data_unit,
         )
         # 5. Sellers set prices against sampled demand.
-        wtp = sample_willingness_to_pay(valuation, firms.table, market, policy)
+        wtp = sample_willingness_to_pay(valuation, firms.table, market, policy, openness)
         holders.set_prices(policy, p, wtp[:, catalogue.block(ProductKind.PUBLIC)])
         self.suppliers.set_prices(p, wtp[:, catalogue.block(ProductKind.PRIVATE)])
         # The operators sell the same data: demand for it is the best of the slots seen.
@@ -203,7 +212,13 @@ class DataEconomy(mesa.Model):
         set_foreign_prices(catalogue, wtp, p.price_adjustment)
         # 6. Clearing, with cross-border approvals.
         result = clear(
-            valuation, firms.table, market, policy, strictness, self.streams.quarter("approvals", q)
+            valuation,
+            firms.table,
+            market,
+            policy,
+            strictness,
+            self.streams.quarter("approvals", q),
+            openness,
         )
         self.clearing = result
         # 7. Payments, and compute routed East/West (rationed if capacity is short).
@@ -233,9 +248,28 @@ class DataEconomy(mesa.Model):
             self.streams.quarter("cross_border_incidents", q),
             self.streams.quarter("audits", q),
         )
-        per_thousand = incidents / (p.n_firms / 1000.0)
+        # Firms and partners respond to the national rate of incidents: with thousands of
+        # real firms behind each simulated one, that is the expected count, not the draw.
+        per_thousand = 1000.0 / p.n_firms
+        self.incident_pressure = eq.incident_pressure(
+            self.incident_pressure, self.regulator.expected_incidents * per_thousand
+        )
         self.trust = eq.trust_update(
-            self.trust, p.trust_recovery, p.trust_loss_per_incident, per_thousand
+            self.trust,
+            p.trust_recovery,
+            p.trust_loss_per_incident,
+            self.regulator.expected_incidents * per_thousand,
+            self.incident_pressure,
+            p.trust_collapse_threshold,
+            p.trust_collapse,
+        )
+        self.partner_openness = eq.partner_openness(
+            self.partner_openness,
+            policy.openness,
+            p.partner_reciprocity,
+            p.partner_adjustment,
+            p.partner_retaliation,
+            self.regulator.expected_cross_border_incidents * per_thousand,
         )
         # 10. Firms pay, produce and accumulate data (E1, E2, E18).
         firms.produce(
@@ -264,6 +298,9 @@ class DataEconomy(mesa.Model):
             scenario=p,
             incidents=incidents,
             trust=self.trust,
+            partner_openness=self.partner_openness,
+            policy=policy,
+            audits=self.regulator.audits,
             review_strictness=self.regulator.review_strictness,
             entries=len(entrants),
             exits=exits,

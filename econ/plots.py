@@ -25,6 +25,7 @@ __all__ = [
     "morris_screening",
     "operator_profit_vs_cap",
     "paper_style",
+    "safeguard_breakeven",
     "sobol_bars",
     "supply_effort_response",
 ]
@@ -432,5 +433,48 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
         name = OUTCOME_LABELS.get(outcome, outcome).lower()
         ax.set_xlabel(f"mu*, mean |effect| on {name}\n({unit})")
         ax.set_ylabel(f"sigma, spread of effects\n({unit})")
+        fig.tight_layout()
+    return fig
+
+
+def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.Figure:
+    """Where safeguards break even: the welfare gain of review (0.5) over no review at full
+    openness, paired by seed, over incident loss x the incident rate at which trust collapses.
+    Blue cells favour safeguards; a dot marks a 95% interval that excludes zero."""
+    runs = results.ok
+    gain = effects(
+        runs,
+        {"review_strictness": 0.0},
+        outcome,
+        factors=results.factors,
+        by=["incident_loss_rmb", "trust_collapse_threshold"],
+    )
+    gain = gain[gain["review_strictness"] > 0]
+    table = gain.pivot(
+        index="trust_collapse_threshold", columns="incident_loss_rmb", values="effect"
+    )
+    marks = gain.pivot(
+        index="trust_collapse_threshold", columns="incident_loss_rmb", values="significant"
+    )
+    labels = (table / RMB_BN).map(lambda v: f"{v:+.0f}") + marks.map(lambda m: "•" if m else "")
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.6))
+        limit = float(np.nanmax(np.abs(table.to_numpy()))) / RMB_BN or 1.0
+        sns.heatmap(
+            table / RMB_BN,
+            ax=ax,
+            cmap="RdBu",
+            center=0.0,
+            vmin=-limit,
+            vmax=limit,
+            annot=labels.to_numpy(),
+            fmt="",
+            cbar_kws={"label": "Welfare gain of review\n(RMB bn per quarter)"},
+            linewidths=0.5,
+        )
+        ax.set_xticklabels([f"{c / 1e6:g}" for c in table.columns], rotation=0)
+        ax.set_yticklabels(["never" if r >= 1000 else f"{r:g}" for r in table.index], rotation=0)
+        ax.set_xlabel("Welfare loss of one incident (RMB m)")
+        ax.set_ylabel("Trust collapses above\n(incidents per 1,000 firms a quarter)")
         fig.tight_layout()
     return fig

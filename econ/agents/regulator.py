@@ -37,6 +37,9 @@ class Regulator(mesa.Agent):
         self.policy = policy
         self.extra_strictness = 0.0
         self.incidents = 0
+        self.cross_border_incidents = 0
+        self.expected_incidents = 0.0  # the quarter's Poisson rates: nationally, the count
+        self.expected_cross_border_incidents = 0.0  # is the rate (law of large numbers)
         self.audits = 0
         self.revocations = 0
         self.fines_rmb = 0.0
@@ -86,6 +89,9 @@ class Regulator(mesa.Agent):
         o.relicense_in = np.where(revoke, p.relicense_quarters, o.relicense_in)
         self._relicense(o)
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
+        self.cross_border_incidents = cross_border_incidents
+        self.expected_incidents = float(op_rate.sum() + cb_rate)
+        self.expected_cross_border_incidents = float(cb_rate)
         self.audits = int(audited.sum())
         self.revocations = int(revoke.sum())
         self.fines_rmb = float(o.penalty.sum())
