@@ -191,14 +191,27 @@ def _quarter_value(name: str, model: mesa.Model) -> float:
     return getattr(model.quarter, name)
 
 
+def _seed(model: mesa.Model) -> int:
+    return model.seed
+
+
 class EconDataCollector(mesa.DataCollector):
     """Mesa's DataCollector, with quarters as the index of the model-level frame."""
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per quarter, indexed by ``step`` (1 = the first quarter simulated)."""
-        df = super().get_model_vars_dataframe()
+        df = super().get_model_vars_dataframe().drop(columns="seed")
         df.index = pd.RangeIndex(1, len(df) + 1, name="step")
         return df
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """The firm-level frame: econ collects agents by type (mainland firms, with
+        ``collect_agents=True``), so this is ``get_agenttype_vars_dataframe(Firm)``."""
+        if not self.agenttype_reporters:
+            raise ValueError(
+                "no agent data was collected: build the model with collect_agents=True"
+            )
+        return self.get_agenttype_vars_dataframe(next(iter(self.agenttype_reporters)))
 
 
 def make_datacollector(collect_agents: bool, firm_class: type = Firm) -> EconDataCollector:
@@ -206,6 +219,9 @@ def make_datacollector(collect_agents: bool, firm_class: type = Firm) -> EconDat
     ``collect_agents`` the :data:`FIRM_COLUMNS` of every mainland firm (Mesa's agent-type
     reporters, read through the agents' attributes)."""
     reporters = {name: partial(_quarter_value, name) for name in ALL_COLUMNS}
+    # The seed the run actually used (drawn from the OS when none was given): mesa.batch_run
+    # rows then name it instead of the ``None`` they were asked with.
+    reporters["seed"] = partial(_seed)
     agenttype = {firm_class: {name: name for name in FIRM_COLUMNS}} if collect_agents else {}
     return EconDataCollector(model_reporters=reporters, agenttype_reporters=agenttype)
 

@@ -64,8 +64,10 @@ class DataEconomy(mesa.Model):
         n_firms: number of simulated firm slots; overrides the scenario's ``n_firms``.
         seed: an integer seed (numpy integers accepted); ``None`` draws one from the OS and
             records it in ``model.seed``. Every random draw comes from streams spawned from it.
+        rng: the same as ``seed``, under the name Mesa's models use (give one or the other).
         collect_agents: also collect firm-level data each quarter (costly for large models).
-        **params: other scenario parameters to change, e.g. ``supply_responds=False``.
+        **params: levers (``pricing="free"``, applied to ``policy``) and scenario parameters
+            (``supply_responds=False``) by name, so ``mesa.batch_run`` can vary either.
 
     Example:
         >>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=1)
@@ -86,14 +88,26 @@ class DataEconomy(mesa.Model):
         n_firms: int | None = None,
         seed: int | None = None,
         collect_agents: bool = False,
+        rng: int | None = None,
         **params: Any,
     ) -> None:
+        if rng is not None:
+            if seed is not None:
+                raise ParameterError("give seed or rng, not both (they are the same integer)")
+            if isinstance(rng, np.random.Generator | np.random.BitGenerator):
+                raise ParameterError(
+                    "rng must be an integer seed: econ spawns one stream per submodel from it"
+                )
+            seed = rng
+        levers = {name: params.pop(name) for name in list(params) if name in LEVERS}
         if isinstance(policy, dict):
             policy = Policy.from_dict(policy)
         elif policy is None:
             policy = Policy()
         elif not isinstance(policy, Policy):
             raise ParameterError(f"policy must be a Policy or a dict, not {type(policy).__name__}")
+        if levers:
+            policy = policy.replace(**levers)
         if n_firms is not None:
             params["n_firms"] = n_firms
         if not isinstance(collect_agents, bool):
