@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from econ.experiment.runs import DEFAULT_MODEL, resolve_model
 from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS
 from econ.parameters import Parameter, ParameterError
 from econ.policy import LEVERS
@@ -58,6 +59,7 @@ _TABLES = {
         "replications",
         "seed",
         "outputs",
+        "model",
     },
     "policy": set(LEVERS),
     "params": set(SCENARIO_PARAMETERS) - {"n_firms"},
@@ -92,6 +94,7 @@ class ExperimentSpec:
     description: str = ""
     quick_settings: dict[str, int] = field(default_factory=dict)
     source: str = "<dict>"
+    model: str = DEFAULT_MODEL  # the model class, "package.module:Class"
 
     def quick(self) -> ExperimentSpec:
         """A shrunken copy for smoke runs: fewer firms, quarters, replications and samples."""
@@ -132,7 +135,7 @@ class ExperimentSpec:
             design["baseline"] = data["baseline"]
         experiment = {
             k: data[k]
-            for k in ("name", "description", "scenario", "steps", "replications", "seed")
+            for k in ("name", "description", "scenario", "steps", "replications", "seed", "model")
             if k in data
         }
         experiment["outputs"] = list(data.get("outputs", MODEL_COLUMNS))
@@ -280,6 +283,13 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     quick = {}
     for qname in data.get("quick", {}):
         quick[qname] = integer(data["quick"], qname, f"[quick] {qname}", 1)
+    model = exp.get("model", DEFAULT_MODEL)
+    if not isinstance(model, str):
+        raise fail("[experiment] model", "expected a string 'package.module:Class'")
+    try:
+        resolve_model(model)
+    except ValueError as err:
+        raise fail("[experiment] model", str(err)) from None
     description = exp.get("description", "")
     if not isinstance(description, str):
         raise fail("[experiment] description", "expected a string")
@@ -302,4 +312,5 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
         description=description,
         quick_settings=quick,
         source=source,
+        model=model,
     )

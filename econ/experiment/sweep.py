@@ -75,6 +75,7 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
                     params={**spec.params, **params},
                     factors=values,
                     outputs=spec.outputs,
+                    model_class=spec.model,
                 )
             )
     return plan
@@ -235,7 +236,8 @@ def _manifest(spec, plan, executor, workers, scheduler) -> dict[str, Any]:
         "status": "running",
         "spec": spec.to_dict(),
         "plan": [r.run_id for r in plan],
-        "model_fingerprint": model_fingerprint(),
+        "model": spec.model,
+        "model_fingerprint": model_fingerprint(spec.model),
         "git": _git(),
         "versions": versions,
         "platform": {
