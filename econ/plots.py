@@ -89,31 +89,52 @@ def _regime_order(values) -> list:
 
 
 def market_paths(
-    results: Results, by: str = "pricing", column: str = "market_size", where: dict | None = None
+    results: Results,
+    by: str = "pricing",
+    column: str = "market_size",
+    where: dict | None = None,
+    facets: list[str] | None = None,
 ) -> plt.Figure:
-    """Data-market paths per group, mean and 95% CI band over replications."""
+    """Data-market paths per group, mean and 95% CI band over replications; with ``facets``,
+    one panel per combination of those factors, so no varied factor is pooled."""
     series = _where(results.series, where)
-    table = summarise_series(series, by, column)
+    facets = [f for f in (facets or []) if f != by]
+    panels = [((), series)] if not facets else list(series.groupby(facets, sort=True))
     with paper_style():
-        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.4))
+        cols = min(len(panels), 3)
+        rows = -(-len(panels) // cols)
+        fig, axes = plt.subplots(
+            rows,
+            cols,
+            figsize=(COLUMN_WIDTH_IN * cols, 2.4 * rows),
+            sharex=True,
+            sharey=True,
+            squeeze=False,
+        )
         colours = sns.color_palette(PALETTE)
-        for colour, group in zip(colours, _regime_order(table[by]), strict=False):
-            g = table[table[by] == group]
-            years = g["step"] / 4
-            ax.plot(
-                years, g["mean"] / RMB_BN, color=colour, label=REGIME_LABELS.get(group, str(group))
-            )
-            ax.fill_between(
-                years,
-                g["ci_low"] / RMB_BN,
-                g["ci_high"] / RMB_BN,
-                color=colour,
-                alpha=0.2,
-                linewidth=0,
-            )
-        ax.set_xlabel("Years from start")
-        ax.set_ylabel("Data market (RMB bn per quarter)")
-        ax.legend(title=by.replace("_", " ").capitalize(), loc="upper left")
+        for ax, (key, panel) in zip(axes.flat, panels, strict=False):
+            table = summarise_series(panel, by, column)
+            for colour, group in zip(colours, _regime_order(table[by]), strict=False):
+                g = table[table[by] == group]
+                years = g["step"] / 4
+                label = REGIME_LABELS.get(group, str(group))
+                ax.plot(years, g["mean"] / RMB_BN, color=colour, label=label)
+                ax.fill_between(
+                    years,
+                    g["ci_low"] / RMB_BN,
+                    g["ci_high"] / RMB_BN,
+                    color=colour,
+                    alpha=0.2,
+                    linewidth=0,
+                )
+            if facets:
+                key = key if isinstance(key, tuple) else (key,)
+                ax.set_title(", ".join(f"{f} = {v}" for f, v in zip(facets, key, strict=True)))
+            ax.set_xlabel("Years from start")
+            ax.set_ylabel("Data market (RMB bn per quarter)")
+        for ax in list(axes.flat)[len(panels) :]:
+            ax.set_visible(False)
+        axes.flat[0].legend(title=by.replace("_", " ").capitalize(), loc="upper left")
         fig.tight_layout()
     return fig
 

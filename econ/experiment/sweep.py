@@ -139,6 +139,9 @@ def run(
                 disable=not progress,
                 file=sys.stderr,
                 dynamic_ncols=True,
+                # In a log (not a terminal) a bar redrawn ten times a second is thousands of
+                # lines: there, one update every half minute.
+                mininterval=0.1 if sys.stderr.isatty() else 30.0,
             )
             for future in futures.as_completed(submitted):
                 for result in _results_of(future, submitted[future]):

@@ -63,8 +63,8 @@ def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
     elif {"openness", "hk_bridge", "review_strictness"} <= factors:
         found["cross_border_frontier"] = lambda: plots.cross_border_frontier(results)
     else:
-        first = results.factors[0]
-        found["market_paths"] = lambda: plots.market_paths(results, by=first)
+        first, *rest = results.factors
+        found["market_paths"] = lambda: plots.market_paths(results, by=first, facets=rest)
     return found
 
 
