@@ -93,7 +93,9 @@ def calibrate(
         holders.sensitive_quality(p),
         licensed,
     )
-    compute_cost = p.compute_cost_rmb / p.public_product_size
+    # compute_cost_rmb is what a public licence costs in compute at start: per data unit,
+    # divided by the size of the average public product at start (E13).
+    compute_cost = p.compute_cost_rmb / float(np.mean(holders.product_size(p)))
     valuation = value_licences(
         firms.table,
         warm,

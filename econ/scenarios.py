@@ -321,11 +321,24 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         _p("fit_max_ratio", 100.0, "x fit_scale", "Upper bound of firm-product fit.", 1.0, 1e6),
         _p(
             "public_product_size",
-            0.05,
+            0.0357,
             "data units",
-            "Data a public product adds per licence-quarter at start.",
+            "Data a public product adds per licence-quarter at the reference density of "
+            "open datasets (E13); 0.05 at start in china_2024, where platforms hold twice as "
+            "many datasets each.",
             0,
             10,
+        ),
+        _p(
+            "reference_datasets_per_holder",
+            768.3,
+            "datasets per platform",
+            "Density of open data at which a public product has public_product_size: about "
+            "63,000 datasets on 82 platforms in 2019. More datasets per platform make "
+            "broader products (E13), so the dataset count does work.",
+            1,
+            1e8,
+            source="open-data platform surveys: 82 platforms, ~63,000 datasets (2019)",
         ),
         _p(
             "private_product_size",
@@ -684,6 +697,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "small": {
         "n_firms": 400,
         "n_holders": 12,
+        "open_datasets": 18_053,  # china_2024's density: 340,000 datasets / 226 platforms
         "n_private_suppliers": 8,
         "n_foreign_products": 4,
     },

@@ -94,9 +94,12 @@ class PublicHolders(Population):
     def product_size(self, scenario: Scenario) -> np.ndarray:
         """Data units one licence of each holder's open product adds (E13)."""
         h, p = self.table, scenario
-        initial_datasets = p.open_datasets / p.n_holders
         return eq.public_product_size(
-            p.public_product_size, h.datasets, initial_datasets, h.effort, p.initial_effort
+            p.public_product_size,
+            h.datasets,
+            p.reference_datasets_per_holder,
+            h.effort,
+            p.initial_effort,
         )
 
     def sensitive_quality(self, scenario: Scenario) -> float:
