@@ -65,6 +65,8 @@ class DataEconomy(mesa.Model):
         seed: an integer seed (numpy integers accepted); ``None`` draws one from the OS and
             records it in ``model.seed``. Every random draw comes from streams spawned from it.
         collect_agents: also collect firm-level data each quarter (costly for large models).
+        keep_transactions: keep the last quarter's (firms x view) matrices in
+            ``model.clearing`` (``bought``, ``paid``, ``cross_border``; 250 bytes a firm).
         **params: other scenario parameters to change, e.g. ``supply_responds=False``.
 
     Example:
@@ -86,6 +88,7 @@ class DataEconomy(mesa.Model):
         n_firms: int | None = None,
         seed: int | None = None,
         collect_agents: bool = False,
+        keep_transactions: bool = False,
         **params: Any,
     ) -> None:
         if isinstance(policy, dict):
@@ -96,8 +99,12 @@ class DataEconomy(mesa.Model):
             raise ParameterError(f"policy must be a Policy or a dict, not {type(policy).__name__}")
         if n_firms is not None:
             params["n_firms"] = n_firms
-        if not isinstance(collect_agents, bool):
-            raise ParameterError(f"collect_agents={collect_agents!r}: expected True or False")
+        for name, flag in (
+            ("collect_agents", collect_agents),
+            ("keep_transactions", keep_transactions),
+        ):
+            if not isinstance(flag, bool):
+                raise ParameterError(f"{name}={flag!r}: expected True or False")
         scenario_params = get_scenario(scenario, **params)
         seed = _check_seed(seed)
         super().__init__(rng=seed)
@@ -118,6 +125,7 @@ class DataEconomy(mesa.Model):
         self.trust = 1.0
         self.quarter = Quarter()
         self.clearing: Clearing | None = None  # the last quarter's transactions
+        self.keep_transactions = keep_transactions
         self.collect_agents = collect_agents
         self.datacollector = make_datacollector(collect_agents, self.firms_class.agent_class)
 
@@ -202,8 +210,9 @@ class DataEconomy(mesa.Model):
         operators.set_prices(policy, p, cal.security_cost_rmb, best[:, None])
         set_foreign_prices(catalogue, wtp, p.price_adjustment)
         # 6. Clearing, with cross-border approvals.
+        approvals = self.streams.quarter("approvals", q)
         result = clear(
-            valuation, firms.table, market, policy, strictness, self.streams.quarter("approvals", q)
+            valuation, firms.table, market, policy, strictness, approvals, self.keep_transactions
         )
         self.clearing = result
         # 7. Payments, and compute routed East/West (rationed if capacity is short).
@@ -243,7 +252,7 @@ class DataEconomy(mesa.Model):
             result.data_added * served,
             result.spending,
             result.usage_cost,
-            result.bought.sum(axis=1).astype(float),
+            result.licences,
         )
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter("exit", q))
