@@ -344,8 +344,17 @@ def produce(
             age[i] += 1.0
 
 
+def revenue_maximising_price(
+    willingness_to_pay: np.ndarray, cost_per_sale: float = 0.0, min_buyers: int = 5
+) -> np.ndarray:
+    """E5, compiled: the same prices as :func:`econ.equations.revenue_maximising_price`
+    (same arguments), without sorting the buyers who would not pay the cost."""
+    wtp = np.asarray(willingness_to_pay, dtype=float)
+    return _revenue_maximising_price(wtp, float(cost_per_sale), int(min_buyers))
+
+
 @numba.njit(cache=True)
-def revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
+def _revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
     """E5 per column, as :func:`econ.equations.revenue_maximising_price` computes it.
 
     Only buyers who would pay more than the cost can make the profit positive, and they are
@@ -354,18 +363,20 @@ def revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
     """
     m, k = willingness_to_pay.shape
     out = np.zeros(k)
-    top = np.empty(m)
-    first_rank = min(min_buyers, m)
-    for col in range(k):
-        count = 0
-        for row in range(m):
+    top = np.empty((k, m))
+    counts = np.zeros(k, dtype=np.int64)
+    for row in range(m):  # row by row: the matrix is C-ordered
+        for col in range(k):
             x = willingness_to_pay[row, col]
             if np.isfinite(x) and x > cost_per_sale:
-                top[count] = x
-                count += 1
+                top[col, counts[col]] = x
+                counts[col] += 1
+    first_rank = min(min_buyers, m)
+    for col in range(k):
+        count = counts[col]
         if count < first_rank:
             continue
-        ranked = np.sort(top[:count])
+        ranked = np.sort(top[col, :count])
         best_profit = 0.0
         best_price = 0.0
         for rank in range(first_rank, count + 1):

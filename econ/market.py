@@ -386,7 +386,7 @@ def set_foreign_prices(catalogue: Catalogue, wtp: np.ndarray, speed: float) -> N
     """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b."""
     foreign = catalogue.block(ProductKind.FOREIGN)
     if foreign.stop > foreign.start:
-        target = eq.revenue_maximising_price(wtp[:, foreign])
+        target = kernels.revenue_maximising_price(wtp[:, foreign])
         catalogue.price[foreign] = eq.adjusted_price(catalogue.price[foreign], target, speed)
         catalogue.price_public_interest[foreign] = catalogue.price[foreign]
 

@@ -165,8 +165,36 @@ class DataEconomy(mesa.Model):
         k = scenario.n_foreign_products
         self.foreign_owner = rng.choice(abroad, size=k) if k and len(abroad) else np.zeros(k, int)
         self.regulator = self.regulator_class(self, policy)
-        for population in (self.firms, self.holders, self.suppliers, self.operators, self.compute):
-            population.create_agents(self)
+        self._views_pending = True  # Mesa agent views are made on first use (_make_views)
+
+    # ---------------------------------------------------------------- Mesa agent views ---
+    def _make_views(self) -> None:
+        """Register the populations' Mesa agent views (~265 bytes each) the first time
+        anything asks for agents; the model's own steps never need them."""
+        if getattr(self, "_views_pending", False):
+            self._views_pending = False
+            for population in (
+                self.firms, self.holders, self.suppliers, self.operators, self.compute
+            ):  # fmt: skip
+                population.create_agents(self)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents (Mesa's ``Model.agents``), views made on first use."""
+        self._make_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """Agents by class (Mesa's ``Model.agents_by_type``), views made on first use."""
+        self._make_views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent classes (Mesa's ``Model.agent_types``), views made on first use."""
+        self._make_views()
+        return super().agent_types
 
     # ------------------------------------------------------------------------ dynamics ---
     def step(self) -> None:

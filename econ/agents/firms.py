@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import REGIONS, SECTORS, Region, Sector, is_abroad
 from econ.scenarios import Scenario
@@ -191,7 +191,7 @@ class Firms(Population):
         expected = scenario.entry_rate * active.sum() * attraction
         empty = np.flatnonzero(~active)
         u = rng.random()
-        count = int(stats.poisson.ppf(u, expected)) if expected > 0 else 0
+        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
         n_enter = min(max(count, 0), len(empty))
         if not n_enter:
             return np.zeros(0, dtype=int)
