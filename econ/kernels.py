@@ -30,7 +30,6 @@ __all__ = [
     "poisson_ppf",
     "produce",
     "revenue_maximising_price",
-    "value_per_unit",
     "willingness_to_pay",
 ]
 
@@ -106,17 +105,6 @@ def pairwise_sum(a, start, n):
         half -= half % 8
         starts[top + 1], sizes[top + 1] = starts[top] + half, sizes[top] - half
         top += 1
-
-
-@numba.njit(cache=True)
-def value_per_unit(marginal_base, capability, active, life_factor, out):
-    """E3-E4 per firm, given ``marginal_base = beta A K^alpha (1 + D/D0)^(beta-1)`` (numpy
-    powers): ``out = marginal_base / D0 * capability * active * life_factor`` in the order of
-    :meth:`econ.agents.Firms.value_per_unit` (``marginal_base`` already divided by D0)."""
-    for i in range(len(out)):
-        live = 1.0 if active[i] else 0.0
-        out[i] = marginal_base[i] * capability[i] * live * 1.0 * life_factor
-    return out
 
 
 @numba.njit(cache=True)

@@ -161,15 +161,29 @@ class View:
             strides = steps[np.gcd(steps, total) == 1]
             start = rng.integers(total, size=n)
             stride = rng.choice(strides, size=n)
-            seen = (start[:, None] + stride[:, None] * np.arange(len(cols))) % total
-            self.product[np.ix_(rows, cols)] = offered[seen]
+            for chunk in _chunks(n):
+                seen = start[chunk, None] + stride[chunk, None] * np.arange(len(cols))
+                self.product[np.ix_(rows[chunk], cols)] = offered[seen % total]
+        # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
+        # float64 temporaries of a million firms would cost gigabytes.
         tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
-        u = rng.random((n, len(self.kind)))
-        fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
         ops = self.kind == OPERATOR
-        fit[:, ops] = fit[:, ops][:, :1]  # operators sell the same underlying data
-        self.fit[rows] = fit
-        self.tie_break[rows] = rng.random((n, len(self.kind))) * 1e-6
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), len(self.kind)))
+            fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
+            fit[:, ops] = fit[:, ops][:, :1]  # operators sell the same underlying data
+            self.fit[rows[chunk]] = fit
+        for chunk in _chunks(n):
+            self.tie_break[rows[chunk]] = rng.random((len(rows[chunk]), len(self.kind))) * 1e-6
+
+
+#: Rows of views drawn at a time (bounds the float64 temporaries of a draw).
+DRAW_CHUNK_ROWS = 1 << 15
+
+
+def _chunks(n: int) -> list[slice]:
+    """Slices of ``range(n)`` of at most :data:`DRAW_CHUNK_ROWS` rows."""
+    return [slice(i, min(i + DRAW_CHUNK_ROWS, n)) for i in range(0, n, DRAW_CHUNK_ROWS)]
 
 
 @dataclass(eq=False)
