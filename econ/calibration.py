@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from econ import equations as eq
+from econ import kernels
 from econ.agents.compute import ComputeClusters, latency_cost
 from econ.agents.firms import Firms
 from econ.agents.holders import PublicHolders, public_fees
@@ -108,7 +108,7 @@ def calibrate(
     )
     wtp = sample_willingness_to_pay(valuation, firms.table, warm, policy)
     private = catalogue.block(ProductKind.PRIVATE)
-    catalogue.price[private] = eq.revenue_maximising_price(wtp[:, private])
+    catalogue.price[private] = kernels.revenue_maximising_price(wtp[:, private])
     catalogue.price_public_interest[private] = catalogue.price[private]
     set_foreign_prices(catalogue, wtp, 1.0)
 

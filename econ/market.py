@@ -5,7 +5,9 @@ products, operator licence slots, private suppliers' products and foreign produc
 catalogue is the one home of every price; the populations' ``price`` columns are views of
 their block. Each firm sees a fixed set of catalogue columns (its :class:`View`) with a
 firm-product fit; registration widens the public part of the view. Valuation and clearing
-are vectorised over the firms x view matrix and take everything they read as arguments.
+take everything they read as arguments; they run as compiled passes over the firms
+(:mod:`econ.kernels`), and their numpy versions over the firms x view matrices
+(``*_reference``) are the readable reference the kernels are tested against.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.firms import FirmTable
 from econ.categories import ProductKind, Region, Sector, is_abroad
 from econ.policy import Policy
@@ -28,8 +31,10 @@ __all__ = [
     "Valuation",
     "View",
     "clear",
+    "clear_reference",
     "refresh_catalogue",
     "sample_willingness_to_pay",
+    "sample_willingness_to_pay_reference",
     "set_foreign_prices",
     "value_licences",
 ]
@@ -156,15 +161,29 @@ class View:
             strides = steps[np.gcd(steps, total) == 1]
             start = rng.integers(total, size=n)
             stride = rng.choice(strides, size=n)
-            seen = (start[:, None] + stride[:, None] * np.arange(len(cols))) % total
-            self.product[np.ix_(rows, cols)] = offered[seen]
+            for chunk in _chunks(n):
+                seen = start[chunk, None] + stride[chunk, None] * np.arange(len(cols))
+                self.product[np.ix_(rows[chunk], cols)] = offered[seen % total]
+        # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
+        # float64 temporaries of a million firms would cost gigabytes.
         tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
-        u = rng.random((n, len(self.kind)))
-        fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
         ops = self.kind == OPERATOR
-        fit[:, ops] = fit[:, ops][:, :1]  # operators sell the same underlying data
-        self.fit[rows] = fit
-        self.tie_break[rows] = rng.random((n, len(self.kind))) * 1e-6
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), len(self.kind)))
+            fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
+            fit[:, ops] = fit[:, ops][:, :1]  # operators sell the same underlying data
+            self.fit[rows[chunk]] = fit
+        for chunk in _chunks(n):
+            self.tie_break[rows[chunk]] = rng.random((len(rows[chunk]), len(self.kind))) * 1e-6
+
+
+#: Rows of views drawn at a time (bounds the float64 temporaries of a draw).
+DRAW_CHUNK_ROWS = 1 << 15
+
+
+def _chunks(n: int) -> list[slice]:
+    """Slices of ``range(n)`` of at most :data:`DRAW_CHUNK_ROWS` rows."""
+    return [slice(i, min(i + DRAW_CHUNK_ROWS, n)) for i in range(0, n, DRAW_CHUNK_ROWS)]
 
 
 @dataclass(eq=False)
@@ -178,28 +197,83 @@ class Market:
 
 @dataclass(eq=False)
 class Valuation:
-    """What each firm would gain from each product in its view (firms x view)."""
+    """What each firm would gain from each product in its view, in factors (E4, ODD 7.3).
 
-    value: np.ndarray  # RMB: present value of the licence (E4)
-    usage: np.ndarray  # RMB: non-fee costs of using it
-    cross_border: np.ndarray  # bool: the licence would cross the border
+    The (firms x view) matrices are products and sums of per-firm and per-product factors:
+    ``value[i, j] = worth[sector[i], product[i, j]] * value_per_unit[i] * fit[i, j]`` and
+    ``usage[i, j] = product_cost[product[i, j]] + integration[i]``, plus ``border_cost[i]``
+    where the licence crosses the border. The compiled market (:mod:`econ.kernels`) forms
+    them entry by entry; the properties below build them with numpy (the reference).
+    """
+
+    worth: np.ndarray  # (sectors, products) RMB per unit of value_per_unit and fit
+    value_per_unit: np.ndarray  # (firms,) RMB per data unit (E1-E4)
+    product_cost: np.ndarray  # (products,) RMB: search, compliance and compute
+    integration: np.ndarray  # (firms,) RMB: integration cost of one licence
+    border_cost: np.ndarray  # (firms,) RMB: compliance cost of one transfer (E16)
+    abroad: np.ndarray  # (firms,) bool: Hong Kong or foreign firm
+    sector: np.ndarray  # (firms,) sector code
+    view: View
+
+    def rows(self, rows: np.ndarray | slice = slice(None)) -> Valuation:
+        """The valuation of firms ``rows`` only (its view rows included)."""
+        v = self.view
+        view = View(v.product[rows], v.fit[rows], v.tie_break[rows], v.kind, v.needs_registration)
+        return replace(
+            self,
+            value_per_unit=self.value_per_unit[rows],
+            integration=self.integration[rows],
+            border_cost=self.border_cost[rows],
+            abroad=self.abroad[rows],
+            sector=self.sector[rows],
+            view=view,
+        )
+
+    @property
+    def value(self) -> np.ndarray:
+        """(firms, view) RMB: present value of each licence (E4)."""
+        v = self.view
+        sector_product = self.sector.astype(np.int32)[:, None] * self.worth.shape[1] + v.product
+        value = self.worth.ravel()[sector_product]
+        value *= self.value_per_unit[:, None]
+        value *= v.fit
+        return value
+
+    @property
+    def cross_border(self) -> np.ndarray:
+        """(firms, view) bool: the licence would cross the border."""
+        return self.abroad[:, None] ^ (self.view.kind == FOREIGN)[None, :]
+
+    @property
+    def usage(self) -> np.ndarray:
+        """(firms, view) RMB: non-fee costs of using each product."""
+        usage = self.product_cost[self.view.product]
+        usage += self.integration[:, None]
+        usage += np.where(self.cross_border, self.border_cost[:, None], 0.0)
+        return usage
 
 
 @dataclass(eq=False)
 class Clearing:
-    """Outcome of one quarter's market (simulated economy, RMB per quarter)."""
+    """Outcome of one quarter's market (simulated economy, RMB per quarter).
 
-    bought: np.ndarray  # (firms, view) bool
-    paid: np.ndarray  # (firms, view) RMB
-    cross_border: np.ndarray  # (firms, view) bool: a cross-border transfer
+    The (firms x view) matrices are kept only when asked (``clear(..., keep=True)``; they
+    cost 250 bytes a firm): otherwise they are ``None``.
+    """
+
     data_added: np.ndarray  # (firms,) data units
     spending: np.ndarray  # (firms,) RMB
     usage_cost: np.ndarray  # (firms,) RMB of non-fee costs
+    licences: np.ndarray  # (firms,) products licensed
+    cross_border_paid: np.ndarray  # (firms,) RMB paid for cross-border transfers
     revenue: np.ndarray  # (products,) RMB
     uses: np.ndarray  # (products,) licences
     sensitive_transfers: float  # sensitivity-weighted cross-border transfers
     hong_kong_transfer_share: float  # share of those made by Hong Kong firms
     data_volume: float  # data units licensed (drives compute load)
+    bought: np.ndarray | None = None  # (firms, view) bool
+    paid: np.ndarray | None = None  # (firms, view) RMB
+    cross_border: np.ndarray | None = None  # (firms, view) bool: a cross-border transfer
 
 
 def refresh_catalogue(
@@ -248,16 +322,13 @@ def value_licences(
 
     ``value_per_unit`` is each firm's present value of one data unit (E1-E4, from
     :meth:`econ.agents.Firms.value_per_unit`). What a licence is worth per unit of it depends
-    only on the firm's sector and the product, so it is tabulated once and gathered.
+    only on the firm's sector and the product, so it is tabulated once; the (firms x view)
+    matrices stay in factors (see :class:`Valuation`).
     """
     c, v = market.catalogue, market.view
     kind = c.kind
     trusting = np.where((kind == OPERATOR) | (kind == FOREIGN), trust, 1.0)
     worth = c.relevance * (c.size * trusting * c.available)
-    sector_product = firms.sector.astype(np.int32)[:, None] * len(kind) + v.product
-    value = worth.ravel()[sector_product]
-    value *= value_per_unit[:, None]
-    value *= v.fit
 
     # Non-fee costs: search, compliance and compute per product; integration per firm.
     saving = REGISTRATION_SEARCH_SAVING if policy.registration else 0.0
@@ -273,28 +344,27 @@ def value_licences(
         0.0,
     )
     product_cost = search + compliance + compute_cost_per_unit * c.size
-    usage = product_cost[v.product]
     integration = scenario.integration_cost_rmb * (
         1 - CAPABILITY_INTEGRATION_SAVING * firms.capability
     )
-    usage += integration[:, None]
-
-    abroad = is_abroad(firms.region)
-    foreign_slot = v.kind == FOREIGN
-    cross_border = abroad[:, None] ^ foreign_slot[None, :]
+    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
     hong_kong = firms.region == Region.HONG_KONG
     bridge = policy.hk_bridge * np.where(
         hong_kong, BRIDGE_DISCOUNT["hong_kong"], BRIDGE_DISCOUNT["other"]
     )
-    cb_cost = eq.cross_border_cost(
+    border_cost = eq.cross_border_cost(
         scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, bridge
     )
-    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
-    rows = np.flatnonzero(abroad)
-    usage[rows] += cross_border[rows] * cb_cost[rows, None]
-    mainland = np.flatnonzero(~abroad)
-    usage[np.ix_(mainland, np.flatnonzero(foreign_slot))] += cb_cost[mainland, None]
-    return Valuation(value, usage, cross_border)
+    return Valuation(
+        worth=worth,
+        value_per_unit=value_per_unit,
+        product_cost=product_cost,
+        integration=integration,
+        border_cost=border_cost,
+        abroad=is_abroad(firms.region),
+        sector=firms.sector,
+        view=v,
+    )
 
 
 def sample_willingness_to_pay(
@@ -307,16 +377,37 @@ def sample_willingness_to_pay(
     """Willingness to pay of the price-setting sample, scattered to (sample, products).
 
     Sellers know demand only through a fixed random sample of firms. A buyer who cannot
-    buy (inactive, or across a closed border) is not demand: its entry is NaN. ``openness``
-    is the openness in effect (default: the policy's).
+    buy (inactive, or across a closed border) is not demand: its entry is NaN. Compiled
+    (:func:`econ.kernels.willingness_to_pay`); :func:`sample_willingness_to_pay_reference`
+    is the numpy reference. ``openness`` is the openness in effect (default: the policy's).
     """
     openness = policy.openness if openness is None else openness
+    rows, v, val = market.price_sample, market.view, valuation
+    wtp = np.full((len(rows), len(market.catalogue.kind)), np.nan)
+    kernels.willingness_to_pay(
+        rows, val.sector, val.abroad, firms.active, v.product, v.fit, v.kind == FOREIGN,
+        val.worth, val.value_per_unit, val.product_cost, val.integration, val.border_cost,
+        openness != 0, wtp,
+    )  # fmt: skip
+    return wtp
+
+
+def sample_willingness_to_pay_reference(
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    openness: float | None = None,
+) -> np.ndarray:
+    """:func:`sample_willingness_to_pay` in numpy (the reference the kernel is tested on)."""
+    openness = policy.openness if openness is None else openness
     rows, v = market.price_sample, market.view
+    sample = valuation.rows(rows)
     wtp = np.full((len(rows), len(market.catalogue.kind)), np.nan)
     can_buy = np.broadcast_to(firms.active[rows, None], (len(rows), len(v.kind)))
     if openness == 0:
-        can_buy = can_buy & ~valuation.cross_border[rows]
-    net = np.where(can_buy, valuation.value[rows] - valuation.usage[rows], np.nan)
+        can_buy = can_buy & ~sample.cross_border
+    net = np.where(can_buy, sample.value - sample.usage, np.nan)
     wtp[np.arange(len(rows))[:, None], v.product[rows]] = net
     return wtp
 
@@ -325,7 +416,7 @@ def set_foreign_prices(catalogue: Catalogue, wtp: np.ndarray, speed: float) -> N
     """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b."""
     foreign = catalogue.block(ProductKind.FOREIGN)
     if foreign.stop > foreign.start:
-        target = eq.revenue_maximising_price(wtp[:, foreign])
+        target = kernels.revenue_maximising_price(wtp[:, foreign])
         catalogue.price[foreign] = eq.adjusted_price(catalogue.price[foreign], target, speed)
         catalogue.price_public_interest[foreign] = catalogue.price[foreign]
 
@@ -338,22 +429,94 @@ def clear(
     review_strictness: float,
     rng: np.random.Generator,
     openness: float | None = None,
+    keep: bool = False,
 ) -> Clearing:
     """Firms license every visible product worth more than its full cost (ODD 7.3).
 
     Cross-border transfers need approval (E15: openness, review strictness, sensitivity,
     bridge); operators' products are substitutes, so a firm licenses at most one of them.
     ``rng`` draws the approvals (one uniform per request, in row-major order). ``openness``
-    is the openness in effect, China's times its partners' (default: the policy's).
+    is the openness in effect, China's times its partners' (default: the policy's). With
+    ``keep`` the (firms x view) matrices are kept in the result.
+
+    One compiled pass over the firms (:func:`econ.kernels.clear_market`);
+    :func:`clear_reference` is the numpy reference, with the same arguments and result.
     """
+    openness = policy.openness if openness is None else openness
+    c, v, val = market.catalogue, market.view, valuation
+    n, width = v.product.shape
+    n_products = len(c.kind)
+    ops = np.flatnonzero(v.kind == OPERATOR)
+    matrices = {}
+    if keep:
+        matrices = {
+            "bought": np.empty((n, width), dtype=bool),
+            "paid": np.empty((n, width)),
+            "cross_border": np.empty((n, width), dtype=bool),
+        }
+    out = {name: np.empty(n) for name in _PER_FIRM}
+    revenue, uses = np.zeros(n_products), np.zeros(n_products)
+    transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
+    hidden = v.needs_registration & (not policy.registration)
+    unused = np.empty((0, 0))
+    kernels.clear_market(
+        firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
+        firms.public_interest, v.product, v.fit, v.tie_break, v.kind.astype(np.int64),
+        v.kind == FOREIGN, hidden, v.kind == OPERATOR, SENSITIVITY[v.kind], val.worth,
+        val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
+        c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
+        float(openness), float(review_strictness),
+        float(policy.hk_bridge * BRIDGE_ALIGNMENT["hong_kong"]),
+        float(policy.hk_bridge * BRIDGE_ALIGNMENT["other"]), rng,
+        *out.values(), revenue, uses, transfers, keep,
+        matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
+        matrices.get("cross_border", unused.astype(bool)),
+    )  # fmt: skip
+    return Clearing(
+        **out,
+        revenue=revenue,
+        uses=uses,
+        **_transfer_totals(transfers),
+        data_volume=float(out["data_added"].sum()),
+        **matrices,
+    )
+
+
+#: Per-firm results of the clearing, in the kernel's order.
+_PER_FIRM = ("data_added", "spending", "usage_cost", "licences", "cross_border_paid")
+
+
+def _transfer_totals(transfers: np.ndarray) -> dict[str, float]:
+    """Sensitivity-weighted transfers and the Hong Kong share, from transfer counts by
+    (kind of product, made by a Hong Kong firm)."""
+    total = float(SENSITIVITY @ transfers.sum(axis=1))
+    hong_kong = float(SENSITIVITY @ transfers[:, 1])
+    return {
+        "sensitive_transfers": total,
+        "hong_kong_transfer_share": hong_kong / total if total > 0 else 0.0,
+    }
+
+
+def clear_reference(
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    review_strictness: float,
+    rng: np.random.Generator,
+    openness: float | None = None,
+    keep: bool = False,
+) -> Clearing:
+    """:func:`clear` in numpy over the (firms x view) matrices: the readable reference."""
     openness = policy.openness if openness is None else openness
     c, v = market.catalogue, market.view
     product = v.product
+    value, usage, cross_border = valuation.value, valuation.usage, valuation.cross_border
     price = c.price[product]
     pi_rows = np.flatnonzero(firms.public_interest)
     price[pi_rows] = c.price_public_interest[product[pi_rows]]
-    surplus = valuation.value - price
-    surplus -= valuation.usage
+    surplus = value - price
+    surplus -= usage
     want = surplus > 0  # unavailable products are worth nothing (see value_licences)
     want &= firms.active[:, None]
     if not policy.registration:
@@ -366,15 +529,15 @@ def clear(
     if len(ops) and c.available[product[0, ops]].any():
         op_score = np.where(want[:, ops], surplus[:, ops] + v.tie_break[:, ops], -np.inf)
         best = np.argmax(op_score, axis=1)
-        keep = np.zeros((len(best), len(ops)), dtype=bool)
-        keep[np.arange(len(best)), best] = True
-        want[:, ops] &= keep
+        keep_op = np.zeros((len(best), len(ops)), dtype=bool)
+        keep_op[np.arange(len(best)), best] = True
+        want[:, ops] &= keep_op
 
-    asks = want & valuation.cross_border
+    asks = want & cross_border
     n_asks = int(np.count_nonzero(asks))
+    hong_kong = firms.region == Region.HONG_KONG
     if n_asks:
         sensitivity = SENSITIVITY[v.kind]
-        hong_kong = firms.region == Region.HONG_KONG
         alignment = policy.hk_bridge * np.where(
             hong_kong, BRIDGE_ALIGNMENT["hong_kong"], BRIDGE_ALIGNMENT["other"]
         )
@@ -387,24 +550,22 @@ def clear(
 
     bought = want
     paid = np.where(bought, price, 0.0)
-    data_units = np.where(bought, c.size[product], 0.0)
+    data_added = np.where(bought, c.size[product], 0.0).sum(axis=1)
     flat_products = product[bought]
     n_products = len(c.kind)
-    t_rows, t_cols = np.nonzero(bought & valuation.cross_border)
-    t_sens = SENSITIVITY[v.kind[t_cols]]
-    sens_total = float(t_sens.sum())
-    hk = firms.region[t_rows] == Region.HONG_KONG
-    hk_share = float(t_sens[hk].sum() / sens_total) if sens_total > 0 else 0.0
+    t_rows, t_cols = np.nonzero(bought & cross_border)
+    transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
+    np.add.at(transfers, (v.kind[t_cols], hong_kong[t_rows].astype(int)), 1)
+    matrices = {"bought": bought, "paid": paid, "cross_border": cross_border} if keep else {}
     return Clearing(
-        bought=bought,
-        paid=paid,
-        cross_border=valuation.cross_border,
-        data_added=data_units.sum(axis=1),
+        data_added=data_added,
         spending=paid.sum(axis=1),
-        usage_cost=np.where(bought, valuation.usage, 0.0).sum(axis=1),
+        usage_cost=np.where(bought, usage, 0.0).sum(axis=1),
+        licences=bought.sum(axis=1).astype(float),
+        cross_border_paid=np.where(bought & cross_border, price, 0.0).sum(axis=1),
         revenue=np.bincount(flat_products, weights=paid[bought], minlength=n_products),
         uses=np.bincount(flat_products, minlength=n_products).astype(float),
-        sensitive_transfers=sens_total,
-        hong_kong_transfer_share=hk_share,
-        data_volume=float(data_units.sum()),
+        **_transfer_totals(transfers),
+        data_volume=float(data_added.sum()),
+        **matrices,
     )

@@ -125,7 +125,6 @@ def measure(
     scale = calibration.firms_represented
     kinds = market.catalogue.kind
     mainland = s.active & ~is_abroad(s.region)
-    public_cols = clearing.bought & (market.view.kind == ProductKind.PUBLIC)[None, :]
     incident_loss = incidents * scenario.incident_loss_rmb
     firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
@@ -155,21 +154,20 @@ def measure(
     # Sales by seller: operators one seller each, other products by owner (E11).
     is_op = kinds == ProductKind.OPERATOR
     sales = np.concatenate([clearing.revenue[~is_op], clearing.revenue[is_op]])
-    transfers = clearing.bought & clearing.cross_border
     return Quarter(
         market_size=float(clearing.revenue.sum()) * scale,
-        data_uses=float(clearing.bought.sum()) * scale,
+        data_uses=float(clearing.uses.sum()) * scale,
         output=output * scale,
         welfare=float(welfare) * scale,
         public_datasets=float(h.datasets.sum()),
         supply_effort=float(h.effort.mean()),
         operator_profit=float(o.profit.sum()) * scale,
         incidents=int(incidents),
-        cross_border_volume=float(clearing.paid[transfers].sum()) * scale,
+        cross_border_volume=float(clearing.cross_border_paid.sum()) * scale,
         active_firms=int(s.active.sum()),
         hhi=eq.hhi(sales),
         compute_utilisation=compute.utilisation(),
-        public_data_uses=float(public_cols.sum()) * scale,
+        public_data_uses=float(clearing.uses[kinds == ProductKind.PUBLIC].sum()) * scale,
         public_price=float(public_fees.mean()) if len(public_fees) else 0.0,
         operator_price=float(o.price[licensed].mean()) if licensed.any() else 0.0,
         holder_revenue=holder_revenue * scale,

@@ -66,6 +66,8 @@ class DataEconomy(mesa.Model):
             records it in ``model.seed``. Every random draw comes from streams spawned from it.
         rng: the same as ``seed``, under the name Mesa's models use (give one or the other).
         collect_agents: also collect firm-level data each quarter (costly for large models).
+        keep_transactions: keep the last quarter's (firms x view) matrices in
+            ``model.clearing`` (``bought``, ``paid``, ``cross_border``; 250 bytes a firm).
         **params: levers (``pricing="free"``, applied to ``policy``) and scenario parameters
             (``supply_responds=False``) by name, so ``mesa.batch_run`` can vary either.
 
@@ -89,6 +91,7 @@ class DataEconomy(mesa.Model):
         seed: int | None = None,
         collect_agents: bool = False,
         rng: int | None = None,
+        keep_transactions: bool = False,
         **params: Any,
     ) -> None:
         if rng is not None:
@@ -110,8 +113,12 @@ class DataEconomy(mesa.Model):
             policy = policy.replace(**levers)
         if n_firms is not None:
             params["n_firms"] = n_firms
-        if not isinstance(collect_agents, bool):
-            raise ParameterError(f"collect_agents={collect_agents!r}: expected True or False")
+        for name, flag in (
+            ("collect_agents", collect_agents),
+            ("keep_transactions", keep_transactions),
+        ):
+            if not isinstance(flag, bool):
+                raise ParameterError(f"{name}={flag!r}: expected True or False")
         scenario_params = get_scenario(scenario, **params)
         seed = _check_seed(seed)
         super().__init__(rng=seed)
@@ -138,6 +145,7 @@ class DataEconomy(mesa.Model):
         )
         self.quarter = Quarter()
         self.clearing: Clearing | None = None  # the last quarter's transactions
+        self.keep_transactions = keep_transactions
         self.collect_agents = collect_agents
         self.datacollector = make_datacollector(collect_agents, self.firms_class.agent_class)
 
@@ -177,8 +185,36 @@ class DataEconomy(mesa.Model):
         k = scenario.n_foreign_products
         self.foreign_owner = rng.choice(abroad, size=k) if k and len(abroad) else np.zeros(k, int)
         self.regulator = self.regulator_class(self, policy)
-        for population in (self.firms, self.holders, self.suppliers, self.operators, self.compute):
-            population.create_agents(self)
+        self._views_pending = True  # Mesa agent views are made on first use (_make_views)
+
+    # ---------------------------------------------------------------- Mesa agent views ---
+    def _make_views(self) -> None:
+        """Register the populations' Mesa agent views (~265 bytes each) the first time
+        anything asks for agents; the model's own steps never need them."""
+        if getattr(self, "_views_pending", False):
+            self._views_pending = False
+            for population in (
+                self.firms, self.holders, self.suppliers, self.operators, self.compute
+            ):  # fmt: skip
+                population.create_agents(self)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents (Mesa's ``Model.agents``), views made on first use."""
+        self._make_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """Agents by class (Mesa's ``Model.agents_by_type``), views made on first use."""
+        self._make_views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent classes (Mesa's ``Model.agent_types``), views made on first use."""
+        self._make_views()
+        return super().agent_types
 
     # ------------------------------------------------------------------------ dynamics ---
     def step(self) -> None:
@@ -225,14 +261,16 @@ class DataEconomy(mesa.Model):
         operators.set_prices(policy, p, cal.security_cost_rmb, best[:, None])
         set_foreign_prices(catalogue, wtp, p.price_adjustment)
         # 6. Clearing, with cross-border approvals.
+        approvals = self.streams.quarter("approvals", q)
         result = clear(
             valuation,
             firms.table,
             market,
             policy,
             strictness,
-            self.streams.quarter("approvals", q),
+            approvals,
             openness,
+            self.keep_transactions,
         )
         self.clearing = result
         # 7. Payments, and compute routed East/West (rationed if capacity is short).
@@ -291,7 +329,7 @@ class DataEconomy(mesa.Model):
             result.data_added * served,
             result.spending,
             result.usage_cost,
-            result.bought.sum(axis=1).astype(float),
+            result.licences,
         )
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter("exit", q))

@@ -52,6 +52,7 @@ def test_firms_buy_only_what_is_worth_more_than_its_full_cost():
         model2.policy,
         model2.regulator.review_strictness,
         np.random.default_rng(0),
+        keep=True,
     )
     value, usage = valuation.value, valuation.usage
     price = np.where(result.bought, result.paid, 0.0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
 from econ.policy import Policy
@@ -114,7 +115,7 @@ class PublicHolders(Population):
         if fees is not None:
             h.price, h.price_public_interest = fees
         else:
-            target = eq.revenue_maximising_price(wtp)
+            target = kernels.revenue_maximising_price(wtp)
             h.price = eq.adjusted_price(h.price, target, scenario.price_adjustment)
             h.price_public_interest = h.price
 

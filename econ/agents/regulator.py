@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-from scipy import stats
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.operators import OperatorTable
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -25,7 +25,7 @@ TIGHTEN_STEP, LOOSEN_STEP = 0.1, 0.025
 def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Poisson counts by inversion of one uniform each: a higher rate never gives fewer
     events for the same uniform, so paired runs stay paired (common random numbers)."""
-    counts = stats.poisson.ppf(u, np.maximum(rate, 0.0))
+    counts = kernels.poisson_ppf(u, np.maximum(rate, 0.0))  # scipy.stats.poisson.ppf
     return np.maximum(np.nan_to_num(counts), 0).astype(int)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
 from econ.scenarios import Scenario
@@ -50,7 +51,7 @@ class PrivateSuppliers(Population):
         """The revenue-maximising price of E5 (near-zero marginal cost), adjusted by E5b;
         the same price for every user. ``wtp`` is sampled firms x suppliers."""
         s = self.table
-        target = eq.revenue_maximising_price(wtp)
+        target = kernels.revenue_maximising_price(wtp)
         s.price = eq.adjusted_price(s.price, target, scenario.price_adjustment)
         s.price_public_interest = s.price
 
