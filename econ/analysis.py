@@ -17,6 +17,7 @@ from scipy import stats
 
 from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
+from econ.statistics import equivalence_pvalue, paired_pvalue
 
 __all__ = [
     "EFFECT_COLUMNS",
@@ -42,6 +43,12 @@ EFFECT_COLUMNS = (
     "relative",
     "n",
     "significant",
+    "p_value",
+    "tost_p",
+    "p_adjusted",
+    "equivalent",
+    "verdict",
+    "correction",
 )
 
 
@@ -109,6 +116,7 @@ def effects(
     factors: Sequence[str],
     by: str | Sequence[str] | None = None,
     level: float = 0.95,
+    equivalence_margin: float = 0.01,
 ) -> pd.DataFrame:
     """Effect of each design point against a named baseline point, with CIs.
 
@@ -118,7 +126,9 @@ def effects(
     columns of your own); ``baseline`` names the baseline's values of some of them, e.g.
     ``{"pricing": "cost_recovery"}``; factors it does not name are matched within each group
     of ``by`` (default: all other factors). Columns: ``by..., outcome, baseline_mean, mean,
-    effect, ci_low, ci_high, relative, n, significant``.
+    effect, ci_low, ci_high, relative, n, significant, p_value, tost_p``: ``p_value`` of a
+    paired t-test, ``tost_p`` of two one-sided tests that the effect lies within
+    ``equivalence_margin`` of the baseline mean (see :func:`econ.statistics.verdicts`).
     """
     outcomes = _as_list(outcomes)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
@@ -155,6 +165,7 @@ def effects(
                 diff = paired["y"] - paired["b"]
                 effect, low, high, n = mean_ci(diff, level)
                 b_mean = float(paired["b"].mean())
+                margin = equivalence_margin * abs(b_mean)
                 rows.append(
                     {
                         **labels,
@@ -168,6 +179,8 @@ def effects(
                         "relative": effect / abs(b_mean) if b_mean else np.nan,
                         "n": n,
                         "significant": bool(n > 1 and (low > 0 or high < 0)),
+                        "p_value": paired_pvalue(diff),
+                        "tost_p": equivalence_pvalue(diff, margin),
                     }
                 )
     return pd.DataFrame(rows)

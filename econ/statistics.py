@@ -87,27 +87,18 @@ def replications_needed(effect: float, sd: float, alpha: float = 0.05, power: fl
     return max(2, math.ceil(n))
 
 
-def verdicts(
-    table: pd.DataFrame,
-    differences: Sequence[Sequence[float]],
-    margin_share: float = 0.01,
-    alpha: float = 0.05,
-    method: str = CORRECTION,
-) -> pd.DataFrame:
-    """Add ``p_value``, ``p_adjusted`` (corrected over the whole table), ``equivalent`` and a
-    ``verdict`` to a table of effects (one row per effect, in the order of ``differences``).
+def verdicts(table: pd.DataFrame, alpha: float = 0.05, method: str = CORRECTION) -> pd.DataFrame:
+    """Add ``p_adjusted`` (corrected over the whole table), ``equivalent`` and a ``verdict``
+    to a table of effects with ``effect``, ``p_value`` and ``tost_p`` columns (as
+    :func:`econ.analysis.effects` returns).
 
-    The equivalence margin is ``margin_share`` of the baseline mean (1% by default): an
-    effect is "equivalent" only if TOST shows it within that margin, "higher" or "lower" only
-    if its corrected p-value is below ``alpha``, and "not resolved" otherwise.
+    An effect is "higher" or "lower" only if its corrected p-value is below ``alpha``,
+    "equivalent" only if TOST (corrected too) shows it within the table's equivalence
+    margin, and "not resolved" otherwise: not significant is not "no effect".
     """
     out = table.copy()
-    p = [paired_pvalue(d) for d in differences]
-    margins = (margin_share * out["baseline_mean"].abs()).to_numpy()
-    tost = [equivalence_pvalue(d, m) for d, m in zip(differences, margins, strict=True)]
-    out["p_value"] = p
-    out["p_adjusted"] = adjust(p, method)
-    out["equivalent"] = adjust(tost, method) < alpha
+    out["p_adjusted"] = adjust(out["p_value"], method)
+    out["equivalent"] = adjust(out["tost_p"], method) < alpha
     sign = np.sign(out["effect"].to_numpy())
     significant = out["p_adjusted"].to_numpy() < alpha
     out["verdict"] = np.select(

@@ -55,8 +55,14 @@ def test_verdicts_say_only_what_the_evidence_supports():
         rng.normal(0.0, 0.05, 20),  # within 1% of 100: equivalent
         rng.normal(0.5, 20.0, 20),  # noisy: not resolved
     ]
-    table = pd.DataFrame({"effect": [d.mean() for d in diffs], "baseline_mean": [100.0] * 4})
-    out = verdicts(table, diffs)
+    table = pd.DataFrame(
+        {
+            "effect": [d.mean() for d in diffs],
+            "p_value": [paired_pvalue(d) for d in diffs],
+            "tost_p": [equivalence_pvalue(d, margin=1.0) for d in diffs],  # 1% of 100
+        }
+    )
+    out = verdicts(table)
     assert list(out["verdict"]) == ["higher", "lower", "equivalent", "not resolved"]
     assert (out["p_adjusted"] >= out["p_value"]).all()
     assert set(out["correction"]) == {"holm"}
