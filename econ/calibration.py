@@ -16,10 +16,11 @@ import numpy as np
 from econ import equations as eq
 from econ.agents.compute import ComputeClusters, latency_cost
 from econ.agents.firms import Firms
-from econ.agents.holders import PublicHolders, public_fees
+from econ.agents.holders import PublicHolders, public_fees, reference_effort
 from econ.categories import ProductKind
 from econ.market import (
     Market,
+    Valuation,
     clear,
     refresh_catalogue,
     sample_willingness_to_pay,
@@ -110,11 +111,11 @@ def calibrate(
     first = clear(valuation, firms.table, warm, policy, policy.review_strictness, rng)
     start_market = float(first.revenue.sum())
     if start_market <= 0:
-        raise ParameterError(
-            f"scenario {p.name!r}: nobody buys data at start-up, so the economy cannot be "
-            "scaled to the national market; raise fit_scale or lower reference_price_rmb, "
-            "integration_cost_rmb or compute_cost_rmb"
-        )
+        # Nobody pays (a tiny economy: sellers want five buyers before they set a price, E5):
+        # scale by what the users of data would pay for the licences they take.
+        start_market = float(np.sum((valuation.value - valuation.usage)[first.bought]))
+    if not start_market > 0:
+        raise ParameterError(_nobody_uses_data(p, valuation))
     used_racks = p.racks * p.rack_utilisation
     racks_per_unit = p.data_compute_share * used_racks / max(first.data_volume, 1e-12)
     clusters = ComputeClusters(compute.table.copy())
@@ -127,7 +128,7 @@ def calibrate(
     catalogue.price[public], catalogue.price_public_interest[public] = fees
     second = clear(valuation, firms.table, warm, cost_recovery, policy.review_strictness, rng)
     mean_fees = float(second.revenue[public].mean())
-    effort_cost = max(2.0 * mean_fees / p.initial_effort**2, 1e-9)
+    effort_cost = max(2.0 * mean_fees / reference_effort(p) ** 2, 1e-9)
     return Calibration(
         firms_represented=p.market_size_2022_rmb / 4.0 / start_market,
         start_market_rmb=start_market,
@@ -139,4 +140,21 @@ def calibrate(
         holder_mandate=p.mandate_share * effort_cost,
         operator_fixed_cost_rmb=p.operator_fixed_cost_per_firm_rmb * p.n_firms,
         security_cost_rmb=p.security_cost_per_firm_rmb * p.n_firms,
+    )
+
+
+def _nobody_uses_data(scenario: Scenario, valuation: Valuation) -> str:
+    """Why a scenario has no data market at start-up, naming the parameters to change."""
+    net = valuation.value - valuation.usage
+    best = np.unravel_index(np.argmax(net), net.shape) if net.size else None
+    worth = f"RMB {valuation.value[best]:,.0f}" if best is not None else "nothing"
+    cost = f"RMB {valuation.usage[best]:,.0f}" if best is not None else "-"
+    return (
+        f"scenario {scenario.name!r}: no firm licensed any data product at start-up (the best "
+        f"licence was worth {worth} to its firm and cost {cost} to use), so the economy cannot "
+        "be scaled to the national market; raise n_firms, fit_scale, data_elasticity, "
+        "initial_capability or the product sizes (public_product_size, "
+        "private_product_size, foreign_product_size), or lower integration_cost_rmb, "
+        "search_cost_rmb, compute_cost_rmb, cross_border_cost_rmb, reference_price_rmb or "
+        "the shares of firms abroad (share_foreign, share_hong_kong)"
     )

@@ -63,6 +63,9 @@ class RunSpec:
     factors: dict[str, Any]
     outputs: tuple[str, ...]
     model: str = field(default_factory=model_fingerprint)
+    #: Test-only fault injection (``econ.experiment.runner.FAULTS``); never part of the id,
+    #: never set by a spec, and ignored unless it names a known fault.
+    _fault: str = field(default="", repr=False, compare=False)
 
     @property
     def run_id(self) -> str:
