@@ -16,10 +16,11 @@ import numpy as np
 from econ import kernels
 from econ.agents.compute import ComputeClusters, latency_cost
 from econ.agents.firms import Firms
-from econ.agents.holders import PublicHolders, public_fees
+from econ.agents.holders import PublicHolders, public_fees, reference_effort
 from econ.categories import ProductKind
 from econ.market import (
     Market,
+    Valuation,
     clear,
     refresh_catalogue,
     sample_willingness_to_pay,
@@ -94,8 +95,10 @@ def calibrate(
         licensed,
     )
     # compute_cost_rmb is what a public licence costs in compute at start: per data unit,
-    # divided by the size of the average public product at start (E13).
-    compute_cost = p.compute_cost_rmb / float(np.mean(holders.product_size(p)))
+    # divided by the size of the average public product at start (E13), or at the reference
+    # density when there is no open data.
+    start_size = float(np.mean(holders.product_size(p)))
+    compute_cost = p.compute_cost_rmb / (start_size if start_size > 0 else p.public_product_size)
     valuation = value_licences(
         firms.table,
         warm,
@@ -117,11 +120,7 @@ def calibrate(
     first = clear(valuation, firms.table, warm, policy, policy.review_strictness, rng)
     start_market = float(first.revenue.sum())
     if first.data_volume <= 0:
-        raise ParameterError(
-            f"scenario {p.name!r}: no firm licenses any data at start-up, so compute use "
-            "cannot be calibrated; raise fit_scale or lower integration_cost_rmb, "
-            "search_cost_rmb or compute_cost_rmb"
-        )
+        raise ParameterError(_nobody_uses_data(p, valuation))
     used_racks = p.racks * p.rack_utilisation
     racks_per_unit = p.data_compute_share * used_racks / max(first.data_volume, 1e-12)
     clusters = ComputeClusters(compute.table.copy())
@@ -134,7 +133,7 @@ def calibrate(
     catalogue.price[public], catalogue.price_public_interest[public] = fees
     second = clear(valuation, firms.table, warm, cost_recovery, policy.review_strictness, rng)
     mean_fees = float(second.revenue[public].mean())
-    effort_cost = max(2.0 * mean_fees / p.initial_effort**2, 1e-9)
+    effort_cost = max(2.0 * mean_fees / reference_effort(p) ** 2, 1e-9)
     scale = national_scale(p)
     per_quarter = 1.0 / 4.0 / scale  # national RMB per year -> simulated RMB per quarter
     return Calibration(
@@ -165,3 +164,20 @@ def national_scale(scenario: Scenario) -> float:
     abroad = round(p.n_firms * p.share_hong_kong) + round(p.n_firms * p.share_foreign)
     active = max((p.n_firms - abroad) * p.initial_active_share, 1.0)
     return p.national_output_rmb / 4.0 / (p.mean_output_rmb * active)
+
+
+def _nobody_uses_data(scenario: Scenario, valuation: Valuation) -> str:
+    """Why a scenario has no data market at start-up, naming the parameters to change."""
+    net = valuation.value - valuation.usage
+    best = np.unravel_index(np.argmax(net), net.shape) if net.size else None
+    worth = f"RMB {valuation.value[best]:,.0f}" if best is not None else "nothing"
+    cost = f"RMB {valuation.usage[best]:,.0f}" if best is not None else "-"
+    return (
+        f"scenario {scenario.name!r}: no firm licensed any data product at start-up (the best "
+        f"licence was worth {worth} to its firm and cost {cost} to use), so compute use "
+        "cannot be calibrated; raise n_firms, fit_scale, data_elasticity, "
+        "initial_capability or the product sizes (public_product_size, "
+        "private_product_size, foreign_product_size), or lower integration_cost_rmb, "
+        "search_cost_rmb, compute_cost_rmb, cross_border_cost_rmb, reference_price_rmb or "
+        "the shares of firms abroad (share_foreign, share_hong_kong)"
+    )

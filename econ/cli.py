@@ -15,9 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from econ.analysis import EFFECT_COLUMNS
-from econ.experiment import EXECUTORS, SpecError, run
+from econ.experiment import EXECUTORS, run
 from econ.experiment.store import load
-from econ.parameters import ParameterError
 from econ.policy import Policy
 from econ.scenarios import SCENARIOS, Scenario
 from econ.study import (
@@ -37,7 +36,7 @@ from econ.viz import dashboard
 
 def _print_baseline(args: argparse.Namespace) -> int:
     spec = baseline_spec(args.scenario, args.n_firms, args.quarters, args.replications, args.seed)
-    results = run(spec, executor=args.executor, out=args.out)
+    results = run(spec, executor=args.executor, out=args.out, time_limit=args.time_limit)
     table = growth_summary(results)
     mean = table.drop(columns="seed").mean()
     lo, hi = REPORTED_GROWTH
@@ -75,6 +74,7 @@ def _run_experiment(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         out=args.out,
         quick=args.quick,
+        time_limit=args.time_limit,
     )
     counts = results.manifest["counts"]
     print(
@@ -107,8 +107,17 @@ def _run_experiment(args: argparse.Namespace) -> int:
 
 def _figures(args: argparse.Namespace) -> int:
     results = load(args.results)
-    written = write_figures(results, args.out)
-    tables_dir = Path(args.tables) if args.tables else Path(args.out).parent / "tables"
+    figures_dir = Path(args.out) if args.out else Path(args.results) / "figures"
+    tables_dir = Path(args.tables) if args.tables else figures_dir.parent / "tables"
+    for folder, option in ((figures_dir, "--out"), (tables_dir, "--tables")):
+        paper = _paper_folder(folder)
+        if paper is not None:
+            raise ValueError(
+                f"{option} {folder} is inside the paper's folder {paper}: the paper's figures "
+                "and tables change only through `econ paper` or `econ study`; choose another "
+                f"{option} (default: {Path(args.results) / 'figures'})"
+            )
+    written = write_figures(results, figures_dir)
     if results.manifest["experiment"].removesuffix("_quick") in HEADLINES:
         written += write_tables(results, tables_dir)
     for path in written:
@@ -116,8 +125,23 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paper_folder(folder: Path) -> Path | None:
+    """The paper's folder (the one holding paper.typ) that ``folder`` is in, if any."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "paper.typ").is_file():
+            return candidate
+    return None
+
+
 def _print_study(args: argparse.Namespace) -> int:
-    paths = study(quick=args.quick, executor=args.executor, results_root=args.results, out=args.out)
+    paths = study(
+        quick=args.quick,
+        executor=args.executor,
+        results_root=args.results,
+        out=args.out,
+        time_limit=args.time_limit,
+    )
     validation = pd.read_csv(paths["validation"])
     print("\nDoes the model behave as the literature says (DESIGN.md)?")
     for row in validation.itertuples():
@@ -148,20 +172,49 @@ def _print_study(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line (``econ run: error: ...``) and exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _time_limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds one run may take before it is stopped and recorded as failed "
+        "(default: the spec's time_limit, else an estimate from the model's size)",
+    )
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``econ`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="econ",
         description="econ: an agent-based model of a national data market, its policy "
         "experiments, figures, paper and dashboard.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
     run_p.add_argument(
         "spec",
         help="path of a spec file, or the name of a shipped one: " + ", ".join(spec_names()),
     )
-    run_p.add_argument("--out", default=None, help="results folder (default results/<name>)")
+    run_p.add_argument(
+        "--out",
+        default=None,
+        help="results folder (default results/<name>); new, empty, or this experiment's",
+    )
     run_p.add_argument(
         "--executor", default="processes", choices=EXECUTORS, help="where runs execute"
     )
@@ -172,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         help="Dask scheduler address (default: a LocalCluster on 127.0.0.1)",
     )
     run_p.add_argument("--quick", action="store_true", help="shrink the spec for a smoke run")
+    _time_limit_option(run_p)
     base = sub.add_parser(
         "baseline", help="run a scenario under today's policy mix and print its growth"
     )
@@ -182,13 +236,18 @@ def main(argv: list[str] | None = None) -> int:
     base.add_argument("--executor", default="processes", choices=EXECUTORS)
     base.add_argument("--out", default=None, help="results folder (default results/baseline)")
     base.add_argument("--seed", type=int, default=2024, help="root seed (default 2024)")
+    _time_limit_option(base)
     fig_p = sub.add_parser(
         "figures",
         help="write an experiment's figures (PDF, PNG, sidecar) "
         "and headline-effects table (CSV, Typst)",
     )
     fig_p.add_argument("results", help="results folder, e.g. results/free_vs_priced")
-    fig_p.add_argument("--out", default="paper/figures", help="figures folder")
+    fig_p.add_argument(
+        "--out",
+        default=None,
+        help="figures folder (default RESULTS/figures; never the paper's: use econ paper)",
+    )
     fig_p.add_argument("--tables", default=None, help="tables folder (default: OUT/../tables)")
     study_p = sub.add_parser(
         "study",
@@ -199,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     study_p.add_argument("--executor", default="processes", choices=EXECUTORS)
     study_p.add_argument("--out", default="paper", help="folder for figures/ and tables/")
     study_p.add_argument("--results", default="results", help="folder for experiment results")
+    _time_limit_option(study_p)
     paper_p = sub.add_parser(
         "paper",
         help="run what the paper needs (reusing stored runs), "
@@ -216,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
     dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    dash_p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    dash_p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -236,9 +296,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("levers", "scenarios"):
             table = Policy if args.command == "levers" else Scenario
             print(json.dumps(table.records(), indent=2) if args.json else table.describe())
-    except (ParameterError, SpecError, ValueError, FileNotFoundError, NotADirectoryError) as err:
-        print(f"econ: error: {err}", file=sys.stderr)
+    except (ValueError, OSError) as err:  # ParameterError and SpecError are ValueErrors
+        message = str(err).replace("\n", " ")
+        print(f"econ {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"econ {args.command}: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -8,12 +8,13 @@ validated object that converts to and from plain dicts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["Parameter", "ParameterError", "ParameterSet"]
+__all__ = ["Parameter", "ParameterError", "ParameterSet", "shown"]
 
 
 class ParameterError(ValueError):
@@ -33,6 +34,7 @@ class Parameter:
     choices: tuple[str, ...] | None = None
     kind: type = float
     source: str = ""
+    note: str = ""  # why the bound is what it is, added to out-of-range errors
 
     @property
     def allowed(self) -> str:
@@ -48,31 +50,60 @@ class Parameter:
         """Return ``value`` coerced to the parameter's type, or raise :class:`ParameterError`."""
         where = f"{owner}.{self.name}"
         if self.choices is not None:
-            if value not in self.choices:
-                raise ParameterError(f"{where}={value!r} is not allowed; expected {self.allowed}")
+            if not isinstance(value, str) or value not in self.choices:
+                raise ParameterError(
+                    f"{where}={shown(value)} is not allowed; expected {self.allowed}"
+                )
             return value
         if isinstance(value, np.bool_ | np.integer | np.floating):
             value = value.item()
         if self.kind is bool:
             if not isinstance(value, bool):
-                raise ParameterError(f"{where}={value!r} is not allowed; expected {self.allowed}")
+                raise ParameterError(
+                    f"{where}={shown(value)} is not allowed; expected {self.allowed}"
+                )
             return value
         # bool is an int subclass; True where a number is wanted is almost always a slip.
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(
-                f"{where}={value!r} has type {type(value).__name__}; expected {self.allowed}"
+                f"{where}={shown(value)} has type {type(value).__name__}; expected {self.allowed}"
             )
+        out_of_range = ParameterError(
+            f"{where}={shown(value)} is out of range; expected {self.allowed}"
+            + (f" ({self.note})" if self.note else "")
+        )
+        if isinstance(value, float) and not math.isfinite(value):  # inf, -inf, nan
+            raise out_of_range
         if self.kind is int:
-            if float(value) != int(value):
+            if isinstance(value, float) and not value.is_integer():
                 raise ParameterError(
-                    f"{where}={value!r} is not a whole number; expected {self.allowed}"
+                    f"{where}={shown(value)} is not a whole number; expected {self.allowed}"
                 )
             value = int(value)
-        else:
+        elif isinstance(value, int):
+            if abs(value) > MAX_FLOAT_INT:  # float() would overflow
+                raise out_of_range
             value = float(value)
-        if value != value or not (self.low <= value <= self.high):
-            raise ParameterError(f"{where}={value!r} is out of range; expected {self.allowed}")
+        if not (self.low <= value <= self.high):
+            raise out_of_range
         return value
+
+
+#: Integers beyond this are beyond any float (``float(10**400)`` overflows).
+MAX_FLOAT_INT = int(np.finfo(float).max)
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A short repr of a user's value for an error message (a huge int or list is cut)."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        sign = "a negative" if value < 0 else "an"
+        return f"<{sign} integer of about {digits} digits>"
+    try:
+        text = repr(value)
+    except Exception:  # a value whose repr fails is still named by its type
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ParameterSet:

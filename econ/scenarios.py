@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from econ.parameters import Parameter, ParameterError, ParameterSet
+from econ.parameters import Parameter, ParameterError, ParameterSet, shown
 
 __all__ = ["REGIONS", "SCENARIOS", "SECTORS", "Scenario", "get_scenario"]
 
@@ -319,15 +319,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p("fit_scale", 0.1, "fit units", "Minimum firm-product fit.", 1e-6, 10, source=CALIBRATED),
         _p("fit_max_ratio", 100.0, "x fit_scale", "Upper bound of firm-product fit.", 1.0, 1e6),
-        _p(
+        Parameter(
             "public_product_size",
             0.0357,
             "data units",
             "Data a public product adds per licence-quarter at the reference density of "
             "open datasets (E13); 0.05 at start in china_2024, where platforms hold twice as "
             "many datasets each.",
-            0,
+            0.001,
             10,
+            source=ASSUMED,
+            note="compute_cost_rmb is the compute cost of a public product of this size, "
+            "so the size cannot be 0",
         ),
         _p(
             "reference_datasets_per_holder",
@@ -661,6 +664,10 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
 }
 
 
+#: E4's life factor 1 / (1 - (1 - delta) / (1 + r)) may reach 1e9 quarters, no more.
+MIN_LIFE_DENOMINATOR = 1e-9
+
+
 class Scenario(ParameterSet):
     """A named, validated set of non-policy parameters (ODD 5 and 7).
 
@@ -672,6 +679,15 @@ class Scenario(ParameterSet):
     def __init__(self, name: str = "custom", **values: Any) -> None:
         super().__init__(**values)
         object.__setattr__(self, "_name", name)
+        # E4 values a licence over 1 / (1 - (1 - delta) / (1 + r)) quarters of use.
+        kept = (1.0 - self.data_depreciation) / (1.0 + self.discount_rate)
+        if 1.0 - kept < MIN_LIFE_DENOMINATOR:
+            raise ParameterError(
+                f"Scenario: data_depreciation={self.data_depreciation!r} with "
+                f"discount_rate={self.discount_rate!r} makes a licence worth more than "
+                f"{1 / MIN_LIFE_DENOMINATOR:.0e} quarters of use (E4: data hardly goes stale "
+                "and the future is hardly discounted); raise one of them"
+            )
 
     @property
     def name(self) -> str:
@@ -708,9 +724,10 @@ def get_scenario(name: str | Scenario = "china_2024", **changes: Any) -> Scenari
     """Return the named scenario, with optional validated changes."""
     if isinstance(name, Scenario):
         return name.replace(**changes) if changes else name
-    if name not in SCENARIOS:
+    if not isinstance(name, str) or name not in SCENARIOS:
         raise ParameterError(
-            f"unknown scenario {name!r}; allowed: {', '.join(map(repr, SCENARIOS))}"
+            f"unknown scenario {shown(name)}; allowed: {', '.join(map(repr, SCENARIOS))}"
+            " or a Scenario"
         )
     scenario = Scenario(name, **SCENARIOS[name])
     return scenario.replace(**changes) if changes else scenario

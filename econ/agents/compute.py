@@ -78,7 +78,14 @@ class ComputeClusters(Population):
         ``data_load`` racks of data work (default: its current data load)."""
         c = self.table
         load = c.data_load_racks if data_load is None else data_load
-        u = (c.base_load_racks + load) / c.capacity_racks
+        # A cluster with no racks (east_rack_share 0 or 1) is full: E10 caps its price.
+        with np.errstate(over="ignore"):  # a sliver of a rack: full, as no rack at all
+            u = np.divide(
+                c.base_load_racks + load,
+                c.capacity_racks,
+                out=np.ones(len(c)),
+                where=c.capacity_racks > 0,
+            )
         price = eq.compute_price(u, scenario.rack_utilisation, scenario.compute_price_steepness)
         return (1 - c.price_discount) * price
 
@@ -94,14 +101,18 @@ class ComputeClusters(Population):
             east, west = self.price_index(scenario, np.array([(1 - share) * load, share * load]))
             return east - (west + latency)
 
-        if gap(0.0) <= 0:
+        c = self.table
+        if c.capacity_racks[WEST] <= 0:  # one region has every rack: no choice to make
+            west_share = 0.0
+        elif c.capacity_racks[EAST] <= 0:
+            west_share = 1.0
+        elif gap(0.0) <= 0:
             west_share = 0.0
         elif gap(1.0) >= 0:
             west_share = 1.0
         else:
             west_share = float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-6))
         self.west_share = west_share
-        c = self.table
         want = np.array([(1 - west_share) * load, west_share * load])
         room = np.maximum(c.capacity_racks - c.base_load_racks, 0.0)
         c.data_load_racks = np.minimum(want, room)
@@ -114,7 +125,10 @@ class ComputeClusters(Population):
     ) -> None:
         """Move the cost firms plan with toward last quarter's price (E10, smoothed by E5b's
         ``price_adjustment``); ``start_cost`` at the start-up index ``start_index``."""
-        target = start_cost * self.blended_price(scenario, self.west_share, latency) / start_index
+        # The price index is relative to the eastern start-up price; if compute started free
+        # (all work in a free West: west_price_discount 1), it is read against that price.
+        start = start_index if start_index > 0 else 1.0
+        target = start_cost * self.blended_price(scenario, self.west_share, latency) / start
         self.cost_per_data_unit += scenario.price_adjustment * (target - self.cost_per_data_unit)
 
     def blended_price(self, scenario: Scenario, west_share: float, latency: float) -> float:

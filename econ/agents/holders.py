@@ -20,10 +20,22 @@ from econ.categories import SECTORS, Sector
 from econ.policy import Policy
 from econ.scenarios import Scenario
 
-__all__ = ["HolderTable", "PublicDataHolder", "PublicHolders", "public_fees"]
+__all__ = [
+    "HolderTable",
+    "PublicDataHolder",
+    "PublicHolders",
+    "public_fees",
+    "reference_effort",
+]
 
 #: Effort below which holders read revenue per unit effort at this floor (avoids 0/0).
 MIN_EFFORT_FOR_RATES = 0.05
+
+
+def reference_effort(scenario: Scenario) -> float:
+    """e0 of E12 and E13: the initial effort, read at least at ``MIN_EFFORT_FOR_RATES``
+    (an initial effort of 0 leaves nothing to measure quality and release against)."""
+    return max(scenario.initial_effort, MIN_EFFORT_FOR_RATES)
 
 
 @dataclass(eq=False)
@@ -88,7 +100,7 @@ class PublicHolders(Population):
             )
             h.effort += p.effort_adjustment * (target - h.effort)
         initial_datasets = p.open_datasets / p.n_holders
-        release = p.dataset_staleness * initial_datasets / p.initial_effort
+        release = p.dataset_staleness * initial_datasets / reference_effort(p)
         h.datasets = eq.fresh_datasets(h.datasets, h.effort, release, p.dataset_staleness)
         h.supply_cost = effort_cost * h.effort**2 / 2
 
@@ -100,12 +112,12 @@ class PublicHolders(Population):
             h.datasets,
             p.reference_datasets_per_holder,
             h.effort,
-            p.initial_effort,
+            reference_effort(p),
         )
 
     def sensitive_quality(self, scenario: Scenario) -> float:
         """Quality of the sensitive data holders supply to operators: mean(0.5 + 0.5 e/e0)."""
-        return float(np.mean(0.5 + 0.5 * self.table.effort / scenario.initial_effort))
+        return float(np.mean(0.5 + 0.5 * self.table.effort / reference_effort(scenario)))
 
     def set_prices(self, policy: Policy, scenario: Scenario, wtp: np.ndarray) -> None:
         """Fees under the pricing regime (ODD 7.3); ``market`` uses E5 on sampled demand

@@ -97,7 +97,10 @@ class Operators(Population):
         )
         o.price_public_interest = 0.0 if free_for_public_interest else o.price
         expected_fine = policy.audit_rate * policy.penalty * o.revenue
-        o.security = eq.security_level(expected_fine, security_cost)
+        if security_cost > 0:
+            o.security = eq.security_level(expected_fine, security_cost)
+        else:  # free security: E14's limit, full security once any fine is expected
+            o.security = np.where(expected_fine > 0, 1.0, INTRINSIC_SECURITY)
 
     def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
         """Record the quarter's sales."""

@@ -96,6 +96,9 @@ class RunSpec:
     outputs: tuple[str, ...]
     model_class: str = DEFAULT_MODEL
     model: str = ""  # the model's source fingerprint, filled in from model_class
+    #: Test-only fault injection (``econ.experiment.runner.FAULTS``); never part of the id,
+    #: never set by a spec, and ignored unless it names a known fault.
+    _fault: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.model:

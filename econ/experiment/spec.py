@@ -25,6 +25,8 @@ pricing = ["free", "cost_recovery"]
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,11 +34,19 @@ from typing import Any
 
 from econ.experiment.runs import DEFAULT_MODEL, resolve_model
 from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS
-from econ.parameters import Parameter, ParameterError
+from econ.parameters import Parameter, ParameterError, shown
 from econ.policy import LEVERS
-from econ.scenarios import SCENARIO_PARAMETERS, SCENARIOS
+from econ.scenarios import SCENARIO_PARAMETERS, SCENARIOS, get_scenario
 
-__all__ = ["DESIGNS", "ExperimentSpec", "SpecError", "load_spec", "parse_spec"]
+__all__ = [
+    "DESIGNS",
+    "LIMITS",
+    "ExperimentSpec",
+    "SpecError",
+    "check_name",
+    "load_spec",
+    "parse_spec",
+]
 
 #: Design types and whether their factors are value lists or [low, high] bounds.
 DESIGNS = {
@@ -49,6 +59,22 @@ DESIGNS = {
 #: Every column the model reports, any of which may be kept.
 ALL_OUTPUTS = ALL_COLUMNS
 
+#: Bounds on the sizes of an experiment: beyond them a sweep would not end, or not fit.
+LIMITS = {
+    "n_firms": (10, 1_000_000),  # the scenario parameter's bound
+    "steps": (2, 1_000),  # quarters; two are needed for a growth rate
+    "replications": (1, 10_000),
+    "samples": (2, 65_536),
+    "levels": (2, 64),
+    "seed": (0, 2**64 - 1),
+    "values": (1, 1_000),  # values listed for one factor
+    "runs": (1, 100_000),  # design points x replications
+}
+#: Per-run time limit (seconds) a spec or the command line may set.
+TIME_LIMIT_BOUNDS = (1.0, 7 * 24 * 3600.0)
+#: A safe file-name component: experiment names become folder and file names.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
 _TABLES = {
     "experiment": {
         "name",
@@ -60,6 +86,7 @@ _TABLES = {
         "seed",
         "outputs",
         "model",
+        "time_limit",
     },
     "policy": set(LEVERS),
     "params": set(SCENARIO_PARAMETERS) - {"n_firms"},
@@ -70,6 +97,16 @@ _TABLES = {
 
 class SpecError(ValueError):
     """A spec file is malformed; the message names the file, the key and what is allowed."""
+
+
+def check_name(name: Any, where: str = "experiment name") -> str:
+    """``name`` if it is a safe file-name component (it becomes folder and file names)."""
+    if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
+        raise SpecError(
+            f"{where} {shown(name)}: use 1-100 ASCII letters, digits, '-' and '_', "
+            "starting with a letter or digit"
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -95,9 +132,13 @@ class ExperimentSpec:
     quick_settings: dict[str, int] = field(default_factory=dict)
     source: str = "<dict>"
     model: str = DEFAULT_MODEL  # the model class, "package.module:Class"
+    time_limit: float | None = None  # seconds per run; None: derived from the size
 
     def quick(self) -> ExperimentSpec:
-        """A shrunken copy for smoke runs: fewer firms, quarters, replications and samples."""
+        """A shrunken copy for smoke runs: fewer firms, quarters, replications and samples.
+
+        ``[quick]`` values were checked against the same bounds as ``[experiment]``'s.
+        """
         q = self.quick_settings
         n_firms = q.get("n_firms", min(self.n_firms or 10**9, 150))
         samples = q.get("samples", min(self.samples, 8)) if self.samples else 0
@@ -109,6 +150,53 @@ class ExperimentSpec:
             replications=q.get("replications", min(self.replications, 2)),
             samples=samples,
         )
+
+    @property
+    def n_points(self) -> int:
+        """Design points (for one-at-a-time designs, at most this many)."""
+        return design_size(self.design, self.factors, self.samples, self.second_order)
+
+    @property
+    def n_runs(self) -> int:
+        """Runs the experiment plans: design points times replications."""
+        return self.n_points * self.replications
+
+    def view_width(self) -> int:
+        """Products a firm sees at most (sets a run's memory and time per firm)."""
+        scenario = get_scenario(self.scenario)
+
+        def largest(name: str) -> int:
+            values = [getattr(scenario, name), self.params.get(name, 0)]
+            values += list(self.factors.get(name, ()))
+            return int(max(values))
+
+        return (
+            largest("public_seen")
+            + largest("private_seen")
+            + largest("n_foreign_products")
+            + 5  # operator licence slots
+        )
+
+    def firms(self) -> int:
+        """Simulated firm slots of each run."""
+        return self.n_firms or get_scenario(self.scenario).n_firms
+
+    def run_time_limit(self) -> float:
+        """Seconds one run may take: the spec's ``time_limit``, else a generous estimate.
+
+        A run costs about 0.1 microseconds per firm, product seen and quarter on a laptop
+        core (``benchmarks/``); the default allows 20 times that plus two minutes, so a
+        loaded machine never trips it and a run that hangs is stopped within minutes.
+        """
+        if self.time_limit is not None:
+            return self.time_limit
+        per_quarter = 0.05 + 2e-6 * self.firms() * self.view_width()
+        return min(120.0 + self.steps * per_quarter, TIME_LIMIT_BOUNDS[1])
+
+    def memory_per_run(self) -> int:
+        """Bytes a worker needs for one run: the interpreter and model code, and about 250
+        bytes per firm and product seen (measured peaks are 90-180)."""
+        return 200 * 2**20 + 250 * self.firms() * self.view_width()
 
     def to_dict(self) -> dict[str, Any]:
         """The spec as parsed, as plain data (for the manifest); :meth:`from_dict` reads it."""
@@ -123,6 +211,9 @@ class ExperimentSpec:
         """The spec back from :meth:`to_dict`'s plain data, validated as a spec file is."""
         if not isinstance(data, dict):
             raise SpecError(f"a spec must be a mapping, not {type(data).__name__}")
+        source = data.get("source", "<dict>")
+        if not isinstance(source, str):
+            raise SpecError(f"a spec's source must be a string, not {shown(source)}")
         design = {
             "type": data.get("design"),
             "factors": data.get("factors"),
@@ -138,9 +229,10 @@ class ExperimentSpec:
             for k in ("name", "description", "scenario", "steps", "replications", "seed", "model")
             if k in data
         }
-        experiment["outputs"] = list(data.get("outputs", MODEL_COLUMNS))
-        if data.get("n_firms") is not None:
-            experiment["n_firms"] = data["n_firms"]
+        experiment["outputs"] = data.get("outputs", list(MODEL_COLUMNS))
+        for key in ("n_firms", "time_limit"):
+            if data.get(key) is not None:
+                experiment[key] = data[key]
         toml = {
             "experiment": experiment,
             "policy": data.get("policy", {}),
@@ -149,11 +241,30 @@ class ExperimentSpec:
         }
         if data.get("quick_settings"):
             toml["quick"] = data["quick_settings"]
-        return parse_spec(toml, source=data.get("source", "<dict>"))
+        return parse_spec(toml, source=source)
 
     def parameter(self, name: str) -> Parameter:
         """The lever or scenario parameter a factor name refers to."""
         return LEVERS.get(name) or SCENARIO_PARAMETERS[name]
+
+
+def _key(key: Any) -> str:
+    """A key as it appears in an error message (a TOML key is a string; a dict's may not be)."""
+    return key if isinstance(key, str) and len(key) <= 60 else shown(key, 60)
+
+
+def design_size(kind: str, factors: dict[str, Any], samples: int, second_order: bool) -> int:
+    """Points of a design, computed before any is drawn (one-at-a-time: at most)."""
+    k = len(factors)
+    if kind == "factorial":
+        return math.prod(len(v) for v in factors.values())
+    if kind == "one_at_a_time":
+        return 1 + sum(len(v) for v in factors.values())
+    if kind == "latin_hypercube":
+        return samples
+    if kind == "sobol":
+        return samples * (2 * k + 2 if second_order else k + 2)
+    return samples * (k + 1)  # morris
 
 
 def load_spec(path: str | Path) -> ExperimentSpec:
@@ -163,9 +274,11 @@ def load_spec(path: str | Path) -> ExperimentSpec:
         raise SpecError(f"{path}: no such spec file")
     try:
         data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise SpecError(f"{path}: not valid TOML: {err}") from None
-    data.setdefault("experiment", {}).setdefault("name", path.stem)
+    experiment = data.setdefault("experiment", {})
+    if isinstance(experiment, dict):
+        experiment.setdefault("name", path.stem)
     return parse_spec(data, source=str(path))
 
 
@@ -175,46 +288,65 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     def fail(key: str, problem: str) -> SpecError:
         return SpecError(f"{source}: {key}: {problem}")
 
+    if not isinstance(data, dict):
+        raise fail("spec", f"must be a table of tables, not {type(data).__name__}")
     for table, value in data.items():
         if table not in _TABLES:
-            raise fail(table, f"unknown table; allowed: {', '.join(sorted(_TABLES))}")
+            raise fail(_key(table), f"unknown table; allowed: {', '.join(sorted(_TABLES))}")
         if not isinstance(value, dict):
-            raise fail(table, "must be a table")
-        unknown = sorted(set(value) - _TABLES[table])
+            raise fail(f"[{table}]", f"must be a table, not {shown(value, 40)}")
+        unknown = sorted(_key(k) for k in set(value) - _TABLES[table])
         if unknown:
             allowed = ", ".join(sorted(_TABLES[table]))
             raise fail(f"[{table}] {unknown[0]}", f"unknown key; allowed: {allowed}")
     exp = data.get("experiment", {})
     design = data.get("design", {})
 
-    def integer(table: dict, key: str, where: str, low: int, default: int | None = None) -> int:
+    def integer(table: dict, key: str, where: str, default: int | None = None) -> int:
+        low, high = LIMITS[key]
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise fail(where, f"{value!r} is not allowed; expected a whole number >= {low}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            allowed = f"expected a whole number in [{low}, {high:,}]"
+            raise fail(where, f"{shown(value)} is not allowed; {allowed}")
         return value
 
-    name = exp.get("name", "experiment")
-    if (
-        not isinstance(name, str)
-        or not name
-        or not name.replace("_", "").replace("-", "").isalnum()
-    ):
-        raise fail("[experiment] name", f"{name!r}: use letters, digits, '-' and '_'")
+    try:
+        name = check_name(exp.get("name", "experiment"), "name")
+    except SpecError as err:
+        raise fail("[experiment] name", str(err).removeprefix("name ")) from None
     scenario = exp.get("scenario", "china_2024")
-    if scenario not in SCENARIOS:
-        raise fail("[experiment] scenario", f"{scenario!r}; allowed: {', '.join(SCENARIOS)}")
-    steps = integer(exp, "steps", "[experiment] steps", 2, 40)
-    replications = integer(exp, "replications", "[experiment] replications", 1, 1)
-    seed = integer(exp, "seed", "[experiment] seed", 0, 0)
+    if not isinstance(scenario, str) or scenario not in SCENARIOS:
+        raise fail("[experiment] scenario", f"{shown(scenario)}; allowed: {', '.join(SCENARIOS)}")
+    steps = integer(exp, "steps", "[experiment] steps", 40)
+    replications = integer(exp, "replications", "[experiment] replications", 1)
+    seed = integer(exp, "seed", "[experiment] seed", 0)
     n_firms = exp.get("n_firms")
     if n_firms is not None:
-        n_firms = integer(exp, "n_firms", "[experiment] n_firms", 10)
+        n_firms = integer(exp, "n_firms", "[experiment] n_firms")
     outputs = exp.get("outputs", list(MODEL_COLUMNS))
     if not isinstance(outputs, list) or not outputs:
         raise fail("[experiment] outputs", "must be a non-empty list of column names")
     for column in outputs:
-        if column not in ALL_OUTPUTS:
-            raise fail("[experiment] outputs", f"{column!r}; allowed: {', '.join(ALL_OUTPUTS)}")
+        if not isinstance(column, str) or column not in ALL_OUTPUTS:
+            raise fail(
+                "[experiment] outputs", f"{shown(column)}; allowed: {', '.join(ALL_OUTPUTS)}"
+            )
+    if len(set(outputs)) != len(outputs):
+        raise fail("[experiment] outputs", "lists a column twice")
+    time_limit = exp.get("time_limit")
+    if time_limit is not None:
+        low, high = TIME_LIMIT_BOUNDS
+        if (
+            isinstance(time_limit, bool)
+            or not isinstance(time_limit, int | float)
+            or not low <= time_limit <= high
+        ):
+            raise fail(
+                "[experiment] time_limit",
+                f"{shown(time_limit)} is not allowed; expected seconds per run in "
+                f"[{low:g}, {high:g}]",
+            )
+        time_limit = float(time_limit)
 
     def check(where: str, name: str, value: Any) -> Any:
         param = LEVERS.get(name) or SCENARIO_PARAMETERS.get(name)
@@ -227,15 +359,17 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     params = {k: check(f"[params] {k}", k, v) for k, v in data.get("params", {}).items()}
 
     kind = design.get("type")
-    if kind not in DESIGNS:
-        raise fail("[design] type", f"{kind!r}; allowed: {', '.join(DESIGNS)}")
+    if not isinstance(kind, str) or kind not in DESIGNS:
+        raise fail("[design] type", f"{shown(kind)}; allowed: {', '.join(DESIGNS)}")
     raw = design.get("factors")
-    if not isinstance(raw, dict) or not raw:
+    if raw is not None and not isinstance(raw, dict):
+        raise fail("[design.factors]", f"must be a table, not {shown(raw, 40)}")
+    if not raw:
         raise fail("[design.factors]", "the design varies nothing; list at least one factor")
     factors: dict[str, Any] = {}
     known = (set(LEVERS) | set(SCENARIO_PARAMETERS)) - {"n_firms"}
     for fname, values in raw.items():
-        where = f"[design.factors] {fname}"
+        where = f"[design.factors] {_key(fname)}"
         if fname not in known:
             raise fail(
                 where,
@@ -248,6 +382,8 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
         if not isinstance(values, list) or not values:
             raise fail(where, "must be a non-empty list")
         if DESIGNS[kind] == "values":
+            if len(values) > LIMITS["values"][1]:
+                raise fail(where, f"lists {len(values):,} values; at most {LIMITS['values'][1]:,}")
             checked = [check(where, fname, v) for v in values]
             if len(set(map(repr, checked))) != len(checked):
                 raise fail(where, "lists a value twice")
@@ -265,24 +401,29 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
 
     samples = 0
     if DESIGNS[kind] == "bounds":
-        samples = integer(design, "samples", "[design] samples", 2)
+        samples = integer(design, "samples", "[design] samples")
     elif "samples" in design:
         raise fail("[design] samples", f"only used by sampling designs, not {kind}")
-    levels = integer(design, "levels", "[design] levels", 2, 4)
+    levels = integer(design, "levels", "[design] levels", 4)
     second_order = design.get("second_order", False)
     if not isinstance(second_order, bool):
         raise fail("[design] second_order", "expected true or false")
-    baseline = {}
-    for bname, value in design.get("baseline", {}).items():
-        if bname not in factors:
-            raise fail(f"[design.baseline] {bname}", "not a factor of this design")
-        baseline[bname] = check(f"[design.baseline] {bname}", bname, value)
+    raw_baseline = design.get("baseline", {})
+    if not isinstance(raw_baseline, dict):
+        raise fail("[design.baseline]", f"must be a table, not {shown(raw_baseline, 40)}")
     if "baseline" in design and kind != "one_at_a_time":
         raise fail("[design.baseline]", "only used by one_at_a_time designs")
+    baseline = {}
+    for bname, value in raw_baseline.items():
+        if bname not in factors:
+            raise fail(f"[design.baseline] {_key(bname)}", "not a factor of this design")
+        baseline[bname] = check(f"[design.baseline] {bname}", bname, value)
 
     quick = {}
     for qname in data.get("quick", {}):
-        quick[qname] = integer(data["quick"], qname, f"[quick] {qname}", 1)
+        if qname == "samples" and DESIGNS[kind] != "bounds":
+            raise fail("[quick] samples", f"only used by sampling designs, not {kind}")
+        quick[qname] = integer(data["quick"], qname, f"[quick] {qname}")
     model = exp.get("model", DEFAULT_MODEL)
     if not isinstance(model, str):
         raise fail("[experiment] model", "expected a string 'package.module:Class'")
@@ -293,6 +434,16 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     description = exp.get("description", "")
     if not isinstance(description, str):
         raise fail("[experiment] description", "expected a string")
+    for label, shrink in (("", {}), ("[quick] ", quick)):
+        points = design_size(kind, factors, shrink.get("samples", samples), second_order)
+        reps = shrink.get("replications", replications)
+        if points * reps > LIMITS["runs"][1]:
+            raise fail(
+                f"{label}[design]".strip(),
+                f"{points:,} design points x {reps:,} replications = {points * reps:,} runs; "
+                f"at most {LIMITS['runs'][1]:,} (fewer values, samples or replications, "
+                "or split the experiment)",
+            )
     return ExperimentSpec(
         name=name,
         scenario=scenario,
@@ -313,4 +464,5 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
         quick_settings=quick,
         source=source,
         model=model,
+        time_limit=time_limit,
     )

@@ -14,9 +14,10 @@ partial file, and a rerun finds exactly the runs that finished.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import tempfile
+import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,25 +25,71 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from econ.experiment.runs import RunResult, RunSpec
-from econ.experiment.spec import ExperimentSpec
+from econ.experiment.spec import ExperimentSpec, SpecError, check_name
+from econ.parameters import shown
 
-__all__ = ["ResultStore", "Results", "load", "record_of", "to_ema"]
+__all__ = [
+    "TEMPORARY_PREFIX",
+    "DamagedResultsError",
+    "ResultStore",
+    "Results",
+    "ResultsFolderError",
+    "load",
+    "record_of",
+    "to_ema",
+    "write_atomic",
+]
+
+#: Every temporary file econ writes starts with this: clean-up removes only these.
+TEMPORARY_PREFIX = ".econ-tmp."
+#: The folders of a store that hold econ's files (clean-up looks nowhere else).
+_STORE_FOLDERS = (".", "runs", "series")
 
 
-def write_atomic(path: Path, write) -> None:
-    """Write a file through ``write(tmp_path)`` then rename it into place."""
+class ResultsFolderError(ValueError):
+    """A results folder belongs to something else (another experiment, or not econ)."""
+
+
+class DamagedResultsError(ValueError):
+    """Stored runs whose record and series do not agree; ``damaged`` maps run id to why."""
+
+    def __init__(self, message: str, damaged: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.damaged = damaged or {}
+
+
+def write_atomic(path: Path, write, digest: bool = False) -> str | None:
+    """Write a file through ``write(tmp_path)`` then rename it into place.
+
+    The temporary file is created with the mode the umask allows (as ``open`` would) and a
+    name starting with :data:`TEMPORARY_PREFIX`. With ``digest``, returns the SHA-256 of
+    the bytes written.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    while True:
+        tmp = path.parent / f"{TEMPORARY_PREFIX}{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
     try:
-        write(Path(tmp))
+        write(tmp)
+        checksum = _sha256(tmp) if digest else None
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return checksum
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -58,8 +105,8 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in JSON")
 
 
-def record_of(result: RunResult) -> dict[str, Any]:
-    """The JSON record of one run."""
+def record_of(result: RunResult, series_sha256: str | None = None) -> dict[str, Any]:
+    """The JSON record of one run (with the checksum of its series file, once written)."""
     run = result.run
     return {
         "run_id": run.run_id,
@@ -72,7 +119,41 @@ def record_of(result: RunResult) -> dict[str, Any]:
         "error": result.error,
         "traceback": result.traceback,
         "seconds": result.seconds,
+        "series_sha256": series_sha256,
     }
+
+
+#: Fields of a record and the types they must have.
+_RECORD_FIELDS = {
+    "run_id": str,
+    "status": str,
+    "point": int,
+    "replication": int,
+    "seed": int,
+    "factors": dict,
+    "summary": dict,
+    "error": str,
+}
+
+
+def record_problem(record: Any, run_id: str) -> str | None:
+    """What is wrong with a run's record (None if it is a well-formed record of ``run_id``)."""
+    if not isinstance(record, dict):
+        return f"is {type(record).__name__}, not a record"
+    for key, kind in _RECORD_FIELDS.items():
+        value = record.get(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"has no valid {key!r}"
+    if record["run_id"] != run_id:
+        return f"names another run ({shown(record['run_id'], 40)})"
+    if record["status"] not in ("ok", "failed"):
+        return f"has status {shown(record['status'], 40)}"
+    if not all(isinstance(v, int | float) for v in record["summary"].values()):
+        return "has a summary that is not all numbers"
+    sha = record.get("series_sha256")
+    if sha is not None and not isinstance(sha, str):
+        return "has no valid 'series_sha256'"
+    return None
 
 
 def _row(record: dict[str, Any]) -> dict[str, Any]:
@@ -89,11 +170,19 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _runs_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The runs table: ``error`` last, wherever the first failed run comes."""
+    frame = pd.DataFrame(rows)
+    if "error" in frame:
+        frame = frame[[c for c in frame.columns if c != "error"] + ["error"]]
+    return frame
+
+
 class ResultStore:
     """The folder of one experiment's results."""
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+        self.root = Path(root).expanduser()
         if self.root.exists() and not self.root.is_dir():
             raise NotADirectoryError(f"results path {self.root} exists and is not a folder")
 
@@ -103,33 +192,118 @@ class ResultStore:
     def record_path(self, run_id: str) -> Path:
         return self.root / "runs" / f"{run_id}.json"
 
+    def claim(self, experiment: str) -> None:
+        """Check that this folder is new, empty, or already holds ``experiment``'s results.
+
+        Raises :class:`ResultsFolderError` otherwise: two experiments never share a folder
+        unknowingly, and econ never writes into a folder it did not create.
+        """
+        if not self.root.exists():
+            return
+        manifest_path = self.root / "manifest.json"
+        if not manifest_path.exists():
+            if any(self.root.iterdir()):
+                raise ResultsFolderError(
+                    f"{self.root} is not empty and holds no econ results (no manifest.json); "
+                    "econ writes only into a new or empty folder, or into its own results: "
+                    "choose another --out"
+                )
+            return
+        manifest = read_manifest(self.root)
+        if manifest["experiment"] != experiment:
+            raise ResultsFolderError(
+                f"{self.root} holds the results of experiment {manifest['experiment']!r}; "
+                f"experiment {experiment!r} would mix its runs with them: choose another "
+                f"--out (default results/{experiment}), or delete that folder first"
+            )
+
     def remove_stale_temporaries(self) -> None:
-        """Delete temporary files a killed sweep left behind (never a finished result)."""
-        for tmp in self.root.glob("**/.*.tmp"):
-            tmp.unlink(missing_ok=True)
+        """Delete temporary files a killed sweep left behind: only econ's own (by their
+        prefix), only in this store's folders, never in subfolders or elsewhere."""
+        for folder in _STORE_FOLDERS:
+            where = self.root / folder
+            if not where.is_dir() or where.is_symlink():
+                continue
+            for tmp in where.glob(f"{TEMPORARY_PREFIX}*.tmp"):
+                if tmp.is_file() and not tmp.is_symlink():
+                    tmp.unlink(missing_ok=True)
 
     def read_record(self, run_id: str) -> dict[str, Any] | None:
-        """A run's record, or None if it has none (or an unreadable one)."""
+        """A run's record, or None if it has none or one that is not a valid record of it."""
         try:
-            return json.loads(self.record_path(run_id).read_text())
-        except (OSError, json.JSONDecodeError):
+            record = json.loads(self.record_path(run_id).read_text())
+        except (OSError, ValueError):  # missing, unreadable, not UTF-8 or not JSON
             return None
+        return record if record_problem(record, run_id) is None else None
 
-    def finished(self) -> set[str]:
-        """Ids of runs that finished successfully (failed runs are retried)."""
-        return {
-            path.stem
-            for path in (self.root / "runs").glob("*.json")
-            if (self.read_record(path.stem) or {}).get("status") == "ok"
-        }
+    def damage(self, run_id: str) -> str | None:
+        """Why a run's stored result cannot be trusted, or None if it can.
+
+        A finished run is intact when its record parses and names it, and, if it succeeded,
+        its series file exists, matches the checksum in the record, is Parquet, and holds
+        rows of this run only (the run id inside the data).
+        """
+        try:
+            text = self.record_path(run_id).read_text()
+        except FileNotFoundError:
+            return "record missing"
+        except (OSError, ValueError) as err:
+            return f"record unreadable ({type(err).__name__})"
+        try:
+            record = json.loads(text)
+        except ValueError:
+            return "record is not JSON"
+        problem = record_problem(record, run_id)
+        if problem is not None:
+            return f"record {problem}"
+        if record["status"] != "ok":
+            return None
+        return self._series_damage(run_id, record.get("series_sha256"))
+
+    def _series_damage(self, run_id: str, sha256: str | None) -> str | None:
+        try:
+            data = self.series_path(run_id).read_bytes()
+        except FileNotFoundError:
+            return "series file missing"
+        except OSError as err:
+            return f"series file unreadable ({err.strerror})"
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            return "series file changed since it was written (checksum differs)"
+        try:
+            ids = pq.read_table(pa.BufferReader(data), columns=["run_id"]).column("run_id")
+        except (pa.ArrowException, ValueError, KeyError):
+            return "series file is not Parquet with a run_id column"
+        if len(ids) == 0:
+            return "series file has no rows"
+        if not pc.all(pc.equal(ids, run_id)).as_py():
+            return "series file holds another run's data"
+        return None
+
+    def finished(self, run_ids: list[str] | None = None) -> set[str]:
+        """Ids of runs that finished successfully and are intact (others are re-run).
+
+        ``run_ids`` limits the check to those runs (default: every record in the folder).
+        """
+        if run_ids is None:
+            run_ids = [path.stem for path in (self.root / "runs").glob("*.json")]
+        finished = set()
+        for run_id in dict.fromkeys(run_ids):
+            record = self.read_record(run_id)
+            if record is not None and record["status"] == "ok" and self.damage(run_id) is None:
+                finished.add(run_id)
+        return finished
 
     def write_result(self, result: RunResult) -> None:
-        """Store one run: its series first, then its record (which marks it done)."""
+        """Store one run: its series first, then its record (which marks it done) with the
+        series file's checksum."""
         run_id = result.run.run_id
+        sha256 = None
         if result.series is not None:
             table = pa.Table.from_pandas(result.series, preserve_index=False)
-            write_atomic(self.series_path(run_id), lambda tmp: pq.write_table(table, tmp))
-        write_json(self.record_path(run_id), record_of(result))
+            sha256 = write_atomic(
+                self.series_path(run_id), lambda tmp: pq.write_table(table, tmp), digest=True
+            )
+        write_json(self.record_path(run_id), record_of(result, sha256))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json(self.root / "manifest.json", manifest)
@@ -149,8 +323,37 @@ class ResultStore:
             record = known.get(run_id) or self.read_record(run_id)
             if record is not None:
                 rows.append(_row(record))
-        frame = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+        frame = pa.Table.from_pandas(_runs_frame(rows), preserve_index=False)
         write_atomic(self.root / "runs.parquet", lambda tmp: pq.write_table(frame, tmp))
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """A results folder's manifest, checked enough to be used: raises
+    :class:`FileNotFoundError` without one and :class:`DamagedResultsError` for a bad one."""
+    path = Path(root) / "manifest.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{root}: no manifest.json; is this an econ results folder?")
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise DamagedResultsError(
+            f"{path} is unreadable or not JSON ({type(err).__name__})"
+        ) from None
+    if not isinstance(manifest, dict):
+        raise DamagedResultsError(f"{path} is {type(manifest).__name__}, not a manifest")
+    try:
+        check_name(manifest.get("experiment"), "its experiment name")
+    except SpecError as err:
+        raise DamagedResultsError(f"{path}: {err}") from None
+    plan = manifest.get("plan")
+    if not isinstance(plan, list) or not all(isinstance(run_id, str) for run_id in plan):
+        raise DamagedResultsError(f"{path}: 'plan' is not a list of run ids")
+    if not all(run_id.isalnum() for run_id in plan):  # ids become file names
+        raise DamagedResultsError(f"{path}: 'plan' holds a run id that is not a hash")
+    for key, kind in (("spec", dict), ("status", str), ("counts", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise DamagedResultsError(f"{path}: {key!r} is missing or not a {kind.__name__}")
+    return manifest
 
 
 class Results:
@@ -159,13 +362,23 @@ class Results:
     ``runs``: one row per run (design point, replication, seed, status, factors, summary
     outcomes). ``series``: one row per run and quarter (ids, factors and kept columns), read
     from Parquet the first time it is used. ``design``: one row per design point.
-    ``manifest``: provenance.
+    ``manifest``: provenance. ``damaged``: runs left out by ``load(..., skip_damaged=True)``
+    (run id: why); their rows in ``runs`` have status ``"damaged"``.
     """
 
     def __init__(
-        self, path: Path, manifest: dict[str, Any], runs: pd.DataFrame, design: pd.DataFrame
+        self,
+        path: Path,
+        manifest: dict[str, Any],
+        runs: pd.DataFrame,
+        design: pd.DataFrame,
+        damaged: dict[str, str] | None = None,
+        spec: ExperimentSpec | None = None,
     ) -> None:
         self.path, self.manifest, self.runs, self.design = path, manifest, runs, design
+        self.damaged = damaged or {}
+        if spec is not None:
+            self.__dict__["spec"] = spec
 
     @cached_property
     def spec(self) -> ExperimentSpec:
@@ -179,13 +392,15 @@ class Results:
 
     @property
     def ok(self) -> pd.DataFrame:
-        """Runs that finished successfully."""
+        """Runs that finished successfully (and are intact)."""
+        if "status" not in self.runs:
+            return self.runs
         return self.runs[self.runs["status"] == "ok"]
 
     @cached_property
     def series(self) -> pd.DataFrame:
         """Time series of the successful runs, in plan order."""
-        ok_ids = self.ok["run_id"].drop_duplicates()
+        ok_ids = self.ok["run_id"].drop_duplicates() if len(self.ok) else []
         paths = [str(self.path / "series" / f"{run_id}.parquet") for run_id in ok_ids]
         if not paths:
             return pd.DataFrame()
@@ -198,23 +413,67 @@ class Results:
         return f"Results({self.manifest['experiment']!r}, {len(self.runs)} runs {counts})"
 
 
-def load(path: str | Path) -> Results:
-    """Load ``results/<experiment>`` (as written by ``econ run``) into :class:`Results`."""
-    root = Path(path)
-    manifest_path = root / "manifest.json"
-    if not manifest_path.is_file():
-        raise FileNotFoundError(f"{root}: no manifest.json; is this an econ results folder?")
-    manifest = json.loads(manifest_path.read_text())
+def load(path: str | Path, skip_damaged: bool = False) -> Results:
+    """Load ``results/<experiment>`` (as written by ``econ run``) into :class:`Results`.
+
+    Every successful run is checked first: its record and series file must exist, parse
+    and name each other, and the series must match the checksum in the record. Damaged
+    runs raise :class:`DamagedResultsError` naming them (rerunning the sweep into the same folder
+    re-runs exactly those); with ``skip_damaged=True`` they are left out instead and listed
+    in ``Results.damaged``.
+    """
+    if not isinstance(skip_damaged, bool):
+        raise TypeError(f"skip_damaged={shown(skip_damaged)}: expected True or False")
+    root = Path(path).expanduser()
+    manifest = read_manifest(root)
+    try:
+        spec = ExperimentSpec.from_dict(manifest["spec"])
+    except SpecError as err:
+        raise DamagedResultsError(f"{root / 'manifest.json'}: its spec is invalid: {err}") from None
+    store = ResultStore(root)
+    runs = None
     runs_path = root / "runs.parquet"
-    if runs_path.is_file() and manifest.get("status") == "complete":
-        runs = pd.read_parquet(runs_path)
-    else:  # a sweep that is running or was killed: read the records there are
-        store = ResultStore(root)
+    if runs_path.is_file() and manifest["status"] == "complete":
+        try:
+            runs = pd.read_parquet(runs_path)
+        except (pa.ArrowException, OSError, ValueError):
+            runs = None  # rebuilt from the records below
+        if runs is not None and (
+            not {"run_id", "status"} <= set(runs.columns)
+            or not runs["run_id"].isin(manifest["plan"]).all()  # ids become file names
+        ):
+            runs = None
+    if runs is None:  # a sweep that is running or was killed: read the records there are
         records = (store.read_record(run_id) for run_id in dict.fromkeys(manifest["plan"]))
-        runs = pd.DataFrame([_row(r) for r in records if r is not None])
+        runs = _runs_frame([_row(r) for r in records if r is not None])
+    damaged = {}
+    if len(runs):
+        for run_id in runs.loc[runs["status"] == "ok", "run_id"].drop_duplicates():
+            problem = store.damage(run_id)
+            if problem is not None:
+                damaged[run_id] = problem
+    if damaged and not skip_damaged:
+        listed = "; ".join(f"{run_id} ({why})" for run_id, why in list(damaged.items())[:5])
+        more = f"; and {len(damaged) - 5} more" if len(damaged) > 5 else ""
+        raise DamagedResultsError(
+            f"{root}: {len(damaged)} stored run(s) are damaged: {listed}{more}. Run the "
+            "experiment again into the same folder to re-run them, or load it with "
+            "skip_damaged=True to leave them out",
+            damaged,
+        )
+    if damaged:
+        runs = runs.copy()
+        hit = runs["run_id"].isin(list(damaged))
+        runs.loc[hit, "status"] = "damaged"
+        runs.loc[hit, "error"] = runs.loc[hit, "run_id"].map(damaged)
     design_path = root / "design.parquet"
-    design = pd.read_parquet(design_path) if design_path.exists() else pd.DataFrame()
-    return Results(root, manifest, runs, design)
+    try:
+        design = pd.read_parquet(design_path) if design_path.exists() else pd.DataFrame()
+    except (pa.ArrowException, OSError, ValueError):
+        raise DamagedResultsError(
+            f"{design_path} is damaged; run the experiment again into the same folder to rewrite it"
+        ) from None
+    return Results(root, manifest, runs, design, damaged, spec)
 
 
 def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:

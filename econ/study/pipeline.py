@@ -114,11 +114,15 @@ def study(
     executor: str = "processes",
     results_root: str | Path = "results",
     out: str | Path = "paper",
+    time_limit: float | None = None,
 ) -> dict[str, Path]:
     """Run the policy experiments, then write their figures, tables and the validation table.
 
     Returns where everything went. Finished runs are reused, so a second call only redraws.
+    ``time_limit`` is the seconds one run may take (default: from each experiment's size).
     """
+    if not isinstance(quick, bool):
+        raise TypeError(f"quick={quick!r}: expected True or False")
     suffix = "_quick" if quick else ""
     figures, tables = Path(out) / f"figures{suffix}", Path(out) / f"tables{suffix}"
     results, effect_tables = {}, {}
@@ -128,6 +132,7 @@ def study(
             executor=executor,
             quick=quick,
             out=Path(results_root) / f"{name}{suffix}",
+            time_limit=time_limit,
         )
         if name != "baseline":
             write_figures(results[name], figures)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from econ import __version__, plots
 from econ.analysis import EFFECT_COLUMNS, effects, morris_indices, sobol_indices
+from econ.experiment.spec import check_name
 from econ.experiment.store import Results, load, write_atomic
 from econ.statistics import verdicts
 
@@ -94,9 +95,10 @@ def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    experiment = check_name(results.manifest["experiment"])
     for name, make in figures_for(results).items():
         # Quick runs go to their own folder; their files keep the experiment's plain name.
-        stem = f"{results.manifest['experiment'].removesuffix('_quick')}_{name}"
+        stem = f"{experiment.removesuffix('_quick')}_{name}"
         fig = make()
         for suffix in (".pdf", ".png"):
             path = out / f"{stem}{suffix}"
@@ -254,7 +256,7 @@ def write_tables(results: Results | str | Path, out: str | Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = headline_effects(results)
-    name = results.manifest["experiment"].removesuffix("_quick")
+    name = check_name(results.manifest["experiment"]).removesuffix("_quick")
     baseline = ", ".join(f"{k} = {v}" for k, v in HEADLINES[name].baseline.items())
     csv_path, typ_path = out / f"{name}_effects.csv", out / f"{name}_effects.typ"
     write_atomic(csv_path, lambda tmp: table.to_csv(tmp, index=False))
