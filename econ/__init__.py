@@ -5,13 +5,12 @@
 >>> df = model.run(8)
 """
 
+from econ._version import __version__
 from econ.metrics import cagr
 from econ.model import DataEconomy
 from econ.parameters import ParameterError
 from econ.policy import LEVERS, Policy, PolicyError
 from econ.scenarios import SCENARIOS, Scenario, get_scenario
-
-__version__ = "0.1.0"
 
 __all__ = [
     "LEVERS",

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 __all__ = ["EXECUTORS", "SerialExecutor", "cores", "make_executor", "quiet_fork"]
 
+#: Executors by name: one process, a process pool on this machine, or Dask.
 EXECUTORS = ("serial", "processes", "dask")
 
 
@@ -26,6 +27,22 @@ class SerialExecutor(futures.Executor):
     """Runs each submitted call at once, in this process."""
 
     def submit(self, fn, /, *args, **kwargs) -> futures.Future:
+        """Run ``fn(*args, **kwargs)`` now and return its finished future.
+
+        Parameters
+        ----------
+        fn : callable
+            The call to run.
+        *args : object
+            Its positional arguments.
+        **kwargs : object
+            Its keyword arguments.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            Done, with ``fn``'s result or the exception it raised.
+        """
         future: futures.Future = futures.Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -40,7 +57,29 @@ def make_executor(
     workers: int | None = None,
     scheduler: str | None = None,
 ) -> Iterator[futures.Executor]:
-    """Yield a ready executor and shut down what this function started."""
+    """Yield a ready executor and shut down what this function started.
+
+    Parameters
+    ----------
+    kind : {"processes", "serial", "dask"} or concurrent.futures.Executor, default "processes"
+        Where runs execute: a process pool on this machine, this process, or Dask (a
+        ``LocalCluster`` on 127.0.0.1, or the cluster at ``scheduler``). An executor you made is
+        used as it is and left running. None means ``"processes"``.
+    workers : int or None, default None
+        Processes or local Dask workers to start; None: every core this process may use.
+    scheduler : str or None, default None
+        Address of a running Dask scheduler (``tcp://host:port``), with ``kind="dask"``.
+
+    Yields
+    ------
+    concurrent.futures.Executor
+        The executor, shut down when the ``with`` block ends.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or ``workers`` below 1.
+    """
     if isinstance(kind, futures.Executor):
         yield kind
         return
@@ -100,6 +139,11 @@ def quiet_fork() -> Iterator[None]:
 
     The process pool forks at its first submission; ``_process_context`` has already
     chosen fork only when no other Python thread runs (see there).
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block the warning is ignored.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings(
@@ -111,7 +155,13 @@ def quiet_fork() -> Iterator[None]:
 
 
 def cores() -> int:
-    """Cores this process may use."""
+    """Cores this process may use.
+
+    Returns
+    -------
+    int
+        The CPU affinity count where the platform has one, else the CPU count.
+    """
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

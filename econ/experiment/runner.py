@@ -20,7 +20,20 @@ __all__ = ["execute_run", "execute_runs", "summarise"]
 
 
 def summarise(df: pd.DataFrame) -> dict[str, float]:
-    """Summary outcomes of one run: final and mean values, CAGRs, totals."""
+    """Summary outcomes of one run: final and mean values, CAGRs, totals.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The run's model-level series, one row per quarter (:meth:`econ.model.DataEconomy.run`).
+
+    Returns
+    -------
+    dict of str to float
+        ``<column>_final`` and ``<column>_mean`` for each reported column (in the column's
+        unit), ``market_size_cagr`` and ``output_cagr`` (compound annual growth, a share per
+        year), ``incidents_total`` (count) and ``welfare_total`` (RMB).
+    """
     out: dict[str, float] = {}
     for column in MODEL_COLUMNS:
         if column in df:
@@ -38,6 +51,19 @@ def execute_run(run: RunSpec, results_folder: str | None = None) -> RunResult:
 
     With ``results_folder`` the worker stores the run itself (in parallel with other workers)
     and returns only its status and summary.
+
+    Parameters
+    ----------
+    run : RunSpec
+        The run.
+    results_folder : str or None, default None
+        The experiment's results folder, when this worker can write to it.
+
+    Returns
+    -------
+    RunResult
+        Status ``"ok"`` with the summary (and the series unless stored), or ``"failed"`` with
+        the error and traceback.
     """
     result = _simulate(run)
     if results_folder is not None:
@@ -50,7 +76,20 @@ def execute_run(run: RunSpec, results_folder: str | None = None) -> RunResult:
 
 
 def execute_runs(runs: list[RunSpec], results_folder: str | None = None) -> list[RunResult]:
-    """Several runs in one task (cuts per-task overhead on a Dask cluster)."""
+    """Several runs in one task (cuts per-task overhead on a Dask cluster).
+
+    Parameters
+    ----------
+    runs : list of RunSpec
+        The runs, executed in order.
+    results_folder : str or None, default None
+        As for :func:`execute_run`.
+
+    Returns
+    -------
+    list of RunResult
+        One result per run, in order.
+    """
     return [execute_run(run, results_folder) for run in runs]
 
 

@@ -39,7 +39,14 @@ MODEL_MODULES = (
 
 @cache
 def model_fingerprint() -> str:
-    """A hash of the model's source code: runs of a changed model get new ids."""
+    """A hash of the model's source code: runs of a changed model get new ids.
+
+    Returns
+    -------
+    str
+        16 hex digits of the SHA-256 of :data:`MODEL_MODULES` and every module of
+        :mod:`econ.agents`.
+    """
     agents = [f"econ.agents.{m.name}" for m in pkgutil.iter_modules(econ.agents.__path__)]
     digest = hashlib.sha256()
     for name in (*MODEL_MODULES, "econ.agents", *sorted(agents)):
@@ -50,7 +57,33 @@ def model_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """Everything that fixes one simulation run."""
+    """Everything that fixes one simulation run.
+
+    Parameters
+    ----------
+    point : int
+        The design point's number (a row of :func:`~econ.experiment.designs.design_points`).
+    replication : int
+        The replication's number; replication r of every point shares a seed.
+    seed : int
+        The run's seed.
+    scenario : str
+        The scenario's name.
+    n_firms : int or None
+        Firm slots; None keeps the scenario's.
+    steps : int
+        Quarters to run.
+    policy : dict
+        Lever values (the spec's fixed levers and this point's varied ones).
+    params : dict
+        Scenario parameter values, likewise.
+    factors : dict
+        This point's value of each varied factor.
+    outputs : tuple of str
+        The reported columns to keep.
+    model : str, optional
+        The model's source fingerprint; default :func:`model_fingerprint`.
+    """
 
     point: int
     replication: int
@@ -83,7 +116,27 @@ class RunSpec:
 
 @dataclass
 class RunResult:
-    """What a worker sends back: status, summary outcomes and the kept time series."""
+    """What a worker sends back: status, summary outcomes and the kept time series.
+
+    Parameters
+    ----------
+    run : RunSpec
+        The run.
+    status : {"ok", "failed"}
+        Whether it finished.
+    summary : dict of str to float, optional
+        Summary outcomes (:func:`~econ.experiment.runner.summarise`).
+    series : pandas.DataFrame or None, optional
+        The kept columns, one row per quarter; None once the worker stored them.
+    error : str, optional
+        The exception of a failed run, in one line.
+    traceback : str, optional
+        Its traceback.
+    seconds : float, optional
+        Wall time of the run (s).
+    stored : bool, optional
+        True when the worker already wrote the run to the results folder.
+    """
 
     run: RunSpec
     status: str  # "ok" or "failed"

@@ -59,7 +59,19 @@ def _plain(value: Any) -> Any:
 
 
 def record_of(result: RunResult) -> dict[str, Any]:
-    """The JSON record of one run."""
+    """The JSON record of one run.
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished or failed run.
+
+    Returns
+    -------
+    dict
+        Run id, status, design point, replication, seed, factor values, summary outcomes,
+        error, traceback and wall time (s): the content of ``runs/<run_id>.json``.
+    """
     run = result.run
     return {
         "run_id": run.run_id,
@@ -90,7 +102,19 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class ResultStore:
-    """The folder of one experiment's results."""
+    """The folder of one experiment's results.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        The folder, ``results/<experiment>`` by default; created when the first file is
+        written.
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``root`` exists and is not a folder.
+    """
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -98,9 +122,33 @@ class ResultStore:
             raise NotADirectoryError(f"results path {self.root} exists and is not a folder")
 
     def series_path(self, run_id: str) -> Path:
+        """Where a run's series is stored.
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id (:attr:`RunSpec.run_id <econ.experiment.runs.RunSpec.run_id>`).
+
+        Returns
+        -------
+        pathlib.Path
+            ``series/<run_id>.parquet`` under the folder.
+        """
         return self.root / "series" / f"{run_id}.parquet"
 
     def record_path(self, run_id: str) -> Path:
+        """Where a run's record is stored.
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id.
+
+        Returns
+        -------
+        pathlib.Path
+            ``runs/<run_id>.json`` under the folder.
+        """
         return self.root / "runs" / f"{run_id}.json"
 
     def remove_stale_temporaries(self) -> None:
@@ -109,14 +157,31 @@ class ResultStore:
             tmp.unlink(missing_ok=True)
 
     def read_record(self, run_id: str) -> dict[str, Any] | None:
-        """A run's record, or None if it has none (or an unreadable one)."""
+        """A run's record, or None if it has none (or an unreadable one).
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id.
+
+        Returns
+        -------
+        dict or None
+            The record (:func:`record_of`), or None.
+        """
         try:
             return json.loads(self.record_path(run_id).read_text())
         except (OSError, json.JSONDecodeError):
             return None
 
     def finished(self) -> set[str]:
-        """Ids of runs that finished successfully (failed runs are retried)."""
+        """Ids of runs that finished successfully (failed runs are retried).
+
+        Returns
+        -------
+        set of str
+            Run ids whose record has status ``"ok"``.
+        """
         return {
             path.stem
             for path in (self.root / "runs").glob("*.json")
@@ -124,7 +189,13 @@ class ResultStore:
         }
 
     def write_result(self, result: RunResult) -> None:
-        """Store one run: its series first, then its record (which marks it done)."""
+        """Store one run: its series first, then its record (which marks it done).
+
+        Parameters
+        ----------
+        result : RunResult
+            The run to store; its series is written unless it is None.
+        """
         run_id = result.run.run_id
         if result.series is not None:
             table = pa.Table.from_pandas(result.series, preserve_index=False)
@@ -132,16 +203,35 @@ class ResultStore:
         write_json(self.record_path(run_id), record_of(result))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write ``manifest.json`` atomically.
+
+        Parameters
+        ----------
+        manifest : dict
+            The experiment's provenance (see the user guide's "Results and provenance").
+        """
         write_json(self.root / "manifest.json", manifest)
 
     def write_design(self, design: pd.DataFrame) -> None:
+        """Write ``design.parquet`` atomically.
+
+        Parameters
+        ----------
+        design : pandas.DataFrame
+            The design points (:func:`~econ.experiment.designs.design_points`).
+        """
         table = pa.Table.from_pandas(design.reset_index(), preserve_index=False)
         write_atomic(self.root / "design.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def consolidate(self, plan: list[RunSpec], known: dict[str, dict] | None = None) -> None:
         """Write ``runs.parquet``: one row per planned run with a record, in plan order.
 
-        ``known`` holds records already in memory (this sweep's runs); others are read.
+        Parameters
+        ----------
+        plan : list of RunSpec
+            Every run of the experiment.
+        known : dict of str to dict or None, default None
+            Records already in memory (this sweep's runs), by run id; others are read from disk.
         """
         known = known or {}
         rows = []
@@ -156,10 +246,24 @@ class ResultStore:
 class Results:
     """An experiment's results as tidy pandas DataFrames.
 
-    ``runs``: one row per run (design point, replication, seed, status, factors, summary
-    outcomes). ``series``: one row per run and quarter (ids, factors and kept columns), read
-    from Parquet the first time it is used. ``design``: one row per design point.
-    ``manifest``: provenance.
+    Made by :func:`load` (or returned by :func:`econ.experiment.run`).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The results folder.
+    manifest : dict
+        The experiment's provenance, from ``manifest.json``.
+    runs : pandas.DataFrame
+        One row per run: run id, design point, replication, seed, status, factors, summary
+        outcomes (see :func:`~econ.experiment.runner.summarise` for their units) and error.
+    design : pandas.DataFrame
+        One row per design point.
+
+    See Also
+    --------
+    load : read a results folder.
+    to_ema : the results in EMA Workbench's form.
     """
 
     def __init__(
@@ -199,7 +303,25 @@ class Results:
 
 
 def load(path: str | Path) -> Results:
-    """Load ``results/<experiment>`` (as written by ``econ run``) into :class:`Results`."""
+    """Load ``results/<experiment>`` (as written by ``econ run``) into :class:`Results`.
+
+    A sweep that is still running or was killed is read from the run records there are.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The results folder.
+
+    Returns
+    -------
+    Results
+        The experiment's runs, design and manifest; its series are read on first use.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder has no ``manifest.json``.
+    """
     root = Path(path)
     manifest_path = root / "manifest.json"
     if not manifest_path.is_file():
@@ -220,10 +342,20 @@ def load(path: str | Path) -> Results:
 def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Results in EMA Workbench's ``(experiments, outcomes)`` form.
 
-    ``experiments`` has one row per successful run with the factor columns plus ``scenario``
-    (the replication seed), ``policy`` (the design point) and ``model``; ``outcomes`` maps
-    each kept column to an array of shape (runs, quarters). EMA's PRIM, feature scoring and
-    plots accept this pair.
+    EMA's PRIM, feature scoring and plots accept this pair.
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+
+    Returns
+    -------
+    experiments : pandas.DataFrame
+        One row per successful run with the factor columns plus ``scenario`` (the replication
+        seed), ``policy`` (the design point) and ``model``.
+    outcomes : dict of str to numpy.ndarray
+        Each kept column (in its own unit) as an array of shape (runs, quarters).
     """
     ok = results.ok.reset_index(drop=True)
     experiments = ok[results.factors].copy()

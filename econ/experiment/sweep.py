@@ -16,6 +16,7 @@ from typing import Any
 
 from tqdm.auto import tqdm as _auto_tqdm
 
+from econ._version import __version__
 from econ.experiment.designs import design_points
 from econ.experiment.executors import cores, make_executor, quiet_fork
 from econ.experiment.runner import execute_runs
@@ -53,6 +54,16 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
 
     Replication r of every design point uses the same seed (common random numbers), drawn
     from ``SeedSequence(spec.seed).spawn(replications)``.
+
+    Parameters
+    ----------
+    spec : ExperimentSpec
+        The experiment.
+
+    Returns
+    -------
+    list of RunSpec
+        Point by point, replication by replication.
     """
     design = design_points(spec)
     seeds = spawn_seeds(spec.seed, spec.replications)
@@ -92,17 +103,36 @@ def run(
 ) -> Results:
     """Run an experiment and return its results (only runs not already on disk execute).
 
-    Args:
-        spec: a spec or the path of a spec file.
-        executor: ``"serial"``, ``"processes"`` (default, all cores), ``"dask"``, or any
-            ``concurrent.futures.Executor``.
-        workers: processes or Dask workers to start (default: all cores).
-        scheduler: a Dask scheduler address (with ``executor="dask"``).
-        out: results folder (default ``results/<experiment name>``).
-        quick: shrink the spec for a smoke run (see ``ExperimentSpec.quick``).
-        progress: show a progress bar (terminal or notebook).
-        batch_size: runs per task; default 1, and for Dask about eight tasks per worker
-            (each Dask task costs milliseconds of scheduling).
+    Runs stream into the results folder as they finish; a failed run is recorded and the
+    sweep goes on. The manifest records the spec, the plan, the econ version, the model's
+    fingerprint, the git commit, package versions, the platform and the times.
+
+    Parameters
+    ----------
+    spec : ExperimentSpec or str or pathlib.Path
+        A spec or the path of a spec file.
+    executor : {"processes", "serial", "dask"} or concurrent.futures.Executor, default "processes"
+        Where runs execute: all cores of this machine, this process, Dask, or any executor
+        (see :func:`~econ.experiment.executors.make_executor`).
+    workers : int or None, default None
+        Processes or Dask workers to start; None: all cores.
+    scheduler : str or None, default None
+        A Dask scheduler address (with ``executor="dask"``).
+    out : str or pathlib.Path or None, default None
+        The results folder; None: ``results/<experiment name>``.
+    quick : bool, default False
+        Shrink the spec for a smoke run (:meth:`ExperimentSpec.quick
+        <econ.experiment.spec.ExperimentSpec.quick>`).
+    progress : bool, default True
+        Show a progress bar (terminal or notebook).
+    batch_size : int or None, default None
+        Runs per task; None: 1, and for Dask about eight tasks per worker (each Dask task
+        costs milliseconds of scheduling).
+
+    Returns
+    -------
+    Results
+        The experiment's results, loaded from the folder.
     """
     if not isinstance(spec, ExperimentSpec):
         spec = load_spec(spec)
@@ -232,6 +262,7 @@ def _manifest(spec, plan, executor, workers, scheduler) -> dict[str, Any]:
             versions[name] = None
     return {
         "experiment": spec.name,
+        "econ_version": __version__,
         "status": "running",
         "spec": spec.to_dict(),
         "plan": [r.run_id for r in plan],
