@@ -1,5 +1,8 @@
 """econ: an agent-based model of a national data market, and the tools around it.
 
+The package re-exports what building and running a model needs; ``econ.__version__`` is
+the version (semantic versioning, written once in ``econ/_version.py``).
+
 >>> from econ import DataEconomy, Policy
 >>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=7)
 >>> df = model.run(8)

@@ -1,17 +1,18 @@
 """The site's own Sphinx extension: generated pages, executed notebooks, and checks.
 
-- Generated tables. The policy levers, scenario parameters, scenarios, spec keys and command
-  line help are written from the code (``econ.LEVERS``, ``econ.Scenario``,
-  ``econ.SCENARIOS``, ``econ.experiment.spec.SPEC_KEYS``, ``econ.cli.build_parser``) into
-  ``docs/_generated/`` when the build starts, and the pages include them: nothing in them
-  is restated by hand.
+- Generated tables. The policy levers, scenario parameters, scenarios, spec keys, shipped
+  specs, reported columns and command line help are written from the code
+  (``econ.LEVERS``, ``econ.Scenario``, ``econ.SCENARIOS``,
+  ``econ.experiment.spec.SPEC_KEYS``, the spec files, ``econ.metrics.Quarter``'s
+  docstring, ``econ.cli.build_parser``) into ``docs/_generated/`` when the build starts,
+  and the pages include them: nothing in them is restated by hand.
 - Tutorials. Each notebook in ``notebooks/`` is executed with papermill with its quick
   parameters (``quick=True``, results in a temporary folder), as ``tests/test_notebooks.py``
   runs them, into ``docs/tutorials/``, which MyST-NB renders. A notebook that raises is a
   warning, so the ``-W`` build fails. An executed copy is reused while neither the notebook
   nor econ's source changed.
-- State tables. A :class:`econ.agents.Table` subclass's page lists its columns, from the
-  ``column()`` declarations.
+- State tables. A :class:`econ.agents.Table` subclass's Parameters are its columns, from
+  the ``column()`` declarations; agent classes list the column attributes they view.
 - Checks. Every module of econ is in the API reference and every name in a module's
   ``__all__`` has an entry where it is defined; the HTML loads nothing from the network.
 """
@@ -31,14 +32,18 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from numpydoc.docscrape import NumpyDocString
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 import econ
 from econ import LEVERS, SCENARIOS, Policy, Scenario, get_scenario
-from econ.agents import Table
+from econ.agents import Table, TableAgent
 from econ.cli import build_parser
+from econ.experiment import load_spec, plan_runs
 from econ.experiment.spec import REQUIRED, SPEC_KEYS, SPEC_TABLES
+from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS, Quarter
+from econ.study import spec_names, spec_path
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +83,7 @@ def _default(value: object) -> str:
         return f"`{str(value).lower()}`"
     if isinstance(value, list):
         return ", ".join(f"`{v}`" for v in value)
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isidentifier()):
         return f"`{value}`"
     return str(value)
 
@@ -105,6 +110,34 @@ def spec_keys_table() -> str:
     return "\n".join(out)
 
 
+def shipped_specs_table() -> str:
+    """The experiment specs that ship with econ: what each varies and how many runs."""
+    rows = [
+        "| spec | what it runs | design | factors | size | runs |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in spec_names():
+        spec = load_spec(spec_path(name))
+        runs = len(plan_runs(spec))
+        size = f"{spec.n_firms or get_scenario(spec.scenario).n_firms:,} firms, {spec.steps} q"
+        factors = ", ".join(f"`{f}`" for f in spec.factors)
+        rows.append(
+            f"| `{name}` | {_cell(spec.description)} | {spec.design} | {factors} "
+            f"| {size} | {runs:,} |"
+        )
+    return "\n".join(rows)
+
+
+def columns_table() -> str:
+    """Every column the model reports, from the Parameters of :class:`econ.metrics.Quarter`."""
+    rows = ["| column | meaning (unit) | kept by default |", "|---|---|---|"]
+    documented = {p.name: " ".join(p.desc) for p in NumpyDocString(Quarter.__doc__)["Parameters"]}
+    for name in ALL_COLUMNS:
+        kept = "yes" if name in MODEL_COLUMNS else ""
+        rows.append(f"| `{name}` | {_cell(documented[name])} | {kept} |")
+    return "\n".join(rows)
+
+
 def cli_reference() -> str:
     """``econ --help`` and each subcommand's ``--help``, as the parser prints them."""
     os.environ["COLUMNS"] = "96"  # argparse wraps to the terminal; fix it for the page
@@ -123,6 +156,8 @@ def generated() -> dict[str, str]:
         "scenario_parameters.md": Scenario.describe(),
         "scenarios.md": scenarios_table(),
         "spec_keys.md": spec_keys_table(),
+        "shipped_specs.md": shipped_specs_table(),
+        "columns.md": columns_table(),
         "cli.md": cli_reference(),
     }
 
@@ -149,6 +184,9 @@ def _source_hash(notebook: Path) -> str:
 def execute_notebooks(app: Sphinx) -> None:
     """Execute every notebook with its quick parameters into docs/tutorials/."""
     TUTORIALS.mkdir(exist_ok=True)
+    # The kernels import the econ of this checkout, as the pages do, whatever is installed.
+    path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *([path] if path else [])])
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         target = TUTORIALS / notebook.name
         stamp = _source_hash(notebook)
@@ -172,6 +210,7 @@ def execute_notebooks(app: Sphinx) -> None:
             except papermill.PapermillExecutionError as err:
                 error = f"{err.ename}: {err.evalue}"
         executed = nbformat.read(target, as_version=4)
+        executed.metadata.pop("widgets", None)  # progress bars' state: nothing to show
         executed.metadata["econ_docs"] = {"source_hash": stamp, "error": error}
         nbformat.write(executed, target)
         if error:
@@ -181,26 +220,70 @@ def execute_notebooks(app: Sphinx) -> None:
 # --- state tables in the API reference ----------------------------------------------------
 
 
+def _dtype(spec) -> str:
+    dtype = spec.metadata["dtype"]
+    return getattr(dtype, "__name__", str(dtype))
+
+
 def document_columns(app, what, name, obj, options, lines) -> None:
-    """Append the column table of a :class:`~econ.agents.Table` subclass to its docstring."""
-    if what != "class" or not (
-        inspect.isclass(obj) and issubclass(obj, Table) and obj is not Table
-    ):
+    """Generate the numpydoc sections of state tables and their agents from ``column()``.
+
+    A :class:`~econ.agents.Table` subclass's constructor takes one array per column, so its
+    Parameters section lists the columns (meaning, unit, dtype, labels). A
+    :class:`~econ.agents.TableAgent` subclass gets :class:`~econ.agents.TableAgent`'s
+    Parameters and a list of the column attributes it reads and writes. Runs before numpydoc,
+    which then renders and validates the sections.
+    """
+    if what != "class" or not inspect.isclass(obj) or "Parameters" in lines:
         return
-    lines += ["", ".. rubric:: Columns", "", ".. list-table::", "   :header-rows: 1", ""]
-    lines += ["   * - column", "     - dtype", "     - meaning (unit)"]
-    for spec in fields(obj):
-        dtype = getattr(spec.metadata["dtype"], "__name__", str(spec.metadata["dtype"]))
-        meaning = spec.metadata["doc"]
-        if spec.metadata["labels"]:
-            meaning += " One of: " + ", ".join(f"``{v}``" for v in spec.metadata["labels"])
-        lines += [f"   * - ``{spec.name}``", f"     - ``{dtype}``", f"     - {meaning}"]
+    if issubclass(obj, Table) and obj is not Table:
+        lines += ["", "Parameters", "----------"]
+        for spec in fields(obj):
+            meaning = spec.metadata["doc"]
+            if spec.metadata["labels"]:
+                meaning += " Codes of: " + ", ".join(f"``{v}``" for v in spec.metadata["labels"])
+            lines += [f"{spec.name} : numpy.ndarray of {_dtype(spec)}", f"    {meaning}"]
+    elif issubclass(obj, TableAgent) and obj is not TableAgent:
+        table = f"{obj.table_class.__module__}.{obj.table_class.__name__}"
+        lines += [
+            "",
+            f"Each column of :class:`~{table}` is an attribute of the agent: reading it reads"
+            " row ``index`` of the table, assigning to it writes there.",
+            "",
+            "Parameters",
+            "----------",
+            "model : mesa.Model",
+            "    The model the agent belongs to.",
+            "population : econ.agents.table.Population",
+            "    The population whose table holds the agent's state.",
+            "index : int",
+            "    The agent's row in that table.",
+        ]
+
+
+def public(module_name: str) -> list[str]:
+    """A module's public names: its ``__all__``."""
+    return list(getattr(importlib.import_module(module_name), "__all__", []))
 
 
 def own(module_name: str, names: list[str]) -> list[str]:
     """The names of ``names`` that ``module_name`` defines rather than re-exports."""
     module = importlib.import_module(module_name)
     return [n for n in names if getattr(getattr(module, n), "__module__", None) == module_name]
+
+
+def reexported(module_name: str) -> list[tuple[str, str]]:
+    """The names in a module's ``__all__`` that it imports, with where they are documented."""
+    module = importlib.import_module(module_name)
+    out = []
+    for name in getattr(module, "__all__", []):
+        if name.startswith("__"):
+            continue
+        home = home_of(module_name, name)
+        if home != module_name:
+            value = getattr(module, name)
+            out.append((name, f"{home}.{getattr(value, '__qualname__', name)}"))
+    return out
 
 
 def _component(value: object) -> bool:
@@ -256,11 +339,56 @@ def check_api_complete(app: Sphinx, env) -> None:
             continue
         module = importlib.import_module(module_name)
         for name in getattr(module, "__all__", []):
+            if name.startswith("__"):  # __version__: the package docstring names it
+                continue
             home = home_of(module_name, name)
             # An alias (PolicyError is ParameterError) is documented under its own name.
             name = getattr(getattr(module, name), "__qualname__", name)
             if home.startswith("econ") and f"{home}.{name}" not in objects:
                 logger.warning(f"{home}.{name} (in {module_name}.__all__) has no API entry")
+
+
+def canonical(target: str, module_name: str | None) -> str | None:
+    """The documented name of what ``target`` means, seen from ``module_name``.
+
+    ``econ.results.load`` is :func:`econ.experiment.store.load`; inside
+    ``econ.agents.compute``, ``Scenario`` is the class that module imports. None when
+    ``target`` is not an econ object.
+    """
+    candidates = [target] + ([f"{module_name}.{target}"] if module_name else [])
+    for dotted in candidates:
+        parts = dotted.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            try:
+                value = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[cut:]:
+                    value = getattr(value, attr)
+            except AttributeError:
+                break
+            if inspect.isclass(value) or inspect.isfunction(value) or _component(value):
+                home = getattr(value, "__module__", "")
+                return f"{home}.{value.__qualname__}" if home.startswith("econ") else None
+            if inspect.ismodule(value) or cut != len(parts) - 1:
+                break
+            home = home_of(".".join(parts[:cut]), parts[-1])
+            return f"{home}.{parts[-1]}" if home.startswith("econ") else None
+    return None
+
+
+def resolve_reexport(app: Sphinx, env, node, contnode):
+    """Resolve a reference to a re-exported or imported econ name to where it is documented."""
+    if node.get("refdomain") != "py":
+        return None
+    target = canonical(node["reftarget"], node.get("py:module"))
+    if target is None or target == node["reftarget"]:
+        return None
+    domain = env.domains["py"]
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], target, node, contnode
+    ) or domain.resolve_xref(env, node["refdoc"], app.builder, "obj", target, node, contnode)
 
 
 REMOTE = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
@@ -280,7 +408,8 @@ def setup(app: Sphinx) -> dict:
     """Register the extension's handlers with Sphinx."""
     app.connect("builder-inited", write_generated)
     app.connect("builder-inited", execute_notebooks)
-    app.connect("autodoc-process-docstring", document_columns, priority=600)
+    app.connect("autodoc-process-docstring", document_columns, priority=400)
     app.connect("env-check-consistency", check_api_complete)
+    app.connect("missing-reference", resolve_reexport)
     app.connect("build-finished", check_offline)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,12 +1,16 @@
-"""One run of an experiment: its identity (:class:`RunSpec`) and outcome (:class:`RunResult`).
+"""One run of an experiment: its identity and its outcome.
+
+A run is named by a :class:`RunSpec` and comes back as a :class:`RunResult`.
 
 A :class:`RunSpec` carries everything needed to reproduce a run (policy, scenario, changes,
-size, quarters, seed) and has a stable id: a hash of those and of the model's source code, so
-a changed spec or model re-runs exactly what changed.
+size, quarters, seed) and has a stable id: a hash of those and of the model's code (its
+source without docstrings and comments), so a changed spec or model re-runs exactly what
+changed, and a documentation edit re-runs nothing.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import inspect
@@ -20,7 +24,7 @@ import pandas as pd
 
 import econ.agents
 
-__all__ = ["MODEL_MODULES", "RunResult", "RunSpec", "model_fingerprint"]
+__all__ = ["MODEL_MODULES", "RunResult", "RunSpec", "code_of", "model_fingerprint"]
 
 #: Modules whose source defines the model's behaviour (and every module of econ.agents).
 MODEL_MODULES = (
@@ -37,21 +41,49 @@ MODEL_MODULES = (
 )
 
 
-@cache
-def model_fingerprint() -> str:
-    """A hash of the model's source code: runs of a changed model get new ids.
+def code_of(source: str) -> str:
+    """The code of a module's source without its docstrings and comments.
+
+    Editing documentation leaves this unchanged, so the model's fingerprint, and with it
+    every run id, changes only when the model's code does.
+
+    Parameters
+    ----------
+    source : str
+        A module's Python source.
 
     Returns
     -------
     str
-        16 hex digits of the SHA-256 of :data:`MODEL_MODULES` and every module of
+        A canonical dump of its syntax tree, docstrings removed.
+    """
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+@cache
+def model_fingerprint() -> str:
+    """A hash of the model's code: runs of a changed model get new ids.
+
+    Docstrings and comments do not count (:func:`code_of`).
+
+    Returns
+    -------
+    str
+        16 hex digits of the SHA-256 of the code of :data:`MODEL_MODULES` and every module of
         :mod:`econ.agents`.
     """
     agents = [f"econ.agents.{m.name}" for m in pkgutil.iter_modules(econ.agents.__path__)]
     digest = hashlib.sha256()
     for name in (*MODEL_MODULES, "econ.agents", *sorted(agents)):
         digest.update(name.encode())
-        digest.update(inspect.getsource(importlib.import_module(name)).encode())
+        digest.update(code_of(inspect.getsource(importlib.import_module(name))).encode())
     return digest.hexdigest()[:16]
 
 

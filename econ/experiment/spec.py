@@ -1,26 +1,28 @@
-"""Experiment specs: a TOML file parsed into a validated :class:`ExperimentSpec`.
+"""Experiment specs: a TOML file parsed into a validated experiment.
+
+A spec file becomes an :class:`ExperimentSpec` through :func:`load_spec`.
 
 A spec says which scenario and model size to run, for how many quarters, which levers and
 scenario parameters to vary (the design) and which to hold fixed, how many replications, the
 root seed and which outputs to keep. Every mistake is reported at load time with the file, the
 key and what is allowed; nothing runs until the spec is valid.
 
-```toml
-[experiment]
-name = "smoke"
-scenario = "small"
-steps = 8
-replications = 2
-seed = 2024
+.. code-block:: toml
 
-[policy]                 # levers held fixed
-pricing = "conditional_free"
+    [experiment]
+    name = "smoke"
+    scenario = "small"
+    steps = 8
+    replications = 2
+    seed = 2024
 
-[design]
-type = "factorial"       # factorial | one_at_a_time | latin_hypercube | sobol | morris
-[design.factors]         # lists of values; [low, high] bounds for sampling designs
-pricing = ["free", "cost_recovery"]
-```
+    [policy]                 # levers held fixed
+    pricing = "conditional_free"
+
+    [design]
+    type = "factorial"       # factorial | one_at_a_time | latin_hypercube | sobol | morris
+    [design.factors]         # lists of values; [low, high] bounds for sampling designs
+    pricing = ["free", "cost_recovery"]
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ SPEC_KEYS: tuple[SpecKey, ...] = (
         "name",
         "string",
         "the file's name without .toml",
-        "the experiment's name: letters, digits, '-' and '_'; results go to results/<name>",
+        "the experiment's name (letters, digits, '-' and '_'); also its results folder's",
     ),
     SpecKey("experiment", "description", "string", "", "free text, kept in the manifest"),
     SpecKey(

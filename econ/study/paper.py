@@ -175,6 +175,11 @@ def build_paper(
     -------
     pathlib.Path
         The compiled PDF.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``out`` holds no ``paper.typ``.
     """
     out = Path(out)
     if not (out / "paper.typ").is_file():
