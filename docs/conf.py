@@ -116,13 +116,15 @@ nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json
 # --- HTML -----------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"econ {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["econ.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
-    "secondary_sidebar_items": ["page-toc"],
+    # The pages of wide generated tables use the whole width; the others show their contents.
+    "secondary_sidebar_items": {"**": ["page-toc"], "guide/policies": [], "guide/cli": []},
 }
 html_sidebars = {"index": [], "getting-started": []}
 html_show_sourcelink = False

@@ -26,6 +26,7 @@ import inspect
 import os
 import pkgutil
 import re
+import shutil
 import tempfile
 from dataclasses import fields
 from pathlib import Path
@@ -52,6 +53,8 @@ ROOT = DOCS.parent
 GENERATED = DOCS / "_generated"
 TUTORIALS = DOCS / "tutorials"
 NOTEBOOKS = ROOT / "notebooks"
+#: The output type of an ipywidget (a progress bar, in these notebooks).
+WIDGET = "application/vnd.jupyter.widget-view+json"
 #: Modules that are entry points, not API: importing them runs the command.
 NOT_API = {"econ.__main__", "econ.viz.__main__", "econ._version"}
 
@@ -81,8 +84,8 @@ def _default(value: object) -> str:
         return '`""`'
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
-    if isinstance(value, list):
-        return ", ".join(f"`{v}`" for v in value)
+    if isinstance(value, list):  # the default outputs: the main reported columns
+        return f"the {len(value)} main columns ({{ref}}`reported-columns`)"
     if isinstance(value, int | float) or (isinstance(value, str) and value.isidentifier()):
         return f"`{value}`"
     return str(value)
@@ -101,7 +104,7 @@ def spec_keys_table() -> str:
         if keys:
             out += ["| key | type | default | meaning |", "|---|---|---|---|"]
             for k in keys:
-                low = f" (at least {k.minimum})" if k.minimum is not None else ""
+                low = f" >= {k.minimum}" if k.minimum is not None else ""
                 out.append(
                     f"| `{k.name}` | {k.type}{low} | {_cell(_default(k.default))} "
                     f"| {_cell(k.meaning)} |"
@@ -162,6 +165,11 @@ def generated() -> dict[str, str]:
     }
 
 
+def clean_api_stubs(app: Sphinx) -> None:
+    """Remove last build's API stubs, so a module that is gone leaves no page behind."""
+    shutil.rmtree(DOCS / "api" / "generated", ignore_errors=True)
+
+
 def write_generated(app: Sphinx) -> None:
     """Write the generated include files (only those whose text changed)."""
     GENERATED.mkdir(exist_ok=True)
@@ -210,7 +218,11 @@ def execute_notebooks(app: Sphinx) -> None:
             except papermill.PapermillExecutionError as err:
                 error = f"{err.ename}: {err.evalue}"
         executed = nbformat.read(target, as_version=4)
-        executed.metadata.pop("widgets", None)  # progress bars' state: nothing to show
+        # Progress bars are widgets: a static page can only show their first frame.
+        executed.metadata.pop("widgets", None)
+        for cell in executed.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if WIDGET not in o.get("data", {})]
         executed.metadata["econ_docs"] = {"source_hash": stamp, "error": error}
         nbformat.write(executed, target)
         if error:
@@ -406,6 +418,7 @@ def check_offline(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     """Register the extension's handlers with Sphinx."""
+    app.connect("builder-inited", clean_api_stubs, priority=100)  # before autosummary's
     app.connect("builder-inited", write_generated)
     app.connect("builder-inited", execute_notebooks)
     app.connect("autodoc-process-docstring", document_columns, priority=400)
