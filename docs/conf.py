@@ -56,7 +56,7 @@ _BUILTINS = (
     r"|ndarray|DataFrame|Series|Axes|Figure|Generator|SeedSequence|Executor|Future"
     r"|AgentSet|Model|Agent|DataCollector|Enum|IntEnum|StrEnum|ValueError|TypeError"
     r"|KeyError|Exception|array-like|optional|default|array|of|or|shape|sequence"
-    r"|int8|int32|int64|float32|float64|bool_)"
+    r"|mapping|iterable|int8|int32|int64|float32|float64|bool_)"
 )
 nitpick_ignore_regex = [
     (r"py:.*", _EXTERNAL),

@@ -8,6 +8,7 @@ This module only parses arguments and prints; the work is in :mod:`econ.study` a
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -159,7 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The parser :func:`main` uses; the documentation prints its help.
     """
-    parser = argparse.ArgumentParser(prog="econ", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="econ",
+        description="econ: an agent-based model of a national data market, its policy "
+        "experiments, figures, paper and dashboard.",
+    )
     parser.add_argument("--version", action="version", version=f"econ {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
@@ -212,8 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     paper_p.add_argument("--quick", action="store_true", help="quick sizes (paper_quick.pdf)")
     paper_p.add_argument("--executor", default="processes", choices=EXECUTORS)
-    sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
-    sub.add_parser("scenarios", help="list scenario parameters with units and sources")
+    for name, what in (
+        ("levers", "policy levers with units, defaults and bounds"),
+        ("scenarios", "scenario parameters with units, defaults and sources"),
+    ):
+        table_p = sub.add_parser(name, help=f"list the {what}")
+        table_p.add_argument(
+            "--json", action="store_true", help="print JSON records instead of a table"
+        )
     dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
     dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dash_p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
@@ -250,10 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "baseline":
             return _print_baseline(args)
-        if args.command == "levers":
-            print(Policy.describe())
-        elif args.command == "scenarios":
-            print(Scenario.describe())
+        if args.command in ("levers", "scenarios"):
+            table = Policy if args.command == "levers" else Scenario
+            print(json.dumps(table.records(), indent=2) if args.json else table.describe())
     except (ParameterError, SpecError, ValueError, FileNotFoundError, NotADirectoryError) as err:
         print(f"econ: error: {err}", file=sys.stderr)
         return 2

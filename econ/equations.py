@@ -21,10 +21,13 @@ __all__ = [
     "exit_probability",
     "fresh_datasets",
     "hhi",
+    "incident_pressure",
     "incident_rate",
     "marginal_product_of_data",
     "oligopoly_price",
     "output",
+    "partner_openness",
+    "policy_cost",
     "public_product_size",
     "revenue_cap_adjustment",
     "revenue_maximising_price",
@@ -476,19 +479,38 @@ def cross_border_cost(base_cost, infrastructure, strictness, bridge_discount):
     return base_cost * (1.0 - 0.5 * infrastructure) * (1.0 + strictness) * (1.0 - bridge_discount)
 
 
-def trust_update(trust, recovery, loss_per_incident, incidents_per_thousand_firms):
+def trust_update(
+    trust,
+    recovery,
+    loss_per_incident,
+    incidents_per_thousand_firms,
+    pressure=0.0,
+    collapse_threshold=np.inf,
+    collapse=0.0,
+):
     """E17 (ODD 7.6): firms' trust in sensitive and cross-border data, in [0.05, 1].
+
+    ``T' = T + g (1 - T) - l x``, with x incidents per 1,000 firms; E17b: when the
+    smoothed rate ``pressure`` (E23) exceeds the collapse threshold, trust also loses the
+    share ``collapse`` of itself, ``T' <- T' (1 - collapse)``: a wave of breaches breaks
+    trust, a trickle erodes it.
 
     Parameters
     ----------
     trust : float
         Trust last quarter, in [0.05, 1].
     recovery : float
-        Share of the gap to full trust recovered each quarter.
+        ``g``, the share of the gap to full trust recovered each quarter.
     loss_per_incident : float
-        Trust lost per incident per thousand active firms.
+        ``l``, trust lost per incident per thousand active firms.
     incidents_per_thousand_firms : float
-        Incidents this quarter per thousand active firms.
+        ``x``, incidents this quarter per thousand active firms.
+    pressure : float, default 0.0
+        The remembered incident rate (E23), incidents per 1,000 firms a quarter.
+    collapse_threshold : float, default np.inf
+        Pressure above which trust collapses (E17b), incidents per 1,000 firms a quarter.
+    collapse : float, default 0.0
+        Share of trust lost in a collapse, in [0, 1].
 
     Returns
     -------
@@ -496,7 +518,96 @@ def trust_update(trust, recovery, loss_per_incident, incidents_per_thousand_firm
         Trust this quarter, in [0.05, 1].
     """
     updated = trust + recovery * (1.0 - trust) - loss_per_incident * incidents_per_thousand_firms
+    if pressure > collapse_threshold:
+        updated *= 1.0 - collapse
     return float(np.clip(updated, 0.05, 1.0))
+
+
+def incident_pressure(previous, incidents_per_thousand_firms, memory=0.75):
+    """E23 (ODD 7.6): the incident rate firms remember, ``x' = m x + (1 - m) incidents``.
+
+    Parameters
+    ----------
+    previous : float
+        Last quarter's remembered rate (incidents per 1,000 firms a quarter).
+    incidents_per_thousand_firms : float
+        This quarter's incidents per 1,000 active firms.
+    memory : float, default 0.75
+        ``m``, the weight of the past (0.75 is about a year).
+
+    Returns
+    -------
+    float
+        The remembered rate (incidents per 1,000 firms a quarter).
+    """
+    return memory * previous + (1.0 - memory) * incidents_per_thousand_firms
+
+
+def partner_openness(previous, openness, reciprocity, adjustment, retaliation, incidents):
+    """E21 (ODD 7.7): foreign partners' openness to flows with China, in [0, 1].
+
+    Partners move part way (``adjustment``) toward a reciprocal target
+    ``1 - reciprocity (1 - openness)`` and cut their openness by ``retaliation`` per
+    cross-border incident per 1,000 firms: ``P' = P + a (target - P) - r x``.
+
+    Parameters
+    ----------
+    previous : float
+        Partners' openness last quarter, in [0, 1].
+    openness : float
+        China's openness (the ``openness`` lever), in [0, 1].
+    reciprocity : float
+        How far partners mirror China's openness, in [0, 1].
+    adjustment : float
+        ``a``, the share of the gap to the target closed each quarter.
+    retaliation : float
+        ``r``, openness lost per cross-border incident per 1,000 firms.
+    incidents : float
+        ``x``, cross-border incidents this quarter per 1,000 firms.
+
+    Returns
+    -------
+    float
+        Partners' openness this quarter, in [0, 1].
+    """
+    target = 1.0 - reciprocity * (1.0 - openness)
+    updated = previous + adjustment * (target - previous) - retaliation * incidents
+    return float(np.clip(updated, 0.0, 1.0))
+
+
+def policy_cost(infrastructure, registration, strictness, audits, bridge, costs):
+    """E22 (ODD 7.9): the public cost of the levers in a quarter (RMB).
+
+    Levels and switches scale the per-quarter cost of each lever at full level.
+
+    Parameters
+    ----------
+    infrastructure : float
+        The ``infrastructure`` lever, in [0, 1].
+    registration : bool or float
+        Registration on (1) or off (0).
+    strictness : float
+        Review strictness in force, in [0, 1] (0 while the border is closed).
+    audits : int
+        Audits made this quarter.
+    bridge : bool or float
+        The Hong Kong bridge on (1) or off (0).
+    costs : dict
+        Per-quarter costs (RMB): ``infrastructure`` at level 1, ``registration``, ``review``
+        at strictness 1, one ``audit`` and the ``bridge``.
+
+    Returns
+    -------
+    float
+        The levers' public cost this quarter (RMB).
+    """
+    return (
+        infrastructure * costs["infrastructure"]
+        + registration * costs["registration"]
+        + strictness * costs["review"]
+        + audits * costs["audit"]
+        + bridge * costs["bridge"]
+    )
 
 
 def capability_growth(capability, diffusion):
@@ -543,11 +654,13 @@ def welfare(
     government_receipts,
     supply_cost,
     incident_loss,
+    policy_cost=0.0,
 ):
     """E20 (ODD 7.9): total welfare per quarter.
 
     Firm surplus, operator profit, holder and supplier revenue, clawbacks and fines, minus
-    holders' supply cost and incident losses. All terms in RMB per quarter.
+    holders' supply cost, incident losses and the levers' public cost (E22). All terms in
+    RMB per quarter.
 
     Parameters
     ----------
@@ -565,6 +678,8 @@ def welfare(
         Holders' cost of supply effort (RMB per quarter).
     incident_loss : float
         Losses from security incidents (RMB per quarter).
+    policy_cost : float, default 0.0
+        The levers' public cost, E22 (RMB per quarter).
 
     Returns
     -------
@@ -579,4 +694,5 @@ def welfare(
         + government_receipts
         - supply_cost
         - incident_loss
+        - policy_cost
     )

@@ -215,6 +215,26 @@ class ParameterSet:
         return type(self)(**{**self._values, **changes})
 
     @classmethod
+    def records(cls) -> list[dict[str, Any]]:
+        """Every parameter as a plain dict (name, unit, default, bounds or choices, type,
+        meaning, source): what ``econ levers --json`` prints."""
+        return [
+            {
+                "name": p.name,
+                "unit": p.unit,
+                "default": p.default,
+                "low": p.low,
+                "high": p.high,
+                "choices": list(p.choices) if p.choices is not None else None,
+                "type": p.kind.__name__,
+                "allowed": p.allowed,
+                "description": p.description,
+                "source": p.source,
+            }
+            for p in cls.PARAMETERS.values()
+        ]
+
+    @classmethod
     def describe(cls) -> str:
         """A Markdown table of every parameter: unit, default, allowed values, meaning.
 

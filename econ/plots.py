@@ -25,6 +25,7 @@ __all__ = [
     "morris_screening",
     "operator_profit_vs_cap",
     "paper_style",
+    "safeguard_breakeven",
     "sobol_bars",
     "supply_effort_response",
 ]
@@ -95,9 +96,16 @@ def _regime_order(values) -> list:
 
 
 def market_paths(
-    results: Results, by: str = "pricing", column: str = "market_size", where: dict | None = None
+    results: Results,
+    by: str = "pricing",
+    column: str = "market_size",
+    where: dict | None = None,
+    facets: list[str] | None = None,
 ) -> plt.Figure:
     """Data-market paths per group, mean and 95% CI band over replications.
+
+    With ``facets``, one panel per combination of those factors, so no varied factor is
+    pooled.
 
     Parameters
     ----------
@@ -109,34 +117,52 @@ def market_paths(
         The reported column to draw (RMB per quarter for money columns).
     where : dict or None, default None
         Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+    facets : list of str or None, default None
+        Factors that get one panel per combination of their values.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, one column (3.5 in) wide.
+        The figure, one column (3.5 in) wide per panel.
     """
     series = _where(results.series, where)
-    table = summarise_series(series, by, column)
+    facets = [f for f in (facets or []) if f != by]
+    panels = [((), series)] if not facets else list(series.groupby(facets, sort=True))
     with paper_style():
-        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.4))
+        cols = min(len(panels), 3)
+        rows = -(-len(panels) // cols)
+        fig, axes = plt.subplots(
+            rows,
+            cols,
+            figsize=(COLUMN_WIDTH_IN * cols, 2.4 * rows),
+            sharex=True,
+            sharey=True,
+            squeeze=False,
+        )
         colours = sns.color_palette(PALETTE)
-        for colour, group in zip(colours, _regime_order(table[by]), strict=False):
-            g = table[table[by] == group]
-            years = g["step"] / 4
-            ax.plot(
-                years, g["mean"] / RMB_BN, color=colour, label=REGIME_LABELS.get(group, str(group))
-            )
-            ax.fill_between(
-                years,
-                g["ci_low"] / RMB_BN,
-                g["ci_high"] / RMB_BN,
-                color=colour,
-                alpha=0.2,
-                linewidth=0,
-            )
-        ax.set_xlabel("Years from start")
-        ax.set_ylabel("Data market (RMB bn per quarter)")
-        ax.legend(title=by.replace("_", " ").capitalize(), loc="upper left")
+        for ax, (key, panel) in zip(axes.flat, panels, strict=False):
+            table = summarise_series(panel, by, column)
+            for colour, group in zip(colours, _regime_order(table[by]), strict=False):
+                g = table[table[by] == group]
+                years = g["step"] / 4
+                label = REGIME_LABELS.get(group, str(group))
+                ax.plot(years, g["mean"] / RMB_BN, color=colour, label=label)
+                ax.fill_between(
+                    years,
+                    g["ci_low"] / RMB_BN,
+                    g["ci_high"] / RMB_BN,
+                    color=colour,
+                    alpha=0.2,
+                    linewidth=0,
+                )
+            if facets:
+                key = key if isinstance(key, tuple) else (key,)
+                ax.set_title(", ".join(f"{f} = {v}" for f, v in zip(facets, key, strict=True)))
+            ax.set_xlabel("Years from start")
+            ax.set_ylabel("Data market (RMB bn per quarter)")
+        for ax in list(axes.flat)[len(panels) :]:
+            ax.set_visible(False)
+        axes.flat[0].legend(title=by.replace("_", " ").capitalize(), loc="upper left")
         fig.tight_layout()
     return fig
 
@@ -551,5 +577,63 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
         name = OUTCOME_LABELS.get(outcome, outcome).lower()
         ax.set_xlabel(f"mu*, mean |effect| on {name}\n({unit})")
         ax.set_ylabel(f"sigma, spread of effects\n({unit})")
+        fig.tight_layout()
+    return fig
+
+
+def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.Figure:
+    """Where safeguards break even.
+
+    The welfare gain of review (0.5) over no review at full openness, paired by seed, over
+    incident loss x the incident rate at which trust collapses. Blue cells favour safeguards;
+    a dot marks a 95% interval that excludes zero.
+
+    Parameters
+    ----------
+    results : Results
+        Results of the security break-even experiment.
+    outcome : str, default "welfare_mean"
+        The summary outcome compared (RMB per quarter).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
+    runs = results.ok
+    gain = effects(
+        runs,
+        {"review_strictness": 0.0},
+        outcome,
+        factors=results.factors,
+        by=["incident_loss_rmb", "trust_collapse_threshold"],
+    )
+    gain = gain[gain["review_strictness"] > 0]
+    table = gain.pivot(
+        index="trust_collapse_threshold", columns="incident_loss_rmb", values="effect"
+    )
+    marks = gain.pivot(
+        index="trust_collapse_threshold", columns="incident_loss_rmb", values="significant"
+    )
+    labels = (table / RMB_BN).map(lambda v: f"{v:+.0f}") + marks.map(lambda m: "•" if m else "")
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.6))
+        limit = float(np.nanmax(np.abs(table.to_numpy()))) / RMB_BN or 1.0
+        sns.heatmap(
+            table / RMB_BN,
+            ax=ax,
+            cmap="RdBu",
+            center=0.0,
+            vmin=-limit,
+            vmax=limit,
+            annot=labels.to_numpy(),
+            fmt="",
+            cbar_kws={"label": "Welfare gain of review\n(RMB bn per quarter)"},
+            linewidths=0.5,
+        )
+        ax.set_xticklabels([f"{c / 1e6:g}" for c in table.columns], rotation=0)
+        ax.set_yticklabels(["never" if r >= 1000 else f"{r:g}" for r in table.index], rotation=0)
+        ax.set_xlabel("Welfare loss of one incident (RMB m)")
+        ax.set_ylabel("Trust collapses above\n(incidents per 1,000 firms a quarter)")
         fig.tight_layout()
     return fig

@@ -1,7 +1,10 @@
 """Policy levers of the data economy (ODD section 7, "Submodels: policy").
 
 A :class:`Policy` is an immutable, validated bundle of every lever a government can pull in
-the model. Each lever is described once, in :data:`LEVERS`, with its unit, default and bound;
+the model. Its defaults are China's policy in force in 2024-25: free open data, pilot
+authorised operation under a revenue cap of cost plus reasonable profit with free use for
+public governance and welfare (NDRC/NDA 2025 No. 65), registration on, openness at today's
+level. Each lever is described once, in :data:`LEVERS`, with its unit, default and bound;
 validation, documentation and the dashboard all read that table. ``PolicyError`` is
 :class:`econ.parameters.ParameterError` under the name policy code raises it by.
 """
@@ -28,11 +31,11 @@ LEVERS: dict[str, Lever] = {
     for lever in [
         Lever(
             "pricing",
-            "conditional_free",
+            "free",
             "regime",
-            "Pricing regime of open public data: free for all; free for public-interest users "
-            "and capped for commercial users; a flat cost-recovery fee for all; or a "
-            "revenue-maximising price set by each holder.",
+            "Pricing regime of open public data: free for all (open-data platforms today); "
+            "free for public-interest users and a fee for commercial users; a flat "
+            "cost-recovery fee for all; or a revenue-maximising price set by each holder.",
             choices=PRICING_REGIMES,
             kind=str,
         ),
@@ -48,10 +51,10 @@ LEVERS: dict[str, Lever] = {
         ),
         Lever(
             "operators",
-            0,
+            2,
             "licences",
             "Number of authorised-operation licences for sensitive public data (0 turns "
-            "authorised operation off).",
+            "authorised operation off; the default is a pilot).",
             low=0,
             high=5,
             kind=int,
@@ -66,7 +69,7 @@ LEVERS: dict[str, Lever] = {
         ),
         Lever(
             "operator_cap",
-            "price",
+            "revenue",
             "regime",
             "How operator prices are regulated: not at all; a price cap (price_cap); or a "
             "revenue cap of cost plus reasonable profit with the excess clawed back next "

@@ -55,7 +55,9 @@ def _check_readme(ns: dict) -> None:
 
 def _check_results(ns: dict) -> None:
     assert len(ns["experiments"]) == len(ns["results"].ok) > 0
-    assert set(ns["outcomes"]) == set(ns["results"].manifest["spec"]["outputs"])
+    assert set(ns["outcomes"]) == {*ns["results"].manifest["spec"]["outputs"], "TIME"}
+    assert len(ns["ema_experiments"]) == 4 * 2  # scenarios x policies
+    assert {"TIME", "welfare_mean", "market_size"} <= set(ns["ema_outcomes"])
 
 
 def _check_extending(ns: dict) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import REGIONS, SECTORS, Region, Sector, is_abroad
 from econ.scenarios import Scenario
@@ -196,6 +196,9 @@ class Firms(Population):
     ) -> None:
         """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E18).
 
+        One compiled pass (:func:`econ.kernels.produce`); :meth:`produce_reference` is the
+        numpy reference.
+
         Parameters
         ----------
         scenario : Scenario
@@ -206,6 +209,42 @@ class Firms(Population):
             Licence fees paid (RMB).
         usage_cost : numpy.ndarray
             Non-fee costs of using the data: integration, search, compliance, compute (RMB).
+        licences : numpy.ndarray
+            Data products licensed this quarter.
+        """
+        s, p = self.table, scenario
+        s.data_spending = spending
+        s.licences = licences
+        # Powers in numpy: its SIMD pow and libm's can differ in the last bit.
+        base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
+        factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
+        kernels.produce(
+            s.active, base, factor, p.non_data_cost_share, spending, usage_cost, data_added,
+            p.investment_rate, p.capital_depreciation, p.byproduct_rate, p.mean_output_rmb,
+            p.data_depreciation, p.capability_diffusion, p.tfp_growth, s.output, s.surplus,
+            s.cash, s.capital, s.data_stock, s.capability, s.productivity, s.age,
+        )  # fmt: skip
+
+    def produce_reference(
+        self,
+        scenario: Scenario,
+        data_added: np.ndarray,
+        spending: np.ndarray,
+        usage_cost: np.ndarray,
+        licences: np.ndarray,
+    ) -> None:
+        """:meth:`produce` in numpy (the reference the kernel is tested against).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        data_added : numpy.ndarray
+            Data licensed this quarter and served by compute (data units), one per slot.
+        spending : numpy.ndarray
+            Licence fees paid (RMB).
+        usage_cost : numpy.ndarray
+            Non-fee costs of using the data (RMB).
         licences : numpy.ndarray
             Data products licensed this quarter.
         """
@@ -280,7 +319,7 @@ class Firms(Population):
         expected = scenario.entry_rate * active.sum() * attraction
         empty = np.flatnonzero(~active)
         u = rng.random()
-        count = int(stats.poisson.ppf(u, expected)) if expected > 0 else 0
+        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
         n_enter = min(max(count, 0), len(empty))
         if not n_enter:
             return np.zeros(0, dtype=int)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
 from econ.policy import Policy
@@ -151,9 +152,12 @@ class PublicHolders(Population):
             Data units per licence, one per holder.
         """
         h, p = self.table, scenario
-        initial_datasets = p.open_datasets / p.n_holders
         return eq.public_product_size(
-            p.public_product_size, h.datasets, initial_datasets, h.effort, p.initial_effort
+            p.public_product_size,
+            h.datasets,
+            p.reference_datasets_per_holder,
+            h.effort,
+            p.initial_effort,
         )
 
     def sensitive_quality(self, scenario: Scenario) -> float:
@@ -191,7 +195,7 @@ class PublicHolders(Population):
         if fees is not None:
             h.price, h.price_public_interest = fees
         else:
-            target = eq.revenue_maximising_price(wtp)
+            target = kernels.revenue_maximising_price(wtp)
             h.price = eq.adjusted_price(h.price, target, scenario.price_adjustment)
             h.price_public_interest = h.price
 

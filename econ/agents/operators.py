@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -112,7 +113,7 @@ class Operators(Population):
         n = int(o.licensed.sum())
         mc = scenario.operator_marginal_cost_rmb
         if policy.operators:
-            monopoly = eq.revenue_maximising_price(best_wtp, mc)[0]
+            monopoly = kernels.revenue_maximising_price(best_wtp, mc)[0]
             o.monopoly_price = eq.adjusted_price(
                 o.monopoly_price, monopoly, scenario.price_adjustment
             )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-from scipy import stats
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.operators import OperatorTable
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -40,7 +40,7 @@ def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Event counts, integers.
     """
-    counts = stats.poisson.ppf(u, np.maximum(rate, 0.0))
+    counts = kernels.poisson_ppf(u, np.maximum(rate, 0.0))  # scipy.stats.poisson.ppf
     return np.maximum(np.nan_to_num(counts), 0).astype(int)
 
 
@@ -63,6 +63,9 @@ class Regulator(mesa.Agent):
         self.policy = policy
         self.extra_strictness = 0.0
         self.incidents = 0
+        self.cross_border_incidents = 0
+        self.expected_incidents = 0.0  # the quarter's Poisson rates: nationally, the count
+        self.expected_cross_border_incidents = 0.0  # is the rate (law of large numbers)
         self.audits = 0
         self.revocations = 0
         self.fines_rmb = 0.0
@@ -134,6 +137,9 @@ class Regulator(mesa.Agent):
         o.relicense_in = np.where(revoke, p.relicense_quarters, o.relicense_in)
         self._relicense(o)
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
+        self.cross_border_incidents = cross_border_incidents
+        self.expected_incidents = float(op_rate.sum() + cb_rate)
+        self.expected_cross_border_incidents = float(cb_rate)
         self.audits = int(audited.sum())
         self.revocations = int(revoke.sum())
         self.fines_rmb = float(o.penalty.sum())

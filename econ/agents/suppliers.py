@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
 from econ.scenarios import Scenario
@@ -79,7 +80,7 @@ class PrivateSuppliers(Population):
             sampled firms x suppliers.
         """
         s = self.table
-        target = eq.revenue_maximising_price(wtp)
+        target = kernels.revenue_maximising_price(wtp)
         s.price = eq.adjusted_price(s.price, target, scenario.price_adjustment)
         s.price_public_interest = s.price
 

@@ -11,10 +11,9 @@ import traceback
 
 import pandas as pd
 
-from econ.experiment.runs import RunResult, RunSpec
+from econ.experiment.runs import RunResult, RunSpec, resolve_model
 from econ.experiment.store import ResultStore
 from econ.metrics import MODEL_COLUMNS, cagr
-from econ.model import DataEconomy
 
 __all__ = ["execute_run", "execute_runs", "summarise"]
 
@@ -96,7 +95,8 @@ def execute_runs(runs: list[RunSpec], results_folder: str | None = None) -> list
 def _simulate(run: RunSpec) -> RunResult:
     start = time.perf_counter()
     try:
-        model = DataEconomy(
+        model_class = resolve_model(run.model_class)
+        model = model_class(
             policy=run.policy,
             scenario=run.scenario,
             n_firms=run.n_firms,

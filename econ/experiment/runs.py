@@ -20,11 +20,23 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import mesa
 import pandas as pd
 
 import econ.agents
 
-__all__ = ["MODEL_MODULES", "RunResult", "RunSpec", "code_of", "model_fingerprint"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "MODEL_MODULES",
+    "RunResult",
+    "RunSpec",
+    "code_of",
+    "model_fingerprint",
+    "resolve_model",
+]
+
+#: The model class an experiment runs unless its spec names another ("module:Class").
+DEFAULT_MODEL = "econ.model:DataEconomy"
 
 #: Modules whose source defines the model's behaviour (and every module of econ.agents).
 MODEL_MODULES = (
@@ -39,6 +51,42 @@ MODEL_MODULES = (
     "econ.scenarios",
     "econ.parameters",
 )
+
+
+def resolve_model(path: str = DEFAULT_MODEL) -> type[mesa.Model]:
+    """The model class named ``"package.module:Class"``.
+
+    It must be a mesa.Model that takes econ's keyword arguments (policy, scenario, n_firms,
+    seed and scenario parameters) and whose ``run(quarters)`` returns one row a quarter, as
+    :class:`~econ.model.DataEconomy` does.
+
+    Parameters
+    ----------
+    path : str, default "econ.model:DataEconomy"
+        ``"package.module:Class"``.
+
+    Returns
+    -------
+    type
+        The class.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is malformed, its module cannot be imported or it names no mesa.Model
+        class.
+    """
+    module_name, _, class_name = path.partition(":")
+    if not module_name or not class_name:
+        raise ValueError(f"model {path!r}: expected 'package.module:Class'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        raise ValueError(f"model {path!r}: cannot import {module_name!r} ({err})") from None
+    cls = getattr(module, class_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, mesa.Model)):
+        raise ValueError(f"model {path!r}: {class_name!r} is not a mesa.Model class there")
+    return cls
 
 
 def code_of(source: str) -> str:
@@ -68,20 +116,29 @@ def code_of(source: str) -> str:
 
 
 @cache
-def model_fingerprint() -> str:
+def model_fingerprint(model: str = DEFAULT_MODEL) -> str:
     """A hash of the model's code: runs of a changed model get new ids.
 
-    Docstrings and comments do not count (:func:`code_of`).
+    Docstrings and comments do not count (:func:`code_of`). For a model class of your own,
+    its module's code is hashed with econ's.
+
+    Parameters
+    ----------
+    model : str, default "econ.model:DataEconomy"
+        The model class, ``"package.module:Class"``.
 
     Returns
     -------
     str
-        16 hex digits of the SHA-256 of the code of :data:`MODEL_MODULES` and every module of
-        :mod:`econ.agents`.
+        16 hex digits of the SHA-256 of the code of :data:`MODEL_MODULES`, every module of
+        :mod:`econ.agents` and the model class's module.
     """
     agents = [f"econ.agents.{m.name}" for m in pkgutil.iter_modules(econ.agents.__path__)]
+    names = [*MODEL_MODULES, "econ.agents", *sorted(agents)]
+    if model != DEFAULT_MODEL:
+        names.append(resolve_model(model).__module__)
     digest = hashlib.sha256()
-    for name in (*MODEL_MODULES, "econ.agents", *sorted(agents)):
+    for name in names:
         digest.update(name.encode())
         digest.update(code_of(inspect.getsource(importlib.import_module(name))).encode())
     return digest.hexdigest()[:16]
@@ -113,8 +170,10 @@ class RunSpec:
         This point's value of each varied factor.
     outputs : tuple of str
         The reported columns to keep.
+    model_class : str, optional
+        The model class, ``"package.module:Class"``; default :data:`DEFAULT_MODEL`.
     model : str, optional
-        The model's source fingerprint; default :func:`model_fingerprint`.
+        The model's code fingerprint; default :func:`model_fingerprint` of ``model_class``.
     """
 
     point: int
@@ -127,11 +186,17 @@ class RunSpec:
     params: dict[str, Any]
     factors: dict[str, Any]
     outputs: tuple[str, ...]
-    model: str = field(default_factory=model_fingerprint)
+    model_class: str = DEFAULT_MODEL
+    model: str = ""  # the model's source fingerprint, filled in from model_class
+
+    def __post_init__(self) -> None:
+        if not self.model:
+            object.__setattr__(self, "model", model_fingerprint(self.model_class))
 
     @property
     def run_id(self) -> str:
-        """Stable id: hash of design point, seed, scenario, size, quarters and model code."""
+        """Stable id: hash of design point, seed, scenario, size, quarters, the model class
+        and its code."""
         key = {
             "policy": self.policy,
             "params": self.params,
@@ -142,6 +207,8 @@ class RunSpec:
             "outputs": list(self.outputs),
             "model": self.model,
         }
+        if self.model_class != DEFAULT_MODEL:  # econ's own model keeps the ids it had
+            key["model_class"] = self.model_class
         blob = json.dumps(key, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:20]
 

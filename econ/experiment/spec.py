@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from econ.experiment.runs import DEFAULT_MODEL, resolve_model
 from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS
 from econ.parameters import Parameter, ParameterError
 from econ.policy import LEVERS
@@ -115,6 +116,14 @@ SPEC_KEYS: tuple[SpecKey, ...] = (
         "the experiment's name (letters, digits, '-' and '_'); also its results folder's",
     ),
     SpecKey("experiment", "description", "string", "", "free text, kept in the manifest"),
+    SpecKey(
+        "experiment",
+        "model",
+        "string",
+        DEFAULT_MODEL,
+        "the model class, 'package.module:Class': a mesa.Model taking econ's keyword "
+        "arguments (run ids hash its module's code too)",
+    ),
     SpecKey(
         "experiment",
         "scenario",
@@ -259,6 +268,8 @@ class ExperimentSpec:
         What :meth:`quick` shrinks to (the ``[quick]`` table).
     source : str, optional
         Where the spec came from (a file path), for error messages.
+    model : str, optional
+        The model class, ``"package.module:Class"``; default ``econ.model:DataEconomy``.
     """
 
     name: str
@@ -279,6 +290,7 @@ class ExperimentSpec:
     description: str = ""
     quick_settings: dict[str, int] = field(default_factory=dict)
     source: str = "<dict>"
+    model: str = DEFAULT_MODEL  # the model class, "package.module:Class"
 
     def quick(self) -> ExperimentSpec:
         """A shrunken copy for smoke runs: fewer firms, quarters, replications and samples.
@@ -348,7 +360,7 @@ class ExperimentSpec:
             design["baseline"] = data["baseline"]
         experiment = {
             k: data[k]
-            for k in ("name", "description", "scenario", "steps", "replications", "seed")
+            for k in ("name", "description", "scenario", "steps", "replications", "seed", "model")
             if k in data
         }
         experiment["outputs"] = list(data.get("outputs", MODEL_COLUMNS))
@@ -546,6 +558,13 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     quick = {}
     for qname in data.get("quick", {}):
         quick[qname] = integer(data["quick"], "quick", qname)
+    model = exp.get("model", _KEYS["experiment", "model"].default)
+    if not isinstance(model, str):
+        raise fail("[experiment] model", "expected a string 'package.module:Class'")
+    try:
+        resolve_model(model)
+    except ValueError as err:
+        raise fail("[experiment] model", str(err)) from None
     description = exp.get("description", _KEYS["experiment", "description"].default)
     if not isinstance(description, str):
         raise fail("[experiment] description", "expected a string")
@@ -568,4 +587,5 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
         description=description,
         quick_settings=quick,
         source=source,
+        model=model,
     )

@@ -342,7 +342,9 @@ def load(path: str | Path) -> Results:
 def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Results in EMA Workbench's ``(experiments, outcomes)`` form.
 
-    EMA's PRIM, feature scoring and plots accept this pair.
+    EMA's PRIM, feature scoring, plots and ``save_results`` accept this pair (with
+    ema_workbench installed, the outcomes are registered as EMA time-series outcomes so that
+    ``save_results`` knows them).
 
     Parameters
     ----------
@@ -353,19 +355,41 @@ def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     -------
     experiments : pandas.DataFrame
         One row per successful run with the factor columns plus ``scenario`` (the replication
-        seed), ``policy`` (the design point) and ``model``.
+        seed), ``policy`` (the design point) and ``model``; factors that are not numbers
+        (regimes, switches) and the three id columns are categorical, as EMA's own
+        experiments are.
     outcomes : dict of str to numpy.ndarray
-        Each kept column (in its own unit) as an array of shape (runs, quarters).
+        Each kept column (in its own unit) as an array of shape (runs, quarters), plus
+        ``TIME`` (the quarters).
     """
     ok = results.ok.reset_index(drop=True)
     experiments = ok[results.factors].copy()
-    experiments["scenario"] = ok["seed"].astype(str)
-    experiments["policy"] = ok["point"].astype(str)
-    experiments["model"] = "econ.DataEconomy"
+    for factor in results.factors:
+        if not pd.api.types.is_float_dtype(experiments[factor]) and not (
+            pd.api.types.is_integer_dtype(experiments[factor])
+            and not pd.api.types.is_bool_dtype(experiments[factor])
+        ):
+            experiments[factor] = experiments[factor].astype("category")
+    experiments["scenario"] = ok["seed"].astype("category")
+    experiments["policy"] = ok["point"].astype("category")
+    experiments["model"] = pd.Categorical(["econ.DataEconomy"] * len(ok))
     outcomes: dict[str, np.ndarray] = {}
     if len(ok):
         series = results.series.drop_duplicates(["run_id", "step"]).set_index(["run_id", "step"])
         for column in results.manifest["spec"]["outputs"]:
             if column in series:
                 outcomes[column] = series[column].unstack("step").loc[ok["run_id"]].to_numpy()
+        steps = np.sort(series.index.get_level_values("step").unique()).astype(float)
+        outcomes["TIME"] = np.tile(steps, (len(ok), 1))
+    _register_with_ema(outcomes)
     return experiments, outcomes
+
+
+def _register_with_ema(outcomes: dict[str, np.ndarray]) -> None:
+    """Declare the outcomes to EMA Workbench, if installed: its save_results needs that."""
+    try:
+        from ema_workbench import TimeSeriesOutcome
+    except ImportError:
+        return
+    for name in outcomes:
+        TimeSeriesOutcome(name)

@@ -86,6 +86,7 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
                     params={**spec.params, **params},
                     factors=values,
                     outputs=spec.outputs,
+                    model_class=spec.model,
                 )
             )
     return plan
@@ -168,6 +169,9 @@ def run(
                 disable=not progress,
                 file=sys.stderr,
                 dynamic_ncols=True,
+                # In a log (not a terminal) a bar redrawn ten times a second is thousands of
+                # lines: there, one update every half minute.
+                mininterval=0.1 if sys.stderr.isatty() else 30.0,
             )
             for future in futures.as_completed(submitted):
                 for result in _results_of(future, submitted[future]):
@@ -266,7 +270,8 @@ def _manifest(spec, plan, executor, workers, scheduler) -> dict[str, Any]:
         "status": "running",
         "spec": spec.to_dict(),
         "plan": [r.run_id for r in plan],
-        "model_fingerprint": model_fingerprint(),
+        "model": spec.model,
+        "model_fingerprint": model_fingerprint(spec.model),
         "git": _git(),
         "versions": versions,
         "platform": {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import typst
 
-from econ.analysis import UnreliableIndicesWarning, sobol_indices
+from econ.analysis import UnreliableIndicesWarning, effects, sobol_indices
 from econ.experiment import run
 from econ.experiment.store import Results, load, write_atomic
 from econ.metrics import cagr
@@ -80,7 +80,11 @@ def calibration_table() -> pd.DataFrame:
 
 
 def paper_numbers(
-    validation: pd.DataFrame, summary: pd.DataFrame, baseline: Results, sensitivity: Results
+    validation: pd.DataFrame,
+    summary: pd.DataFrame,
+    baseline: Results,
+    sensitivity: Results,
+    breakeven: Results | None = None,
 ) -> dict:
     """The numbers the paper's text cites, by name.
 
@@ -94,12 +98,15 @@ def paper_numbers(
         Results of the baseline experiment.
     sensitivity : Results
         Results of the Sobol sensitivity experiment.
+    breakeven : Results or None, default None
+        Results of the security break-even experiment, when there are some.
 
     Returns
     -------
     dict
         Named numbers (each a value with its 95% CI where it has one), written to
-        ``tables/numbers.json`` for the Typst source to read; money in RMB.
+        ``tables/numbers.json`` for the Typst source to read; money in RMB. Welfare effects
+        are also given as shares of the baseline's mainland output (``*_output_share``).
     """
     growth = [cagr(g["market_size"].iloc[:13]) for _, g in baseline.series.groupby("run_id")]
     long = [cagr(g["market_size"]) for _, g in baseline.series.groupby("run_id")]
@@ -131,7 +138,23 @@ def paper_numbers(
         "low": float(ops["effect"].min()),
         "high": float(ops["effect"].max()),
     }
+    series = baseline.series
+    output = float(series["output"].mean())  # RMB per quarter, national
+    for key in ("free_welfare_fixed", "free_welfare_responding", "safeguards_vs_none"):
+        numbers[key]["output_share"] = numbers[key]["value"] / output
+    annual = series.assign(year=(series["step"] - 1) // 4).groupby(["run_id", "year"])
+    market_by_year = annual["market_size"].mean().unstack("year")
     numbers["baseline"] = {
+        "output_tn_per_year": 4 * output / 1e12,
+        "welfare_share": float(series["welfare_share"].mean()),
+        "incident_loss_share": float(series["incident_loss"].sum() / series["welfare"].sum()),
+        "utilisation": [
+            float(series[series["step"] == q]["compute_utilisation"].mean())
+            for q in (1, 8, 20, int(series["step"].max()))
+        ],
+        "growth_years_1_to_3": float(((market_by_year[2] / market_by_year[0]) ** 0.5 - 1).mean())
+        if market_by_year.shape[1] > 2
+        else float("nan"),
         "growth_3y": float(pd.Series(growth).mean()),
         "growth_10y": float(pd.Series(long).mean()),
         "market_start_bn": float(start / 1e9),
@@ -146,10 +169,48 @@ def paper_numbers(
         best = group.sort_values("ST", ascending=False).iloc[0]
         top[outcome] = {"factor": best["factor"], "S1": float(best["S1"]), "ST": float(best["ST"])}
     numbers["sobol"] = top
+    registration = welfare[welfare["experiment"] == "registration"]
+    numbers["registration"] = {
+        str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
+                           "high": float(row.ci_high), "holds": bool(row.significant),
+                           "output_share": float(row.effect) / output}
+        for row in registration.itertuples()
+    }  # fmt: skip
+    if breakeven is not None:
+        numbers["breakeven"] = _breakeven(breakeven)
     numbers["counts"] = {
         name: int(v) for name, v in summary.groupby("experiment")["n"].max().items()
     }
     return numbers
+
+
+def _breakeven(results: Results) -> dict:
+    """How often review pays at full openness over the break-even grid, and at the defaults."""
+    gain = effects(
+        results.ok,
+        {"review_strictness": 0.0},
+        "welfare_mean",
+        factors=results.factors,
+        by=["incident_loss_rmb", "trust_collapse_threshold"],
+    )
+    gain = gain[gain["review_strictness"] > 0]
+    pays = gain[(gain["ci_low"] > 0)]
+    loses = gain[(gain["ci_high"] < 0)]
+    default = gain[
+        (gain["incident_loss_rmb"] == SCENARIO_PARAMETERS["incident_loss_rmb"].default)
+        & (gain["trust_collapse_threshold"]
+           == SCENARIO_PARAMETERS["trust_collapse_threshold"].default)
+    ]  # fmt: skip
+    row = default.iloc[0] if len(default) else None
+    return {
+        "cells": len(gain),
+        "pays": len(pays),
+        "loses": len(loses),
+        "default": None
+        if row is None
+        else {"value": float(row["effect"]), "low": float(row["ci_low"]),
+              "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)},
+    }  # fmt: skip
 
 
 def build_paper(
@@ -202,6 +263,7 @@ def build_paper(
         pd.read_csv(paths["summary"]),
         load(Path(results_root) / f"baseline{suffix}"),
         extra["sensitivity"],
+        load(Path(results_root) / f"security_breakeven{suffix}"),
     )
     numbers["quick"] = quick
     calibration = calibration_table()

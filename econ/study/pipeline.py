@@ -32,7 +32,15 @@ __all__ = [
 #: Growth of the Chinese data market reported for 2022-2025 (DESIGN.md, literature.md).
 REPORTED_GROWTH = (0.20, 0.35)
 #: The experiments of the main job, in the order they run.
-STUDY = ("baseline", "free_vs_priced", "authorised_operation", "cross_border", "who_trades")
+STUDY = (
+    "baseline",
+    "free_vs_priced",
+    "authorised_operation",
+    "cross_border",
+    "who_trades",
+    "registration",
+    "security_breakeven",
+)
 
 
 def spec_names() -> list[str]:

@@ -69,11 +69,13 @@ def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
         found["operator_profit_cap"] = lambda: plots.operator_profit_vs_cap(
             results, where={"revenue_share": 0.3, "infrastructure": 0.8}
         )
+    elif {"review_strictness", "incident_loss_rmb", "trust_collapse_threshold"} <= factors:
+        found["breakeven"] = lambda: plots.safeguard_breakeven(results)
     elif {"openness", "hk_bridge", "review_strictness"} <= factors:
         found["cross_border_frontier"] = lambda: plots.cross_border_frontier(results)
     else:
-        first = results.factors[0]
-        found["market_paths"] = lambda: plots.market_paths(results, by=first)
+        first, *rest = results.factors
+        found["market_paths"] = lambda: plots.market_paths(results, by=first, facets=rest)
     return found
 
 
@@ -173,6 +175,11 @@ HEADLINES = {
         where={"price_cap": 1.0, "infrastructure": 0.8, "revenue_share": 0.3},
         by=["operator_cap"],
         outcomes=["welfare_mean", "operator_profit_mean", "supply_effort_final"],
+    ),
+    "registration": Headline(
+        baseline={"registration": False},
+        by=["pricing"],
+        outcomes=["welfare_mean", "data_uses_mean", "supply_effort_final", "market_size_mean"],
     ),
     "cross_border": Headline(
         baseline={"openness": 0.0},
