@@ -17,6 +17,7 @@ from scipy import stats
 
 from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
+from econ.statistics import equivalence_pvalue, paired_pvalue
 
 __all__ = [
     "EFFECT_COLUMNS",
@@ -42,6 +43,12 @@ EFFECT_COLUMNS = (
     "relative",
     "n",
     "significant",
+    "p_value",
+    "tost_p",
+    "p_adjusted",
+    "equivalent",
+    "verdict",
+    "correction",
 )
 
 
@@ -159,6 +166,7 @@ def effects(
     factors: Sequence[str],
     by: str | Sequence[str] | None = None,
     level: float = 0.95,
+    equivalence_margin: float = 0.01,
 ) -> pd.DataFrame:
     """Effect of each design point against a named baseline point, with CIs.
 
@@ -181,13 +189,19 @@ def effects(
         factors.
     level : float, default 0.95
         Confidence level.
+    equivalence_margin : float, default 0.01
+        Half-width of the equivalence interval of the TOST test, as a share of the baseline
+        mean.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``by..., outcome, baseline_mean, mean, effect, ci_low, ci_high, relative, n,
-        significant`` (:data:`EFFECT_COLUMNS`); ``effect`` and its interval are in the outcome's
-        unit, ``relative`` is the effect as a share of the baseline mean.
+        significant, p_value, tost_p``; ``effect`` and its interval are in the outcome's
+        unit, ``relative`` is the effect as a share of the baseline mean, ``p_value`` is that
+        of a paired t-test and ``tost_p`` that of two one-sided tests that the effect lies
+        within ``equivalence_margin`` of the baseline mean (see
+        :func:`econ.statistics.verdicts`).
 
     Raises
     ------
@@ -229,6 +243,7 @@ def effects(
                 diff = paired["y"] - paired["b"]
                 effect, low, high, n = mean_ci(diff, level)
                 b_mean = float(paired["b"].mean())
+                margin = equivalence_margin * abs(b_mean)
                 rows.append(
                     {
                         **labels,
@@ -242,6 +257,8 @@ def effects(
                         "relative": effect / abs(b_mean) if b_mean else np.nan,
                         "n": n,
                         "significant": bool(n > 1 and (low > 0 or high < 0)),
+                        "p_value": paired_pvalue(diff),
+                        "tost_p": equivalence_pvalue(diff, margin),
                     }
                 )
     return pd.DataFrame(rows)

@@ -132,8 +132,8 @@ def _print_study(args: argparse.Namespace) -> int:
     summary = pd.read_csv(paths["summary"])
     welfare = summary[summary["outcome"] == "welfare_mean"]
     print(
-        f"\nHeadline welfare effects ({len(welfare)} comparisons, RMB per quarter, 95% CI; "
-        "* = significant):"
+        f"\nHeadline welfare effects ({len(welfare)} comparisons per table, RMB per quarter, "
+        "95% CI; verdicts after Holm's correction; 'equivalent' = within 1% by TOST):"
     )
     for row in welfare.itertuples():
         ids = ", ".join(
@@ -141,10 +141,9 @@ def _print_study(args: argparse.Namespace) -> int:
             for c in summary.columns
             if c not in {*EFFECT_COLUMNS, "experiment"} and pd.notna(getattr(row, c))
         )
-        mark = "*" if row.significant else " "
         print(
-            f"  {mark} {row.experiment}: {ids}: {row.effect / 1e9:+,.1f} bn "
-            f"[{row.ci_low / 1e9:+,.1f}, {row.ci_high / 1e9:+,.1f}]"
+            f"  {row.experiment}: {ids}: {row.effect / 1e9:+,.1f} bn "
+            f"[{row.ci_low / 1e9:+,.1f}, {row.ci_high / 1e9:+,.1f}] {row.verdict}"
         )
     print("\nWhere everything went:")
     for label, path in paths.items():

@@ -484,7 +484,9 @@ OUTCOME_UNITS = {
 def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.Figure:
     """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome.
 
-    Factors are in the order of their largest total index.
+    Factors are in the order of their largest total index. Indices flagged unreliable
+    (``reliable`` False: negative beyond their interval, or an outcome whose first-order
+    indices do not add up) are drawn hollow and hatched, never as solid estimates.
 
     Parameters
     ----------
@@ -496,7 +498,7 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, one column (3.5 in) wide.
+        The figure, two columns (7 in) wide.
     """
     outcomes = outcomes or list(pd.unique(indices["outcome"]))
     order = indices.groupby("factor")["ST"].max().sort_values(ascending=False).index.tolist()
@@ -508,24 +510,28 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
         y = np.arange(len(order))
         for ax, outcome in zip(axes[0], outcomes, strict=True):
             t = indices[indices["outcome"] == outcome].set_index("factor").loc[order]
-            ax.barh(
-                y - 0.2,
-                t["S1"],
-                height=0.38,
-                xerr=t["S1_conf"],
-                color=colours[0],
-                label="First order (S1)",
-                error_kw={"elinewidth": 0.6},
-            )
-            ax.barh(
-                y + 0.2,
-                t["ST"],
-                height=0.38,
-                xerr=t["ST_conf"],
-                color=colours[1],
-                label="Total (ST)",
-                error_kw={"elinewidth": 0.6},
-            )
+            reliable = t["reliable"].to_numpy() if "reliable" in t else np.ones(len(t), bool)
+            for offset, column, colour, label in (
+                (-0.2, "S1", colours[0], "First order (S1)"),
+                (0.2, "ST", colours[1], "Total (ST)"),
+            ):
+                bars = ax.barh(
+                    y + offset,
+                    t[column],
+                    height=0.38,
+                    xerr=t[f"{column}_conf"],
+                    color=colour,
+                    label=label,
+                    error_kw={"elinewidth": 0.6},
+                )
+                for bar, ok in zip(bars, reliable, strict=True):
+                    if not ok:
+                        bar.set_facecolor("none")
+                        bar.set_edgecolor(colour)
+                        bar.set_hatch("////")
+            if not reliable.all():
+                ax.text(0.98, 0.02, "hatched: unreliable", transform=ax.transAxes,
+                        ha="right", va="bottom", fontsize=6)  # fmt: skip
             ax.axvline(0, color="0.3", lw=0.5)
             ax.set_title(OUTCOME_LABELS.get(outcome, outcome))
             ax.set_xlabel("Sobol index (share of variance)")

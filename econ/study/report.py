@@ -19,6 +19,7 @@ import pandas as pd
 from econ import __version__, plots
 from econ.analysis import EFFECT_COLUMNS, effects, morris_indices, sobol_indices
 from econ.experiment.store import Results, load, write_atomic
+from econ.statistics import verdicts
 
 __all__ = [
     "HEADLINES",
@@ -31,7 +32,11 @@ __all__ = [
 ]
 
 SENSITIVITY_OUTCOMES = ["market_size_cagr", "welfare_mean", "incidents_total"]
-NOT_SIGNIFICANT = "#super[†] the 95% confidence interval includes zero."
+NOT_SIGNIFICANT = (
+    "#super[†] not resolved: the effect is neither significant after Holm's correction over "
+    "the table nor shown within 1% of the baseline (two one-sided tests); "
+    "#super[=] shown equivalent to no effect within that margin."
+)
 
 
 def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
@@ -222,6 +227,8 @@ def headline_effects(results: Results) -> pd.DataFrame:
     base_keys = list(h.baseline)
     is_base = np.logical_and.reduce([table[k] == v for k, v in h.baseline.items()])
     table = table[~is_base]
+    # What each effect may be called, with p-values corrected over the whole table.
+    table = verdicts(table.reset_index(drop=True))
     ids = [*(h.by or []), *[k for k in base_keys if k not in (h.by or [])]]
     keep = [*ids, *EFFECT_COLUMNS]
     return table[[c for c in keep if c in table]].reset_index(drop=True)
@@ -282,8 +289,11 @@ def to_typst(table: pd.DataFrame, caption: str) -> str:
             change,
         ]
         cells = [f"[{_typst_text(t)}]" for t in texts]
-        if not r["significant"]:
+        verdict = r.get("verdict", "higher" if r["significant"] else "not resolved")
+        if verdict == "not resolved":
             cells[-2] = cells[-2][:-1] + "#super[†]]"
+        elif verdict == "equivalent":
+            cells[-2] = cells[-2][:-1] + "#super[=]]"
         rows.append(", ".join(cells))
     n_left = len(id_cols) + 1
     head = ", ".join(f"[*{_typst_text(h)}*]" for h in header)
