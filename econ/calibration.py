@@ -39,7 +39,35 @@ REFERENCE_POLICY = Policy()
 
 @dataclass(frozen=True)
 class Calibration:
-    """Constants that scale the simulated economy to the national one (ODD 5.2)."""
+    """Constants that scale the simulated economy to the national one (ODD 5.2).
+
+    Parameters
+    ----------
+    firms_represented : float
+        Real firms one simulated firm stands for (fixed per scenario, :func:`national_scale`).
+    start_market_rmb : float
+        Simulated data market in the warm-up quarter (RMB per quarter).
+    racks_per_data_unit : float
+        Compute racks one licensed data unit needs for a quarter.
+    compute_price_index_0 : float
+        Blended compute price index at start (E10).
+    west_share_0 : float
+        Share of data work routed West at start.
+    compute_cost_per_unit_rmb : float
+        Compute cost of one data unit at start-up prices (RMB).
+    holder_effort_cost : float
+        ``c`` of E8: supply cost is ``c e^2 / 2`` (RMB per quarter).
+    holder_mandate : float
+        ``m`` of E8 (RMB per quarter per unit effort).
+    operator_fixed_cost_rmb : float
+        Fixed cost of one licensed operator (RMB per quarter).
+    security_cost_rmb : float
+        Cost of full security for one operator (RMB per quarter).
+    lever_costs_rmb : dict
+        Public cost of each lever at full level, E22 (RMB per quarter in the simulated
+        economy): ``infrastructure``, ``registration``, ``review``, ``audit`` (one audit) and
+        ``bridge``.
+    """
 
     firms_represented: float  # real firms one simulated firm stands for (fixed per scenario)
     start_market_rmb: float  # simulated data market in the warm-up quarter (RMB)
@@ -54,7 +82,13 @@ class Calibration:
     lever_costs_rmb: dict  # per-quarter public cost of each lever at full level (E22)
 
     def to_dict(self) -> dict[str, float]:
-        """The calibration as plain floats (for manifests and notebooks)."""
+        """The calibration as plain floats (for manifests and notebooks).
+
+        Returns
+        -------
+        dict of str to float
+            Every field by name, in its unit.
+        """
         return asdict(self)
 
 
@@ -80,7 +114,31 @@ def calibrate(
        mean holder's fee revenue F0; effort cost ``c = 2 F0 / e0^2`` makes fees at the
        reference price recover supply cost at initial effort, and the mandate is
        ``mandate_share * c``.
-    ``rng`` draws the warm-up's cross-border approvals.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario's parameters.
+    firms : Firms
+        The initial firms.
+    market : Market
+        The initial catalogue, views and price sample (the warm-up works on a copy).
+    holders : PublicHolders
+        The initial public holders.
+    compute : ComputeClusters
+        The initial compute clusters (the warm-up works on a copy).
+    rng : numpy.random.Generator
+        The ``calibration`` stream: it draws the warm-up's cross-border approvals.
+
+    Returns
+    -------
+    Calibration
+        The constants.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        If nobody buys data at start-up, so the economy cannot be scaled.
     """
     p, policy = scenario, REFERENCE_POLICY
     catalogue = market.catalogue.copy()
@@ -158,8 +216,21 @@ def calibrate(
 
 
 def national_scale(scenario: Scenario) -> float:
-    """Real firms one simulated firm stands for (ODD 5.2): national output over the output of
-    the simulated mainland firms expected active at start, ``mean_output_rmb`` each."""
+    """Real firms one simulated firm stands for (ODD 5.2).
+
+    National output over the output of the simulated mainland firms expected active at start,
+    ``mean_output_rmb`` each.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario's parameters.
+
+    Returns
+    -------
+    float
+        Real firms per simulated firm.
+    """
     p = scenario
     abroad = round(p.n_firms * p.share_hong_kong) + round(p.n_firms * p.share_foreign)
     active = max((p.n_firms - abroad) * p.initial_active_share, 1.0)

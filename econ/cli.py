@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from econ._version import __version__
 from econ.analysis import EFFECT_COLUMNS
 from econ.experiment import EXECUTORS, run
 from econ.experiment.store import load
@@ -32,6 +33,8 @@ from econ.study import (
     write_tables,
 )
 from econ.viz import dashboard
+
+__all__ = ["build_parser", "main"]
 
 
 def _print_baseline(args: argparse.Namespace) -> int:
@@ -197,13 +200,20 @@ def _port(text: str) -> int:
     return port
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``econ`` command."""
+def build_parser() -> argparse.ArgumentParser:
+    """The ``econ`` command's argument parser, with one subparser per subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser :func:`main` uses; the documentation prints its help.
+    """
     parser = _Parser(
         prog="econ",
         description="econ: an agent-based model of a national data market, its policy "
         "experiments, figures, paper and dashboard.",
     )
+    parser.add_argument("--version", action="version", version=f"econ {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
     run_p.add_argument(
@@ -277,7 +287,24 @@ def main(argv: list[str] | None = None) -> int:
     dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
     dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dash_p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``econ`` command.
+
+    Parameters
+    ----------
+    argv : list of str or None, default None
+        The arguments after ``econ``; None reads them from ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 1 when runs of an experiment failed, 2 on bad input
+        (the error is printed as one line on stderr).
+    """
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run_experiment(args)

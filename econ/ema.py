@@ -52,8 +52,28 @@ SCALAR_OUTCOMES = {
 
 
 def ema_parameter(name: str, bounds: tuple[float, float] | None = None):
-    """The EMA parameter of a lever or scenario parameter: categorical for choices,
-    boolean for switches, integer or real within ``bounds`` (default: the lever's own)."""
+    """The EMA parameter of a lever or scenario parameter.
+
+    Categorical for choices, boolean for switches, integer or real within ``bounds``.
+
+    Parameters
+    ----------
+    name : str
+        A lever (:data:`econ.policy.LEVERS`) or scenario parameter.
+    bounds : tuple of float or None, default None
+        ``(low, high)`` in the parameter's unit; None: its own bounds.
+
+    Returns
+    -------
+    ema_workbench.Parameter
+        A ``CategoricalParameter``, ``BooleanParameter``, ``IntegerParameter`` or
+        ``RealParameter`` named ``name``.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        If ``name`` is neither a lever nor a scenario parameter, or a bound is out of range.
+    """
     spec = LEVERS.get(name) or SCENARIO_PARAMETERS.get(name)
     if spec is None:
         raise ParameterError(f"{name!r} is neither a lever nor a scenario parameter")
@@ -77,8 +97,30 @@ def run_econ(
     outputs: Sequence[str] = MODEL_COLUMNS,
     **values,
 ) -> dict[str, np.ndarray | float]:
-    """One run for EMA: levers and scenario parameters by name; returns each output's
-    quarterly series, ``TIME`` (quarters 1..n) and the scalar summaries."""
+    """One run for EMA: levers and scenario parameters by name.
+
+    Parameters
+    ----------
+    scenario : str, default "china_2024"
+        The scenario.
+    n_firms : int, default 2000
+        Simulated firm slots.
+    quarters : int, default 40
+        Quarters to run.
+    seed : int, default 1
+        The run's seed (the same for every experiment, so policies are compared paired).
+    outputs : sequence of str, optional
+        Reported columns to return; default the main columns.
+    **values : object
+        Lever and scenario parameter values by name.
+
+    Returns
+    -------
+    dict
+        Each output's quarterly series (numpy arrays, in the column's unit), ``TIME``
+        (quarters 1..n) and the scalar summaries ``welfare_mean`` (RMB per quarter),
+        ``market_size_cagr`` (share per year) and ``incidents_total``.
+    """
     clean = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
     model = DataEconomy(scenario=scenario, n_firms=n_firms, seed=seed, **clean)
     df = model.run(quarters)
@@ -101,9 +143,38 @@ def ema_model(
 ) -> Model:
     """econ as an EMA ``Model``.
 
-    ``levers`` names the policy levers to search over (a mapping gives numeric bounds);
-    ``uncertainties`` maps scenario parameters to sampling bounds (default:
-    :data:`DEFAULT_UNCERTAINTIES`). Size, quarters and the seed are constants.
+    Size, quarters and the seed are constants; outcomes are ``TIME``, every output as a time
+    series, and scalar summaries with their direction (maximise welfare and growth, minimise
+    incidents).
+
+    Parameters
+    ----------
+    levers : sequence of str or mapping of str to tuple, default ("pricing", "openness")
+        The policy levers to search over; a mapping gives numeric ``(low, high)`` bounds.
+    uncertainties : mapping of str to tuple or None, default None
+        Scenario parameters and their sampling bounds; None: :data:`DEFAULT_UNCERTAINTIES`.
+    scenario : str, default "china_2024"
+        The scenario.
+    n_firms : int, default 2000
+        Simulated firm slots.
+    quarters : int, default 40
+        Quarters each run lasts.
+    seed : int, default 1
+        The seed every experiment shares.
+    outputs : sequence of str, optional
+        Reported columns to return as outcomes; default the main columns.
+    name : str, default "econ"
+        The EMA model's name.
+
+    Returns
+    -------
+    ema_workbench.Model
+        The model, for ``perform_experiments``, PRIM and ``optimize``.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        If a lever or uncertainty is not one of econ's.
     """
     bounds = dict(levers) if isinstance(levers, Mapping) else dict.fromkeys(levers)
     for lever in bounds:

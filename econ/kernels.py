@@ -72,9 +72,26 @@ def _block_sum(a, start, n):
 
 @numba.njit(cache=True)
 def pairwise_sum(a, start, n):
-    """``a[start:start + n].sum()`` exactly as numpy computes it: blocks of 128 summed with
-    eight accumulators, halves (cut at a multiple of 8) added pairwise. numpy recurses; this
-    walks the same tree with an explicit stack (numba cannot cache recursive functions)."""
+    """``a[start:start + n].sum()`` exactly as numpy computes it.
+
+    Blocks of 128 summed with eight accumulators, halves (cut at a multiple of 8) added
+    pairwise. numpy recurses; this walks the same tree with an explicit stack (numba cannot
+    cache recursive functions).
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        A one-dimensional float array.
+    start : int
+        First element summed.
+    n : int
+        Elements summed.
+
+    Returns
+    -------
+    float
+        The sum, bit for bit numpy's.
+    """
     if n <= _PW_BLOCKSIZE:
         return _block_sum(a, start, n)
     starts = np.empty(64, dtype=np.int64)
@@ -124,8 +141,29 @@ def willingness_to_pay(
     border_open,
     out,
 ):
-    """Net willingness to pay of the sampled firms ``rows``, scattered to ``out`` (sample x
-    products, filled with NaN by the caller): ``sample_willingness_to_pay``'s reference."""
+    """Net willingness to pay of the sampled firms ``rows``, scattered to ``out``.
+
+    ``out`` is (sample x products), filled with NaN by the caller; this is
+    :func:`econ.market.sample_willingness_to_pay` compiled (its reference:
+    :func:`econ.market.sample_willingness_to_pay_reference`).
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        Rows of the sampled firms.
+    sector, region_abroad, active : numpy.ndarray
+        Per firm: sector code, whether abroad, whether active.
+    product, fit : numpy.ndarray
+        Per firm and view slot: catalogue column and fit.
+    view_foreign : numpy.ndarray
+        Per view slot: whether it holds a foreign product.
+    worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
+        The factors of :class:`econ.market.Valuation` (RMB).
+    border_open : bool
+        Whether flows can cross the border.
+    out : numpy.ndarray
+        Written in place: value minus non-fee costs (RMB per licence).
+    """
     for k in range(len(rows)):
         i = rows[k]
         if not active[i]:
@@ -185,13 +223,45 @@ def clear_market(
     paid_out,
     cross_out,
 ):
-    """Value and clear every firm's view in one row-major pass (``clear_reference`` with the
-    valuation of ``Valuation.value`` and ``Valuation.usage``, E4 and E15).
+    """Value and clear every firm's view in one row-major pass.
 
-    Per-firm outputs are written to ``data_added`` ... ``cross_border_paid``, per-product ones
-    are accumulated into ``revenue`` and ``uses`` (zeroed by the caller), cross-border
-    transfers are counted in ``transfers[kind, hong_kong]``; with ``keep`` the (firms x view)
-    matrices go to ``bought_out``, ``paid_out`` and ``cross_out``.
+    :func:`econ.market.clear_reference` with the valuation of ``Valuation.value`` and
+    ``Valuation.usage`` (E4 and E15). Per-firm outputs are written to ``data_added`` ...
+    ``cross_border_paid``, per-product ones are accumulated into ``revenue`` and ``uses``
+    (zeroed by the caller), cross-border transfers are counted in
+    ``transfers[kind, hong_kong]``; with ``keep`` the (firms x view) matrices go to
+    ``bought_out``, ``paid_out`` and ``cross_out``.
+
+    Parameters
+    ----------
+    active, sector, region_abroad, hong_kong, public_interest : numpy.ndarray
+        Per firm: state and region.
+    product, fit, tie_break : numpy.ndarray
+        Per firm and view slot: catalogue column, fit and tie-break among operators.
+    view_kind, view_foreign, view_hidden, view_is_operator, view_sensitivity : numpy.ndarray
+        Per view slot: product kind, foreign, hidden without registration, operator,
+        sensitivity.
+    worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
+        The factors of :class:`econ.market.Valuation` (RMB).
+    price, price_public_interest, size : numpy.ndarray
+        Per product: prices (RMB per licence) and data units per licence.
+    pick_one_operator : bool
+        Whether a firm licenses at most one operator product (operators available).
+    openness, strictness, alignment_hk, alignment_other : float
+        Approval of transfers (E15): openness in effect, review strictness, aligned standards
+        for Hong Kong and other firms.
+    rng : numpy.random.Generator
+        The ``approvals`` stream: one uniform per request, in row-major order.
+    data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
+        Written in place, per firm (data units, RMB, RMB, licences, RMB).
+    revenue, uses : numpy.ndarray
+        Accumulated in place, per product (RMB, licences).
+    transfers : numpy.ndarray
+        Accumulated in place: cross-border transfers by product kind and Hong Kong or not.
+    keep : bool
+        Write the (firms x view) matrices.
+    bought_out, paid_out, cross_out : numpy.ndarray
+        Written in place with ``keep``: bought, paid (RMB), crossed the border.
     """
     n, w = product.shape
     surplus = np.empty(w)
@@ -306,8 +376,30 @@ def produce(
     productivity,
     age,
 ):
-    """E1, E2, E18 per firm in the order of ``Firms.produce_reference``, given the powers
-    ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy)."""
+    """E1, E2, E18 per firm in the order of ``Firms.produce_reference``.
+
+    Given the powers ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy);
+    every state array is updated in place.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Whether each firm is active.
+    base, output_factor : numpy.ndarray
+        ``A K^alpha`` (RMB per quarter) and ``(1 + D/D0)^beta``.
+    non_data_cost_share : float
+        Share of data-free output spent on other inputs.
+    spending, usage_cost, data_added : numpy.ndarray
+        Licence fees and non-fee costs (RMB) and data licensed (data units).
+    investment_rate, capital_depreciation, byproduct_rate : float
+        Share of surplus invested, capital lost per quarter, data made per unit of output.
+    mean_output : float
+        Mean output of a firm (RMB per quarter), the by-product scale.
+    data_depreciation, capability_diffusion, tfp_growth : float
+        Per-quarter rates: data going stale, capability diffusion (E18), productivity growth.
+    output, surplus, cash, capital, data_stock, capability, productivity, age : numpy.ndarray
+        The firm table's columns, updated in place.
+    """
     for i in range(len(active)):
         live = active[i]
         b = base[i]
@@ -335,8 +427,25 @@ def produce(
 def revenue_maximising_price(
     willingness_to_pay: np.ndarray, cost_per_sale: float = 0.0, min_buyers: int = 5
 ) -> np.ndarray:
-    """E5, compiled: the same prices as :func:`econ.equations.revenue_maximising_price`
-    (same arguments), without sorting the buyers who would not pay the cost."""
+    """E5, compiled: the same prices as :func:`econ.equations.revenue_maximising_price`.
+
+    Only the buyers who would pay more than the cost are sorted.
+
+    Parameters
+    ----------
+    willingness_to_pay : numpy.ndarray
+        Sampled buyers x products (RMB per licence); NaN or non-positive where a buyer does not
+        see the product.
+    cost_per_sale : float, default 0.0
+        Marginal cost (RMB per licence).
+    min_buyers : int, default 5
+        The fewest licences a chosen price must sell.
+
+    Returns
+    -------
+    numpy.ndarray
+        One price per product (RMB per licence), 0 where nobody would pay more than the cost.
+    """
     wtp = np.asarray(willingness_to_pay, dtype=float)
     return _revenue_maximising_price(wtp, float(cost_per_sale), int(min_buyers))
 
@@ -378,12 +487,24 @@ def _revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
 
 
 def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
-    """``scipy.stats.poisson.ppf(u, rate)``: the least count k with P(X <= k) >= u (a higher
-    rate never gives fewer events for the same u); -1 at u = 0, as scipy gives.
+    """``scipy.stats.poisson.ppf(u, rate)``: the least count k with P(X <= k) >= u.
 
-    The formula of scipy's ``poisson._ppf`` (``scipy.special.pdtrik``, then one check with
+    A higher rate never gives fewer events for the same u; -1 at u = 0, as scipy gives. The
+    formula of scipy's ``poisson._ppf`` (``scipy.special.pdtrik``, then one check with
     ``pdtr``), called directly, since rv_discrete's argument handling costs ~50 us a call;
     and no event, without the iterative ``pdtrik``, where P(X = 0) already covers u.
+
+    Parameters
+    ----------
+    u : numpy.ndarray or float
+        Uniforms in [0, 1].
+    rate : numpy.ndarray or float
+        Expected counts (>= 0; NaN elsewhere).
+
+    Returns
+    -------
+    numpy.ndarray
+        Counts (floats, as scipy returns them).
     """
     u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
     counts = np.where(u == 0, -1.0, 0.0)

@@ -59,7 +59,30 @@ BRIDGE_ALIGNMENT = {"hong_kong": 1.0, "other": 0.5}
 
 @dataclass(eq=False)
 class Catalogue:
-    """All data products, one entry per catalogue column (ODD 2.5)."""
+    """All data products, one entry per catalogue column (ODD 2.5).
+
+    Blocks in order: public holders' open products, operator licence slots, private
+    suppliers' products, foreign products.
+
+    Parameters
+    ----------
+    kind : numpy.ndarray
+        :class:`~econ.categories.ProductKind` code of each product.
+    owner : numpy.ndarray
+        Row of each product's owner in its population's table.
+    size : numpy.ndarray
+        Data units one licence adds.
+    base_relevance : numpy.ndarray
+        Relevance of each product to each sector with broad trading, (sectors, products).
+    relevance : numpy.ndarray
+        Relevance under this quarter's policy, (sectors, products).
+    available : numpy.ndarray
+        Whether each product can be licensed this quarter (bool).
+    price : numpy.ndarray
+        Price to commercial users (RMB per licence-quarter).
+    price_public_interest : numpy.ndarray
+        Price to public-interest users (RMB per licence-quarter).
+    """
 
     kind: np.ndarray  # ProductKind code of each product
     owner: np.ndarray  # row in the owner's state table
@@ -79,7 +102,26 @@ class Catalogue:
         supplier_sector: np.ndarray,
         supplier_quality: np.ndarray,
     ) -> Catalogue:
-        """The catalogue's fixed blocks, relevances and the sizes of static products."""
+        """The catalogue's fixed blocks, relevances and the sizes of static products.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        n_operators : int
+            Operator licence slots.
+        holder_sector : numpy.ndarray
+            Sector code of each public holder.
+        supplier_sector : numpy.ndarray
+            Sector code of each private supplier.
+        supplier_quality : numpy.ndarray
+            Quality multiplier of each supplier's product size.
+
+        Returns
+        -------
+        Catalogue
+            The catalogue, nothing available and every price 0.
+        """
         h, o = len(holder_sector), n_operators
         m, k = len(supplier_sector), scenario.n_foreign_products
         counts = (h, o, m, k)
@@ -101,18 +143,49 @@ class Catalogue:
         return cls(kind, owner, size, rel, rel.copy(), zeros > 0, zeros, zeros.copy())
 
     def block(self, kind: ProductKind) -> slice:
-        """The catalogue columns of one kind of product (blocks are contiguous)."""
+        """The catalogue columns of one kind of product (blocks are contiguous).
+
+        Parameters
+        ----------
+        kind : ProductKind
+            The kind.
+
+        Returns
+        -------
+        slice
+            Its columns; empty if there are none.
+        """
         where = np.flatnonzero(self.kind == kind)
         return slice(int(where[0]), int(where[-1]) + 1) if len(where) else slice(0, 0)
 
     def copy(self) -> Catalogue:
-        """An independent copy (the calibration warm-up works on one)."""
+        """An independent copy (the calibration warm-up works on one).
+
+        Returns
+        -------
+        Catalogue
+            The copy, with copied arrays.
+        """
         return replace(self, **{k: v.copy() for k, v in self.__dict__.items()})
 
 
 @dataclass(eq=False)
 class View:
-    """What each firm sees: catalogue columns and fit, one row per firm slot."""
+    """What each firm sees: catalogue columns and fit, one row per firm slot.
+
+    Parameters
+    ----------
+    product : numpy.ndarray
+        Catalogue column of each view slot, (firms, view), int32.
+    fit : numpy.ndarray
+        Bounded-Pareto firm-product fit, (firms, view), float32.
+    tie_break : numpy.ndarray
+        Tiny preference among identical operators, (firms, view), float32.
+    kind : numpy.ndarray
+        Kind of product in each view slot, (view,), fixed by the layout.
+    needs_registration : numpy.ndarray
+        Whether each view slot is visible only with registration, (view,), bool.
+    """
 
     product: np.ndarray  # (firms, view) int32: catalogue column of each view slot
     fit: np.ndarray  # (firms, view) float32: bounded-Pareto firm-product fit
@@ -122,7 +195,20 @@ class View:
 
     @classmethod
     def layout(cls, scenario: Scenario, catalogue: Catalogue) -> View:
-        """Empty views: which kind of product each slot holds (operators and foreign fixed)."""
+        """Empty views: which kind of product each slot holds (operators and foreign fixed).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue the views point into.
+
+        Returns
+        -------
+        View
+            One row per firm slot; public and private columns still to be drawn.
+        """
         has_private = scenario.n_private_suppliers > 0
         kind = np.concatenate(
             [
@@ -149,6 +235,17 @@ class View:
 
         Distinct public and private products through a random start and a coprime stride;
         fit is bounded Pareto (its tail index sets the price elasticity of demand).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots to draw for.
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
         """
         n = len(rows)
         for kind in (PUBLIC, PRIVATE):
@@ -188,7 +285,17 @@ def _chunks(n: int) -> list[slice]:
 
 @dataclass(eq=False)
 class Market:
-    """The data market: its catalogue, what each firm sees, and the firms sellers watch."""
+    """The data market: its catalogue, what each firm sees, and the firms sellers watch.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        Every product and its price.
+    view : View
+        What each firm sees.
+    price_sample : numpy.ndarray
+        Rows of the firms whose demand sellers sample to set prices (E5).
+    """
 
     catalogue: Catalogue
     view: View
@@ -204,6 +311,25 @@ class Valuation:
     ``usage[i, j] = product_cost[product[i, j]] + integration[i]``, plus ``border_cost[i]``
     where the licence crosses the border. The compiled market (:mod:`econ.kernels`) forms
     them entry by entry; the properties below build them with numpy (the reference).
+
+    Parameters
+    ----------
+    worth : numpy.ndarray
+        (sectors, products): RMB per unit of ``value_per_unit`` and fit.
+    value_per_unit : numpy.ndarray
+        (firms,): each firm's present value of one data unit (RMB per data unit; E1-E4).
+    product_cost : numpy.ndarray
+        (products,): search, compliance and compute cost of one licence (RMB).
+    integration : numpy.ndarray
+        (firms,): integration cost of one licence (RMB).
+    border_cost : numpy.ndarray
+        (firms,): compliance cost of one cross-border transfer, E16 (RMB).
+    abroad : numpy.ndarray
+        (firms,): Hong Kong or foreign firm (bool).
+    sector : numpy.ndarray
+        (firms,): sector code.
+    view : View
+        What each firm sees.
     """
 
     worth: np.ndarray  # (sectors, products) RMB per unit of value_per_unit and fit
@@ -216,7 +342,18 @@ class Valuation:
     view: View
 
     def rows(self, rows: np.ndarray | slice = slice(None)) -> Valuation:
-        """The valuation of firms ``rows`` only (its view rows included)."""
+        """The valuation of firms ``rows`` only (its view rows included).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray or slice, default slice(None)
+            The firm rows to keep.
+
+        Returns
+        -------
+        Valuation
+            The valuation of those firms.
+        """
         v = self.view
         view = View(v.product[rows], v.fit[rows], v.tie_break[rows], v.kind, v.needs_registration)
         return replace(
@@ -259,6 +396,35 @@ class Clearing:
 
     The (firms x view) matrices are kept only when asked (``clear(..., keep=True)``; they
     cost 250 bytes a firm): otherwise they are ``None``.
+
+    Parameters
+    ----------
+    data_added : numpy.ndarray
+        Data units licensed by each firm, (firms,).
+    spending : numpy.ndarray
+        Fees paid by each firm, (firms,), RMB.
+    usage_cost : numpy.ndarray
+        Non-fee costs of each firm's licences, (firms,), RMB.
+    licences : numpy.ndarray
+        Products licensed by each firm, (firms,).
+    cross_border_paid : numpy.ndarray
+        Fees each firm paid for cross-border transfers, (firms,), RMB.
+    revenue : numpy.ndarray
+        Revenue of each product, (products,), RMB.
+    uses : numpy.ndarray
+        Licences of each product, (products,).
+    sensitive_transfers : float
+        Sensitivity-weighted cross-border transfers.
+    hong_kong_transfer_share : float
+        Share of those made by Hong Kong firms.
+    data_volume : float
+        Data units licensed (drives compute load).
+    bought : numpy.ndarray or None, optional
+        Licences bought, (firms, view), bool; kept only with ``keep``.
+    paid : numpy.ndarray or None, optional
+        Fees paid, (firms, view), RMB; kept only with ``keep``.
+    cross_border : numpy.ndarray or None, optional
+        Whether each purchase crossed the border, (firms, view), bool; kept only with ``keep``.
     """
 
     data_added: np.ndarray  # (firms,) data units
@@ -287,7 +453,22 @@ def refresh_catalogue(
 ) -> None:
     """This quarter's sizes, availability and relevance (ODD 3, step 3).
 
-    ``foreign_supply`` in [0, 1] scales what foreign partners supply (their openness, E21).
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The catalogue, updated in place.
+    policy : Policy
+        The policy in force.
+    scenario : Scenario
+        The scenario's parameters.
+    public_size : numpy.ndarray
+        Data units per licence of each holder's open product (E13).
+    sensitive_quality : float
+        Quality of the sensitive data operators process (1 at start-up).
+    licensed : numpy.ndarray
+        Which operator slots hold a licence (bool).
+    foreign_supply : float, default 1.0
+        Share of their products foreign partners supply, in [0, 1] (their openness, E21).
     """
     c = catalogue
     public, ops = c.block(ProductKind.PUBLIC), c.block(ProductKind.OPERATOR)
@@ -320,10 +501,34 @@ def value_licences(
 ) -> Valuation:
     """E4 for every firm and view slot, and the non-fee costs of using each product (ODD 7.3).
 
-    ``value_per_unit`` is each firm's present value of one data unit (E1-E4, from
-    :meth:`econ.agents.Firms.value_per_unit`). What a licence is worth per unit of it depends
-    only on the firm's sector and the product, so it is tabulated once; the (firms x view)
-    matrices stay in factors (see :class:`Valuation`).
+    What a licence is worth per unit of data depends only on the firm's sector and the
+    product, so it is tabulated once; the (firms x view) matrices stay in factors (see
+    :class:`Valuation`).
+
+    Parameters
+    ----------
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue and views.
+    policy : Policy
+        The policy in force.
+    scenario : Scenario
+        The scenario's parameters.
+    value_per_unit : numpy.ndarray
+        Each firm's present value of one data unit (RMB per data unit; E1-E4, from
+        :meth:`econ.agents.firms.Firms.value_per_unit`).
+    trust : float
+        Firms' trust in operator and foreign products, in [0.05, 1] (E17).
+    review_strictness : float
+        Strictness of cross-border review in force, in [0, 1].
+    compute_cost_per_unit : float
+        Compute cost of using one data unit (RMB per data unit).
+
+    Returns
+    -------
+    Valuation
+        Values and costs in factors (RMB).
     """
     c, v = market.catalogue, market.view
     kind = c.kind
@@ -379,7 +584,26 @@ def sample_willingness_to_pay(
     Sellers know demand only through a fixed random sample of firms. A buyer who cannot
     buy (inactive, or across a closed border) is not demand: its entry is NaN. Compiled
     (:func:`econ.kernels.willingness_to_pay`); :func:`sample_willingness_to_pay_reference`
-    is the numpy reference. ``openness`` is the openness in effect (default: the policy's).
+    is the numpy reference.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue, views and price sample.
+    policy : Policy
+        The policy in force.
+    openness : float or None, default None
+        The openness in effect, in [0, 1]; None: the policy's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value minus non-fee costs (RMB per licence), sampled firms x catalogue products; NaN
+        where a sampled firm does not see or cannot buy the product.
     """
     openness = policy.openness if openness is None else openness
     rows, v, val = market.price_sample, market.view, valuation
@@ -399,7 +623,27 @@ def sample_willingness_to_pay_reference(
     policy: Policy,
     openness: float | None = None,
 ) -> np.ndarray:
-    """:func:`sample_willingness_to_pay` in numpy (the reference the kernel is tested on)."""
+    """:func:`sample_willingness_to_pay` in numpy (the reference the kernel is tested against).
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue, views and price sample.
+    policy : Policy
+        The policy in force.
+    openness : float or None, default None
+        The openness in effect, in [0, 1]; None: the policy's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value minus non-fee costs (RMB per licence), sampled firms x catalogue products; NaN
+        where a sampled firm does not see or cannot buy the product.
+    """
     openness = policy.openness if openness is None else openness
     rows, v = market.price_sample, market.view
     sample = valuation.rows(rows)
@@ -413,7 +657,17 @@ def sample_willingness_to_pay_reference(
 
 
 def set_foreign_prices(catalogue: Catalogue, wtp: np.ndarray, speed: float) -> None:
-    """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b."""
+    """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The catalogue; its foreign block's prices are updated.
+    wtp : numpy.ndarray
+        Sampled willingness to pay (:func:`sample_willingness_to_pay`), RMB per licence.
+    speed : float
+        Share of the gap to the target price closed this quarter (E5b).
+    """
     foreign = catalogue.block(ProductKind.FOREIGN)
     if foreign.stop > foreign.start:
         target = kernels.revenue_maximising_price(wtp[:, foreign])
@@ -435,12 +689,33 @@ def clear(
 
     Cross-border transfers need approval (E15: openness, review strictness, sensitivity,
     bridge); operators' products are substitutes, so a firm licenses at most one of them.
-    ``rng`` draws the approvals (one uniform per request, in row-major order). ``openness``
-    is the openness in effect, China's times its partners' (default: the policy's). With
-    ``keep`` the (firms x view) matrices are kept in the result.
-
     One compiled pass over the firms (:func:`econ.kernels.clear_market`);
     :func:`clear_reference` is the numpy reference, with the same arguments and result.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue and views.
+    policy : Policy
+        The policy in force.
+    review_strictness : float
+        Strictness of cross-border review in force, in [0, 1].
+    rng : numpy.random.Generator
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    openness : float or None, default None
+        The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
+        policy's.
+    keep : bool, default False
+        Keep the (firms x view) matrices in the result (250 bytes a firm).
+
+    Returns
+    -------
+    Clearing
+        Who bought what, at what price (simulated economy, RMB).
     """
     openness = policy.openness if openness is None else openness
     c, v, val = market.catalogue, market.view, valuation
@@ -507,7 +782,33 @@ def clear_reference(
     openness: float | None = None,
     keep: bool = False,
 ) -> Clearing:
-    """:func:`clear` in numpy over the (firms x view) matrices: the readable reference."""
+    """:func:`clear` in numpy over the (firms x view) matrices: the readable reference.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue and views.
+    policy : Policy
+        The policy in force.
+    review_strictness : float
+        Strictness of cross-border review in force, in [0, 1].
+    rng : numpy.random.Generator
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    openness : float or None, default None
+        The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
+        policy's.
+    keep : bool, default False
+        Keep the (firms x view) matrices in the result (250 bytes a firm).
+
+    Returns
+    -------
+    Clearing
+        As :func:`clear` returns it.
+    """
     openness = policy.openness if openness is None else openness
     c, v = market.catalogue, market.view
     product = v.product

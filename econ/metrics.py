@@ -64,7 +64,70 @@ FIRM_COLUMNS = (
 
 @dataclass
 class Quarter:
-    """Everything measured in the last quarter, in national RMB where money (ODD 7.9)."""
+    """Everything measured in the last quarter, in national RMB where money (ODD 7.9).
+
+    Money is RMB per quarter scaled to the national economy (each simulated firm stands for
+    ``Calibration.firms_represented`` real ones); counts of incidents, firms and operators are
+    counts in the simulated economy. Each field is a column of the model's DataCollector.
+
+    Parameters
+    ----------
+    market_size : float
+        Value of paid data transactions, domestic and cross-border (RMB per quarter).
+    data_uses : float
+        Licences and uses of data products, free ones included (uses per quarter, national).
+    output : float
+        Total output of mainland firms, the value-added proxy (RMB per quarter).
+    welfare : float
+        E20: firm surplus + operator profit + holder and supplier revenue + clawbacks and fines
+        - supply costs - incident losses (RMB per quarter).
+    public_datasets : float
+        Open public datasets available (datasets).
+    supply_effort : float
+        Mean supply effort of public holders, in [0, 1].
+    operator_profit : float
+        Profit of authorised operators (RMB per quarter).
+    incidents : int
+        Security incidents this quarter (simulated economy).
+    cross_border_volume : float
+        Value of approved cross-border data transfers (RMB per quarter).
+    active_firms : int
+        Firms active this quarter (simulated economy).
+    hhi : float
+        E11: concentration of data sales, Herfindahl-Hirschman index in [0, 1].
+    compute_utilisation : float
+        Utilisation of the compute clusters' racks, in [0, 1].
+    public_data_uses : float
+        Licences of open public data products (uses per quarter, national).
+    public_price : float
+        Mean fee of open public data (RMB per licence-quarter).
+    operator_price : float
+        Mean price of licensed operators' products (RMB per licence-quarter; 0 with none).
+    holder_revenue : float
+        Public holders' fees and revenue share (RMB per quarter).
+    firm_surplus : float
+        Mainland firms' surplus (RMB per quarter).
+    supply_cost : float
+        Holders' cost of supply effort (RMB per quarter).
+    incident_loss : float
+        Losses from security incidents (RMB per quarter).
+    policy_cost : float
+        E22: the public cost of the levers (RMB per quarter).
+    welfare_share : float
+        Welfare as a share of mainland output (dimensionless).
+    trust : float
+        E17: firms' trust in sensitive and cross-border data, in [0.05, 1].
+    partner_openness : float
+        E21: foreign partners' openness to flows with China, in [0, 1].
+    review_strictness : float
+        Strictness of security review in force, in [0, 1] (adapts with an adaptive regulator).
+    licensed_operators : int
+        Operators holding a licence (simulated economy).
+    entries : int
+        Firms that entered this quarter (simulated economy).
+    exits : int
+        Firms that exited this quarter (simulated economy).
+    """
 
     market_size: float = 0.0
     data_uses: float = 0.0
@@ -119,8 +182,50 @@ def measure(
     entries: int,
     exits: int,
 ) -> Quarter:
-    """National figures for the quarter just cleared (ODD 7.9; E11 for ``hhi``, E20 for
-    ``welfare``, E22 for ``policy_cost``)."""
+    """National figures for the quarter just cleared (ODD 7.9).
+
+    Parameters
+    ----------
+    clearing : Clearing
+        The quarter's market clearing (who bought what, at what price).
+    firms : Firms
+        The firm population, after production.
+    holders : PublicHolders
+        The public data holders.
+    suppliers : PrivateSuppliers
+        The private suppliers.
+    operators : Operators
+        The authorised operators.
+    compute : ComputeClusters
+        The compute clusters.
+    market : Market
+        The catalogue and view the quarter cleared on.
+    calibration : Calibration
+        The start-up calibration (its ``firms_represented`` scales money to the nation).
+    scenario : Scenario
+        The scenario (its ``incident_loss_rmb``).
+    incidents : int
+        Security incidents this quarter.
+    trust : float
+        Trust after this quarter's incidents (E17).
+    partner_openness : float
+        Foreign partners' openness (E21), in [0, 1].
+    policy : Policy
+        The policy in force (the levers whose public cost E22 counts).
+    audits : int
+        Audits the regulator made this quarter.
+    review_strictness : float
+        Review strictness in force.
+    entries : int
+        Firms that entered.
+    exits : int
+        Firms that exited.
+
+    Returns
+    -------
+    Quarter
+        The quarter's figures; ``hhi`` by E11, ``welfare`` by E20, ``policy_cost`` by E22.
+    """
     s, h, o = firms.table, holders.table, operators.table
     scale = calibration.firms_represented
     kinds = market.catalogue.kind
@@ -194,17 +299,48 @@ def _seed(model: mesa.Model) -> int:
 
 
 class EconDataCollector(mesa.DataCollector):
-    """Mesa's DataCollector, with quarters as the index of the model-level frame."""
+    """Mesa's DataCollector, with quarters as the index of the model-level frame.
+
+    Parameters
+    ----------
+    model_reporters : dict, optional
+        As for :class:`mesa.DataCollector`.
+    agent_reporters : dict, optional
+        As for :class:`mesa.DataCollector`.
+    agenttype_reporters : dict, optional
+        As for :class:`mesa.DataCollector`.
+    tables : dict, optional
+        As for :class:`mesa.DataCollector`.
+    """
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
-        """One row per quarter, indexed by ``step`` (1 = the first quarter simulated)."""
+        """One row per quarter, indexed by ``step`` (1 = the first quarter simulated).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per field of :class:`Quarter`.
+        """
         df = super().get_model_vars_dataframe().drop(columns="seed")
         df.index = pd.RangeIndex(1, len(df) + 1, name="step")
         return df
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
-        """The firm-level frame: econ collects agents by type (mainland firms, with
-        ``collect_agents=True``), so this is ``get_agenttype_vars_dataframe(Firm)``."""
+        """The firm-level frame.
+
+        econ collects agents by type (mainland firms, with ``collect_agents=True``), so this is
+        ``get_agenttype_vars_dataframe(Firm)``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per firm and quarter.
+
+        Raises
+        ------
+        ValueError
+            If the model was built without ``collect_agents=True``.
+        """
         if not self.agenttype_reporters:
             raise ValueError(
                 "no agent data was collected: build the model with collect_agents=True"
@@ -213,9 +349,21 @@ class EconDataCollector(mesa.DataCollector):
 
 
 def make_datacollector(collect_agents: bool, firm_class: type = Firm) -> EconDataCollector:
-    """A DataCollector reporting every field of :class:`Quarter`, and with
-    ``collect_agents`` the :data:`FIRM_COLUMNS` of every mainland firm (Mesa's agent-type
-    reporters, read through the agents' attributes)."""
+    """A DataCollector reporting every field of :class:`Quarter`.
+
+    Parameters
+    ----------
+    collect_agents : bool
+        Also collect the :data:`FIRM_COLUMNS` of every mainland firm (Mesa's agent-type
+        reporters, read through the agents' attributes).
+    firm_class : type, default Firm
+        The agent class whose agents are collected.
+
+    Returns
+    -------
+    EconDataCollector
+        The collector.
+    """
     reporters = {name: partial(_quarter_value, name) for name in ALL_COLUMNS}
     # The seed the run actually used (drawn from the OS when none was given): mesa.batch_run
     # rows then name it instead of the ``None`` they were asked with.
@@ -225,7 +373,21 @@ def make_datacollector(collect_agents: bool, firm_class: type = Firm) -> EconDat
 
 
 def cagr(series: pd.Series | np.ndarray, periods_per_year: int = 4) -> float:
-    """Compound annual growth rate from the first to the last value of a quarterly series."""
+    """Compound annual growth rate from the first to the last value of a quarterly series.
+
+    Parameters
+    ----------
+    series : pandas.Series or numpy.ndarray
+        Values in time order, one per period.
+    periods_per_year : int, default 4
+        Periods in a year (4 for quarters).
+
+    Returns
+    -------
+    float
+        Growth as a share per year (0.25 is 25% a year); NaN with fewer than two values or a
+        non-positive first or last value.
+    """
     values = np.asarray(series, dtype=float)
     if len(values) < 2 or values[0] <= 0 or values[-1] <= 0:
         return float("nan")

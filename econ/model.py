@@ -58,22 +58,45 @@ BRIDGE_OTHER_ALIGNMENT = 0.3
 class DataEconomy(mesa.Model):
     """A Mesa model of a national data market under a data policy (ODD 1).
 
-    Args:
-        policy: the policy levers (default ``Policy()``).
-        scenario: a scenario name (``"china_2024"``, ``"small"``) or a :class:`Scenario`.
-        n_firms: number of simulated firm slots; overrides the scenario's ``n_firms``.
-        seed: an integer seed (numpy integers accepted); ``None`` draws one from the OS and
-            records it in ``model.seed``. Every random draw comes from streams spawned from it.
-        rng: the same as ``seed``, under the name Mesa's models use (give one or the other).
-        collect_agents: also collect firm-level data each quarter (costly for large models).
-        keep_transactions: keep the last quarter's (firms x view) matrices in
-            ``model.clearing`` (``bought``, ``paid``, ``cross_border``; 250 bytes a firm).
-        **params: levers (``pricing="free"``, applied to ``policy``) and scenario parameters
-            (``supply_responds=False``) by name, so ``mesa.batch_run`` can vary either.
+    One step is one quarter; money is RMB scaled to the national economy. Each kind of agent
+    is a population (``model.firms``, ``model.holders``, ``model.suppliers``,
+    ``model.operators``, ``model.compute``) plus the single ``model.regulator``; to change a
+    behaviour, subclass a population and name it on a subclass of this model
+    (``firms_class``, ``holders_class``, ``suppliers_class``, ``operators_class``,
+    ``compute_class``, ``regulator_class``).
 
-    Example:
-        >>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=1)
-        >>> df = model.run(8)
+    Parameters
+    ----------
+    policy : Policy or dict or None, default None
+        The policy levers; None: ``Policy()``, today's policy mix.
+    scenario : str or Scenario, default "china_2024"
+        A scenario name (``"china_2024"``, ``"small"``) or a :class:`~econ.scenarios.Scenario`.
+    n_firms : int or None, default None
+        Simulated firm slots; overrides the scenario's ``n_firms``.
+    seed : int or None, default None
+        An integer seed (numpy integers accepted); None draws one from the OS and records it
+        in ``model.seed``. Every random draw comes from streams spawned from it.
+    collect_agents : bool, default False
+        Also collect firm-level data each quarter (costly for large models).
+    rng : int or None, default None
+        The same as ``seed``, under the name Mesa's models use (give one or the other).
+    keep_transactions : bool, default False
+        Keep the last quarter's (firms x view) matrices in ``model.clearing`` (``bought``,
+        ``paid``, ``cross_border``; 250 bytes a firm).
+    **params : object
+        Levers (``pricing="free"``, applied to ``policy``) and scenario parameters
+        (``supply_responds=False``) by name, so ``mesa.batch_run`` can vary either.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For a bad policy, scenario, parameter, seed or ``collect_agents``, naming it and what
+        is allowed.
+
+    Examples
+    --------
+    >>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=1)
+    >>> df = model.run(8)
     """
 
     firms_class: ClassVar[type[Firms]] = Firms
@@ -360,7 +383,24 @@ class DataEconomy(mesa.Model):
         self.datacollector.collect(self)
 
     def run(self, quarters: int) -> pd.DataFrame:
-        """Run ``quarters`` steps and return the model-level data so far (one row a quarter)."""
+        """Run ``quarters`` steps and return the model-level data so far (one row a quarter).
+
+        Parameters
+        ----------
+        quarters : int
+            Quarters to run, a whole number >= 0.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quarter simulated so far, indexed by ``step``, one column per reported
+            figure (:class:`~econ.metrics.Quarter`).
+
+        Raises
+        ------
+        econ.parameters.ParameterError
+            If ``quarters`` is not a whole number >= 0.
+        """
         if isinstance(quarters, bool) or not isinstance(quarters, int | np.integer) or quarters < 0:
             raise ParameterError(f"run(quarters={quarters!r}): expected a whole number >= 0")
         for _ in range(int(quarters)):

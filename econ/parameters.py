@@ -23,7 +23,27 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Parameter:
-    """One named value: its meaning, unit, default, allowed range and source."""
+    """One named value: its meaning, unit, default, allowed range and source.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name (a keyword of :class:`~econ.Policy` or :class:`~econ.Scenario`).
+    default : object
+        Its default value, in ``unit``.
+    unit : str
+        Its unit, in words (``"RMB per licence-quarter"``, ``"share of firms"``, ...).
+    description : str
+        What it means.
+    low, high : float or None, optional
+        Bounds of a number, inclusive.
+    choices : tuple of str or None, optional
+        The allowed values of a categorical parameter.
+    kind : type, optional
+        ``float`` (default), ``int`` or ``bool``.
+    source : str, optional
+        Where its value comes from (a publication, or an assumption).
+    """
 
     name: str
     default: Any
@@ -47,7 +67,26 @@ class Parameter:
         return f"{kind} in [{self.low}, {self.high}]"
 
     def validate(self, value: Any, owner: str) -> Any:
-        """Return ``value`` coerced to the parameter's type, or raise :class:`ParameterError`."""
+        """Return ``value`` coerced to the parameter's type, or raise :class:`ParameterError`.
+
+        Parameters
+        ----------
+        value : object
+            A candidate value; numpy scalars are accepted.
+        owner : str
+            The owner's name for the message (``"Policy"``, ``"Scenario"``).
+
+        Returns
+        -------
+        object
+            ``value`` as the parameter's kind (a float, int, bool or one of the choices).
+
+        Raises
+        ------
+        ParameterError
+            If ``value`` has the wrong type or is out of range; the message names
+            ``owner.name`` and what is allowed.
+        """
         where = f"{owner}.{self.name}"
         if self.choices is not None:
             if not isinstance(value, str) or value not in self.choices:
@@ -107,7 +146,18 @@ def shown(value: Any, limit: int = 80) -> str:
 
 
 class ParameterSet:
-    """Immutable, validated set of named parameters; subclasses define ``PARAMETERS``."""
+    """Immutable, validated set of named parameters; subclasses define ``PARAMETERS``.
+
+    Parameters
+    ----------
+    **values : object
+        A value for any parameter in ``PARAMETERS``; the others keep their defaults.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name or a value that is not allowed, naming it and what is allowed.
+    """
 
     PARAMETERS: ClassVar[dict[str, Parameter]] = {}
     __slots__ = ("_values",)
@@ -152,7 +202,18 @@ class ParameterSet:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]):
-        """Build from a plain mapping of parameter names to values."""
+        """Build from a plain mapping of parameter names to values.
+
+        Parameters
+        ----------
+        values : dict
+            Parameter names to values, as :meth:`to_dict` gives them.
+
+        Returns
+        -------
+        ParameterSet
+            An instance of the class it is called on, validated.
+        """
         if not isinstance(values, dict):
             raise ParameterError(
                 f"{cls.__name__} must be built from a mapping, not {type(values).__name__}"
@@ -160,11 +221,28 @@ class ParameterSet:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """The values as a plain dict of Python scalars (TOML and JSON friendly)."""
+        """The values as a plain dict of Python scalars (TOML and JSON friendly).
+
+        Returns
+        -------
+        dict
+            Every parameter's value, by name.
+        """
         return dict(self._values)
 
     def replace(self, **changes: Any):
-        """A copy with some values changed, validated like the constructor."""
+        """A copy with some values changed, validated like the constructor.
+
+        Parameters
+        ----------
+        **changes : object
+            New values by parameter name.
+
+        Returns
+        -------
+        ParameterSet
+            A new instance of the same class.
+        """
         return type(self)(**{**self._values, **changes})
 
     @classmethod
@@ -189,7 +267,13 @@ class ParameterSet:
 
     @classmethod
     def describe(cls) -> str:
-        """A Markdown table of every parameter: unit, default, allowed values, meaning."""
+        """A Markdown table of every parameter: unit, default, allowed values, meaning.
+
+        Returns
+        -------
+        str
+            The table, one row per parameter (with its source where the class records one).
+        """
         with_source = any(p.source for p in cls.PARAMETERS.values())
         head = "| name | unit | default | allowed | meaning |" + (
             " source |" if with_source else ""

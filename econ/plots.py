@@ -30,6 +30,7 @@ __all__ = [
     "supply_effort_response",
 ]
 
+#: Width of every figure: one column of the paper (inches).
 COLUMN_WIDTH_IN = 3.5
 PALETTE = "colorblind"
 REGIME_LABELS = {
@@ -47,7 +48,13 @@ RMB_TN = 1e12
 
 @contextmanager
 def paper_style() -> Iterator[None]:
-    """The one style of every figure: small type that stays legible at column width."""
+    """The one style of every figure: small type that stays legible at column width.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block, matplotlib and seaborn use the paper style.
+    """
     rc = {
         "font.size": 7,
         "axes.titlesize": 7.5,
@@ -95,8 +102,29 @@ def market_paths(
     where: dict | None = None,
     facets: list[str] | None = None,
 ) -> plt.Figure:
-    """Data-market paths per group, mean and 95% CI band over replications; with ``facets``,
-    one panel per combination of those factors, so no varied factor is pooled."""
+    """Data-market paths per group, mean and 95% CI band over replications.
+
+    With ``facets``, one panel per combination of those factors, so no varied factor is
+    pooled.
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+    by : str, default "pricing"
+        The factor whose values get one line each.
+    column : str, default "market_size"
+        The reported column to draw (RMB per quarter for money columns).
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+    facets : list of str or None, default None
+        Factors that get one panel per combination of their values.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide per panel.
+    """
     series = _where(results.series, where)
     facets = [f for f in (facets or []) if f != by]
     panels = [((), series)] if not facets else list(series.groupby(facets, sort=True))
@@ -146,8 +174,29 @@ def growth_and_welfare(
     where: dict | None = None,
     baseline: str = "cost_recovery",
 ) -> plt.Figure:
-    """Market growth per group (mean and 95% CI), and the welfare gain over the ``baseline``
-    group, paired by replication (runs share seeds), split by ``hue``."""
+    """Market growth per group and the welfare gain over a baseline group.
+
+    Growth is the mean and 95% CI over replications; the welfare gain over the ``baseline``
+    group is paired by replication (runs share seeds), split by ``hue``.
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+    by : str, default "pricing"
+        The factor on the x axis.
+    hue : str or None, default "supply_responds"
+        A factor whose values get separate bars; None for one set.
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+    baseline : str, default "cost_recovery"
+        The value of ``by`` the welfare gain is measured against.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = _where(results.ok, where)
     hues = [None] if hue is None or hue not in runs else sorted(runs[hue].unique())
     order = _regime_order(runs[by])
@@ -203,7 +252,22 @@ def _hue_label(hue: str | None, value) -> str | None:
 def supply_effort_response(
     results: Results, by: str = "pricing", where: dict | None = None
 ) -> plt.Figure:
-    """Holders' supply effort and open datasets over time per regime (supply responding)."""
+    """Holders' supply effort and open datasets over time per regime (supply responding).
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results with a ``supply_responds`` factor.
+    by : str, default "pricing"
+        The factor whose values get one line each.
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     series = _where(results.series, {"supply_responds": True, **(where or {})})
     with paper_style():
         fig, axes = plt.subplots(2, 1, figsize=(COLUMN_WIDTH_IN, 3.6), sharex=True)
@@ -239,8 +303,23 @@ def supply_effort_response(
 
 
 def operator_profit_vs_cap(results: Results, where: dict | None = None) -> plt.Figure:
-    """Operator profit, and the welfare change against the loosest price cap (paired by
-    seed), for each price cap and for the revenue cap, per number of licences."""
+    """Operator profit and the welfare change against the loosest price cap.
+
+    One point per price cap and for the revenue cap, per number of licences; welfare changes
+    are paired by seed.
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment varying ``price_cap``, ``operator_cap`` and ``operators``.
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = _where(results.ok, where)
     runs = runs[runs["operators"] > 0].copy()
     caps = sorted(runs.loc[runs["operator_cap"] == "price", "price_cap"].unique())
@@ -311,8 +390,24 @@ def operator_profit_vs_cap(results: Results, where: dict | None = None) -> plt.F
 def cross_border_frontier(
     results: Results, benefit: str = "market_size_mean", cost: str = "incidents_total"
 ) -> plt.Figure:
-    """The growth-against-incidents frontier with and without the Hong Kong bridge: one
-    point per openness and review strictness (mean and 95% CI), efficient points joined."""
+    """The growth-against-incidents frontier with and without the Hong Kong bridge.
+
+    One point per openness and review strictness (mean and 95% CI), efficient points joined.
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment varying ``openness``, ``review_strictness`` and ``hk_bridge``.
+    benefit : str, default "market_size_mean"
+        The summary outcome on the y axis (RMB per quarter).
+    cost : str, default "incidents_total"
+        The summary outcome on the x axis (incidents over the run).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = results.ok
     keys = ["hk_bridge", "openness", "review_strictness"]
     b = summarise(runs, keys, benefit).rename(
@@ -356,6 +451,7 @@ def cross_border_frontier(
     return fig
 
 
+#: Axis labels of the factors of the sensitivity experiments, by factor name.
 FACTOR_LABELS = {
     "data_elasticity": "Returns to data (beta)",
     "fit_tail_index": "Demand elasticity (fit tail)",
@@ -386,10 +482,24 @@ OUTCOME_UNITS = {
 
 
 def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.Figure:
-    """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome;
-    factors in the order of their largest total index. Indices flagged unreliable
+    """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome.
+
+    Factors are in the order of their largest total index. Indices flagged unreliable
     (``reliable`` False: negative beyond their interval, or an outcome whose first-order
-    indices do not add up) are drawn hollow and hatched, never as solid estimates."""
+    indices do not add up) are drawn hollow and hatched, never as solid estimates.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        The table of :func:`econ.analysis.sobol_indices`.
+    outcomes : list of str or None, default None
+        The outcomes to draw; None: all in ``indices``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, two columns (7 in) wide.
+    """
     outcomes = outcomes or list(pd.unique(indices["outcome"]))
     order = indices.groupby("factor")["ST"].max().sort_values(ascending=False).index.tolist()
     with paper_style():
@@ -434,7 +544,20 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
 
 
 def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -> plt.Figure:
-    """Morris screening: mean absolute elementary effect (mu*) against its spread (sigma)."""
+    """Morris screening: mean absolute elementary effect (mu*) against its spread (sigma).
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        The table of :func:`econ.analysis.morris_indices`.
+    outcome : str, default "market_size_cagr"
+        The outcome to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     t = indices[indices["outcome"] == outcome].sort_values("mu_star", ascending=False)
     with paper_style():
         fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8))
@@ -465,9 +588,24 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
 
 
 def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.Figure:
-    """Where safeguards break even: the welfare gain of review (0.5) over no review at full
-    openness, paired by seed, over incident loss x the incident rate at which trust collapses.
-    Blue cells favour safeguards; a dot marks a 95% interval that excludes zero."""
+    """Where safeguards break even.
+
+    The welfare gain of review (0.5) over no review at full openness, paired by seed, over
+    incident loss x the incident rate at which trust collapses. Blue cells favour safeguards;
+    a dot marks a 95% interval that excludes zero.
+
+    Parameters
+    ----------
+    results : Results
+        Results of the security break-even experiment.
+    outcome : str, default "welfare_mean"
+        The summary outcome compared (RMB per quarter).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = results.ok
     gain = effects(
         runs,

@@ -5,7 +5,8 @@ the model. Its defaults are China's policy in force in 2024-25: free open data, 
 authorised operation under a revenue cap of cost plus reasonable profit with free use for
 public governance and welfare (NDRC/NDA 2025 No. 65), registration on, openness at today's
 level. Each lever is described once, in :data:`LEVERS`, with its unit, default and bound;
-validation, documentation and the dashboard all read that table.
+validation, documentation and the dashboard all read that table. ``PolicyError`` is
+:class:`econ.parameters.ParameterError` under the name policy code raises it by.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from econ.parameters import ParameterSet
 
 __all__ = ["LEVERS", "OPERATOR_CAPS", "PRICING_REGIMES", "Policy", "PolicyError"]
 
+#: Values of the ``pricing`` lever.
 PRICING_REGIMES = ("free", "conditional_free", "cost_recovery", "market")
+#: Values of the ``operator_cap`` lever.
 OPERATOR_CAPS = ("none", "price", "revenue")
 PRIVATE_DATA_REGIMES = ("broad", "hoard", "ban")
 
 
+#: Every policy lever by name, with its unit, default, bounds and meaning (one
+#: :class:`~econ.parameters.Parameter` each); ``Policy.describe()`` renders it as a table.
 LEVERS: dict[str, Lever] = {
     lever.name: lever
     for lever in [
@@ -197,8 +202,18 @@ class Policy(ParameterSet):
 
     Build one with keyword arguments (``Policy(pricing="free", operators=2)``) or from a plain
     dict (``Policy.from_dict(d)``); ``to_dict()`` goes back. Every lever has a default; see
-    :data:`LEVERS` or ``Policy.describe()`` for units and bounds. A misspelt lever or an
-    out-of-range value raises :class:`PolicyError` naming the lever and what is allowed.
+    :data:`LEVERS` or ``Policy.describe()`` for units and bounds.
+
+    Parameters
+    ----------
+    **values : object
+        A value for any lever in :data:`LEVERS`; the others keep their defaults.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For a misspelt lever or an out-of-range value, naming the lever and what is allowed
+        (``econ.PolicyError`` is the same class).
     """
 
     PARAMETERS = LEVERS

@@ -672,6 +672,18 @@ class Scenario(ParameterSet):
     """A named, validated set of non-policy parameters (ODD 5 and 7).
 
     ``Scenario.describe()`` lists every parameter with unit, default and source.
+
+    Parameters
+    ----------
+    name : str, default "custom"
+        The scenario's name.
+    **values : object
+        A value for any scenario parameter; the others keep their defaults.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For an unknown parameter or a value that is not allowed.
     """
 
     PARAMETERS = SCENARIO_PARAMETERS
@@ -695,7 +707,18 @@ class Scenario(ParameterSet):
         return object.__getattribute__(self, "_name")
 
     def replace(self, **changes: Any) -> Scenario:
-        """A copy with some parameters changed (its name gains a ``+``)."""
+        """A copy with some parameters changed (its name gains a ``+``).
+
+        Parameters
+        ----------
+        **changes : object
+            New values by parameter name, validated.
+
+        Returns
+        -------
+        Scenario
+            The changed copy (the same scenario when nothing changes).
+        """
         name = self.name if not changes else f"{self.name}+"
         return Scenario(name, **{**self.to_dict(), **changes})
 
@@ -721,7 +744,25 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 
 def get_scenario(name: str | Scenario = "china_2024", **changes: Any) -> Scenario:
-    """Return the named scenario, with optional validated changes."""
+    """Return the named scenario, with optional validated changes.
+
+    Parameters
+    ----------
+    name : str or Scenario, default "china_2024"
+        A name in :data:`SCENARIOS`, or a scenario to change.
+    **changes : object
+        New values by parameter name.
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For an unknown scenario name, parameter or value.
+    """
     if isinstance(name, Scenario):
         return name.replace(**changes) if changes else name
     if not isinstance(name, str) or name not in SCENARIOS:

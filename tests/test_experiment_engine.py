@@ -257,3 +257,17 @@ def test_cli_run_quick(tmp_path, capsys):
         main(["run", "smoke", "--executor", "nonsense"])
     assert exit_.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_model_fingerprint_ignores_docstrings_and_comments():
+    """A documentation edit changes no run id; a code edit does."""
+    from econ.experiment.runs import code_of
+
+    source = 'def f(x):\n    """Old words."""\n    return x + 1  # why\n'
+    reworded = (
+        'def f(x):\n    """New words, in numpydoc.\n\n    Returns\n    -------\n    int\n    """\n'
+        "    return x + 1\n"
+    )
+    changed = 'def f(x):\n    """Old words."""\n    return x + 2\n'
+    assert code_of(source) == code_of(reworded)
+    assert code_of(source) != code_of(changed)

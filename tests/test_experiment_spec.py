@@ -114,3 +114,49 @@ def test_shipped_specs_are_valid(path):
     # The manifest's plain-data form parses back to the same spec.
     assert ExperimentSpec.from_dict(spec.to_dict()) == spec
     assert ExperimentSpec.from_dict(spec.quick().to_dict()) == spec.quick()
+
+
+def test_the_schema_is_what_parse_spec_accepts_and_defaults_to():
+    """SPEC_KEYS, the data the documentation's spec reference is generated from, is the
+    schema parse_spec applies: every key is accepted, absent keys take its defaults, and
+    integer keys are held to its minimums."""
+    from econ.experiment.spec import REQUIRED, SPEC_KEYS, SPEC_TABLES
+
+    design = {"type": "factorial", "factors": {"openness": [0.0, 1.0]}}
+    spec = parse_spec({"design": design})
+    keys = {(k.table, k.name): k for k in SPEC_KEYS}
+    for name in ("scenario", "steps", "replications", "seed", "description"):
+        assert getattr(spec, name) == keys["experiment", name].default, name
+    assert list(spec.outputs) == keys["experiment", "outputs"].default
+    assert spec.levels == keys["design", "levels"].default
+    assert spec.second_order is keys["design", "second_order"].default
+    assert (
+        {k.table for k in SPEC_KEYS}
+        <= set(SPEC_TABLES)
+        == {
+            "experiment",
+            "policy",
+            "params",
+            "design",
+            "quick",
+        }
+    )
+    assert {k.name for k in SPEC_KEYS if k.default == REQUIRED} == {"type", "factors"}
+    for key in SPEC_KEYS:
+        if key.minimum is None:
+            continue
+        table = {"design": dict(design)} | ({} if key.table == "design" else {key.table: {}})
+        if key.table == "design" and key.name == "samples":
+            table["design"] = {"type": "sobol", "factors": {"openness": [0.0, 1.0]}}
+        table[key.table][key.name] = key.minimum
+        parse_spec(table)  # the minimum itself is allowed
+        table[key.table][key.name] = key.minimum - 1
+        with pytest.raises(SpecError, match=rf"\[{key.table}\] {key.name}: .*>= {key.minimum}"):
+            parse_spec(table)
+    for table in ("experiment", "design", "quick"):
+        with pytest.raises(
+            SpecError,
+            match="unknown key; allowed: "
+            + ", ".join(sorted(k.name for k in SPEC_KEYS if k.table == table)),
+        ):
+            parse_spec({"design": dict(design)} | {table: {"nonsense": 1}})

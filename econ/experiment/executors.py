@@ -37,6 +37,7 @@ __all__ = [
     "quiet_fork",
 ]
 
+#: Executors by name: one process, a process pool on this machine, or Dask.
 EXECUTORS = ("serial", "processes", "dask")
 #: Local worker processes at most (more only thrash; each holds a model in memory).
 MAX_LOCAL_WORKERS = 256
@@ -88,6 +89,22 @@ class SerialExecutor(futures.Executor):
     """Runs each submitted call at once, in this process."""
 
     def submit(self, fn, /, *args, **kwargs) -> futures.Future:
+        """Run ``fn(*args, **kwargs)`` now and return its finished future.
+
+        Parameters
+        ----------
+        fn : callable
+            The call to run.
+        *args : object
+            Its positional arguments.
+        **kwargs : object
+            Its keyword arguments.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            Done, with ``fn``'s result or the exception it raised.
+        """
         future: futures.Future = futures.Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -105,8 +122,29 @@ def make_executor(
 ) -> Iterator[futures.Executor]:
     """Yield a ready executor and shut down what this function started.
 
-    ``task_timeout`` (seconds) is how long the process pool lets one task run before it kills
-    its worker; other executors rely on the runs' own time limit.
+    Parameters
+    ----------
+    kind : {"processes", "serial", "dask"} or concurrent.futures.Executor, default "processes"
+        Where runs execute: a process pool on this machine, this process, or Dask (a
+        ``LocalCluster`` on 127.0.0.1, or the cluster at ``scheduler``). An executor you made is
+        used as it is and left running. None means ``"processes"``.
+    workers : int or None, default None
+        Processes or local Dask workers to start; None: every core this process may use.
+    scheduler : str or None, default None
+        Address of a running Dask scheduler (``tcp://host:port``), with ``kind="dask"``.
+    task_timeout : float or None, default None
+        How long the process pool lets one task run before it kills its worker (seconds);
+        other executors rely on the runs' own time limit.
+
+    Yields
+    ------
+    concurrent.futures.Executor
+        The executor, shut down when the ``with`` block ends.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or ``workers`` below 1.
     """
     if isinstance(kind, futures.Executor):
         yield kind
@@ -200,6 +238,11 @@ def quiet_fork() -> Iterator[None]:
 
     The process pool forks its first workers when it starts; ``_process_context`` has
     already chosen fork only when no other Python thread runs (see there).
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block the warning is ignored.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings(
@@ -211,7 +254,13 @@ def quiet_fork() -> Iterator[None]:
 
 
 def cores() -> int:
-    """Cores this process may use."""
+    """Cores this process may use.
+
+    Returns
+    -------
+    int
+        The CPU affinity count where the platform has one, else the CPU count.
+    """
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

@@ -45,7 +45,20 @@ def abandon_after(time_limit: float) -> float:
 
 
 def summarise(df: pd.DataFrame) -> dict[str, float]:
-    """Summary outcomes of one run: final and mean values, CAGRs, totals."""
+    """Summary outcomes of one run: final and mean values, CAGRs, totals.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The run's model-level series, one row per quarter (:meth:`econ.model.DataEconomy.run`).
+
+    Returns
+    -------
+    dict of str to float
+        ``<column>_final`` and ``<column>_mean`` for each reported column (in the column's
+        unit), ``market_size_cagr`` and ``output_cagr`` (compound annual growth, a share per
+        year), ``incidents_total`` (count) and ``welfare_total`` (RMB).
+    """
     out: dict[str, float] = {}
     for column in MODEL_COLUMNS:
         if column in df:
@@ -64,8 +77,23 @@ def execute_run(
     """Build and run the model for ``run``; never raises (failures are returned).
 
     With ``results_folder`` the worker stores the run itself (in parallel with other workers)
-    and returns only its status and summary. With ``time_limit`` (seconds), a run that takes
-    longer is stopped, or abandoned if it does not stop, and returned as failed.
+    and returns only its status and summary.
+
+    Parameters
+    ----------
+    run : RunSpec
+        The run.
+    results_folder : str or None, default None
+        The experiment's results folder, when this worker can write to it.
+    time_limit : float or None, default None
+        Seconds the run may take; a run that takes longer is stopped, or abandoned if it
+        does not stop, and returned as failed.
+
+    Returns
+    -------
+    RunResult
+        Status ``"ok"`` with the summary (and the series unless stored), or ``"failed"`` with
+        the error and traceback.
     """
     result = _simulate(run) if time_limit is None else _within(run, time_limit)
     if results_folder is not None:
@@ -86,10 +114,25 @@ def execute_runs(
 ) -> list[RunResult]:
     """Several runs in one task (cuts per-task overhead on a Dask cluster).
 
-    ``announce(event, run_id)``, if given, is called with ``"start"`` before each run and
-    ``"end"`` after it: on Dask, it tells the sweep which run was running when a worker died.
-    ``umask`` is the sweep's: a long-lived worker started under another umask writes the
-    files of this sweep as its caller would.
+    Parameters
+    ----------
+    runs : list of RunSpec
+        The runs, executed in order.
+    results_folder : str or None, default None
+        As for :func:`execute_run`.
+    time_limit : float or None, default None
+        As for :func:`execute_run`.
+    announce : callable or None, default None
+        ``announce(event, run_id)`` is called with ``"start"`` before each run and ``"end"``
+        after it: on Dask, it tells the sweep which run was running when a worker died.
+    umask : int or None, default None
+        The sweep's umask: a long-lived worker started under another umask writes the files
+        of this sweep as its caller would.
+
+    Returns
+    -------
+    list of RunResult
+        One result per run, in order.
     """
     if umask is not None:
         os.umask(umask)

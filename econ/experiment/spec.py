@@ -1,26 +1,28 @@
-"""Experiment specs: a TOML file parsed into a validated :class:`ExperimentSpec`.
+"""Experiment specs: a TOML file parsed into a validated experiment.
+
+A spec file becomes an :class:`ExperimentSpec` through :func:`load_spec`.
 
 A spec says which scenario and model size to run, for how many quarters, which levers and
 scenario parameters to vary (the design) and which to hold fixed, how many replications, the
 root seed and which outputs to keep. Every mistake is reported at load time with the file, the
 key and what is allowed; nothing runs until the spec is valid.
 
-```toml
-[experiment]
-name = "smoke"
-scenario = "small"
-steps = 8
-replications = 2
-seed = 2024
+.. code-block:: toml
 
-[policy]                 # levers held fixed
-pricing = "conditional_free"
+    [experiment]
+    name = "smoke"
+    scenario = "small"
+    steps = 8
+    replications = 2
+    seed = 2024
 
-[design]
-type = "factorial"       # factorial | one_at_a_time | latin_hypercube | sobol | morris
-[design.factors]         # lists of values; [low, high] bounds for sampling designs
-pricing = ["free", "cost_recovery"]
-```
+    [policy]                 # levers held fixed
+    pricing = "conditional_free"
+
+    [design]
+    type = "factorial"       # factorial | one_at_a_time | latin_hypercube | sobol | morris
+    [design.factors]         # lists of values; [low, high] bounds for sampling designs
+    pricing = ["free", "cost_recovery"]
 """
 
 from __future__ import annotations
@@ -41,8 +43,12 @@ from econ.scenarios import SCENARIO_PARAMETERS, SCENARIOS, get_scenario
 __all__ = [
     "DESIGNS",
     "LIMITS",
+    "REQUIRED",
+    "SPEC_KEYS",
+    "SPEC_TABLES",
     "ExperimentSpec",
     "SpecError",
+    "SpecKey",
     "check_name",
     "load_spec",
     "parse_spec",
@@ -75,23 +81,167 @@ TIME_LIMIT_BOUNDS = (1.0, 7 * 24 * 3600.0)
 #: A safe file-name component: experiment names become folder and file names.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
-_TABLES = {
-    "experiment": {
+
+@dataclass(frozen=True)
+class SpecKey:
+    """One key of a spec file: the table it sits in, its TOML type, default and meaning.
+
+    Parameters
+    ----------
+    table : str
+        The TOML table the key belongs to (``"experiment"``, ``"design"`` or ``"quick"``).
+    name : str
+        The key as written in the file.
+    type : str
+        Its TOML type, in words.
+    default : object
+        The value used when the key is absent; :data:`REQUIRED` when it must be given.
+    meaning : str
+        What the key sets, with its unit.
+    minimum : int or None, default None
+        The smallest whole number allowed, for integer keys.
+    """
+
+    table: str
+    name: str
+    type: str
+    default: Any
+    meaning: str
+    minimum: int | None = None
+
+
+#: Marks a :class:`SpecKey` without a default: the key must be given.
+REQUIRED = "(required)"
+
+#: The spec file's tables and what each holds; ``[policy]`` and ``[params]`` take any policy
+#: lever (:data:`econ.policy.LEVERS`) or scenario parameter, validated as ``Policy`` and
+#: ``Scenario`` validate them.
+SPEC_TABLES = {
+    "experiment": "what to run: the scenario and size, quarters, replications and seed",
+    "policy": "policy levers held fixed at a value (any lever; others keep their defaults)",
+    "params": "scenario parameters held fixed at a value (any parameter except n_firms)",
+    "design": "the design: its type, the factors it varies and the design's own settings",
+    "quick": "what --quick shrinks the experiment to, for a smoke run",
+}
+
+#: Every fixed key of a spec file, table by table. :func:`parse_spec` accepts exactly these
+#: keys (plus levers in ``[policy]`` and parameters in ``[params]``) and takes its defaults
+#: and minimums from here; the documentation's spec reference is generated from it.
+SPEC_KEYS: tuple[SpecKey, ...] = (
+    SpecKey(
+        "experiment",
         "name",
-        "description",
-        "scenario",
-        "n_firms",
-        "steps",
-        "replications",
-        "seed",
-        "outputs",
+        "string",
+        "the file's name without .toml",
+        "the experiment's name (letters, digits, '-' and '_'); also its results folder's",
+    ),
+    SpecKey("experiment", "description", "string", "", "free text, kept in the manifest"),
+    SpecKey(
+        "experiment",
         "model",
+        "string",
+        DEFAULT_MODEL,
+        "the model class, 'package.module:Class': a mesa.Model taking econ's keyword "
+        "arguments (run ids hash its module's code too)",
+    ),
+    SpecKey(
+        "experiment",
+        "scenario",
+        "string",
+        "china_2024",
+        f"the scenario the runs start from: {', '.join(SCENARIOS)}",
+    ),
+    SpecKey(
+        "experiment",
+        "n_firms",
+        "integer",
+        "the scenario's n_firms",
+        "simulated firm slots (model size)",
+        minimum=10,
+    ),
+    SpecKey("experiment", "steps", "integer", 40, "quarters each run lasts", minimum=2),
+    SpecKey(
+        "experiment",
+        "replications",
+        "integer",
+        1,
+        "runs per design point, with seeds SeedSequence(seed).spawn(replications)",
+        minimum=1,
+    ),
+    SpecKey("experiment", "seed", "integer", 0, "the root seed of the replications", minimum=0),
+    SpecKey(
+        "experiment",
         "time_limit",
-    },
+        "number",
+        "an estimate from the model's size",
+        "seconds one run may take before it is stopped and recorded as failed",
+    ),
+    SpecKey(
+        "experiment",
+        "outputs",
+        "list of strings",
+        list(MODEL_COLUMNS),
+        "the model's reported columns each run keeps (any of econ.metrics.ALL_COLUMNS)",
+    ),
+    SpecKey(
+        "design",
+        "type",
+        "string",
+        REQUIRED,
+        f"the design: {', '.join(DESIGNS)}",
+    ),
+    SpecKey(
+        "design",
+        "factors",
+        "table",
+        REQUIRED,
+        "[design.factors]: each varied lever or parameter with a list of values (factorial, "
+        "one_at_a_time) or [low, high] bounds (latin_hypercube, sobol, morris)",
+    ),
+    SpecKey(
+        "design",
+        "baseline",
+        "table",
+        "each factor's default",
+        "[design.baseline]: the point one_at_a_time designs vary one factor away from",
+    ),
+    SpecKey(
+        "design",
+        "samples",
+        "integer",
+        "required by sampling designs",
+        "Latin hypercube points, Sobol base sample N, or Morris trajectories",
+        minimum=2,
+    ),
+    SpecKey("design", "levels", "integer", 4, "Morris grid levels", minimum=2),
+    SpecKey(
+        "design",
+        "second_order",
+        "boolean",
+        False,
+        "Sobol designs: also sample for second-order indices",
+    ),
+    SpecKey(
+        "quick", "n_firms", "integer", "min(n_firms, 150)", "firm slots under --quick", minimum=10
+    ),
+    SpecKey("quick", "steps", "integer", "min(steps, 8)", "quarters under --quick", minimum=2),
+    SpecKey(
+        "quick",
+        "replications",
+        "integer",
+        "min(replications, 2)",
+        "replications under --quick",
+        minimum=1,
+    ),
+    SpecKey(
+        "quick", "samples", "integer", "min(samples, 8)", "design samples under --quick", minimum=2
+    ),
+)
+
+_KEYS = {(k.table, k.name): k for k in SPEC_KEYS}
+_TABLES = {table: {k.name for k in SPEC_KEYS if k.table == table} for table in SPEC_TABLES} | {
     "policy": set(LEVERS),
     "params": set(SCENARIO_PARAMETERS) - {"n_firms"},
-    "design": {"type", "factors", "baseline", "samples", "levels", "second_order"},
-    "quick": {"n_firms", "steps", "replications", "samples"},
 }
 
 
@@ -111,7 +261,53 @@ def check_name(name: Any, where: str = "experiment name") -> str:
 
 @dataclass(frozen=True)
 class ExperimentSpec:
-    """A validated experiment: what to run, how to vary it and what to keep."""
+    """A validated experiment: what to run, how to vary it and what to keep.
+
+    Made by :func:`load_spec` or :func:`parse_spec`, which check every value; the spec file's
+    keys are listed in :data:`SPEC_KEYS`.
+
+    Parameters
+    ----------
+    name : str
+        The experiment's name (results go to ``results/<name>``).
+    scenario : str
+        The scenario the runs start from.
+    steps : int
+        Quarters each run lasts.
+    replications : int
+        Runs per design point.
+    seed : int
+        Root seed of the replications.
+    design : str
+        The design type, a key of :data:`DESIGNS`.
+    factors : dict
+        Each varied lever or parameter: a list of values, or ``(low, high)`` bounds for
+        sampling designs (in the factor's own unit).
+    policy : dict, optional
+        Levers held fixed.
+    params : dict, optional
+        Scenario parameters held fixed.
+    n_firms : int or None, optional
+        Firm slots; None keeps the scenario's.
+    outputs : tuple of str, optional
+        Reported columns each run keeps; default the model's main columns.
+    baseline : dict, optional
+        The point a one-at-a-time design varies away from (default: each factor's default).
+    samples : int, optional
+        Latin hypercube points, Sobol base sample or Morris trajectories (0 for other designs).
+    levels : int, optional
+        Morris grid levels (default 4).
+    second_order : bool, optional
+        Sobol designs: sample for second-order indices too.
+    description : str, optional
+        Free text.
+    quick_settings : dict of str to int, optional
+        What :meth:`quick` shrinks to (the ``[quick]`` table).
+    source : str, optional
+        Where the spec came from (a file path), for error messages.
+    model : str, optional
+        The model class, ``"package.module:Class"``; default ``econ.model:DataEconomy``.
+    """
 
     name: str
     scenario: str
@@ -138,6 +334,12 @@ class ExperimentSpec:
         """A shrunken copy for smoke runs: fewer firms, quarters, replications and samples.
 
         ``[quick]`` values were checked against the same bounds as ``[experiment]``'s.
+
+        Returns
+        -------
+        ExperimentSpec
+            Named ``<name>_quick``, sized by ``[quick]`` or at most 150 firms, 8 quarters,
+            2 replications and 8 samples.
         """
         q = self.quick_settings
         n_firms = q.get("n_firms", min(self.n_firms or 10**9, 150))
@@ -199,7 +401,13 @@ class ExperimentSpec:
         return 200 * 2**20 + 250 * self.firms() * self.view_width()
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec as parsed, as plain data (for the manifest); :meth:`from_dict` reads it."""
+        """The spec as parsed, as plain data (for the manifest); :meth:`from_dict` reads it.
+
+        Returns
+        -------
+        dict
+            Every field, with lists for tuples.
+        """
         data = dict(self.__dict__)
         data["factors"] = {k: list(v) for k, v in self.factors.items()}
         data["outputs"] = list(self.outputs)
@@ -208,7 +416,23 @@ class ExperimentSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExperimentSpec:
-        """The spec back from :meth:`to_dict`'s plain data, validated as a spec file is."""
+        """The spec back from :meth:`to_dict`'s plain data, validated as a spec file is.
+
+        Parameters
+        ----------
+        data : dict
+            A spec as :meth:`to_dict` writes it.
+
+        Returns
+        -------
+        ExperimentSpec
+            The validated spec.
+
+        Raises
+        ------
+        SpecError
+            If ``data`` is not a valid spec.
+        """
         if not isinstance(data, dict):
             raise SpecError(f"a spec must be a mapping, not {type(data).__name__}")
         source = data.get("source", "<dict>")
@@ -244,7 +468,18 @@ class ExperimentSpec:
         return parse_spec(toml, source=source)
 
     def parameter(self, name: str) -> Parameter:
-        """The lever or scenario parameter a factor name refers to."""
+        """The lever or scenario parameter a factor name refers to.
+
+        Parameters
+        ----------
+        name : str
+            A factor's name.
+
+        Returns
+        -------
+        econ.parameters.Parameter
+            Its definition: unit, default, bounds.
+        """
         return LEVERS.get(name) or SCENARIO_PARAMETERS[name]
 
 
@@ -268,7 +503,24 @@ def design_size(kind: str, factors: dict[str, Any], samples: int, second_order: 
 
 
 def load_spec(path: str | Path) -> ExperimentSpec:
-    """Read and validate a spec file."""
+    """Read and validate a spec file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A TOML spec file; its name (without ``.toml``) is the default experiment name.
+
+    Returns
+    -------
+    ExperimentSpec
+        The validated spec.
+
+    Raises
+    ------
+    SpecError
+        If the file is missing, not TOML, or not a valid spec; the message names the file, the
+        key and what is allowed.
+    """
     path = Path(path)
     if not path.is_file():
         raise SpecError(f"{path}: no such spec file")
@@ -283,7 +535,26 @@ def load_spec(path: str | Path) -> ExperimentSpec:
 
 
 def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
-    """Validate a spec given as a dict (the parsed TOML)."""
+    """Validate a spec given as a dict (the parsed TOML).
+
+    Parameters
+    ----------
+    data : dict
+        The spec's tables (``experiment``, ``policy``, ``params``, ``design``, ``quick``); see
+        :data:`SPEC_KEYS`.
+    source : str, default "<dict>"
+        Where the spec came from, for error messages.
+
+    Returns
+    -------
+    ExperimentSpec
+        The validated spec.
+
+    Raises
+    ------
+    SpecError
+        At the first bad table, key or value, naming it and what is allowed.
+    """
 
     def fail(key: str, problem: str) -> SpecError:
         return SpecError(f"{source}: {key}: {problem}")
@@ -431,7 +702,7 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
         resolve_model(model)
     except ValueError as err:
         raise fail("[experiment] model", str(err)) from None
-    description = exp.get("description", "")
+    description = exp.get("description", _KEYS["experiment", "description"].default)
     if not isinstance(description, str):
         raise fail("[experiment] description", "expected a string")
     for label, shrink in (("", {}), ("[quick] ", quick)):

@@ -106,7 +106,22 @@ def _plain(value: Any) -> Any:
 
 
 def record_of(result: RunResult, series_sha256: str | None = None) -> dict[str, Any]:
-    """The JSON record of one run (with the checksum of its series file, once written)."""
+    """The JSON record of one run.
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished or failed run.
+    series_sha256 : str or None, default None
+        The SHA-256 of its series file, once written: resume and ``load`` check it.
+
+    Returns
+    -------
+    dict
+        Run id, status, design point, replication, seed, factor values, summary outcomes,
+        error, traceback, wall time (s) and the series checksum: the content of
+        ``runs/<run_id>.json``.
+    """
     run = result.run
     return {
         "run_id": run.run_id,
@@ -179,7 +194,19 @@ def _runs_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 class ResultStore:
-    """The folder of one experiment's results."""
+    """The folder of one experiment's results.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        The folder, ``results/<experiment>`` by default; created when the first file is
+        written.
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``root`` exists and is not a folder.
+    """
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).expanduser()
@@ -187,9 +214,33 @@ class ResultStore:
             raise NotADirectoryError(f"results path {self.root} exists and is not a folder")
 
     def series_path(self, run_id: str) -> Path:
+        """Where a run's series is stored.
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id (:attr:`RunSpec.run_id <econ.experiment.runs.RunSpec.run_id>`).
+
+        Returns
+        -------
+        pathlib.Path
+            ``series/<run_id>.parquet`` under the folder.
+        """
         return self.root / "series" / f"{run_id}.parquet"
 
     def record_path(self, run_id: str) -> Path:
+        """Where a run's record is stored.
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id.
+
+        Returns
+        -------
+        pathlib.Path
+            ``runs/<run_id>.json`` under the folder.
+        """
         return self.root / "runs" / f"{run_id}.json"
 
     def claim(self, experiment: str) -> None:
@@ -229,7 +280,18 @@ class ResultStore:
                     tmp.unlink(missing_ok=True)
 
     def read_record(self, run_id: str) -> dict[str, Any] | None:
-        """A run's record, or None if it has none or one that is not a valid record of it."""
+        """A run's record, or None if it has none or one that is not a valid record of it.
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id.
+
+        Returns
+        -------
+        dict or None
+            The record (:func:`record_of`), or None.
+        """
         try:
             record = json.loads(self.record_path(run_id).read_text())
         except (OSError, ValueError):  # missing, unreadable, not UTF-8 or not JSON
@@ -242,6 +304,16 @@ class ResultStore:
         A finished run is intact when its record parses and names it, and, if it succeeded,
         its series file exists, matches the checksum in the record, is Parquet, and holds
         rows of this run only (the run id inside the data).
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id.
+
+        Returns
+        -------
+        str or None
+            What is wrong, in a few words, or None.
         """
         try:
             text = self.record_path(run_id).read_text()
@@ -282,7 +354,15 @@ class ResultStore:
     def finished(self, run_ids: list[str] | None = None) -> set[str]:
         """Ids of runs that finished successfully and are intact (others are re-run).
 
-        ``run_ids`` limits the check to those runs (default: every record in the folder).
+        Parameters
+        ----------
+        run_ids : list of str or None, default None
+            The runs to check; None: every record in the folder.
+
+        Returns
+        -------
+        set of str
+            The ids of the intact, successful runs.
         """
         if run_ids is None:
             run_ids = [path.stem for path in (self.root / "runs").glob("*.json")]
@@ -295,7 +375,13 @@ class ResultStore:
 
     def write_result(self, result: RunResult) -> None:
         """Store one run: its series first, then its record (which marks it done) with the
-        series file's checksum."""
+        series file's checksum.
+
+        Parameters
+        ----------
+        result : RunResult
+            The run to store; its series is written unless it is None.
+        """
         run_id = result.run.run_id
         sha256 = None
         if result.series is not None:
@@ -306,16 +392,35 @@ class ResultStore:
         write_json(self.record_path(run_id), record_of(result, sha256))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write ``manifest.json`` atomically.
+
+        Parameters
+        ----------
+        manifest : dict
+            The experiment's provenance (see the user guide's "Results and provenance").
+        """
         write_json(self.root / "manifest.json", manifest)
 
     def write_design(self, design: pd.DataFrame) -> None:
+        """Write ``design.parquet`` atomically.
+
+        Parameters
+        ----------
+        design : pandas.DataFrame
+            The design points (:func:`~econ.experiment.designs.design_points`).
+        """
         table = pa.Table.from_pandas(design.reset_index(), preserve_index=False)
         write_atomic(self.root / "design.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def consolidate(self, plan: list[RunSpec], known: dict[str, dict] | None = None) -> None:
         """Write ``runs.parquet``: one row per planned run with a record, in plan order.
 
-        ``known`` holds records already in memory (this sweep's runs); others are read.
+        Parameters
+        ----------
+        plan : list of RunSpec
+            Every run of the experiment.
+        known : dict of str to dict or None, default None
+            Records already in memory (this sweep's runs), by run id; others are read from disk.
         """
         known = known or {}
         rows = []
@@ -359,11 +464,27 @@ def read_manifest(root: Path) -> dict[str, Any]:
 class Results:
     """An experiment's results as tidy pandas DataFrames.
 
-    ``runs``: one row per run (design point, replication, seed, status, factors, summary
-    outcomes). ``series``: one row per run and quarter (ids, factors and kept columns), read
-    from Parquet the first time it is used. ``design``: one row per design point.
-    ``manifest``: provenance. ``damaged``: runs left out by ``load(..., skip_damaged=True)``
-    (run id: why); their rows in ``runs`` have status ``"damaged"``.
+    Made by :func:`load` (or returned by :func:`econ.experiment.run`).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The results folder.
+    manifest : dict
+        The experiment's provenance, from ``manifest.json``.
+    runs : pandas.DataFrame
+        One row per run: run id, design point, replication, seed, status, factors, summary
+        outcomes (see :func:`~econ.experiment.runner.summarise` for their units) and error.
+    design : pandas.DataFrame
+        One row per design point.
+    damaged : dict of str to str, optional
+        Runs left out by ``load(..., skip_damaged=True)`` (run id: why); their rows in
+        ``runs`` have status ``"damaged"``.
+
+    See Also
+    --------
+    load : read a results folder.
+    to_ema : the results in EMA Workbench's form.
     """
 
     def __init__(
@@ -418,9 +539,26 @@ def load(path: str | Path, skip_damaged: bool = False) -> Results:
 
     Every successful run is checked first: its record and series file must exist, parse
     and name each other, and the series must match the checksum in the record. Damaged
-    runs raise :class:`DamagedResultsError` naming them (rerunning the sweep into the same folder
-    re-runs exactly those); with ``skip_damaged=True`` they are left out instead and listed
-    in ``Results.damaged``.
+    runs raise :class:`DamagedResultsError` naming them (rerunning the sweep into the same
+    folder re-runs exactly those); with ``skip_damaged=True`` they are left out instead and
+    listed in ``Results.damaged``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The results folder.
+    skip_damaged : bool, default False
+        Leave damaged runs out instead of raising.
+
+    Returns
+    -------
+    Results
+        The experiment's runs, design and manifest; its series are read on first use.
+
+    Raises
+    ------
+    DamagedResultsError
+        If the folder is not an intact econ results folder, or runs are damaged.
     """
     if not isinstance(skip_damaged, bool):
         raise TypeError(f"skip_damaged={shown(skip_damaged)}: expected True or False")
@@ -479,13 +617,25 @@ def load(path: str | Path, skip_damaged: bool = False) -> Results:
 def to_ema(results: Results) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Results in EMA Workbench's ``(experiments, outcomes)`` form.
 
-    ``experiments`` has one row per successful run with the factor columns plus ``scenario``
-    (the replication seed), ``policy`` (the design point) and ``model``; factors that are
-    not numbers (regimes, switches) and the three id columns are categorical, as EMA's own
-    experiments are. ``outcomes`` maps each kept column to an array of shape (runs,
-    quarters), plus ``TIME`` (the quarters). EMA's PRIM, feature scoring, plots and
-    ``save_results`` accept this pair (with ema_workbench installed, the outcomes are
-    registered as EMA time-series outcomes so that ``save_results`` knows them).
+    EMA's PRIM, feature scoring, plots and ``save_results`` accept this pair (with
+    ema_workbench installed, the outcomes are registered as EMA time-series outcomes so that
+    ``save_results`` knows them).
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+
+    Returns
+    -------
+    experiments : pandas.DataFrame
+        One row per successful run with the factor columns plus ``scenario`` (the replication
+        seed), ``policy`` (the design point) and ``model``; factors that are not numbers
+        (regimes, switches) and the three id columns are categorical, as EMA's own
+        experiments are.
+    outcomes : dict of str to numpy.ndarray
+        Each kept column (in its own unit) as an array of shape (runs, quarters), plus
+        ``TIME`` (the quarters).
     """
     ok = results.ok.reset_index(drop=True)
     experiments = ok[results.factors].copy()

@@ -19,6 +19,7 @@ from typing import Any
 import psutil
 from tqdm.auto import tqdm as _auto_tqdm
 
+from econ._version import __version__
 from econ.experiment.designs import design_points
 from econ.experiment.executors import (
     EXECUTORS,
@@ -74,6 +75,16 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
 
     Replication r of every design point uses the same seed (common random numbers), drawn
     from ``SeedSequence(spec.seed).spawn(replications)``.
+
+    Parameters
+    ----------
+    spec : ExperimentSpec
+        The experiment.
+
+    Returns
+    -------
+    list of RunSpec
+        Point by point, replication by replication.
     """
     design = design_points(spec)
     seeds = spawn_seeds(spec.seed, spec.replications)
@@ -115,21 +126,40 @@ def run(
 ) -> Results:
     """Run an experiment and return its results (only runs not already on disk execute).
 
-    Args:
-        spec: a spec or the path of a spec file.
-        executor: ``"serial"``, ``"processes"`` (default, all cores), ``"dask"``, or any
-            ``concurrent.futures.Executor``.
-        workers: processes or Dask workers to start (default: all cores).
-        scheduler: a Dask scheduler address (with ``executor="dask"``).
-        out: results folder (default ``results/<experiment name>``); it must be new, empty,
-            or hold this experiment's earlier results.
-        quick: shrink the spec for a smoke run (see ``ExperimentSpec.quick``).
-        progress: show a progress bar (terminal or notebook).
-        batch_size: runs per task; default 1, and for Dask about eight tasks per worker
-            (each Dask task costs milliseconds of scheduling).
-        time_limit: seconds one run may take (default: the spec's ``time_limit``, else an
-            estimate from its size, see ``ExperimentSpec.run_time_limit``). A run over it,
-            like a run that kills its worker or exits, is recorded as failed, alone.
+    Runs stream into the results folder as they finish; a failed run is recorded and the
+    sweep goes on. The manifest records the spec, the plan, the econ version, the model's
+    fingerprint, the git commit, package versions, the platform and the times.
+
+    Parameters
+    ----------
+    spec : ExperimentSpec or str or pathlib.Path
+        A spec or the path of a spec file.
+    executor : {"processes", "serial", "dask"} or concurrent.futures.Executor, default "processes"
+        Where runs execute: all cores of this machine, this process, Dask, or any executor
+        (see :func:`~econ.experiment.executors.make_executor`).
+    workers : int or None, default None
+        Processes or Dask workers to start; None: all cores.
+    scheduler : str or None, default None
+        A Dask scheduler address (with ``executor="dask"``).
+    out : str or pathlib.Path or None, default None
+        The results folder; None: ``results/<experiment name>``.
+    quick : bool, default False
+        Shrink the spec for a smoke run (:meth:`ExperimentSpec.quick
+        <econ.experiment.spec.ExperimentSpec.quick>`).
+    progress : bool, default True
+        Show a progress bar (terminal or notebook).
+    batch_size : int or None, default None
+        Runs per task; None: 1, and for Dask about eight tasks per worker (each Dask task
+        costs milliseconds of scheduling).
+    time_limit : float or None, default None
+        Seconds one run may take (default: the spec's ``time_limit``, else an estimate from
+        its size, see ``ExperimentSpec.run_time_limit``). A run over it, like a run that kills
+        its worker or exits, is recorded as failed, alone.
+
+    Returns
+    -------
+    Results
+        The experiment's results, loaded from the folder.
     """
     _check_arguments(executor, scheduler, out, quick, progress, batch_size, time_limit)
     check_workers(workers, local=not scheduler)
@@ -400,6 +430,7 @@ def _manifest(spec, plan, executor, workers, scheduler) -> dict[str, Any]:
             versions[name] = None
     return {
         "experiment": spec.name,
+        "econ_version": __version__,
         "status": "running",
         "spec": spec.to_dict(),
         "plan": [r.run_id for r in plan],

@@ -27,6 +27,7 @@ __all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbe
 #: The paper's folder (its Typst source, references, figures and tables), relative to the
 #: working directory: run ``econ paper`` from the repository root, or pass ``out``.
 PAPER = Path("paper")
+#: The headings the compiled paper must have (tests/test_paper.py checks them).
 REQUIRED_SECTIONS = (
     "Introduction",
     "The model",
@@ -57,7 +58,13 @@ def _validation_value(validation: pd.DataFrame, key: str) -> dict:
 
 
 def calibration_table() -> pd.DataFrame:
-    """Scenario parameters with a source other than an assumption (for the paper)."""
+    """Scenario parameters with a source other than an assumption (for the paper).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``parameter``, ``value`` (in ``china_2024``), ``unit`` and ``source``.
+    """
     scenario = get_scenario("china_2024")
     rows = [
         {
@@ -79,8 +86,28 @@ def paper_numbers(
     sensitivity: Results,
     breakeven: Results | None = None,
 ) -> dict:
-    """The numbers the paper's text cites, by name. Welfare effects are also given as shares
-    of the baseline's mainland output (``*_output_share``)."""
+    """The numbers the paper's text cites, by name.
+
+    Parameters
+    ----------
+    validation : pandas.DataFrame
+        The validation table (:func:`~econ.study.validation.check_behaviours`).
+    summary : pandas.DataFrame
+        The headline effects of every experiment (``tables/summary.csv``).
+    baseline : Results
+        Results of the baseline experiment.
+    sensitivity : Results
+        Results of the Sobol sensitivity experiment.
+    breakeven : Results or None, default None
+        Results of the security break-even experiment, when there are some.
+
+    Returns
+    -------
+    dict
+        Named numbers (each a value with its 95% CI where it has one), written to
+        ``tables/numbers.json`` for the Typst source to read; money in RMB. Welfare effects
+        are also given as shares of the baseline's mainland output (``*_output_share``).
+    """
     growth = [cagr(g["market_size"].iloc[:13]) for _, g in baseline.series.groupby("run_id")]
     long = [cagr(g["market_size"]) for _, g in baseline.series.groupby("run_id")]
     start = baseline.series[baseline.series["step"] == 1]["market_size"].mean() * 4
@@ -194,7 +221,26 @@ def build_paper(
 ) -> Path:
     """Run (or reuse) the experiments, write figures, tables and numbers; compile the PDF.
 
-    ``out`` is the paper's folder and must hold ``paper.typ``.
+    Parameters
+    ----------
+    quick : bool, default False
+        Quick sizes; the PDF is ``paper_quick.pdf``.
+    executor : str, default "processes"
+        Where runs execute (:func:`econ.experiment.run`).
+    results_root : str or pathlib.Path, default "results"
+        The folder each experiment's results go under.
+    out : str or pathlib.Path, default "paper"
+        The paper's folder; it must hold ``paper.typ``.
+
+    Returns
+    -------
+    pathlib.Path
+        The compiled PDF.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``out`` holds no ``paper.typ``.
     """
     out = Path(out)
     if not (out / "paper.typ").is_file():
@@ -234,6 +280,19 @@ def build_paper(
 
 
 def sections(source: str | Path = PAPER / "paper.typ", **inputs: str) -> list[str]:
-    """The headings of the compiled paper, all levels (to check what it contains)."""
+    """The headings of the compiled paper, all levels (to check what it contains).
+
+    Parameters
+    ----------
+    source : str or pathlib.Path, default "paper/paper.typ"
+        The paper's Typst source.
+    **inputs : str
+        Typst ``sys.inputs`` (``figures``, ``tables``: folder names).
+
+    Returns
+    -------
+    list of str
+        The heading texts, in order.
+    """
     found = typst.query(str(source), "heading", field="body", sys_inputs=inputs)
     return [h.get("text", "") for h in json.loads(found)]

@@ -41,7 +41,18 @@ NOT_SIGNIFICANT = (
 
 
 def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
-    """The figures of an experiment, by file name (recognised by the factors it varies)."""
+    """The figures of an experiment, by file name (recognised by the factors it varies).
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+
+    Returns
+    -------
+    dict of str to callable
+        File name stem to a function that draws the figure (:mod:`econ.plots`).
+    """
     factors = set(results.factors)
     design = results.manifest["spec"]["design"]
     found: dict[str, Callable[[], plt.Figure]] = {}
@@ -89,7 +100,23 @@ def _sidecar(results: Results, name: str) -> dict:
 
 
 def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
-    """Write each figure of the experiment as PDF and PNG (300 dpi) plus a JSON sidecar."""
+    """Write each figure of the experiment as PDF and PNG (300 dpi) plus a JSON sidecar.
+
+    The sidecar names the results folder, its manifest, the git commit, the model's
+    fingerprint and the econ version the figure came from.
+
+    Parameters
+    ----------
+    results : Results or str or pathlib.Path
+        An experiment's results, or its folder.
+    out : str or pathlib.Path
+        The figures folder (created if missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
     if not isinstance(results, Results):
         results = load(results)
     out = Path(out)
@@ -122,7 +149,19 @@ def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Headline:
-    """The headline effects of an experiment: which runs, against which baseline."""
+    """The headline effects of an experiment: which runs, against which baseline.
+
+    Parameters
+    ----------
+    baseline : dict
+        The baseline point's factor values (see :func:`econ.analysis.effects`).
+    outcomes : list of str
+        The summary outcomes to compare.
+    where : dict, optional
+        Factor values to keep (a value, or a list of values).
+    by : list of str or None, optional
+        Groups within which effects are taken.
+    """
 
     baseline: dict
     outcomes: list[str]
@@ -159,7 +198,23 @@ HEADLINES = {
 
 
 def headline_effects(results: Results) -> pd.DataFrame:
-    """Effects with 95% CIs for the experiment's headline comparisons (paired by seed)."""
+    """Effects with 95% CIs for the experiment's headline comparisons (paired by seed).
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment named in :data:`HEADLINES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The effects table of :func:`econ.analysis.effects`, in each outcome's unit.
+
+    Raises
+    ------
+    ValueError
+        If the experiment has no headline comparisons.
+    """
     name = results.manifest["experiment"].removesuffix("_quick")
     if name not in HEADLINES:
         raise ValueError(
@@ -204,7 +259,20 @@ def _typst_text(text: str) -> str:
 
 
 def to_typst(table: pd.DataFrame, caption: str) -> str:
-    """Typst source for a table of effects: effect [95% CI], a dagger where not significant."""
+    """Typst source for a table of effects: effect [95% CI], a dagger where not significant.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An effects table (:func:`headline_effects`).
+    caption : str
+        The table's caption.
+
+    Returns
+    -------
+    str
+        A Typst ``#figure`` holding the table.
+    """
     id_cols = [c for c in table.columns if c not in EFFECT_COLUMNS]
     header = [c.replace("_", " ") for c in id_cols] + [
         "outcome",
@@ -250,7 +318,20 @@ def to_typst(table: pd.DataFrame, caption: str) -> str:
 
 
 def write_tables(results: Results | str | Path, out: str | Path) -> list[Path]:
-    """Write the headline-effects table as CSV and Typst source."""
+    """Write the headline-effects table as CSV and Typst source.
+
+    Parameters
+    ----------
+    results : Results or str or pathlib.Path
+        Results of an experiment named in :data:`HEADLINES`, or its folder.
+    out : str or pathlib.Path
+        The tables folder (created if missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``<experiment>_effects.csv`` and ``<experiment>_effects.typ``.
+    """
     if not isinstance(results, Results):
         results = load(results)
     out = Path(out)
