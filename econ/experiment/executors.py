@@ -62,9 +62,34 @@ class DaskExecutor(futures.Executor):
         self._topic = f"econ-runs-{secrets.token_hex(8)}"  # this sweep's events only
 
     def submit(self, fn, /, *args, **kwargs) -> futures.Future:
+        """Submit ``fn(*args, **kwargs)``; returns its future.
+
+        Parameters
+        ----------
+        fn : callable
+            The call to run.
+        *args : object
+            Its positional arguments.
+        **kwargs : object
+            Its keyword arguments.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            The call's future.
+        """
         return self._executor.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, **kwargs) -> None:
+        """Stop accepting work; with ``wait``, until the submitted calls are done.
+
+        Parameters
+        ----------
+        wait : bool, default True
+            Wait for the submitted calls.
+        **kwargs : object
+            Accepted for ``concurrent.futures.Executor``'s signature, and ignored.
+        """
         self._executor.shutdown(wait=wait)
 
     def announcer(self) -> functools.partial:

@@ -94,6 +94,22 @@ class WorkerPool(futures.Executor):
 
     # ------------------------------------------------------------------ Executor API ---
     def submit(self, fn, /, *args, **kwargs) -> futures.Future:
+        """Submit ``fn(*args, **kwargs)``; returns its future.
+
+        Parameters
+        ----------
+        fn : callable
+            The call to run.
+        *args : object
+            Its positional arguments.
+        **kwargs : object
+            Its keyword arguments.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            The call's future.
+        """
         future: futures.Future = futures.Future()
         with self._lock:
             if self._closing:
@@ -103,6 +119,15 @@ class WorkerPool(futures.Executor):
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop accepting work, and stop the workers once the queue is done.
+
+        Parameters
+        ----------
+        wait : bool, default True
+            Wait until the pool's thread and workers have ended.
+        cancel_futures : bool, default False
+            Cancel the calls still queued instead of running them.
+        """
         with self._lock:
             self._closing = True
             if cancel_futures:
