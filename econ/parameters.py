@@ -43,6 +43,8 @@ class Parameter:
         ``float`` (default), ``int`` or ``bool``.
     source : str, optional
         Where its value comes from (a publication, or an assumption).
+    note : str, optional
+        Why the bounds are what they are; added to the message of an out-of-range value.
     """
 
     name: str
@@ -133,7 +135,21 @@ MAX_FLOAT_INT = int(np.finfo(float).max)
 
 
 def shown(value: Any, limit: int = 80) -> str:
-    """A short repr of a user's value for an error message (a huge int or list is cut)."""
+    """A short repr of a user's value for an error message (a huge int or list is cut).
+
+    Parameters
+    ----------
+    value : object
+        Any value, as the user gave it.
+    limit : int, default 80
+        The longest text to return (characters).
+
+    Returns
+    -------
+    str
+        ``repr(value)``, cut to ``limit`` characters with ``...``; an integer of more than
+        64 bits as its approximate number of digits; a value whose repr fails as its type.
+    """
     if isinstance(value, int) and value.bit_length() > 64:
         digits = int(value.bit_length() * math.log10(2)) + 1
         sign = "a negative" if value < 0 else "an"

@@ -33,8 +33,20 @@ MIN_EFFORT_FOR_RATES = 0.05
 
 
 def reference_effort(scenario: Scenario) -> float:
-    """e0 of E12 and E13: the initial effort, read at least at ``MIN_EFFORT_FOR_RATES``
-    (an initial effort of 0 leaves nothing to measure quality and release against)."""
+    """e0 of E12 and E13: the initial effort, read at least at ``MIN_EFFORT_FOR_RATES``.
+
+    An initial effort of 0 would leave nothing to measure quality and release against.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario's parameters (its ``initial_effort``).
+
+    Returns
+    -------
+    float
+        The reference effort e0, in [``MIN_EFFORT_FOR_RATES``, 1] (a share of full effort).
+    """
     return max(scenario.initial_effort, MIN_EFFORT_FOR_RATES)
 
 

@@ -53,6 +53,14 @@ class DaskExecutor(futures.Executor):
     Tasks announce each run's start and end to the scheduler (:meth:`announcer`), so the
     sweep can tell the run that was running, which is failed after its tries, from the
     others, which are tried again.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        A client connected to the cluster's scheduler; it is used, not closed.
+    **kwargs : object
+        Further keyword arguments of ``distributed.Client.get_executor`` (``workers``,
+        ``resources``, ...), for every task submitted.
     """
 
     def __init__(self, client, **kwargs) -> None:
@@ -93,11 +101,29 @@ class DaskExecutor(futures.Executor):
         self._executor.shutdown(wait=wait)
 
     def announcer(self) -> functools.partial:
-        """The ``announce`` callable for :func:`~econ.experiment.runner.execute_runs`."""
+        """The ``announce`` callable for :func:`~econ.experiment.runner.execute_runs`.
+
+        Returns
+        -------
+        callable
+            ``announce(event, run_id)``: logs the event (``"start"`` or ``"end"``) and the run
+            id on the scheduler, under this sweep's topic, for :meth:`deaths` to count.
+        """
         return functools.partial(announce_to_dask, self._topic)
 
     def deaths(self, run_id: str) -> int:
-        """Times ``run_id`` started on a worker and never ended (its worker died)."""
+        """Times ``run_id`` started on a worker and never ended (its worker died).
+
+        Parameters
+        ----------
+        run_id : str
+            The run's id, as announced by :meth:`announcer`.
+
+        Returns
+        -------
+        int
+            Starts logged for the run minus ends: 0 while it runs or after it ended.
+        """
         events = [msg for _, msg in self.client.get_events(self._topic)]
         return events.count(f"start {run_id}") - events.count(f"end {run_id}")
 

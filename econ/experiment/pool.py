@@ -1,4 +1,4 @@
-"""A process pool that survives its workers: :class:`WorkerPool`.
+"""A process pool that survives its workers: :class:`~econ.experiment.pool.WorkerPool`.
 
 ``concurrent.futures.ProcessPoolExecutor`` breaks when one worker dies (every pending task
 then fails with ``BrokenProcessPool``) and cannot stop a task that never returns. Here each
@@ -61,14 +61,26 @@ class _Worker:
 class WorkerPool(futures.Executor):
     """A ``concurrent.futures`` executor on worker processes that may die or hang.
 
-    Args:
-        workers: worker processes.
-        context: a ``multiprocessing`` context (default: the platform's).
-        timeout: seconds a task may run before its worker is killed (None: no limit).
-        retries: further tries of a task whose worker died.
-        respawn_context: the context for replacement workers, which start from the pool's
-            own thread (default: ``context``; give forkserver or spawn when ``context`` forks,
-            since forking from a thread is unsafe).
+    Each worker runs one task at a time. A task whose worker dies is tried again in a fresh
+    worker (``retries`` times), then fails with :class:`WorkerDiedError`; a task that runs
+    past ``timeout`` has its worker killed and fails with :class:`TaskTimeoutError`. Dead
+    workers are replaced, so the other tasks carry on.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes to keep running.
+    context : ``multiprocessing.context.BaseContext`` or None, default None
+        How to start the first workers (fork, forkserver or spawn); None: the platform's
+        default ``multiprocessing`` context.
+    timeout : float or None, default None
+        Seconds a task may run before its worker is killed; None: no limit.
+    retries : int, default 1
+        Further tries of a task whose worker died, each in a fresh worker.
+    respawn_context : ``multiprocessing.context.BaseContext`` or None, default None
+        How to start replacement workers, which start from the pool's own thread; None:
+        ``context``. Give forkserver or spawn when ``context`` forks, since forking from a
+        thread is unsafe.
     """
 
     def __init__(

@@ -39,8 +39,19 @@ class RunTimeoutError(Exception):
 
 
 def abandon_after(time_limit: float) -> float:
-    """Seconds a worker waits for a run with ``time_limit`` before abandoning it: the
-    limit, plus time for the quarter in progress to end."""
+    """Seconds a worker waits for a run with ``time_limit`` before abandoning it.
+
+    Parameters
+    ----------
+    time_limit : float
+        The run's time limit (seconds), which the run checks after every quarter.
+
+    Returns
+    -------
+    float
+        The limit plus time for the quarter in progress to end: one second and 5% of the
+        limit (seconds).
+    """
     return time_limit + 1.0 + 0.05 * time_limit
 
 

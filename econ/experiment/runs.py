@@ -174,6 +174,10 @@ class RunSpec:
         The model class, ``"package.module:Class"``; default :data:`DEFAULT_MODEL`.
     model : str, optional
         The model's code fingerprint; default :func:`model_fingerprint` of ``model_class``.
+    _fault : str, optional
+        Test-only: a fault the run injects into itself, one of
+        :data:`~econ.experiment.runner.FAULTS` (default ``""``: none). Never part of the
+        run's id, never set by a spec, and ignored unless it names a known fault.
     """
 
     point: int

@@ -250,7 +250,26 @@ class SpecError(ValueError):
 
 
 def check_name(name: Any, where: str = "experiment name") -> str:
-    """``name`` if it is a safe file-name component (it becomes folder and file names)."""
+    """``name`` if it is a safe file-name component (it becomes folder and file names).
+
+    Parameters
+    ----------
+    name : object
+        The name to check: 1-100 ASCII letters, digits, ``-`` and ``_``, starting with a
+        letter or digit.
+    where : str, default "experiment name"
+        What the name is, for the error message.
+
+    Returns
+    -------
+    str
+        ``name``, unchanged.
+
+    Raises
+    ------
+    SpecError
+        If ``name`` is not a string or not a safe file-name component.
+    """
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
         raise SpecError(
             f"{where} {shown(name)}: use 1-100 ASCII letters, digits, '-' and '_', "
@@ -307,6 +326,9 @@ class ExperimentSpec:
         Where the spec came from (a file path), for error messages.
     model : str, optional
         The model class, ``"package.module:Class"``; default ``econ.model:DataEconomy``.
+    time_limit : float or None, optional
+        Seconds one run may take before it is stopped and recorded as failed; None (the
+        default) derives a limit from the model's size (:meth:`run_time_limit`).
     """
 
     name: str
@@ -364,7 +386,14 @@ class ExperimentSpec:
         return self.n_points * self.replications
 
     def view_width(self) -> int:
-        """Products a firm sees at most (sets a run's memory and time per firm)."""
+        """Products a firm sees at most (sets a run's memory and time per firm).
+
+        Returns
+        -------
+        int
+            The most public, private and foreign products a firm sees in any run of the
+            design, plus the operators' licence slots.
+        """
         scenario = get_scenario(self.scenario)
 
         def largest(name: str) -> int:
@@ -380,7 +409,13 @@ class ExperimentSpec:
         )
 
     def firms(self) -> int:
-        """Simulated firm slots of each run."""
+        """Simulated firm slots of each run.
+
+        Returns
+        -------
+        int
+            The spec's ``n_firms``, else the scenario's.
+        """
         return self.n_firms or get_scenario(self.scenario).n_firms
 
     def run_time_limit(self) -> float:
@@ -389,6 +424,11 @@ class ExperimentSpec:
         A run costs about 0.1 microseconds per firm, product seen and quarter on a laptop
         core (``benchmarks/``); the default allows 20 times that plus two minutes, so a
         loaded machine never trips it and a run that hangs is stopped within minutes.
+
+        Returns
+        -------
+        float
+            The limit in seconds, at most a week.
         """
         if self.time_limit is not None:
             return self.time_limit
@@ -396,8 +436,16 @@ class ExperimentSpec:
         return min(120.0 + self.steps * per_quarter, TIME_LIMIT_BOUNDS[1])
 
     def memory_per_run(self) -> int:
-        """Bytes a worker needs for one run: the interpreter and model code, and about 250
-        bytes per firm and product seen (measured peaks are 90-180)."""
+        """Bytes a worker needs for one run.
+
+        The interpreter and model code (200 MiB), and about 250 bytes per firm and product
+        seen (measured peaks are 90-180).
+
+        Returns
+        -------
+        int
+            The estimate, in bytes.
+        """
         return 200 * 2**20 + 250 * self.firms() * self.view_width()
 
     def to_dict(self) -> dict[str, Any]:

@@ -55,7 +55,16 @@ class ResultsFolderError(ValueError):
 
 
 class DamagedResultsError(ValueError):
-    """Stored runs whose record and series do not agree; ``damaged`` maps run id to why."""
+    """Stored runs whose record and series do not agree; ``damaged`` maps run id to why.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the folder and the damaged runs.
+    damaged : dict of str to str or None, default None
+        Each damaged run's id and why it cannot be trusted, in a few words (None: none
+        listed).
+    """
 
     def __init__(self, message: str, damaged: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -66,8 +75,23 @@ def write_atomic(path: Path, write, digest: bool = False) -> str | None:
     """Write a file through ``write(tmp_path)`` then rename it into place.
 
     The temporary file is created with the mode the umask allows (as ``open`` would) and a
-    name starting with :data:`TEMPORARY_PREFIX`. With ``digest``, returns the SHA-256 of
-    the bytes written.
+    name starting with :data:`TEMPORARY_PREFIX`, next to ``path``; if ``write`` raises, it
+    is removed and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write; its folder is created if missing.
+    write : callable
+        ``write(tmp_path)`` writes the file's whole content to ``tmp_path``, a
+        ``pathlib.Path``.
+    digest : bool, default False
+        Also return the SHA-256 of the bytes written.
+
+    Returns
+    -------
+    str or None
+        With ``digest``, the SHA-256 of the file's bytes (64 hex digits); else None.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -246,8 +270,19 @@ class ResultStore:
     def claim(self, experiment: str) -> None:
         """Check that this folder is new, empty, or already holds ``experiment``'s results.
 
-        Raises :class:`ResultsFolderError` otherwise: two experiments never share a folder
-        unknowingly, and econ never writes into a folder it did not create.
+        Two experiments never share a folder unknowingly, and econ never writes into a
+        folder it did not create.
+
+        Parameters
+        ----------
+        experiment : str
+            The name of the experiment that will write here.
+
+        Raises
+        ------
+        ResultsFolderError
+            If the folder is not empty and holds no econ results (no ``manifest.json``), or
+            holds another experiment's results.
         """
         if not self.root.exists():
             return
@@ -480,6 +515,9 @@ class Results:
     damaged : dict of str to str, optional
         Runs left out by ``load(..., skip_damaged=True)`` (run id: why); their rows in
         ``runs`` have status ``"damaged"``.
+    spec : ExperimentSpec or None, optional
+        The experiment's spec, when the caller has it already; None (the default) parses it
+        from the manifest when it is first used.
 
     See Also
     --------
