@@ -8,6 +8,7 @@ Every number the text cites is computed here from stored results and written to
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from pathlib import Path
 
@@ -184,6 +185,17 @@ def paper_numbers(
     return numbers
 
 
+def _finite(value):
+    """``value`` with every NaN or infinity (in nested dicts and lists) replaced by None."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _breakeven(results: Results) -> dict:
     """How often review pays at full openness over the break-even grid, and at the defaults."""
     gain = effects(
@@ -271,7 +283,10 @@ def build_paper(
         paths["tables"] / "calibration.csv", lambda tmp: calibration.to_csv(tmp, index=False)
     )
     numbers_path = paths["tables"] / "numbers.json"
-    write_atomic(numbers_path, lambda tmp: tmp.write_text(json.dumps(numbers, indent=2)))
+    # JSON has no NaN (Typst refuses it): a number that cannot be computed, such as a growth
+    # rate over too few quarters in a quick run, is written as null.
+    text = json.dumps(_finite(numbers), indent=2, allow_nan=False)
+    write_atomic(numbers_path, lambda tmp: tmp.write_text(text))
     source = out / "paper.typ"
     pdf = out / f"paper{suffix}.pdf"
     inputs = {"figures": paths["figures"].name, "tables": paths["tables"].name}
