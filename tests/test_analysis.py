@@ -12,6 +12,7 @@ from econ.analysis import (
     effects,
     frontier,
     mean_ci,
+    pooled_effect,
     morris_indices,
     sobol_indices,
     summarise,
@@ -80,6 +81,65 @@ def test_effects_are_paired_by_replication_and_find_a_known_effect():
     assert np.isclose(free["relative"], free["effect"] / free["baseline_mean"])
     same = table[table["pricing"] == "cost_recovery"].iloc[0]
     assert same["effect"] == 0 and not same["significant"]
+
+
+def _correlated_cells(n_rep=12, cells=("a", "b", "c", "d"), effect=0.3, seed=0):
+    """Runs in which every cell of a replication shares that replication's shock."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rep in range(n_rep):
+        shock = rng.normal(0, 1)
+        for cell in cells:
+            for arm in ("x", "y"):
+                treated = arm == "y"
+                value = treated * (effect + shock) + rng.normal(0, 0.01)
+                rows.append({"replication": rep, "cell": cell, "arm": arm, "v": value})
+    return pd.DataFrame(rows)
+
+
+def test_pooled_effect_with_one_cell_is_the_paired_t_interval():
+    runs = _correlated_cells(cells=("a",))
+    e = pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"])
+    y = runs[runs["arm"] == "y"].set_index("replication")["v"]
+    x = runs[runs["arm"] == "x"].set_index("replication")["v"]
+    mean, low, high, n = mean_ci(y - x)
+    assert e["effect"] == pytest.approx(mean)
+    assert (e["ci_low"], e["ci_high"]) == pytest.approx((low, high))
+    assert (e["n_cells"], e["n_replications"]) == (1, n)
+
+
+def test_pooled_effect_does_not_count_correlated_cells_as_independent():
+    # Four cells that share each replication's shock carry the information of one: the
+    # pooled interval is as wide as one cell's, not half as wide as treating 48 differences
+    # as independent would make it.
+    runs = _correlated_cells()
+    pooled = pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"])
+    one = pooled_effect(
+        runs[runs["cell"] == "a"], {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"]
+    )
+    width = pooled["ci_high"] - pooled["ci_low"]
+    assert width == pytest.approx(one["ci_high"] - one["ci_low"], rel=0.05)
+    y = runs[runs["arm"] == "y"].set_index(["cell", "replication"])["v"]
+    x = runs[runs["arm"] == "x"].set_index(["cell", "replication"])["v"]
+    _, low, high, _ = mean_ci(y - x)
+    assert width > 1.8 * (high - low)
+    assert pooled["n_cells"] == 4
+
+
+def test_pooled_effect_pairs_within_cells():
+    # A cell effect that the baseline shares must cancel: cell "b" is 100 higher in both arms.
+    runs = _correlated_cells(cells=("a", "b"))
+    runs.loc[runs["cell"] == "b", "v"] += 100.0
+    e = pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"])
+    assert abs(e["effect"]) < 2.0
+
+
+def test_pooled_effect_rejects_arms_on_different_factors():
+    runs = _correlated_cells()
+    with pytest.raises(ValueError, match="same factors"):
+        pooled_effect(runs, {"arm": "x"}, {"cell": "a"}, "v", factors=["arm", "cell"])
+    with pytest.raises(ValueError, match="no column 'w'"):
+        pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "w", factors=["arm", "cell"])
 
 
 def test_frontier_marks_efficient_points():
