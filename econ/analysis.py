@@ -18,7 +18,7 @@ from scipy import stats
 
 from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
-from econ.statistics import equivalence_pvalue, paired_pvalue
+from econ.statistics import equivalence_pvalue, minimal_detectable_effect, paired_pvalue
 
 __all__ = [
     "EFFECT_COLUMNS",
@@ -47,6 +47,7 @@ EFFECT_COLUMNS = (
     "significant",
     "p_value",
     "tost_p",
+    "mde",
     "p_adjusted",
     "equivalent",
     "verdict",
@@ -199,11 +200,12 @@ def effects(
     -------
     pandas.DataFrame
         Columns ``by..., outcome, baseline_mean, mean, effect, ci_low, ci_high, relative, n,
-        significant, p_value, tost_p``; ``effect`` and its interval are in the outcome's
-        unit, ``relative`` is the effect as a share of the baseline mean, ``p_value`` is that
-        of a paired t-test and ``tost_p`` that of two one-sided tests that the effect lies
-        within ``equivalence_margin`` of the baseline mean (see
-        :func:`econ.statistics.verdicts`).
+        significant, p_value, tost_p, mde``; ``effect`` and its interval are in the
+        outcome's unit, ``relative`` is the effect as a share of the baseline mean,
+        ``p_value`` is that of a paired t-test, ``tost_p`` that of two one-sided tests that
+        the effect lies within ``equivalence_margin`` of the baseline mean (see
+        :func:`econ.statistics.verdicts`), and ``mde`` the smallest effect these
+        replications detect with 80% power at the 5% level (outcome's unit).
 
     Raises
     ------
@@ -261,6 +263,7 @@ def effects(
                         "significant": bool(n > 1 and (low > 0 or high < 0)),
                         "p_value": paired_pvalue(diff),
                         "tost_p": equivalence_pvalue(diff, margin),
+                        "mde": minimal_detectable_effect(float(diff.std(ddof=1)), n),
                     }
                 )
     return pd.DataFrame(rows)

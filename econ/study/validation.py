@@ -376,7 +376,8 @@ def _cross_border(r: Results) -> list[dict]:
             5,
             BEHAVIOURS[5],
             "data market gain from the bridge at equal openness and "
-            f"review, pooled over settings, clustered by seed (RMB per quarter; incidents {inc:+.2f})",
+            f"review, pooled over settings, clustered by seed (RMB per quarter; "
+            f"incidents {inc:+.2f})",
             mean,
             low,
             high,
