@@ -22,6 +22,7 @@ from econ.statistics import equivalence_pvalue, minimal_detectable_effect, paire
 
 __all__ = [
     "EFFECT_COLUMNS",
+    "SOBOL_TOLERANCE",
     "UnreliableIndicesWarning",
     "effects",
     "frontier",
@@ -411,13 +412,28 @@ def _point_means(results: Results, outcome: str) -> np.ndarray:
     return means.to_numpy()
 
 
+#: Largest change of a Sobol index between N/2 and N base samples for it to count as converged
+#: (a share of variance).
+SOBOL_TOLERANCE = 0.05
+
+
+def _sobol_rows(problem: dict, y: np.ndarray, second_order: bool, level: float, seed: int):
+    """SALib's S1, ST and their intervals for one outcome, a tuple of arrays per index."""
+    res = sobol.analyze(problem, y, calc_second_order=second_order, conf_level=level, seed=seed)
+    return tuple(np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+
+
 def sobol_indices(
     results: Results, outcomes: str | Sequence[str], level: float = 0.95, seed: int = 0
 ) -> pd.DataFrame:
-    """First-order and total Sobol indices (SALib) with confidence intervals.
+    """First-order and total Sobol indices (SALib) with confidence intervals and convergence.
 
-    Warns (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval, the
-    first-order indices of an outcome sum well above 1, or the base sample is small (N < 64).
+    The indices are computed twice: from the first half of the base samples (N/2; Saltelli
+    samples are nested, so these are a design in their own right) and from all N. An index is
+    ``converged`` when neither S1 nor ST moves by more than :data:`SOBOL_TOLERANCE` between
+    the two, and ``reliable`` when it is converged, not negative beyond its interval, its
+    outcome's first-order indices do not sum above 1.1, and N >= 64. Warns
+    (:class:`UnreliableIndicesWarning`) for each of those failures.
 
     Parameters
     ----------
@@ -433,8 +449,9 @@ def sobol_indices(
     Returns
     -------
     pandas.DataFrame
-        Columns ``outcome, factor, S1, S1_conf, ST, ST_conf, reliable`` (indices are shares of
-        variance, dimensionless).
+        Columns ``outcome, factor, S1, S1_conf, ST, ST_conf, S1_half, ST_half, converged,
+        reliable`` (indices are shares of variance, dimensionless; ``*_half`` from N/2 base
+        samples).
 
     Raises
     ------
@@ -445,6 +462,9 @@ def sobol_indices(
     if spec.design != "sobol":
         raise ValueError(f"sobol_indices needs a sobol design, not {spec.design!r}")
     problem = salib_problem(spec)
+    names = problem["names"]
+    per_sample = (2 * len(names) + 2) if spec.second_order else (len(names) + 2)
+    half = spec.samples // 2
     rows = []
     for outcome in _as_list(outcomes):
         y = _point_means(results, outcome)
@@ -456,25 +476,33 @@ def sobol_indices(
             )
             rows += [
                 {"outcome": outcome, "factor": name, "S1": np.nan, "S1_conf": np.nan,
-                 "ST": np.nan, "ST_conf": np.nan, "reliable": False}
-                for name in problem["names"]
+                 "ST": np.nan, "ST_conf": np.nan, "S1_half": np.nan, "ST_half": np.nan,
+                 "converged": False, "reliable": False}
+                for name in names
             ]  # fmt: skip
             continue
-        res = sobol.analyze(
-            problem, y, calc_second_order=spec.second_order, conf_level=level, seed=seed
-        )
-        for i, name in enumerate(problem["names"]):
-            s1, s1c, st, stc = (float(res[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
-            reliable = not (s1 + s1c < 0 or st + stc < 0) and spec.samples >= 64
+        s1, s1c, st, stc = _sobol_rows(problem, y, spec.second_order, level, seed)
+        head = y[: half * per_sample]
+        if half >= 2 and np.ptp(head) > 0:
+            s1_half, _, st_half, _ = _sobol_rows(problem, head, spec.second_order, level, seed)
+        else:
+            s1_half = st_half = np.full(len(names), np.nan)
+        moved = np.maximum(np.abs(s1 - s1_half), np.abs(st - st_half))
+        converged = moved <= SOBOL_TOLERANCE  # NaN (no half sample) compares False
+        for i, name in enumerate(names):
+            negative = s1[i] + s1c[i] < 0 or st[i] + stc[i] < 0
             rows.append(
                 {
                     "outcome": outcome,
                     "factor": name,
-                    "S1": s1,
-                    "S1_conf": s1c,
-                    "ST": st,
-                    "ST_conf": stc,
-                    "reliable": reliable,
+                    "S1": s1[i],
+                    "S1_conf": s1c[i],
+                    "ST": st[i],
+                    "ST_conf": stc[i],
+                    "S1_half": s1_half[i],
+                    "ST_half": st_half[i],
+                    "converged": bool(converged[i]),
+                    "reliable": bool(converged[i]) and not negative and spec.samples >= 64,
                 }
             )
     table = pd.DataFrame(rows)
@@ -500,10 +528,18 @@ def sobol_indices(
         )
     bad = table[(table["S1"] + table["S1_conf"] < 0) | (table["ST"] + table["ST_conf"] < 0)]
     if len(bad):
-        names = ", ".join(f"{r.factor} ({r.outcome})" for r in bad.itertuples())
+        names_out = ", ".join(f"{r.factor} ({r.outcome})" for r in bad.itertuples())
         warnings.warn(
-            f"negative Sobol indices beyond their confidence interval: {names}; the "
+            f"negative Sobol indices beyond their confidence interval: {names_out}; the "
             "sample is too small for these",
+            UnreliableIndicesWarning,
+            stacklevel=2,
+        )
+    moving = table[~table["converged"] & table["S1"].notna()]
+    if len(moving):
+        warnings.warn(
+            f"{len(moving)} Sobol indices move by more than {SOBOL_TOLERANCE} between "
+            f"N={half} and N={spec.samples} base samples: not converged; add samples",
             UnreliableIndicesWarning,
             stacklevel=2,
         )

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from econ.analysis import (
+    SOBOL_TOLERANCE,
     UnreliableIndicesWarning,
     effects,
     frontier,
@@ -205,6 +206,27 @@ def test_sobol_warns_when_samples_are_too_few():
         table = sobol_indices(fake_results("sobol", 8, ishigami), "y")
     assert any(issubclass(w.category, UnreliableIndicesWarning) for w in caught)
     assert not table["reliable"].any()
+
+
+def test_sobol_indices_converge_between_half_and_full_samples():
+    table = sobol_indices(fake_results("sobol", 2048, ishigami), "y")
+    assert table["converged"].all()
+    assert (table["ST"] - table["ST_half"]).abs().max() <= SOBOL_TOLERANCE
+
+
+def test_sobol_flags_indices_that_move_with_the_sample_size():
+    # Noise as large as the signal: the indices at N/2 and N disagree, and are not reliable.
+    rng = np.random.default_rng(5)
+
+    def noisy(x):
+        return ishigami(x) + rng.normal(0, 20, len(x))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = sobol_indices(fake_results("sobol", 64, noisy), "y")
+    assert not table["converged"].all()
+    assert not table.loc[~table["converged"], "reliable"].any()
+    assert any("not converged" in str(w.message) for w in caught)
 
 
 def test_morris_ranks_factors_of_a_linear_function():
