@@ -168,8 +168,21 @@ def paper_numbers(
     top = {}
     for outcome, group in sobol.groupby("outcome"):
         best = group.sort_values("ST", ascending=False).iloc[0]
-        top[outcome] = {"factor": best["factor"], "S1": float(best["S1"]), "ST": float(best["ST"])}
+        top[outcome] = {
+            "factor": best["factor"],
+            "S1": float(best["S1"]),
+            "ST": float(best["ST"]),
+            "reliable": bool(best["reliable"]),
+            "converged": int(group["converged"].sum()),
+            "factors": len(group),
+        }
     numbers["sobol"] = top
+    numbers["sobol_samples"] = {
+        "n": int(sensitivity.spec.samples),
+        "half": int(sensitivity.spec.samples // 2),
+        "scenario": sensitivity.spec.scenario,
+        "n_firms": int(sensitivity.spec.n_firms or get_scenario(sensitivity.spec.scenario).n_firms),
+    }
     registration = welfare[welfare["experiment"] == "registration"]
     numbers["registration"] = {
         str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
