@@ -21,10 +21,14 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+# Measure the econ of this checkout (its root first on the path), not an installed one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from econ import DataEconomy
 from econ.experiment import plan_runs, run

@@ -30,11 +30,15 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.examples.basic.boltzmann_wealth_model.agents import MoneyAgent
+
+# Measure the econ of this checkout (its root first on the path), not an installed one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from econ import DataEconomy, Policy, __version__
 

@@ -11,8 +11,13 @@ the border closed) should have zero spread; a small real change should have a sm
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 import numpy as np
+
+# Measure the econ of this checkout (its root first on the path), not an installed one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from econ import DataEconomy, Policy
 

@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# Measure the econ of this checkout (its root first on the path), not an installed one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from econ.experiment import parse_spec, run
 
 

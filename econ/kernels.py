@@ -18,6 +18,8 @@ Kernels are compiled on first use and cached on disk (``cache=True``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numba
 import numpy as np
 from scipy import special
@@ -25,12 +27,13 @@ from scipy import special
 from econ import equations as eq
 
 __all__ = [
+    "GroupedDemand",
     "clear_market",
+    "group_demand",
     "pairwise_sum",
     "poisson_ppf",
     "produce",
     "revenue_maximising_price",
-    "willingness_to_pay",
 ]
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
@@ -124,8 +127,95 @@ def pairwise_sum(a, start, n):
         top += 1
 
 
+@dataclass(frozen=True, eq=False)
+class GroupedDemand:
+    """Sampled firms' willingness to pay grouped by product: what E5 reads, without the
+    empty cells of the (sample x products) matrix.
+
+    Entries ``offsets[p]`` to ``offsets[p + 1]`` of ``buyer`` and ``value`` are product
+    ``p``'s, in the order of the buyers; a buyer who does not see a product, or cannot buy it,
+    has no entry. ``offsets`` may be a slice of the catalogue's (:meth:`columns`).
+
+    Parameters
+    ----------
+    n_buyers : int
+        Firms in the price-setting sample (E5's ``min_buyers`` is capped by it).
+    offsets : numpy.ndarray
+        (products + 1,) int64: where each product's entries start.
+    buyer : numpy.ndarray
+        (entries,) int64: the buyer's row in the sample.
+    value : numpy.ndarray
+        (entries,) float64: value minus non-fee costs (RMB per licence).
+    """
+
+    n_buyers: int
+    offsets: np.ndarray
+    buyer: np.ndarray
+    value: np.ndarray
+
+    def columns(self, block: slice) -> GroupedDemand:
+        """The demand for products ``block`` only (no copy).
+
+        Parameters
+        ----------
+        block : slice
+            Contiguous products (a :meth:`econ.market.Catalogue.block`).
+
+        Returns
+        -------
+        GroupedDemand
+            Its columns, sharing this one's entries.
+        """
+        start, stop, _ = block.indices(len(self.offsets) - 1)
+        return replace(self, offsets=self.offsets[start : max(start, stop) + 1])
+
+    def dense(self) -> np.ndarray:
+        """The (buyers x products) matrix, NaN where a buyer has no entry.
+
+        Returns
+        -------
+        numpy.ndarray
+            Willingness to pay (RMB per licence).
+        """
+        out = np.full((self.n_buyers, len(self.offsets) - 1), np.nan)
+        _scatter_demand(self.offsets, self.buyer, self.value, out)
+        return out
+
+    def best(self) -> np.ndarray:
+        """Each buyer's highest willingness to pay over these products, ignoring missing ones
+        (``numpy.fmax`` over the dense rows).
+
+        Returns
+        -------
+        numpy.ndarray
+            (buyers,) RMB per licence; NaN for a buyer with no entry.
+        """
+        out = np.full(self.n_buyers, np.nan)
+        _best_demand(self.offsets, self.buyer, self.value, out)
+        return out
+
+
 @numba.njit(cache=True)
-def willingness_to_pay(
+def _scatter_demand(offsets, buyer, value, out):
+    """Write grouped entries into the dense (buyers x products) matrix ``out``."""
+    for col in range(len(offsets) - 1):
+        for e in range(offsets[col], offsets[col + 1]):
+            out[buyer[e], col] = value[e]
+
+
+@numba.njit(cache=True)
+def _best_demand(offsets, buyer, value, out):
+    """Fold entries into ``out`` per buyer with fmax, product by product (a NaN loses)."""
+    for col in range(len(offsets) - 1):
+        for e in range(offsets[col], offsets[col + 1]):
+            k = buyer[e]
+            x = value[e]
+            if x > out[k] or out[k] != out[k]:
+                out[k] = x
+
+
+@numba.njit(cache=True)
+def group_demand(
     rows,
     sector,
     region_abroad,
@@ -139,13 +229,14 @@ def willingness_to_pay(
     integration,
     border_cost,
     border_open,
-    out,
+    n_products,
 ):
-    """Net willingness to pay of the sampled firms ``rows``, scattered to ``out``.
+    """Net willingness to pay of the sampled firms ``rows``, grouped by product.
 
-    ``out`` is (sample x products), filled with NaN by the caller; this is
-    :func:`econ.market.sample_willingness_to_pay` compiled (its reference:
-    :func:`econ.market.sample_willingness_to_pay_reference`).
+    :func:`econ.market.sampled_demand` compiled (its reference, densely:
+    :func:`econ.market.sample_willingness_to_pay_reference`). Two passes: count each
+    product's buyers, then fill. A buyer who sees a product twice counts once, with the
+    value of its last view slot (as a scatter into the dense matrix keeps).
 
     Parameters
     ----------
@@ -161,24 +252,55 @@ def willingness_to_pay(
         The factors of :class:`econ.market.Valuation` (RMB).
     border_open : bool
         Whether flows can cross the border.
-    out : numpy.ndarray
-        Written in place: value minus non-fee costs (RMB per licence).
+    n_products : int
+        Products in the catalogue.
+
+    Returns
+    -------
+    offsets, buyer, value : numpy.ndarray
+        The fields of :class:`GroupedDemand`.
     """
-    for k in range(len(rows)):
+    m, w = len(rows), product.shape[1]
+    counts = np.zeros(n_products + 1, dtype=np.int64)
+    last = np.full(n_products, -1, dtype=np.int64)  # the last buyer entered per product
+    for k in range(m):
+        i = rows[k]
+        if not active[i]:
+            continue
+        for j in range(w):
+            if (region_abroad[i] != view_foreign[j]) and not border_open:
+                continue
+            p = product[i, j]
+            if last[p] != k:
+                last[p] = k
+                counts[p + 1] += 1
+    offsets = np.cumsum(counts)
+    fill = offsets[:-1].copy()
+    buyer = np.empty(offsets[-1], dtype=np.int64)
+    value = np.empty(offsets[-1])
+    last[:] = -1
+    for k in range(m):
         i = rows[k]
         if not active[i]:
             continue
         s = sector[i]
-        for j in range(product.shape[1]):
+        for j in range(w):
             cross = region_abroad[i] != view_foreign[j]
             if cross and not border_open:
                 continue
             p = product[i, j]
-            value = worth[s, p] * value_per_unit[i] * np.float64(fit[i, j])
+            v = worth[s, p] * value_per_unit[i] * np.float64(fit[i, j])
             usage = product_cost[p] + integration[i]
             if cross:
                 usage += border_cost[i]
-            out[k, p] = value - usage
+            if last[p] == k:  # seen twice: the later slot's value, as in the dense scatter
+                value[fill[p] - 1] = v - usage
+                continue
+            last[p] = k
+            buyer[fill[p]] = k
+            value[fill[p]] = v - usage
+            fill[p] += 1
+    return offsets, buyer, value
 
 
 @numba.njit(cache=True)
@@ -432,11 +554,11 @@ def revenue_maximising_price(
 
     Parameters
     ----------
-    willingness_to_pay : numpy.ndarray
+    willingness_to_pay : numpy.ndarray or GroupedDemand
         Sampled buyers x products (RMB per licence); NaN or non-positive where a buyer does not
-        see the product.
+        see the product. Or the same demand grouped by product (:class:`GroupedDemand`).
     cost_per_sale : float, default 0.0
-        Marginal cost (RMB per licence).
+        Marginal cost (RMB per licence), >= 0 (missing buyers never pay more than it).
     min_buyers : int, default 5
         The fewest licences a chosen price must sell.
 
@@ -445,8 +567,43 @@ def revenue_maximising_price(
     numpy.ndarray
         One price per product (RMB per licence), 0 where nobody would pay more than the cost.
     """
+    if isinstance(willingness_to_pay, GroupedDemand):
+        d = willingness_to_pay
+        return _grouped_revenue_maximising_price(
+            d.offsets, d.value, d.n_buyers, float(cost_per_sale), int(min_buyers)
+        )
     wtp = np.asarray(willingness_to_pay, dtype=float)
     return _revenue_maximising_price(wtp, float(cost_per_sale), int(min_buyers))
+
+
+@numba.njit(cache=True)
+def _grouped_revenue_maximising_price(offsets, value, n_buyers, cost_per_sale, min_buyers):
+    """E5 per product of grouped demand: the same prices as on the dense matrix, whose
+    missing cells never pay more than the cost."""
+    k = len(offsets) - 1
+    out = np.zeros(k)
+    first_rank = min(min_buyers, n_buyers)
+    top = np.empty(max(n_buyers, 1))
+    for col in range(k):
+        count = 0
+        for e in range(offsets[col], offsets[col + 1]):
+            x = value[e]
+            if np.isfinite(x) and x > cost_per_sale:
+                top[count] = x
+                count += 1
+        if count < first_rank:
+            continue
+        ranked = np.sort(top[:count])
+        best_profit = 0.0
+        best_price = 0.0
+        for rank in range(first_rank, count + 1):
+            x = ranked[count - rank]
+            profit = rank * (x - cost_per_sale)
+            if profit > best_profit:
+                best_profit = profit
+                best_price = x
+        out[col] = best_price
+    return out
 
 
 @numba.njit(cache=True)
@@ -503,8 +660,10 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Counts (floats, as scipy returns them).
+        Counts (floats, as scipy returns them); a numpy float for two scalars.
     """
+    if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw: the same steps on plain floats
+        return _poisson_ppf_scalar(float(u), float(rate))
     u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
     counts = np.where(u == 0, -1.0, 0.0)
     rest = special.pdtr(0.0, rate) < u
@@ -516,3 +675,18 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     counts[u == 1] = np.inf
     counts[~(rate >= 0)] = np.nan
     return counts
+
+
+def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:
+    """:func:`poisson_ppf` of one uniform and one rate, without the array handling (each
+    quarter draws the entrants and the cross-border incidents this way)."""
+    if not rate >= 0:
+        return np.float64(np.nan)
+    if u == 1:
+        return np.float64(np.inf)
+    count = np.float64(-1.0 if u == 0 else 0.0)
+    if special.pdtr(0.0, rate) < u:
+        vals = np.ceil(special.pdtrik(u, rate))
+        below = max(vals - 1, 0.0)
+        count = below if special.pdtr(below, rate) >= u else vals
+    return np.float64(count)

@@ -12,7 +12,8 @@ take everything they read as arguments; they run as compiled passes over the fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -34,6 +35,7 @@ __all__ = [
     "refresh_catalogue",
     "sample_willingness_to_pay",
     "sample_willingness_to_pay_reference",
+    "sampled_demand",
     "set_foreign_prices",
     "value_licences",
 ]
@@ -151,8 +153,16 @@ class Catalogue:
         slice
             Its columns; empty if there are none.
         """
-        where = np.flatnonzero(self.kind == kind)
-        return slice(int(where[0]), int(where[-1]) + 1) if len(where) else slice(0, 0)
+        # The layout is fixed once made (``kind`` is never written), and a quarter asks for
+        # blocks a dozen times: they are found once per ``kind`` array.
+        cached = self.__dict__.get("_blocks")
+        if cached is None or cached[0] is not self.kind:
+            cached = self.__dict__["_blocks"] = (self.kind, {})
+        blocks = cached[1]
+        if kind not in blocks:
+            where = np.flatnonzero(self.kind == kind)
+            blocks[kind] = slice(int(where[0]), int(where[-1]) + 1) if len(where) else slice(0, 0)
+        return blocks[kind]
 
     def copy(self) -> Catalogue:
         """An independent copy (the calibration warm-up works on one).
@@ -162,7 +172,7 @@ class Catalogue:
         Catalogue
             The copy, with copied arrays.
         """
-        return replace(self, **{k: v.copy() for k, v in self.__dict__.items()})
+        return replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
 @dataclass(eq=False)
@@ -188,6 +198,28 @@ class View:
     tie_break: np.ndarray  # (firms, view) float32: tiny preference among identical operators
     kind: np.ndarray  # (view,) kind of product in each view slot (fixed by layout)
     needs_registration: np.ndarray  # (view,) bool: visible only with registration
+
+    def slots(self) -> dict[str, np.ndarray]:
+        """Per view slot, what clearing reads every quarter (fixed by the layout, found once
+        per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator`` and the
+        ``operator_columns``.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            The arrays by name (shared: do not write to them).
+        """
+        cached = self.__dict__.get("_slots")
+        if cached is None or cached[0] is not self.kind:
+            kind = self.kind
+            slots = {
+                "kind": kind.astype(np.int64),
+                "foreign": kind == FOREIGN,
+                "operator": kind == OPERATOR,
+                "operator_columns": np.flatnonzero(kind == OPERATOR),
+            }
+            cached = self.__dict__["_slots"] = (kind, slots)
+        return cached[1]
 
     @classmethod
     def layout(cls, scenario: Scenario, catalogue: Catalogue) -> View:
@@ -244,14 +276,16 @@ class View:
             The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
         """
         n = len(rows)
+        if n == 0:  # nothing to draw (and a draw of size 0 takes nothing from the stream)
+            return
         for kind in (PUBLIC, PRIVATE):
             cols = np.flatnonzero(self.kind == kind)
-            offered = np.flatnonzero(catalogue.kind == kind)
+            block = catalogue.block(kind)
+            offered = np.arange(block.start, block.stop)
             total = len(offered)
             if len(cols) == 0 or total == 0:
                 continue
-            steps = np.arange(1, total + 1)
-            strides = steps[np.gcd(steps, total) == 1]
+            strides = _coprime_strides(total)
             start = rng.integers(total, size=n)
             stride = rng.choice(strides, size=n)
             for chunk in _chunks(n):
@@ -268,6 +302,15 @@ class View:
             self.fit[rows[chunk]] = fit
         for chunk in _chunks(n):
             self.tie_break[rows[chunk]] = rng.random((len(rows[chunk]), len(self.kind))) * 1e-6
+
+
+@functools.lru_cache(maxsize=64)
+def _coprime_strides(total: int) -> np.ndarray:
+    """The strides in [1, total] coprime to ``total`` (each visits every product once)."""
+    steps = np.arange(1, total + 1)
+    strides = steps[np.gcd(steps, total) == 1]
+    strides.flags.writeable = False  # shared by every draw
+    return strides
 
 
 #: Rows of views drawn at a time (bounds the float64 temporaries of a draw).
@@ -576,6 +619,48 @@ def value_licences(
     )
 
 
+def sampled_demand(
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    openness: float | None = None,
+) -> kernels.GroupedDemand:
+    """Willingness to pay of the price-setting sample, grouped by product (what E5 reads).
+
+    Sellers know demand only through a fixed random sample of firms. A buyer who cannot
+    buy (inactive, or across a closed border) is not demand: it has no entry. Compiled
+    (:func:`econ.kernels.group_demand`); :meth:`~econ.kernels.GroupedDemand.dense` gives
+    the (sample x products) matrix of :func:`sample_willingness_to_pay`.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue, views and price sample.
+    policy : Policy
+        The policy in force.
+    openness : float or None, default None
+        The openness in effect, in [0, 1]; None: the policy's.
+
+    Returns
+    -------
+    econ.kernels.GroupedDemand
+        Value minus non-fee costs (RMB per licence) of each sampled buyer of each product.
+    """
+    openness = policy.openness if openness is None else openness
+    rows, v, val = market.price_sample, market.view, valuation
+    offsets, buyer, value = kernels.group_demand(
+        rows, val.sector, val.abroad, firms.active, v.product, v.fit, v.slots()["foreign"],
+        val.worth, val.value_per_unit, val.product_cost, val.integration, val.border_cost,
+        openness != 0, len(market.catalogue.kind),
+    )  # fmt: skip
+    return kernels.GroupedDemand(len(rows), offsets, buyer, value)
+
+
 def sample_willingness_to_pay(
     valuation: Valuation,
     firms: FirmTable,
@@ -586,9 +671,9 @@ def sample_willingness_to_pay(
     """Willingness to pay of the price-setting sample, scattered to (sample, products).
 
     Sellers know demand only through a fixed random sample of firms. A buyer who cannot
-    buy (inactive, or across a closed border) is not demand: its entry is NaN. Compiled
-    (:func:`econ.kernels.willingness_to_pay`); :func:`sample_willingness_to_pay_reference`
-    is the numpy reference.
+    buy (inactive, or across a closed border) is not demand: its entry is NaN. The dense
+    form of :func:`sampled_demand`; :func:`sample_willingness_to_pay_reference` is the numpy
+    reference.
 
     Parameters
     ----------
@@ -609,15 +694,7 @@ def sample_willingness_to_pay(
         Value minus non-fee costs (RMB per licence), sampled firms x catalogue products; NaN
         where a sampled firm does not see or cannot buy the product.
     """
-    openness = policy.openness if openness is None else openness
-    rows, v, val = market.price_sample, market.view, valuation
-    wtp = np.full((len(rows), len(market.catalogue.kind)), np.nan)
-    kernels.willingness_to_pay(
-        rows, val.sector, val.abroad, firms.active, v.product, v.fit, v.kind == FOREIGN,
-        val.worth, val.value_per_unit, val.product_cost, val.integration, val.border_cost,
-        openness != 0, wtp,
-    )  # fmt: skip
-    return wtp
+    return sampled_demand(valuation, firms, market, policy, openness).dense()
 
 
 def sample_willingness_to_pay_reference(
@@ -660,21 +737,27 @@ def sample_willingness_to_pay_reference(
     return wtp
 
 
-def set_foreign_prices(catalogue: Catalogue, wtp: np.ndarray, speed: float) -> None:
+def set_foreign_prices(
+    catalogue: Catalogue, wtp: np.ndarray | kernels.GroupedDemand, speed: float
+) -> None:
     """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b.
 
     Parameters
     ----------
     catalogue : Catalogue
         The catalogue; its foreign block's prices are updated.
-    wtp : numpy.ndarray
-        Sampled willingness to pay (:func:`sample_willingness_to_pay`), RMB per licence.
+    wtp : numpy.ndarray or econ.kernels.GroupedDemand
+        Sampled willingness to pay (:func:`sample_willingness_to_pay`, or grouped:
+        :func:`sampled_demand`), RMB per licence.
     speed : float
         Share of the gap to the target price closed this quarter (E5b).
     """
     foreign = catalogue.block(ProductKind.FOREIGN)
     if foreign.stop > foreign.start:
-        target = kernels.revenue_maximising_price(wtp[:, foreign])
+        if isinstance(wtp, kernels.GroupedDemand):
+            target = kernels.revenue_maximising_price(wtp.columns(foreign))
+        else:
+            target = kernels.revenue_maximising_price(wtp[:, foreign])
         catalogue.price[foreign] = eq.adjusted_price(catalogue.price[foreign], target, speed)
         catalogue.price_public_interest[foreign] = catalogue.price[foreign]
 
@@ -725,7 +808,8 @@ def clear(
     c, v, val = market.catalogue, market.view, valuation
     n, width = v.product.shape
     n_products = len(c.kind)
-    ops = np.flatnonzero(v.kind == OPERATOR)
+    slots = v.slots()
+    ops = slots["operator_columns"]
     matrices = {}
     if keep:
         matrices = {
@@ -740,8 +824,8 @@ def clear(
     unused = np.empty((0, 0))
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
-        firms.public_interest, v.product, v.fit, v.tie_break, v.kind.astype(np.int64),
-        v.kind == FOREIGN, hidden, v.kind == OPERATOR, c.kind_sensitivity[v.kind], val.worth,
+        firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
+        slots["foreign"], hidden, slots["operator"], c.kind_sensitivity[v.kind], val.worth,
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),

@@ -36,7 +36,7 @@ from econ.market import (
     View,
     clear,
     refresh_catalogue,
-    sample_willingness_to_pay,
+    sampled_demand,
     set_foreign_prices,
     value_licences,
 )
@@ -273,13 +273,14 @@ class DataEconomy(mesa.Model):
             compute_cost_per_unit=self.compute.cost_per_data_unit,
         )
         # 5. Sellers set prices against sampled demand.
-        wtp = sample_willingness_to_pay(valuation, firms.table, market, policy, openness)
-        holders.set_prices(policy, p, wtp[:, catalogue.block(ProductKind.PUBLIC)])
-        self.suppliers.set_prices(p, wtp[:, catalogue.block(ProductKind.PRIVATE)])
+        # Demand grouped by product: the dense (sample x products) matrix is mostly empty.
+        demand = sampled_demand(valuation, firms.table, market, policy, openness)
+        holders.set_prices(policy, p, demand.columns(catalogue.block(ProductKind.PUBLIC)))
+        self.suppliers.set_prices(p, demand.columns(catalogue.block(ProductKind.PRIVATE)))
         # The operators sell the same data: demand for it is the best of the slots seen.
-        best = np.fmax.reduce(wtp[:, catalogue.block(ProductKind.OPERATOR)], axis=1)
+        best = demand.columns(catalogue.block(ProductKind.OPERATOR)).best()
         operators.set_prices(policy, p, cal.security_cost_rmb, best[:, None])
-        set_foreign_prices(catalogue, wtp, p.price_adjustment)
+        set_foreign_prices(catalogue, demand, p.price_adjustment)
         # 6. Clearing, with cross-border approvals.
         approvals = self.streams.quarter("approvals", q)
         result = clear(

@@ -9,6 +9,7 @@ from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
 from econ.agents import Firm
+from econ.categories import ProductKind
 from tests.conftest import valuation_of
 
 POLICIES = [
@@ -72,6 +73,63 @@ def test_sampled_demand_is_its_reference(seed):
     assert np.array_equal(a, b, equal_nan=True) and np.isfinite(a).any()
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_grouped_demand_is_the_dense_reference(seed):
+    model = scrambled(POLICIES[seed], seed)
+    args = (valuation_of(model), model.firms.table, model.market, model.policy)
+    grouped = mk.sampled_demand(*args, openness=[0.0, 0.5][seed % 2])
+    dense = mk.sample_willingness_to_pay_reference(*args, openness=[0.0, 0.5][seed % 2])
+    assert np.array_equal(grouped.dense(), dense, equal_nan=True)
+    assert len(grouped.value) == np.count_nonzero(~np.isnan(dense)) > 0
+    for kind in ProductKind:
+        block = model.market.catalogue.block(kind)
+        part = grouped.columns(block)
+        assert np.array_equal(part.dense(), dense[:, block], equal_nan=True)
+        if block.stop > block.start:
+            with np.errstate(invalid="ignore"):
+                best = np.fmax.reduce(dense[:, block], axis=1)
+            assert np.array_equal(part.best(), best, equal_nan=True)
+        for cost in (0.0, float(np.nanpercentile(dense, 90))):  # costs are >= 0
+            expected = eq.revenue_maximising_price(dense[:, block], cost)
+            assert np.array_equal(kernels.revenue_maximising_price(part, cost), expected)
+
+
+def _grouped(dense: np.ndarray) -> kernels.GroupedDemand:
+    """A dense (buyers x products) matrix grouped by product, column by column."""
+    cols = [np.flatnonzero(~np.isnan(dense[:, c])) for c in range(dense.shape[1])]
+    offsets = np.concatenate([[0], np.cumsum([len(c) for c in cols])]).astype(np.int64)
+    buyer = np.concatenate([np.zeros(0, np.int64), *cols]).astype(np.int64)
+    value = np.concatenate([np.zeros(0), *(dense[c, k] for k, c in enumerate(cols))])
+    return kernels.GroupedDemand(dense.shape[0], offsets, buyer, value)
+
+
+def test_grouped_e5_is_the_equation():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        m, k = int(rng.integers(0, 40)), int(rng.integers(1, 8))
+        wtp = np.round(rng.normal(0, 1, (m, k)) * 10, int(rng.integers(0, 3)))  # ties
+        wtp[rng.random((m, k)) < 0.5] = np.nan
+        wtp[rng.random((m, k)) < 0.02] = np.inf
+        cost, min_buyers = float(rng.choice([0.0, 2.5])), int(rng.integers(1, 8))
+        expected = eq.revenue_maximising_price(wtp, cost, min_buyers) if m else np.zeros(k)
+        got = kernels.revenue_maximising_price(_grouped(wtp), cost, min_buyers)
+        assert np.array_equal(got, expected)
+
+
+def test_a_product_seen_twice_is_one_entry_with_the_later_value():
+    model = scrambled(POLICIES[0], 1)
+    view = model.market.view
+    row = int(model.market.price_sample[0])
+    model.firms.table.active[row] = True
+    public = np.flatnonzero(view.kind == 0)
+    view.product[row, public[1]] = view.product[row, public[0]]  # the same product twice
+    args = (valuation_of(model), model.firms.table, model.market, model.policy)
+    grouped = mk.sampled_demand(*args)
+    dense = mk.sample_willingness_to_pay_reference(*args)
+    assert np.array_equal(grouped.dense(), dense, equal_nan=True)
+    assert len(grouped.value) == np.count_nonzero(~np.isnan(dense))
+
+
 def test_valuation_rows_are_the_full_matrices_rows():
     model = scrambled(POLICIES[0], 3)
     valuation, rows = valuation_of(model), np.array([0, 5, 17, 399])
@@ -117,6 +175,12 @@ def test_poisson_quantile_is_scipys():
     expected = stats.poisson.ppf(u, rate)
     assert np.array_equal(kernels.poisson_ppf(u, rate), expected, equal_nan=True)
     assert kernels.poisson_ppf(0.7, 3.5) == stats.poisson.ppf(0.7, 3.5)
+    # One uniform and one rate take a scalar path: the same counts.
+    for a, b, c in zip(u[::97], rate[::97], expected[::97], strict=True):
+        assert np.array_equal(kernels.poisson_ppf(a, b), c, equal_nan=True)
+        assert np.array_equal(kernels.poisson_ppf(np.float64(a), b), c, equal_nan=True)
+    for a, b in ((0.0, 2.0), (1.0, 2.0), (0.5, -1.0), (0.5, np.nan), (0.3, 0.0), (0.0, 0.0)):
+        assert np.array_equal(kernels.poisson_ppf(a, b), stats.poisson.ppf(a, b), equal_nan=True)
     # Inversion of one uniform: a higher rate never gives fewer events.
     grid = np.linspace(0.01, 50, 400)
     assert np.all(np.diff(kernels.poisson_ppf(0.37, grid)) >= 0)
@@ -148,15 +212,31 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr("econ.model.clear", mk.clear_reference)
     monkeypatch.setattr("econ.calibration.clear", mk.clear_reference)
     monkeypatch.setattr(
-        "econ.model.sample_willingness_to_pay", mk.sample_willingness_to_pay_reference
-    )
-    monkeypatch.setattr(
         "econ.calibration.sample_willingness_to_pay", mk.sample_willingness_to_pay_reference
     )
-    monkeypatch.setattr(kernels, "revenue_maximising_price", eq.revenue_maximising_price)
+    # The model prices on grouped demand: here it is the reference's dense matrix, grouped
+    # column by column in Python, and E5 and the operators' best run in numpy on it.
+    monkeypatch.setattr(
+        "econ.model.sampled_demand",
+        lambda *a, **k: _grouped(mk.sample_willingness_to_pay_reference(*a, **k)),
+    )
+    monkeypatch.setattr(kernels, "revenue_maximising_price", _reference_e5)
+    monkeypatch.setattr(kernels.GroupedDemand, "best", _reference_best)
     monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
+
+
+def _reference_e5(wtp, cost_per_sale=0.0, min_buyers=5):
+    """E5 in numpy, on the dense form of grouped demand."""
+    dense = wtp.dense() if isinstance(wtp, kernels.GroupedDemand) else wtp
+    return eq.revenue_maximising_price(dense, cost_per_sale, min_buyers)
+
+
+def _reference_best(demand):
+    """The operators' demand in numpy: fmax over the dense rows."""
+    with np.errstate(invalid="ignore"):
+        return np.fmax.reduce(demand.dense(), axis=1)
 
 
 def _produce_reference(self, *args):

@@ -210,9 +210,9 @@ class PublicHolders(Population):
             The policy in force.
         scenario : Scenario
             The scenario's parameters.
-        wtp : numpy.ndarray
-            Sampled firms' willingness to pay for each holder's product (RMB per licence), sampled
-            firms x holders.
+        wtp : numpy.ndarray or econ.kernels.GroupedDemand
+            Sampled firms' willingness to pay for each holder's product (RMB per licence),
+            sampled firms x holders, or the same grouped by product (what the model passes).
         """
         h = self.table
         fees = public_fees(policy, scenario)

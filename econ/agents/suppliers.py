@@ -75,9 +75,9 @@ class PrivateSuppliers(Population):
         ----------
         scenario : Scenario
             The scenario's parameters.
-        wtp : numpy.ndarray
+        wtp : numpy.ndarray or econ.kernels.GroupedDemand
             Sampled firms' willingness to pay for each supplier's product (RMB per licence),
-            sampled firms x suppliers.
+            sampled firms x suppliers, or the same grouped by product (what the model passes).
         """
         s = self.table
         target = kernels.revenue_maximising_price(wtp)
