@@ -791,7 +791,7 @@ def estimate(
     name = spec.name + ("_quick" if quick else "")
     path = Path(out) if out is not None else calibrations_root() / name
     store = ResultStore(path)
-    store.claim(f"calibrate:{spec.name}")
+    store.claim(f"calibrate-{spec.name}")
     store.remove_stale_temporaries()
     started = time.perf_counter()
     simulator = _Simulator(spec, str(path))
@@ -801,7 +801,7 @@ def estimate(
         **{k: pyabc.RV("uniform", low, high - low) for k, (low, high) in spec.priors.items()}
     )
     manifest = {
-        "experiment": f"calibrate:{spec.name}",
+        "experiment": f"calibrate-{spec.name}",
         "kind": "calibration",
         "spec": spec.to_dict(),
         "quick": quick,
@@ -809,6 +809,11 @@ def estimate(
         "pyabc_version": metadata.version("pyabc"),
         "model": model_fingerprint(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        # The engine's keys: an ABC's runs are not planned ahead, so the plan stays empty;
+        # runs/ and series/ hold every run made, under its run id.
+        "plan": [],
+        "status": "running",
+        "counts": {},
     }
     store.write_manifest(manifest)
     database = path / "abc.db"  # pyabc's own history (SQLite); rebuilt on every call
@@ -846,6 +851,8 @@ def estimate(
     _write_parquet(path / "posterior.parquet", posterior)
     _write_parquet(path / "predictive.parquet", predictive)
     write_json(path / "diagnostics.json", diagnostics)
+    counts = {"evaluations": diagnostics["evaluations"], "predictive": len(predictive)}
+    store.write_manifest({**manifest, "status": "done", "counts": counts})
     write_json(
         path / ESTIMATE_FILE,
         {
