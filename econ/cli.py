@@ -178,9 +178,10 @@ def _print_study(args: argparse.Namespace) -> int:
     print("\nDoes the model behave as the literature says (DESIGN.md)?")
     for row in validation.itertuples():
         verdict = "holds    " if row.holds else "DOES NOT "
+        role = " (calibration target)" if row.role == "calibration target" else ""
         print(
             f"  [{row.behaviour}] {verdict} {row.statistic}: {row.value:,.3g} "
-            f"[{row.ci_low:,.3g}, {row.ci_high:,.3g}]"
+            f"[{row.ci_low:,.3g}, {row.ci_high:,.3g}]{role}"
         )
     summary = pd.read_csv(paths["summary"])
     welfare = summary[summary["outcome"] == "welfare_mean"]

@@ -213,3 +213,26 @@ def test_cli_bad_spec_is_one_line(tmp_path, capsys):
     assert main(["calibrate", str(tmp_path / "none.toml")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such calibrate spec file" in err
+
+
+def test_validation_rows_say_which_are_calibration_targets(tmp_path):
+    from types import SimpleNamespace
+
+    from econ.study.validation import HELD_OUT, TARGET, check_behaviours
+
+    quarters = np.arange(13)
+    series = pd.concat(
+        [
+            pd.DataFrame({"run_id": run, "step": quarters + 1, "market_size": 1.05**quarters * s})
+            for run, s in (("a", 1.0), ("b", 1.1))
+        ]
+    )
+    results = {"baseline": SimpleNamespace(series=series)}
+    # The shipped calibrate spec targets market growth, so the baseline growth row is a target.
+    table = check_behaviours(results)
+    assert table.set_index("key").loc["baseline_growth", "role"] == TARGET
+    # With a calibration that targets nothing in the table, the row is a held-out check.
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD.replace("market_growth", "market_2022").replace("steps = 12", "steps = 4"))
+    table = check_behaviours(results, targets=calibration_targets(read_calibrate_spec(path)))
+    assert table.set_index("key").loc["baseline_growth", "role"] == HELD_OUT
