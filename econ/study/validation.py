@@ -144,7 +144,7 @@ def check_behaviours(
     results : dict of str to Results
         Results by experiment name (:func:`load_experiments`); claims whose experiment is
         missing are left out.
-    targets : collection of str or None, default None
+    targets : set of str or None, default None
         Keys of the rows that are calibration targets; None: the rows the shipped
         ``china_2024`` calibrate spec's moments measure
         (:func:`~econ.study.estimation.calibration_targets`) and :data:`HAND_CALIBRATED`.
