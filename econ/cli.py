@@ -1,5 +1,5 @@
 """Command line: ``econ run``, ``econ study``, ``econ figures``, ``econ paper``,
-``econ baseline``, ``econ dashboard``, ``econ levers``, ``econ scenarios``.
+``econ baseline``, ``econ calibrate``, ``econ dashboard``, ``econ levers``, ``econ scenarios``.
 
 This module only parses arguments and prints; the work is in :mod:`econ.study` and
 :mod:`econ.experiment`.
@@ -32,6 +32,7 @@ from econ.study import (
     write_figures,
     write_tables,
 )
+from econ.study.estimation import calibrate_spec_names, estimate
 from econ.viz import dashboard
 
 __all__ = ["build_parser", "main"]
@@ -58,6 +59,34 @@ def _print_baseline(args: argparse.Namespace) -> int:
         f"{lo:.0%}-{hi:.0%} for 2022-2025; calibrated, see docs/ODD.md section 8)."
     )
     print(f"Output growth {mean['output_cagr']:.1%}/yr. Results: {results.path}/")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    result = estimate(
+        args.spec,
+        out=args.out,
+        quick=args.quick,
+        executor=args.executor,
+        workers=args.workers,
+        progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+    )
+    spec, diagnostics = result.spec, result.diagnostics
+    print(
+        f"\necon calibrate {spec['name']}: ABC-SMC (pyabc), {spec['population']} particles, "
+        f"{len(diagnostics['generations'])} generations, {diagnostics['evaluations']} runs "
+        f"in {diagnostics['seconds']:.0f} s (seed {spec['seed']})"
+    )
+    with pd.option_context("display.float_format", "{:,.4g}".format, "display.width", 140):
+        print("\nGenerations:")
+        print(pd.DataFrame(diagnostics["generations"]).set_index("generation").to_string())
+        print("\nPosterior (weighted; the point estimate is the mean):")
+        print(result.summary().set_index("parameter").to_string())
+        check = result.predictive_check().drop(columns=["description", "source"])
+        print(f"\nPosterior predictive check ({spec['predictive']} runs at posterior draws):")
+        print(check.set_index("moment").to_string())
+    print(f'\nStored: {result.path}/ (scenario = "{spec["scenario"]}@posterior" reads it')
+    print("when it is under results/calibrations/ or $ECON_CALIBRATIONS)")
     return 0
 
 
@@ -149,9 +178,10 @@ def _print_study(args: argparse.Namespace) -> int:
     print("\nDoes the model behave as the literature says (DESIGN.md)?")
     for row in validation.itertuples():
         verdict = "holds    " if row.holds else "DOES NOT "
+        role = " (calibration target)" if row.role == "calibration target" else ""
         print(
             f"  [{row.behaviour}] {verdict} {row.statistic}: {row.value:,.3g} "
-            f"[{row.ci_low:,.3g}, {row.ci_high:,.3g}]"
+            f"[{row.ci_low:,.3g}, {row.ci_high:,.3g}]{role}"
         )
     summary = pd.read_csv(paths["summary"])
     welfare = summary[summary["outcome"] == "welfare_mean"]
@@ -247,6 +277,22 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--out", default=None, help="results folder (default results/baseline)")
     base.add_argument("--seed", type=int, default=2024, help="root seed (default 2024)")
     _time_limit_option(base)
+    cal_p = sub.add_parser(
+        "calibrate",
+        help="estimate scenario parameters by ABC-SMC against sourced moments (posterior, "
+        "diagnostics, predictive check)",
+    )
+    cal_p.add_argument(
+        "spec",
+        help="path of a calibrate spec, or the name of a shipped one: "
+        + ", ".join(calibrate_spec_names()),
+    )
+    cal_p.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
+    cal_p.add_argument(
+        "--out", default=None, help="folder (default results/calibrations/<name>[_quick])"
+    )
+    cal_p.add_argument("--executor", default="serial", choices=EXECUTORS, help="where runs execute")
+    cal_p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
     fig_p = sub.add_parser(
         "figures",
         help="write an experiment's figures (PDF, PNG, sidecar) "
@@ -320,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "baseline":
             return _print_baseline(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         if args.command in ("levers", "scenarios"):
             table = Policy if args.command == "levers" else Scenario
             print(json.dumps(table.records(), indent=2) if args.json else table.describe())

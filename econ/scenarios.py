@@ -11,11 +11,23 @@ market equals the real 2022 market (``market_size_2022_rmb``) scaled by that num
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from econ.parameters import Parameter, ParameterError, ParameterSet, shown
 
-__all__ = ["REGIONS", "SCENARIOS", "SECTORS", "Scenario", "get_scenario"]
+__all__ = [
+    "ESTIMATE_FILE",
+    "REGIONS",
+    "SCENARIOS",
+    "SECTORS",
+    "Scenario",
+    "calibrations_root",
+    "get_scenario",
+    "resolve_estimate",
+]
 
 #: Sectors of data-using firms; the first two carry most data demand (CDTM 2023).
 SECTORS = ("finance", "internet", "manufacturing", "health", "logistics", "public_services")
@@ -987,13 +999,90 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 }
 
 
+#: The file of a stored calibration that ``"<scenario>@<label>"`` reads (written last by
+#: ``econ calibrate``, so its presence marks a finished calibration).
+ESTIMATE_FILE = "estimate.json"
+
+
+def calibrations_root() -> Path:
+    """The folder stored calibrations are looked up in.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$ECON_CALIBRATIONS`` if set, else ``results/calibrations`` (relative to the
+        working directory, where ``econ calibrate`` writes by default).
+    """
+    return Path(os.environ.get("ECON_CALIBRATIONS", "results/calibrations"))
+
+
+def resolve_estimate(name: str) -> tuple[str, dict[str, Any]]:
+    """The base scenario and estimated values that ``"<scenario>@<label>"`` names.
+
+    ``"china_2024@posterior"`` reads the calibration stored in
+    ``calibrations_root() / "china_2024"``; ``"china_2024@NAME"`` the one in
+    ``calibrations_root() / NAME``. The values are the point estimate that calibration
+    stored (the weighted posterior mean, see :mod:`econ.study.estimation`). A name without
+    ``@`` resolves to itself and no values.
+
+    Parameters
+    ----------
+    name : str
+        A scenario name, optionally with ``@label``.
+
+    Returns
+    -------
+    tuple of (str, dict)
+        The base scenario's name and the estimated parameter values by name.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        If the base scenario is unknown, or no calibration is stored for the label, or the
+        stored one is of another scenario or unreadable.
+    """
+    base, at, label = name.partition("@")
+    if base not in SCENARIOS:
+        raise ParameterError(
+            f"unknown scenario {shown(base)}; allowed: {', '.join(map(repr, SCENARIOS))}"
+            " or a Scenario"
+        )
+    if not at:
+        return base, {}
+    if not label:
+        raise ParameterError(
+            f"scenario {shown(name)}: name a stored calibration after '@' "
+            f"(e.g. {base + '@posterior'!r})"
+        )
+    path = calibrations_root() / (base if label == "posterior" else label) / ESTIMATE_FILE
+    try:
+        stored = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ParameterError(
+            f"scenario {shown(name)}: no stored calibration at {path}; run `econ calibrate "
+            f"{base}` first (or set ECON_CALIBRATIONS to the folder holding it)"
+        ) from None
+    except (OSError, ValueError) as err:
+        raise ParameterError(
+            f"scenario {shown(name)}: the stored calibration {path} is unreadable ({err})"
+        ) from None
+    if not isinstance(stored, dict) or stored.get("scenario") != base:
+        raise ParameterError(f"scenario {shown(name)}: {path} is not a calibration of {base!r}")
+    values = stored.get("values")
+    if not isinstance(values, dict):
+        raise ParameterError(f"scenario {shown(name)}: {path} holds no estimated values")
+    return base, values
+
+
 def get_scenario(name: str | Scenario = "china_2024", **changes: Any) -> Scenario:
     """Return the named scenario, with optional validated changes.
 
     Parameters
     ----------
     name : str or Scenario, default "china_2024"
-        A name in :data:`SCENARIOS`, or a scenario to change.
+        A name in :data:`SCENARIOS`, a scenario to change, or ``"<name>@<label>"``: the
+        named scenario with the values a stored calibration estimated
+        (:func:`resolve_estimate`; ``"china_2024@posterior"``).
     **changes : object
         New values by parameter name.
 
@@ -1009,6 +1098,10 @@ def get_scenario(name: str | Scenario = "china_2024", **changes: Any) -> Scenari
     """
     if isinstance(name, Scenario):
         return name.replace(**changes) if changes else name
+    if isinstance(name, str) and "@" in name:
+        base, values = resolve_estimate(name)
+        scenario = Scenario(name, **{**SCENARIOS[base], **values})
+        return scenario.replace(**changes) if changes else scenario
     if not isinstance(name, str) or name not in SCENARIOS:
         raise ParameterError(
             f"unknown scenario {shown(name)}; allowed: {', '.join(map(repr, SCENARIOS))}"

@@ -18,6 +18,7 @@ EXPECTED = [
     "04_cross_border",
     "05_sensitivity",
     "06_build_your_own_policy",
+    "07_calibration",
 ]
 
 

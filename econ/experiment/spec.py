@@ -39,7 +39,7 @@ from econ.experiment.runs import DEFAULT_MODEL, resolve_model
 from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS
 from econ.parameters import Parameter, ParameterError, shown
 from econ.policy import LEVERS
-from econ.scenarios import SCENARIO_PARAMETERS, SCENARIOS, get_scenario
+from econ.scenarios import SCENARIO_PARAMETERS, SCENARIOS, get_scenario, resolve_estimate
 
 __all__ = [
     "DESIGNS",
@@ -636,8 +636,17 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     except SpecError as err:
         raise fail("[experiment] name", str(err).removeprefix("name ")) from None
     scenario = exp.get("scenario", "china_2024")
-    if not isinstance(scenario, str) or scenario not in SCENARIOS:
-        raise fail("[experiment] scenario", f"{shown(scenario)}; allowed: {', '.join(SCENARIOS)}")
+    if not isinstance(scenario, str) or scenario.partition("@")[0] not in SCENARIOS:
+        raise fail(
+            "[experiment] scenario",
+            f"{shown(scenario)}; allowed: {', '.join(SCENARIOS)}, or one of them with "
+            "'@posterior' (a stored calibration)",
+        )
+    if "@" in scenario:
+        try:
+            resolve_estimate(scenario)
+        except ParameterError as err:
+            raise fail("[experiment] scenario", str(err)) from None
     steps = integer(exp, "steps", "[experiment] steps", 40)
     replications = integer(exp, "replications", "[experiment] replications", 1)
     seed = integer(exp, "seed", "[experiment] seed", 0)

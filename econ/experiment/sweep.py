@@ -37,6 +37,7 @@ from econ.experiment.spec import LIMITS, TIME_LIMIT_BOUNDS, ExperimentSpec, load
 from econ.experiment.store import Results, ResultStore, load, record_of
 from econ.parameters import shown
 from econ.policy import LEVERS
+from econ.scenarios import resolve_estimate
 from econ.seeds import spawn_seeds
 
 __all__ = ["plan_runs", "run"]
@@ -88,6 +89,9 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
     """
     design = design_points(spec)
     seeds = spawn_seeds(spec.seed, spec.replications)
+    # "<scenario>@posterior": the estimated values become explicit parameters, so run ids
+    # change when the stored calibration does, and a run reproduces without it.
+    scenario, estimated = resolve_estimate(spec.scenario)
     plan = []
     factor_names = list(spec.factors)
     for point, row in design.iterrows():
@@ -100,11 +104,11 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
                     point=int(point),
                     replication=replication,
                     seed=seed,
-                    scenario=spec.scenario,
+                    scenario=scenario,
                     n_firms=spec.n_firms,
                     steps=spec.steps,
                     policy={**spec.policy, **levers},
-                    params={**spec.params, **params},
+                    params={**estimated, **spec.params, **params},
                     factors=values,
                     outputs=spec.outputs,
                     model_class=spec.model,
