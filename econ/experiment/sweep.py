@@ -28,7 +28,6 @@ from econ.experiment.executors import (
     check_workers,
     cores,
     make_executor,
-    quiet_fork,
 )
 from econ.experiment.pool import TaskTimeoutError, WorkerDiedError
 from econ.experiment.runner import abandon_after, execute_runs
@@ -203,9 +202,8 @@ def run(
                 future = pool.submit(execute_runs, batch, folder, limit, announce, umask)
                 submitted[future] = batch
 
-            with quiet_fork():
-                for i in range(0, len(pending), size):
-                    submit(pending[i : i + size])
+            for i in range(0, len(pending), size):
+                submit(pending[i : i + size])
             store.write_design(design_points(spec))
             bar = tqdm(
                 total=len(plan),
