@@ -68,7 +68,9 @@ def main(args: argparse.Namespace) -> int:
             f"{row['error']}"
         )
     if len(failed) > 5:
-        print(f"  ... and {len(failed) - 5} more; see {results.path}/runs/<run_id>.json")
+        print(
+            f"  ... and {len(failed) - 5} more; see the error column of {results.path}/runs.parquet"
+        )
     ok = results.ok
     if len(ok):
         keys = ["point", *results.factors]
@@ -79,6 +81,6 @@ def main(args: argparse.Namespace) -> int:
         ):
             print(f"\nMean over replications ({len(ok)} finished runs):")
             print(table.to_string(max_rows=30))
-    print(f"\nResults: {results.path}/ (runs.parquet, series/*.parquet, manifest.json)")
+    print(f"\nResults: {results.path}/ (runs.parquet, series.parquet, manifest.json)")
     print(f"Load them with: econ.results.load({str(results.path)!r})")
     return 1 if len(failed) else 0
