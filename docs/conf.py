@@ -48,7 +48,7 @@ nitpicky = True
 _EXTERNAL = (
     r"(numpy|np|pandas|pd|scipy|mesa|matplotlib|plt|seaborn|dask|distributed|concurrent"
     r"|pathlib|typing|collections|dataclasses|enum|argparse|datetime|subprocess|tqdm"
-    r"|pyarrow|solara|SALib|ema_workbench|types)\b.*"
+    r"|pyarrow|solara|SALib|ema_workbench|types|importlib)\b.*"
 )
 _BUILTINS = (
     r"(int|float|bool|str|bytes|dict|list|tuple|set|frozenset|object|type|callable|None|True|False"

@@ -1,208 +1,90 @@
 """Command line: ``econ run``, ``econ study``, ``econ figures``, ``econ paper``,
-``econ baseline``, ``econ calibrate``, ``econ dashboard``, ``econ levers``, ``econ scenarios``.
+``econ baseline``, ``econ calibrate``, ``econ dashboard``, ``econ levers``, ``econ scenarios``,
+``econ init``.
 
-This module only parses arguments and prints; the work is in :mod:`econ.study` and
-:mod:`econ.experiment`.
+This module only parses arguments. Each subcommand's work is in its own module of
+:mod:`econ.commands` (``econ run`` in ``econ/commands/run.py``), imported only when that
+subcommand runs: ``econ --help`` then imports neither Mesa nor pandas, and a subcommand
+whose optional extra is not installed fails with one line naming the extra (see
+:data:`EXTRAS`). To add a subcommand, add its parser in :func:`build_parser` and a module
+``econ/commands/NAME.py`` with ``main(args) -> int``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
-from pathlib import Path
-
-import pandas as pd
+from importlib import resources
 
 from econ._version import __version__
-from econ.analysis import EFFECT_COLUMNS
-from econ.experiment import EXECUTORS, run
-from econ.experiment.store import load
-from econ.policy import Policy
-from econ.scenarios import SCENARIOS, Scenario
-from econ.study import (
-    HEADLINES,
-    REPORTED_GROWTH,
-    baseline_spec,
-    build_paper,
-    growth_summary,
-    spec_names,
-    spec_path,
-    study,
-    write_figures,
-    write_tables,
-)
-from econ.study.estimation import calibrate_spec_names, estimate
-from econ.viz import dashboard
 
-__all__ = ["build_parser", "main"]
+__all__ = [
+    "DISTRIBUTION",
+    "EXECUTORS",
+    "EXTRAS",
+    "build_parser",
+    "main",
+    "shipped_calibrations",
+    "shipped_specs",
+]
+
+#: The executors of :func:`econ.experiment.run` (tests check it equals
+#: ``econ.experiment.EXECUTORS``; kept here so that help does not import the engine).
+EXECUTORS = ("serial", "processes", "dask")
+#: The name econ is installed under (``pip install econ-datamarket``).
+DISTRIBUTION = "econ-datamarket"
+#: The optional extra that brings each optional top-level module (pyproject.toml).
+EXTRAS = {
+    "solara": "viz",
+    "solara_assets": "viz",
+    "ipyvue": "viz",
+    "ipyvuetify": "viz",
+    "altair": "viz",
+    "matplotlib": "paper",
+    "seaborn": "paper",
+    "typst": "paper",
+    "dask": "dask",
+    "distributed": "dask",
+    "ema_workbench": "ema",
+    "platypus": "ema",
+    "papermill": "notebooks",
+    "pyabc": "calibrate",
+}
 
 
-def _print_baseline(args: argparse.Namespace) -> int:
-    spec = baseline_spec(args.scenario, args.n_firms, args.quarters, args.replications, args.seed)
-    results = run(spec, executor=args.executor, out=args.out, time_limit=args.time_limit)
-    table = growth_summary(results)
-    mean = table.drop(columns="seed").mean()
-    lo, hi = REPORTED_GROWTH
-    growth = mean["market_cagr_first_3y"]
-    verdict = "inside" if lo <= growth <= hi else "OUTSIDE"
-    print(
-        f"\necon baseline: scenario {args.scenario!r}, today's policy mix, {args.quarters} "
-        f"quarters, {args.replications} replications (root seed {args.seed})\n"
+def shipped_specs() -> list[str]:
+    """Names of the experiment specs shipped with econ (``econ run NAME``).
+
+    Read from the package's files without importing :mod:`econ.study`; tests check the list
+    equals :func:`econ.study.spec_names`.
+
+    Returns
+    -------
+    list of str
+        Sorted spec names.
+    """
+    folder = resources.files("econ") / "study" / "specs"
+    return sorted(
+        f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
     )
-    with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 120):
-        print(table.set_index("seed").T.to_string())
-    print(
-        f"\nData market: RMB {mean['market_start_bn_per_year']:,.0f} bn/yr -> "
-        f"{mean['market_end_bn_per_year']:,.0f} bn/yr; growth {mean['market_cagr']:.1%}/yr "
-        f"over the run, {growth:.1%}/yr over the first three years ({verdict} the reported "
-        f"{lo:.0%}-{hi:.0%} for 2022-2025; calibrated, see docs/ODD.md section 8)."
+
+
+def shipped_calibrations() -> list[str]:
+    """Names of the calibrate specs shipped with econ (``econ calibrate NAME``).
+
+    Read from the package's files without importing :mod:`econ.study.estimation`; tests
+    check the list equals :func:`econ.study.estimation.calibrate_spec_names`.
+
+    Returns
+    -------
+    list of str
+        Sorted spec names.
+    """
+    folder = resources.files("econ") / "study" / "specs" / "calibrate"
+    return sorted(
+        f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
     )
-    print(f"Output growth {mean['output_cagr']:.1%}/yr. Results: {results.path}/")
-    return 0
-
-
-def _calibrate(args: argparse.Namespace) -> int:
-    result = estimate(
-        args.spec,
-        out=args.out,
-        quick=args.quick,
-        executor=args.executor,
-        workers=args.workers,
-        progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
-    )
-    spec, diagnostics = result.spec, result.diagnostics
-    print(
-        f"\necon calibrate {spec['name']}: ABC-SMC (pyabc), {spec['population']} particles, "
-        f"{len(diagnostics['generations'])} generations, {diagnostics['evaluations']} runs "
-        f"in {diagnostics['seconds']:.0f} s (seed {spec['seed']})"
-    )
-    with pd.option_context("display.float_format", "{:,.4g}".format, "display.width", 140):
-        print("\nGenerations:")
-        print(pd.DataFrame(diagnostics["generations"]).set_index("generation").to_string())
-        print("\nPosterior (weighted; the point estimate is the mean):")
-        print(result.summary().set_index("parameter").to_string())
-        check = result.predictive_check().drop(columns=["description", "source"])
-        print(f"\nPosterior predictive check ({spec['predictive']} runs at posterior draws):")
-        print(check.set_index("moment").to_string())
-    print(f'\nStored: {result.path}/ (scenario = "{spec["scenario"]}@posterior" reads it')
-    print("when it is under results/calibrations/ or $ECON_CALIBRATIONS)")
-    return 0
-
-
-def _spec_argument(spec: str) -> Path:
-    """A spec file's path, or the shipped spec of that name."""
-    path = Path(spec)
-    if path.is_file() or spec.endswith(".toml") or spec not in spec_names():
-        return path
-    return spec_path(spec)
-
-
-def _run_experiment(args: argparse.Namespace) -> int:
-    results = run(
-        _spec_argument(args.spec),
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        out=args.out,
-        quick=args.quick,
-        time_limit=args.time_limit,
-    )
-    counts = results.manifest["counts"]
-    print(
-        f"\n{results.manifest['experiment']}: {counts['planned']} runs planned, "
-        f"{counts['done']} run now, {counts['skipped']} already done, "
-        f"{counts['failed']} failed."
-    )
-    failed = results.runs[results.runs["status"] != "ok"]
-    for _, row in failed.head(5).iterrows():
-        print(
-            f"  failed run {row['run_id']} (point {row['point']}, seed {row['seed']}): "
-            f"{row['error']}"
-        )
-    if len(failed) > 5:
-        print(f"  ... and {len(failed) - 5} more; see {results.path}/runs/<run_id>.json")
-    ok = results.ok
-    if len(ok):
-        keys = ["point", *results.factors]
-        cols = ["market_size_cagr", "output_cagr", "welfare_mean", "incidents_total"]
-        table = ok.groupby(keys)[cols].mean().reset_index().set_index("point")
-        with pd.option_context(
-            "display.float_format", "{:,.4g}".format, "display.width", 140, "display.max_rows", 30
-        ):
-            print(f"\nMean over replications ({len(ok)} finished runs):")
-            print(table.to_string(max_rows=30))
-    print(f"\nResults: {results.path}/ (runs.parquet, series/*.parquet, manifest.json)")
-    print(f"Load them with: econ.results.load({str(results.path)!r})")
-    return 1 if len(failed) else 0
-
-
-def _figures(args: argparse.Namespace) -> int:
-    results = load(args.results)
-    figures_dir = Path(args.out) if args.out else Path(args.results) / "figures"
-    tables_dir = Path(args.tables) if args.tables else figures_dir.parent / "tables"
-    for folder, option in ((figures_dir, "--out"), (tables_dir, "--tables")):
-        paper = _paper_folder(folder)
-        if paper is not None:
-            raise ValueError(
-                f"{option} {folder} is inside the paper's folder {paper}: the paper's figures "
-                "and tables change only through `econ paper` or `econ study`; choose another "
-                f"{option} (default: {Path(args.results) / 'figures'})"
-            )
-    written = write_figures(results, figures_dir)
-    if results.manifest["experiment"].removesuffix("_quick") in HEADLINES:
-        written += write_tables(results, tables_dir)
-    for path in written:
-        print(path)
-    return 0
-
-
-def _paper_folder(folder: Path) -> Path | None:
-    """The paper's folder (the one holding paper.typ) that ``folder`` is in, if any."""
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / "paper.typ").is_file():
-            return candidate
-    return None
-
-
-def _print_study(args: argparse.Namespace) -> int:
-    paths = study(
-        quick=args.quick,
-        executor=args.executor,
-        results_root=args.results,
-        out=args.out,
-        time_limit=args.time_limit,
-    )
-    validation = pd.read_csv(paths["validation"])
-    print("\nDoes the model behave as the literature says (DESIGN.md)?")
-    for row in validation.itertuples():
-        verdict = "holds    " if row.holds else "DOES NOT "
-        role = " (calibration target)" if row.role == "calibration target" else ""
-        print(
-            f"  [{row.behaviour}] {verdict} {row.statistic}: {row.value:,.3g} "
-            f"[{row.ci_low:,.3g}, {row.ci_high:,.3g}]{role}"
-        )
-    summary = pd.read_csv(paths["summary"])
-    welfare = summary[summary["outcome"] == "welfare_mean"]
-    print(
-        f"\nHeadline welfare effects ({len(welfare)} comparisons per table, RMB per quarter, "
-        "95% CI; verdicts after Holm's correction; 'equivalent' = within 1% by TOST):"
-    )
-    for row in welfare.itertuples():
-        ids = ", ".join(
-            f"{c}={getattr(row, c)}"
-            for c in summary.columns
-            if c not in {*EFFECT_COLUMNS, "experiment"} and pd.notna(getattr(row, c))
-        )
-        print(
-            f"  {row.experiment}: {ids}: {row.effect / 1e9:+,.1f} bn "
-            f"[{row.ci_low / 1e9:+,.1f}, {row.ci_high / 1e9:+,.1f}] {row.verdict}"
-        )
-    print("\nWhere everything went:")
-    for label, path in paths.items():
-        print(f"  {label:<11} {path}")
-    return 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -248,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
     run_p.add_argument(
         "spec",
-        help="path of a spec file, or the name of a shipped one: " + ", ".join(spec_names()),
+        help="path of a spec file, or the name of a shipped one: " + ", ".join(shipped_specs()),
     )
     run_p.add_argument(
         "--out",
@@ -269,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     base = sub.add_parser(
         "baseline", help="run a scenario under today's policy mix and print its growth"
     )
-    base.add_argument("--scenario", default="china_2024", choices=sorted(SCENARIOS))
+    base.add_argument(
+        "--scenario", default="china_2024", help="scenario name (`econ scenarios` lists them)"
+    )
     base.add_argument("--n-firms", type=int, default=None, help="firm slots (default: scenario)")
     base.add_argument("--quarters", type=int, default=40)
     base.add_argument("--replications", type=int, default=5)
@@ -285,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal_p.add_argument(
         "spec",
         help="path of a calibrate spec, or the name of a shipped one: "
-        + ", ".join(calibrate_spec_names()),
+        + ", ".join(shipped_calibrations()),
     )
     cal_p.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     cal_p.add_argument(
@@ -330,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
         table_p.add_argument(
             "--json", action="store_true", help="print JSON records instead of a table"
         )
+    init_p = sub.add_parser(
+        "init",
+        help="create a research folder: the experiment specs, the paper template and the "
+        "notebooks, ready for econ run/study/paper",
+    )
+    init_p.add_argument("folder", help="the folder to create or fill (new files only)")
     dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
     dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dash_p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
@@ -348,29 +238,27 @@ def main(argv: list[str] | None = None) -> int:
     -------
     int
         The exit status: 0 on success, 1 when runs of an experiment failed, 2 on bad input
-        (the error is printed as one line on stderr).
+        or a missing optional extra (the error is printed as one line on stderr).
     """
     args = build_parser().parse_args(argv)
+    name = args.command.replace("-", "_")
+    if name in ("levers", "scenarios"):
+        name = "tables"
     try:
-        if args.command == "run":
-            return _run_experiment(args)
-        if args.command == "figures":
-            return _figures(args)
-        if args.command == "dashboard":
-            return dashboard(args.host, args.port)
-        if args.command == "study":
-            return _print_study(args)
-        if args.command == "paper":
-            pdf = build_paper(quick=args.quick, executor=args.executor)
-            print(f"\nPaper: {pdf}")
-            return 0
-        if args.command == "baseline":
-            return _print_baseline(args)
-        if args.command == "calibrate":
-            return _calibrate(args)
-        if args.command in ("levers", "scenarios"):
-            table = Policy if args.command == "levers" else Scenario
-            print(json.dumps(table.records(), indent=2) if args.json else table.describe())
+        # The subcommand's module, imported only now (see the module docstring).
+        command = importlib.import_module(f"econ.commands.{name}")
+        return command.main(args)
+    except ModuleNotFoundError as err:
+        root = (err.name or "").split(".")[0]
+        if root not in EXTRAS:
+            raise
+        extra = EXTRAS[root]
+        print(
+            f"econ {args.command}: error: needs {root!r}, part of the optional extra "
+            f'[{extra}]; install it with: pip install "{DISTRIBUTION}[{extra}]"',
+            file=sys.stderr,
+        )
+        return 2
     except (ValueError, OSError) as err:  # ParameterError and SpecError are ValueErrors
         message = str(err).replace("\n", " ")
         print(f"econ {args.command}: error: {message}", file=sys.stderr)
@@ -378,7 +266,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"econ {args.command}: interrupted", file=sys.stderr)
         return 130
-    return 0
 
 
 if __name__ == "__main__":

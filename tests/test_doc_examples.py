@@ -51,6 +51,9 @@ def _check_readme(ns: dict) -> None:
     df = ns["df"]
     assert len(df) == 12 and {"market_size", "output", "incidents"} <= set(df.columns)
     assert ns["model"].steps == 12 and ns["free"].policy.pricing == "free"
+    assert len(ns["experiments"]) == 4 * 2  # the EMA example: scenarios x policies
+    assert {"TIME", "welfare_mean"} <= set(ns["outcomes"])
+    assert str(ns["experiments"]["pricing"].dtype) == "category"
 
 
 def _check_results(ns: dict) -> None:

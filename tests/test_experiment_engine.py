@@ -125,7 +125,9 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert (failed["integration_cost_rmb"] == 1e9).all()
     assert failed["error"].str.contains("no firm licensed any data product").all()
     assert failed["error"].str.contains("integration_cost_rmb").all()
-    record = json.loads((tmp_path / "f" / "runs" / f"{failed['run_id'].iloc[0]}.json").read_text())
+    # A finished sweep keeps each run's record (traceback included) in compacted.json.
+    records = json.loads((tmp_path / "f" / "compacted.json").read_text())["records"]
+    record = records[failed["run_id"].iloc[0]]
     assert "Traceback" in record["traceback"]
     assert len(results.series["run_id"].unique()) == 2  # only the good runs have series
 
@@ -236,7 +238,7 @@ def test_ema_workbench_export(serial):
 
 def test_parquet_files_are_queryable_with_duckdb(serial):
     duckdb = pytest.importorskip("duckdb")
-    pattern = str(Path(serial.path) / "series" / "*.parquet")
+    pattern = str(Path(serial.path) / "series.parquet")  # one dataset once compacted
     rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{pattern}')").fetchall()[0][0]
     assert rows == len(serial.series)
     runs_file = str(Path(serial.path) / "runs.parquet")

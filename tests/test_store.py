@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from econ.cli import main
-from econ.experiment import parse_spec, run
+from econ.experiment import parse_spec, plan_runs, run
 from econ.experiment.store import (
     TEMPORARY_PREFIX,
     DamagedResultsError,
@@ -39,8 +39,9 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def intact(tmp_path_factory):
+    """A finished sweep with its runs still staged (per-run files, as while it runs)."""
     out = tmp_path_factory.mktemp("intact") / "store"
-    return run(parse_spec(SPEC), executor="serial", out=out, progress=False)
+    return run(parse_spec(SPEC), executor="serial", out=out, progress=False, compact=False)
 
 
 @pytest.fixture
@@ -245,12 +246,17 @@ def test_clean_up_removes_only_econs_temporaries_in_the_store(copy, tmp_path):
 def test_files_respect_the_umask(tmp_path, umask):
     old = os.umask(umask)
     try:
-        results = run(parse_spec(SPEC), executor="processes", workers=2, out=tmp_path / "r")
+        spec = parse_spec(SPEC)
+        results = run(spec, executor="processes", workers=2, out=tmp_path / "r", compact=False)
         write_atomic(tmp_path / "figure.pdf", lambda tmp: tmp.write_bytes(b"%PDF"))
+        files = [p for p in results.path.rglob("*") if p.is_file()] + [tmp_path / "figure.pdf"]
+        assert len(files) > 10  # the staged per-run files, written by the workers
+        assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o666 & ~umask}
+        ResultStore(results.path).compact(plan_runs(spec))
     finally:
         os.umask(old)
-    files = [p for p in results.path.rglob("*") if p.is_file()] + [tmp_path / "figure.pdf"]
-    assert len(files) > 10
+    files = [p for p in results.path.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"series.parquet", "compacted.json"}
     assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o666 & ~umask}
 
 

@@ -17,8 +17,6 @@ import functools
 import multiprocessing
 import os
 import secrets
-import threading
-import warnings
 from collections.abc import Iterator
 from concurrent import futures
 from contextlib import contextmanager
@@ -34,7 +32,7 @@ __all__ = [
     "SerialExecutor",
     "cores",
     "make_executor",
-    "quiet_fork",
+    "start_method",
 ]
 
 #: Executors by name: one process, a process pool on this machine, or Dask.
@@ -211,14 +209,12 @@ def make_executor(
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        with quiet_fork():  # the first workers fork here (see _process_context)
-            pool = WorkerPool(
-                workers or cores(),
-                _process_context(),
-                timeout=task_timeout,
-                retries=RETRIES_AFTER_DEATH,
-                respawn_context=_respawn_context(),
-            )
+        pool = WorkerPool(
+            workers or cores(),
+            _process_context(),
+            timeout=task_timeout,
+            retries=RETRIES_AFTER_DEATH,
+        )
         try:
             yield pool
         except BaseException:
@@ -258,50 +254,30 @@ def check_workers(workers: object, local: bool = True) -> None:
         raise ValueError(f"workers={shown(workers)}: expected a whole number in [1, {high}]")
 
 
+def start_method() -> str:
+    """How econ's worker processes start: the same rule on every platform, no heuristics.
+
+    A fork server where the platform has one (Linux, macOS): it imports the model once, and
+    every worker is a fork of that single-threaded server, so workers start warm (no import
+    of their own) and no fork ever happens from a process with threads (Jupyter's, Dask's,
+    a progress monitor's). Spawn where there is none (Windows): each worker imports the
+    model, which costs a second or two once per worker, not per run.
+
+    Returns
+    -------
+    str
+        ``"forkserver"`` or ``"spawn"``.
+    """
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
-    """How to start the first worker processes.
-
-    Forking lets workers inherit the imported model (an import costs over a second per
-    worker). What makes a fork deadlock is a Python thread holding a lock at that moment
-    (Jupyter's, Dask's, a progress monitor's); the native thread pools numpy (OpenBLAS) and
-    pyarrow start on import register at-fork handlers, so they do not count. With other
-    Python threads running, or where fork does not exist, :func:`_respawn_context` is used.
-    """
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return _respawn_context()
-
-
-def _respawn_context() -> multiprocessing.context.BaseContext:
-    """How to start workers from a thread (replacements start from the pool's own thread):
-    a fork server with the model preloaded (it imports the model once and persists for later
-    sweeps), or spawn where there is none."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["econ.model", "econ.experiment.runner"])
+    """The context of :func:`start_method`, with the fork server preloading the model (it
+    persists, so later sweeps in the same process start at once)."""
+    context = multiprocessing.get_context(start_method())
+    if start_method() == "forkserver":
+        context.set_forkserver_preload(["econ.model", "econ.experiment.runner"])
     return context
-
-
-@contextmanager
-def quiet_fork() -> Iterator[None]:
-    """Silence Python's warning about forking a process with (native) threads.
-
-    The process pool forks its first workers when it starts; ``_process_context`` has
-    already chosen fork only when no other Python thread runs (see there).
-
-    Yields
-    ------
-    None
-        Inside the ``with`` block the warning is ignored.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore",
-            message=".*use of fork\\(\\) may lead to deadlocks",
-            category=DeprecationWarning,
-        )
-        yield
 
 
 def cores() -> int:

@@ -71,7 +71,8 @@ class WorkerPool(futures.Executor):
     workers : int
         Worker processes to keep running.
     context : ``multiprocessing.context.BaseContext`` or None, default None
-        How to start the first workers (fork, forkserver or spawn); None: the platform's
+        How to start the workers (econ gives forkserver or spawn, see
+        :func:`econ.experiment.executors.start_method`); None: the platform's
         default ``multiprocessing`` context.
     timeout : float or None, default None
         Seconds a task may run before its worker is killed; None: no limit.

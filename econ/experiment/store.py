@@ -1,15 +1,24 @@
 """Results on disk: atomic per-run files, a manifest, and loading into pandas.
 
-Layout of ``results/<experiment>/``::
+Layout of ``results/<experiment>/`` once a sweep has finished::
 
     manifest.json        the spec as parsed, provenance, the plan (run ids), counts
     design.parquet       the design points
-    series/<id>.parquet  each finished run's time series (one row per quarter, with run_id)
-    runs/<id>.json       each finished or failed run's record (written last: the run is done)
     runs.parquet         one row per planned run, rebuilt at the end of every sweep
+    series.parquet       every successful run's time series (one row per quarter and run,
+                         with run_id), in plan order: one Parquet dataset
+    compacted.json       the record of each run in series.parquet, and that file's checksum
 
-Every file is written to a temporary name and renamed into place, so a killed sweep leaves no
-partial file, and a rerun finds exactly the runs that finished.
+While a sweep runs, each run is staged in its own files, so a killed sweep loses only the
+runs in flight::
+
+    series/<id>.parquet  a finished run's time series
+    runs/<id>.json       a finished or failed run's record (written last: the run is done)
+
+At its end the sweep compacts them into ``series.parquet`` and ``compacted.json``
+(:meth:`ResultStore.compact`) and deletes them. Every file is written to a temporary name
+and renamed into place, so a killed sweep leaves no partial file, and a rerun finds exactly
+the runs that finished, staged or compacted.
 """
 
 from __future__ import annotations
@@ -33,6 +42,8 @@ from econ.experiment.spec import ExperimentSpec, SpecError, check_name
 from econ.parameters import shown
 
 __all__ = [
+    "COMPACTED_RECORDS",
+    "COMPACTED_SERIES",
     "TEMPORARY_PREFIX",
     "DamagedResultsError",
     "ResultStore",
@@ -48,6 +59,8 @@ __all__ = [
 TEMPORARY_PREFIX = ".econ-tmp."
 #: The folders of a store that hold econ's files (clean-up looks nowhere else).
 _STORE_FOLDERS = (".", "runs", "series")
+#: The compacted series of a finished experiment, and the records of the runs it holds.
+COMPACTED_SERIES, COMPACTED_RECORDS = "series.parquet", "compacted.json"
 
 
 class ResultsFolderError(ValueError):
@@ -330,8 +343,46 @@ class ResultStore:
         try:
             record = json.loads(self.record_path(run_id).read_text())
         except (OSError, ValueError):  # missing, unreadable, not UTF-8 or not JSON
-            return None
-        return record if record_problem(record, run_id) is None else None
+            record = None
+        if record is not None and record_problem(record, run_id) is None:
+            return record
+        return self._compacted["records"].get(run_id)
+
+    @cached_property
+    def _compacted(self) -> dict[str, Any]:
+        """What ``compacted.json`` says: valid records by run id, the series checksum."""
+        try:
+            data = json.loads((self.root / COMPACTED_RECORDS).read_text())
+            records, sha256 = dict(data["records"]), data["series_sha256"]
+        except (OSError, ValueError, KeyError, TypeError):  # none, or damaged: runs re-run
+            return {"records": {}, "series_sha256": None}
+        valid = {
+            run_id: record
+            for run_id, record in records.items()
+            if record_problem(record, run_id) is None
+        }
+        return {"records": valid, "series_sha256": sha256}
+
+    @cached_property
+    def _compacted_series(self) -> tuple[str | None, set[str]]:
+        """Why ``series.parquet`` cannot be trusted (or None), and the run ids inside it."""
+        try:
+            data = (self.root / COMPACTED_SERIES).read_bytes()
+        except FileNotFoundError:
+            return "compacted series file missing", set()
+        except OSError as err:
+            return f"compacted series file unreadable ({err.strerror})", set()
+        if hashlib.sha256(data).hexdigest() != self._compacted["series_sha256"]:
+            return "compacted series file changed since it was written (checksum differs)", set()
+        try:
+            ids = pq.read_table(pa.BufferReader(data), columns=["run_id"]).column("run_id")
+        except (pa.ArrowException, ValueError, KeyError):
+            return "compacted series file is not Parquet with a run_id column", set()
+        return None, set(pc.unique(ids).to_pylist())
+
+    def _is_staged(self, run_id: str) -> bool:
+        """Whether the run has its own record file (staged, not compacted)."""
+        return self.record_path(run_id).exists() or run_id not in self._compacted["records"]
 
     def damage(self, run_id: str) -> str | None:
         """Why a run's stored result cannot be trusted, or None if it can.
@@ -350,6 +401,13 @@ class ResultStore:
         str or None
             What is wrong, in a few words, or None.
         """
+        if not self._is_staged(run_id):
+            if self._compacted["records"][run_id]["status"] != "ok":
+                return None
+            problem, ids = self._compacted_series
+            if problem is None and run_id not in ids:
+                problem = "compacted series file has no rows of this run"
+            return problem
         try:
             text = self.record_path(run_id).read_text()
         except FileNotFoundError:
@@ -401,6 +459,7 @@ class ResultStore:
         """
         if run_ids is None:
             run_ids = [path.stem for path in (self.root / "runs").glob("*.json")]
+            run_ids += list(self._compacted["records"])
         finished = set()
         for run_id in dict.fromkeys(run_ids):
             record = self.read_record(run_id)
@@ -465,6 +524,75 @@ class ResultStore:
                 rows.append(_row(record))
         frame = pa.Table.from_pandas(_runs_frame(rows), preserve_index=False)
         write_atomic(self.root / "runs.parquet", lambda tmp: pq.write_table(frame, tmp))
+
+    def read_series(self, run_ids: list[str]) -> pa.Table:
+        """The series of successful runs, staged or compacted, in the order of ``run_ids``.
+
+        Parameters
+        ----------
+        run_ids : list of str
+            Ids of intact successful runs (:meth:`finished`).
+
+        Returns
+        -------
+        pyarrow.Table
+            Their rows, run after run, each run's quarters in order.
+        """
+        run_ids = list(dict.fromkeys(run_ids))
+        staged = [r for r in run_ids if self._is_staged(r)]
+        compacted = [r for r in run_ids if not self._is_staged(r)]
+        tables = []
+        if staged:  # one multi-threaded read
+            paths = [str(self.series_path(r)) for r in staged]
+            tables.append(pq.ParquetDataset(paths).read())
+        if compacted:
+            tables.append(
+                pq.read_table(self.root / COMPACTED_SERIES, filters=[("run_id", "in", compacted)])
+            )
+        if not tables:
+            return pa.table({})
+        table = pa.concat_tables(tables, promote_options="default")
+        if len(tables) > 1:  # back to the order asked for
+            order = pc.index_in(table.column("run_id"), pa.array(run_ids))
+            table = table.take(pc.sort_indices(order))  # Arrow's sort is stable
+        return table
+
+    def compact(self, plan: list[RunSpec]) -> None:
+        """Compact the staged runs into ``series.parquet`` and ``compacted.json``.
+
+        Every intact run of ``plan`` (and every run compacted before that ``plan`` no longer
+        names) goes into the compacted dataset, then its staged files are deleted. Damaged
+        runs stay staged, so :func:`load` names them and a resumed sweep re-runs them. A
+        compaction interrupted at any point leaves either the old or the new dataset
+        trusted, or the runs named damaged (never silently wrong data).
+
+        Parameters
+        ----------
+        plan : list of RunSpec
+            Every run of the experiment.
+        """
+        before = self._compacted["records"]
+        run_ids = list(dict.fromkeys([*(r.run_id for r in plan), *before]))
+        records = {}
+        for run_id in run_ids:
+            record = self.read_record(run_id)
+            if record is not None and (record["status"] != "ok" or self.damage(run_id) is None):
+                records[run_id] = {**record, "series_sha256": None}
+        ok = [run_id for run_id, record in records.items() if record["status"] == "ok"]
+        table = self.read_series(ok) if ok else pa.table({"run_id": pa.array([], pa.string())})
+        sha256 = write_atomic(
+            self.root / COMPACTED_SERIES, lambda tmp: pq.write_table(table, tmp), digest=True
+        )
+        write_json(self.root / COMPACTED_RECORDS, {"series_sha256": sha256, "records": records})
+        for cached in ("_compacted", "_compacted_series"):
+            self.__dict__.pop(cached, None)
+        for run_id in records:  # now in the compacted dataset: staging only
+            self.series_path(run_id).unlink(missing_ok=True)
+            self.record_path(run_id).unlink(missing_ok=True)
+        for folder in ("runs", "series"):
+            path = self.root / folder
+            if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
 
 
 def read_manifest(root: Path) -> dict[str, Any]:
@@ -559,11 +687,10 @@ class Results:
     @cached_property
     def series(self) -> pd.DataFrame:
         """Time series of the successful runs, in plan order."""
-        ok_ids = self.ok["run_id"].drop_duplicates() if len(self.ok) else []
-        paths = [str(self.path / "series" / f"{run_id}.parquet") for run_id in ok_ids]
-        if not paths:
+        ok_ids = list(self.ok["run_id"].drop_duplicates()) if len(self.ok) else []
+        if not ok_ids:
             return pd.DataFrame()
-        series = pq.ParquetDataset(paths).read().to_pandas()  # one multi-threaded read
+        series = ResultStore(self.path).read_series(ok_ids).to_pandas()
         keys = self.ok[["run_id", "point", "replication", "seed", *self.factors]]
         return keys.merge(series, on="run_id", how="inner")
 

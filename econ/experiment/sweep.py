@@ -28,7 +28,6 @@ from econ.experiment.executors import (
     check_workers,
     cores,
     make_executor,
-    quiet_fork,
 )
 from econ.experiment.pool import TaskTimeoutError, WorkerDiedError
 from econ.experiment.runner import abandon_after, execute_runs
@@ -127,6 +126,7 @@ def run(
     progress: bool = True,
     batch_size: int | None = None,
     time_limit: float | None = None,
+    compact: bool = True,
 ) -> Results:
     """Run an experiment and return its results (only runs not already on disk execute).
 
@@ -159,6 +159,10 @@ def run(
         Seconds one run may take (default: the spec's ``time_limit``, else an estimate from
         its size, see ``ExperimentSpec.run_time_limit``). A run over it, like a run that kills
         its worker or exits, is recorded as failed, alone.
+    compact : bool, default True
+        At the end, compact the runs into one Parquet dataset (``series.parquet``) and
+        delete their per-run files (:meth:`ResultStore.compact
+        <econ.experiment.store.ResultStore.compact>`); False keeps the per-run files.
 
     Returns
     -------
@@ -207,9 +211,8 @@ def run(
                 future = pool.submit(execute_runs, batch, folder, limit, announce, umask)
                 submitted[future] = batch
 
-            with quiet_fork():
-                for i in range(0, len(pending), size):
-                    submit(pending[i : i + size])
+            for i in range(0, len(pending), size):
+                submit(pending[i : i + size])
             store.write_design(design_points(spec))
             bar = tqdm(
                 total=len(plan),
@@ -259,6 +262,8 @@ def run(
         if bar is not None:
             bar.close()
     store.consolidate(plan, records)
+    if compact:
+        store.compact(plan)
     manifest.update(status="complete", finished_at=_now(), counts=counts)
     store.write_manifest(manifest)
     return load(store.root)

@@ -280,7 +280,10 @@ def build_paper(
     """
     out = Path(out)
     if not (out / "paper.typ").is_file():
-        raise FileNotFoundError(f"{out}/paper.typ: no paper source; run from the repository root")
+        raise FileNotFoundError(
+            f"{out}/paper.typ: no paper source; run from a folder made by `econ init DIR` "
+            "(or the repository root)"
+        )
     suffix = "_quick" if quick else ""
     paths = study(quick=quick, executor=executor, results_root=str(results_root), out=str(out))
     extra = {}
