@@ -12,20 +12,23 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from SALib.analyze import morris, sobol
 from scipy import stats
 
 from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
-from econ.statistics import equivalence_pvalue, paired_pvalue
+from econ.statistics import equivalence_pvalue, minimal_detectable_effect, paired_pvalue
 
 __all__ = [
     "EFFECT_COLUMNS",
+    "SOBOL_TOLERANCE",
     "UnreliableIndicesWarning",
     "effects",
     "frontier",
     "mean_ci",
     "morris_indices",
+    "pooled_effect",
     "sobol_indices",
     "summarise",
     "summarise_series",
@@ -45,6 +48,7 @@ EFFECT_COLUMNS = (
     "significant",
     "p_value",
     "tost_p",
+    "mde",
     "p_adjusted",
     "equivalent",
     "verdict",
@@ -197,11 +201,12 @@ def effects(
     -------
     pandas.DataFrame
         Columns ``by..., outcome, baseline_mean, mean, effect, ci_low, ci_high, relative, n,
-        significant, p_value, tost_p``; ``effect`` and its interval are in the outcome's
-        unit, ``relative`` is the effect as a share of the baseline mean, ``p_value`` is that
-        of a paired t-test and ``tost_p`` that of two one-sided tests that the effect lies
-        within ``equivalence_margin`` of the baseline mean (see
-        :func:`econ.statistics.verdicts`).
+        significant, p_value, tost_p, mde``; ``effect`` and its interval are in the
+        outcome's unit, ``relative`` is the effect as a share of the baseline mean,
+        ``p_value`` is that of a paired t-test, ``tost_p`` that of two one-sided tests that
+        the effect lies within ``equivalence_margin`` of the baseline mean (see
+        :func:`econ.statistics.verdicts`), and ``mde`` the smallest effect these
+        replications detect with 80% power at the 5% level (outcome's unit).
 
     Raises
     ------
@@ -259,9 +264,103 @@ def effects(
                         "significant": bool(n > 1 and (low > 0 or high < 0)),
                         "p_value": paired_pvalue(diff),
                         "tost_p": equivalence_pvalue(diff, margin),
+                        "mde": minimal_detectable_effect(float(diff.std(ddof=1)), n),
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def pooled_effect(
+    runs: pd.DataFrame,
+    baseline: dict,
+    treatment: dict,
+    outcome: str,
+    *,
+    factors: Sequence[str],
+    level: float = 0.95,
+) -> pd.Series:
+    """One effect pooled over design cells, with standard errors clustered by replication.
+
+    In each design cell (a combination of the factors that ``baseline`` and ``treatment`` do
+    not name) each treated run is paired with the baseline run of the same replication. The
+    paired differences of all cells are regressed on a constant with cluster-robust standard
+    errors by replication (statsmodels OLS, ``cov_type="cluster"``, t with G - 1 degrees of
+    freedom): runs that share a replication share its random numbers, so cells are not
+    independent draws, and treating them so would narrow the interval by up to the square
+    root of the number of cells. With one cell this is the paired t interval.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per run, with a ``replication`` column.
+    baseline : dict
+        The baseline's values of the factors that change, e.g. ``{"price_cap": 3.0}``.
+    treatment : dict
+        The treatment's values of the same factors, e.g. ``{"price_cap": 1.5}``.
+    outcome : str
+        The outcome column.
+    factors : sequence of str
+        The columns that identify a design point; those not in ``baseline`` define the cells.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.Series
+        ``effect`` (the mean paired difference over cells and replications, in the outcome's
+        unit), ``ci_low``, ``ci_high``, ``p_value``, ``n_cells``, ``n_replications`` and
+        ``method``.
+
+    Raises
+    ------
+    ValueError
+        If the two arms do not name the same factors, a column is missing, or no cell has
+        both arms in a common replication.
+    """
+    if set(baseline) != set(treatment):
+        raise ValueError(
+            f"pooled_effect: baseline {sorted(baseline)} and treatment {sorted(treatment)} "
+            "must name the same factors"
+        )
+    missing = [c for c in [*factors, *baseline, outcome, "replication"] if c not in runs]
+    if missing:
+        raise ValueError(f"pooled_effect: no column {missing[0]!r} in the runs")
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    cells = [f for f in _as_list(factors) if f not in baseline]
+    index = [*cells, "replication"]
+
+    def arm(values: dict) -> pd.Series:
+        mask = np.logical_and.reduce([ok[k] == v for k, v in values.items()])
+        return ok[mask].set_index(index)[outcome]
+
+    diff = (arm(treatment) - arm(baseline)).dropna()
+    if diff.empty:
+        raise ValueError(f"pooled_effect: no replication has both {baseline} and {treatment}")
+    groups = diff.index.get_level_values("replication").to_numpy()
+    n_rep = len(np.unique(groups))
+    n_cells = len(diff.groupby(level=cells).size()) if cells else 1
+    effect = float(diff.mean())
+    if n_rep < 2 or np.all(diff.to_numpy() == diff.iloc[0]):
+        # No spread between clusters to estimate: the interval is the point (or unknown).
+        low = high = effect if n_rep >= 2 else float("nan")
+        p = paired_pvalue(diff.to_numpy()) if n_rep >= 2 else float("nan")
+    else:
+        fit = sm.OLS(diff.to_numpy(), np.ones(len(diff))).fit(
+            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+        )
+        low, high = (float(v) for v in fit.conf_int(alpha=1 - level)[0])
+        p = float(fit.pvalues[0])
+    return pd.Series(
+        {
+            "effect": effect,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": p,
+            "n_cells": n_cells,
+            "n_replications": n_rep,
+            "method": "OLS on paired differences, SEs clustered by replication",
+        }
+    )
 
 
 def frontier(
@@ -313,13 +412,28 @@ def _point_means(results: Results, outcome: str) -> np.ndarray:
     return means.to_numpy()
 
 
+#: Largest change of a Sobol index between N/2 and N base samples for it to count as converged
+#: (a share of variance).
+SOBOL_TOLERANCE = 0.05
+
+
+def _sobol_rows(problem: dict, y: np.ndarray, second_order: bool, level: float, seed: int):
+    """SALib's S1, ST and their intervals for one outcome, a tuple of arrays per index."""
+    res = sobol.analyze(problem, y, calc_second_order=second_order, conf_level=level, seed=seed)
+    return tuple(np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+
+
 def sobol_indices(
     results: Results, outcomes: str | Sequence[str], level: float = 0.95, seed: int = 0
 ) -> pd.DataFrame:
-    """First-order and total Sobol indices (SALib) with confidence intervals.
+    """First-order and total Sobol indices (SALib) with confidence intervals and convergence.
 
-    Warns (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval, the
-    first-order indices of an outcome sum well above 1, or the base sample is small (N < 64).
+    The indices are computed twice: from the first half of the base samples (N/2; Saltelli
+    samples are nested, so these are a design in their own right) and from all N. An index is
+    ``converged`` when neither S1 nor ST moves by more than :data:`SOBOL_TOLERANCE` between
+    the two, and ``reliable`` when it is converged, not negative beyond its interval, its
+    outcome's first-order indices do not sum above 1.1, and N >= 64. Warns
+    (:class:`UnreliableIndicesWarning`) for each of those failures.
 
     Parameters
     ----------
@@ -335,8 +449,9 @@ def sobol_indices(
     Returns
     -------
     pandas.DataFrame
-        Columns ``outcome, factor, S1, S1_conf, ST, ST_conf, reliable`` (indices are shares of
-        variance, dimensionless).
+        Columns ``outcome, factor, S1, S1_conf, ST, ST_conf, S1_half, ST_half, converged,
+        reliable`` (indices are shares of variance, dimensionless; ``*_half`` from N/2 base
+        samples).
 
     Raises
     ------
@@ -347,6 +462,9 @@ def sobol_indices(
     if spec.design != "sobol":
         raise ValueError(f"sobol_indices needs a sobol design, not {spec.design!r}")
     problem = salib_problem(spec)
+    names = problem["names"]
+    per_sample = (2 * len(names) + 2) if spec.second_order else (len(names) + 2)
+    half = spec.samples // 2
     rows = []
     for outcome in _as_list(outcomes):
         y = _point_means(results, outcome)
@@ -358,25 +476,33 @@ def sobol_indices(
             )
             rows += [
                 {"outcome": outcome, "factor": name, "S1": np.nan, "S1_conf": np.nan,
-                 "ST": np.nan, "ST_conf": np.nan, "reliable": False}
-                for name in problem["names"]
+                 "ST": np.nan, "ST_conf": np.nan, "S1_half": np.nan, "ST_half": np.nan,
+                 "converged": False, "reliable": False}
+                for name in names
             ]  # fmt: skip
             continue
-        res = sobol.analyze(
-            problem, y, calc_second_order=spec.second_order, conf_level=level, seed=seed
-        )
-        for i, name in enumerate(problem["names"]):
-            s1, s1c, st, stc = (float(res[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
-            reliable = not (s1 + s1c < 0 or st + stc < 0) and spec.samples >= 64
+        s1, s1c, st, stc = _sobol_rows(problem, y, spec.second_order, level, seed)
+        head = y[: half * per_sample]
+        if half >= 2 and np.ptp(head) > 0:
+            s1_half, _, st_half, _ = _sobol_rows(problem, head, spec.second_order, level, seed)
+        else:
+            s1_half = st_half = np.full(len(names), np.nan)
+        moved = np.maximum(np.abs(s1 - s1_half), np.abs(st - st_half))
+        converged = moved <= SOBOL_TOLERANCE  # NaN (no half sample) compares False
+        for i, name in enumerate(names):
+            negative = s1[i] + s1c[i] < 0 or st[i] + stc[i] < 0
             rows.append(
                 {
                     "outcome": outcome,
                     "factor": name,
-                    "S1": s1,
-                    "S1_conf": s1c,
-                    "ST": st,
-                    "ST_conf": stc,
-                    "reliable": reliable,
+                    "S1": s1[i],
+                    "S1_conf": s1c[i],
+                    "ST": st[i],
+                    "ST_conf": stc[i],
+                    "S1_half": s1_half[i],
+                    "ST_half": st_half[i],
+                    "converged": bool(converged[i]),
+                    "reliable": bool(converged[i]) and not negative and spec.samples >= 64,
                 }
             )
     table = pd.DataFrame(rows)
@@ -402,10 +528,18 @@ def sobol_indices(
         )
     bad = table[(table["S1"] + table["S1_conf"] < 0) | (table["ST"] + table["ST_conf"] < 0)]
     if len(bad):
-        names = ", ".join(f"{r.factor} ({r.outcome})" for r in bad.itertuples())
+        names_out = ", ".join(f"{r.factor} ({r.outcome})" for r in bad.itertuples())
         warnings.warn(
-            f"negative Sobol indices beyond their confidence interval: {names}; the "
+            f"negative Sobol indices beyond their confidence interval: {names_out}; the "
             "sample is too small for these",
+            UnreliableIndicesWarning,
+            stacklevel=2,
+        )
+    moving = table[~table["converged"] & table["S1"].notna()]
+    if len(moving):
+        warnings.warn(
+            f"{len(moving)} Sobol indices move by more than {SOBOL_TOLERANCE} between "
+            f"N={half} and N={spec.samples} base samples: not converged; add samples",
             UnreliableIndicesWarning,
             stacklevel=2,
         )

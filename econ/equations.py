@@ -15,6 +15,7 @@ __all__ = [
     "capability_growth",
     "compute_price",
     "cross_border_cost",
+    "data_capability_cost",
     "data_free_output",
     "data_licence_value",
     "effort_optimum",
@@ -276,12 +277,21 @@ def effort_optimum(mandate, revenue_per_effort, visibility_per_effort, cost):
     return np.clip((mandate + revenue_per_effort + visibility_per_effort) / cost, 0.0, 1.0)
 
 
-def incident_rate(base_rate, exposure, infrastructure, security, review, bridge_alignment):
+def incident_rate(
+    base_rate,
+    exposure,
+    infrastructure,
+    security,
+    review,
+    bridge_alignment,
+    cuts=(0.6, 2.0, 0.7, 0.5),
+):
     """E9 (ODD 7.6): Poisson incident rate ``lambda`` for a flow of sensitive data.
 
-    ``lambda = base * exposure * (1 - 0.6 infra) * exp(-2 security) * (1 - 0.7 review)
-    * (1 - 0.5 bridge)``: risk rises with the sensitive data in circulation and falls with
-    infrastructure, security investment, review strictness and aligned standards.
+    ``lambda = base * exposure * (1 - a infra) * exp(-b security) * (1 - c review)
+    * (1 - d bridge)``, by default ``(a, b, c, d) = (0.6, 2, 0.7, 0.5)``: risk rises with the
+    sensitive data in circulation and falls with infrastructure, security investment, review
+    strictness and aligned standards.
 
     Parameters
     ----------
@@ -297,19 +307,23 @@ def incident_rate(base_rate, exposure, infrastructure, security, review, bridge_
         Review strictness in [0, 1].
     bridge_alignment : float or numpy.ndarray
         Share of the flow under standards aligned through Hong Kong, in [0, 1].
+    cuts : tuple of float, default (0.6, 2.0, 0.7, 0.5)
+        ``(a, b, c, d)``: the scenario's ``incident_infrastructure_cut``,
+        ``incident_security_decay``, ``incident_review_cut`` and ``incident_bridge_cut``.
 
     Returns
     -------
     float or numpy.ndarray
         Expected incidents per quarter.
     """
+    a, b, c, d = cuts
     return (
         base_rate
         * exposure
-        * (1.0 - 0.6 * infrastructure)
-        * np.exp(-2.0 * security)
-        * (1.0 - 0.7 * review)
-        * (1.0 - 0.5 * bridge_alignment)
+        * (1.0 - a * infrastructure)
+        * np.exp(-b * security)
+        * (1.0 - c * review)
+        * (1.0 - d * bridge_alignment)
     )
 
 
@@ -409,11 +423,12 @@ def public_product_size(base_size, datasets, reference_datasets, effort, referen
     )
 
 
-def security_level(expected_fine, full_security_cost):
-    """E14 (ODD 7.5): operator security in [0, 1], ``z = 0.2 + expected fine / cost``.
+def security_level(expected_fine, full_security_cost, intrinsic=0.2):
+    """E14 (ODD 7.5): operator security in [0, 1], ``z = z0 + expected fine / cost``.
 
     With a quadratic security cost ``C z^2`` against fines expected in proportion to
-    ``1 - z``, the optimum rises linearly with the expected fine; 0.2 is intrinsic care.
+    ``1 - z``, the optimum rises linearly with the expected fine; ``z0`` (0.2 by default,
+    ``intrinsic_security``) is intrinsic care.
 
     Parameters
     ----------
@@ -421,13 +436,15 @@ def security_level(expected_fine, full_security_cost):
         Fine expected per quarter at zero security (RMB).
     full_security_cost : float
         ``C``, the cost of full security (RMB per quarter).
+    intrinsic : float, default 0.2
+        ``z0``, the security kept with no expected fine.
 
     Returns
     -------
     float or numpy.ndarray
         Security level ``z`` in [0, 1].
     """
-    return np.clip(0.2 + expected_fine / full_security_cost, 0.0, 1.0)
+    return np.clip(intrinsic + expected_fine / full_security_cost, 0.0, 1.0)
 
 
 def approval_probability(openness, strictness, sensitivity, alignment):
@@ -610,6 +627,28 @@ def policy_cost(infrastructure, registration, strictness, audits, bridge, costs)
     )
 
 
+def data_capability_cost(fixed_cost, licences):
+    """E2b (ODD 7.2): the fixed cost of running a data capability, ``F`` if ``licences > 0``.
+
+    A firm that licenses data this quarter pays ``F`` whatever it licenses (a data team,
+    storage and governance), so a small or young firm can make a loss on data before it pays
+    off (Farboodi & Veldkamp); a firm that licenses nothing pays nothing.
+
+    Parameters
+    ----------
+    fixed_cost : float
+        ``F``, RMB per quarter.
+    licences : numpy.ndarray
+        Data products each firm licensed this quarter.
+
+    Returns
+    -------
+    numpy.ndarray
+        The cost per firm (RMB per quarter).
+    """
+    return np.where(licences > 0, fixed_cost, 0.0)
+
+
 def capability_growth(capability, diffusion):
     """E18 (ODD 7.2): logistic diffusion of digital capability, ``g c (1 - c)``.
 
@@ -628,22 +667,26 @@ def capability_growth(capability, diffusion):
     return diffusion * capability * (1.0 - capability)
 
 
-def exit_probability(base_hazard, surplus):
-    """E19 (ODD 7.2): quarterly exit probability, five times higher for loss-makers.
+def exit_probability(base_hazard, surplus, loss_multiplier=5.0):
+    """E19 (ODD 7.2): quarterly exit probability, ``m`` times higher for loss-makers.
+
+    ``P(exit) = h * (m if surplus < 0 else 1)``.
 
     Parameters
     ----------
     base_hazard : float
-        Exit probability per quarter of a profitable firm.
+        Exit probability per quarter of a profitable firm, ``h``.
     surplus : numpy.ndarray
         Each firm's surplus last quarter (RMB).
+    loss_multiplier : float, default 5.0
+        ``m``: the hazard of a loss-maker relative to ``h`` (``loss_exit_multiplier``).
 
     Returns
     -------
     numpy.ndarray
         Exit probability per quarter, one per firm.
     """
-    return base_hazard * np.where(surplus < 0, 5.0, 1.0)
+    return base_hazard * np.where(surplus < 0, loss_multiplier, 1.0)
 
 
 def welfare(

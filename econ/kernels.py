@@ -329,8 +329,7 @@ def clear_market(
     pick_one_operator,
     openness,
     strictness,
-    alignment_hk,
-    alignment_other,
+    alignment,
     rng,
     data_added,
     spending,
@@ -369,9 +368,10 @@ def clear_market(
         Per product: prices (RMB per licence) and data units per licence.
     pick_one_operator : bool
         Whether a firm licenses at most one operator product (operators available).
-    openness, strictness, alignment_hk, alignment_other : float
-        Approval of transfers (E15): openness in effect, review strictness, aligned standards
-        for Hong Kong and other firms.
+    openness, strictness : float
+        Approval of transfers (E15): openness in effect and review strictness.
+    alignment : numpy.ndarray
+        Per firm: the standards alignment the bridge gives its transfers (E15), in [0, 1].
     rng : numpy.random.Generator
         The ``approvals`` stream: one uniform per request, in row-major order.
     data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
@@ -437,9 +437,8 @@ def clear_market(
         for j in range(w):
             cross = abroad != view_foreign[j]
             if want[j] and cross:
-                alignment = alignment_hk if hong_kong[i] else alignment_other
                 p_approve = _approval_probability(
-                    openness, strictness, view_sensitivity[j], alignment
+                    openness, strictness, view_sensitivity[j], alignment[i]
                 )
                 if rng.random() >= p_approve:
                     want[j] = False

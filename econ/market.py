@@ -25,7 +25,6 @@ from econ.policy import Policy
 from econ.scenarios import Scenario
 
 __all__ = [
-    "SENSITIVITY",
     "Catalogue",
     "Clearing",
     "Market",
@@ -42,21 +41,9 @@ __all__ = [
 ]
 
 PUBLIC, OPERATOR, PRIVATE, FOREIGN = (int(k) for k in ProductKind)
-#: Sensitivity of each kind of product, in [0, 1]: drives review refusals and incident risk.
-SENSITIVITY = np.array([0.1, 0.8, 0.3, 0.2])
-#: Relevance of a product to a sector (ODD 7.3): open data is most relevant to its holder's
-#: sector, processed sensitive data is broad, private data is narrow outside its own sector.
-PUBLIC_RELEVANCE, OWN_SECTOR_RELEVANCE = 0.4, 1.0
-OPERATOR_RELEVANCE, PRIVATE_RELEVANCE = 0.8, 0.3
-#: Breadth of foreign data relative to domestic, per unit of relative compute share.
-FOREIGN_RELEVANCE_PER_COMPUTE = 0.12
-#: Share of the search cost of public data that registration and disclosure save.
-REGISTRATION_SEARCH_SAVING = 0.6
-#: Shares of compliance and integration costs that infrastructure and capability save.
-INFRASTRUCTURE_COMPLIANCE_SAVING, CAPABILITY_INTEGRATION_SAVING = 0.6, 0.7
-#: Cross-border cost discount (E16) and review alignment (E15) the bridge gives, by region.
-BRIDGE_DISCOUNT = {"hong_kong": 0.6, "other": 0.3}
-BRIDGE_ALIGNMENT = {"hong_kong": 1.0, "other": 0.5}
+# The market's behavioural constants (relevances, sensitivities, the savings of registration,
+# infrastructure and capability, the bridge's discounts and alignment) are scenario
+# parameters with ranges: econ/scenarios.py, "behavioural constants".
 
 
 @dataclass(eq=False)
@@ -84,6 +71,9 @@ class Catalogue:
         Price to commercial users (RMB per licence-quarter).
     price_public_interest : numpy.ndarray
         Price to public-interest users (RMB per licence-quarter).
+    kind_sensitivity : numpy.ndarray
+        Sensitivity of each kind of product, in [0, 1], indexed by ProductKind code: its
+        weight in review refusals (E15) and incident risk.
     """
 
     kind: np.ndarray  # ProductKind code of each product
@@ -94,6 +84,7 @@ class Catalogue:
     available: np.ndarray  # bool
     price: np.ndarray  # RMB per licence-quarter, commercial users
     price_public_interest: np.ndarray  # RMB per licence-quarter, public-interest users
+    kind_sensitivity: np.ndarray  # (kinds,) in [0, 1], by ProductKind code
 
     @classmethod
     def layout(
@@ -130,19 +121,24 @@ class Catalogue:
         kind = np.concatenate([np.full(n, c) for n, c in zip(counts, ProductKind, strict=True)])
         owner = np.concatenate([np.arange(h), np.arange(o), np.arange(m), np.arange(k)])
         rel = np.empty((len(Sector), len(kind)))
-        rel[:, kind == PUBLIC] = PUBLIC_RELEVANCE
-        rel[holder_sector, np.arange(h)] = OWN_SECTOR_RELEVANCE
-        rel[:, kind == OPERATOR] = OPERATOR_RELEVANCE
-        rel[:, kind == PRIVATE] = PRIVATE_RELEVANCE
-        rel[supplier_sector, h + o + np.arange(m)] = OWN_SECTOR_RELEVANCE
+        p = scenario
+        rel[:, kind == PUBLIC] = p.relevance_public
+        rel[holder_sector, np.arange(h)] = p.relevance_own_sector
+        rel[:, kind == OPERATOR] = p.relevance_operator
+        rel[:, kind == PRIVATE] = p.relevance_private
+        rel[supplier_sector, h + o + np.arange(m)] = p.relevance_own_sector
         # Foreign data is broad; its breadth relative to domestic data follows compute shares.
         compute_ratio = min(2.0, scenario.foreign_compute_share / scenario.china_compute_share)
-        rel[:, kind == FOREIGN] = FOREIGN_RELEVANCE_PER_COMPUTE * compute_ratio
+        rel[:, kind == FOREIGN] = p.relevance_foreign_per_compute * compute_ratio
         size = np.zeros(len(kind))
         size[kind == PRIVATE] = scenario.private_product_size * supplier_quality
         size[kind == FOREIGN] = scenario.foreign_product_size
         zeros = np.zeros(len(kind))
-        return cls(kind, owner, size, rel, rel.copy(), zeros > 0, zeros, zeros.copy())
+        sensitivity = np.array(
+            [p.sensitivity_public, p.sensitivity_operator, p.sensitivity_private,
+             p.sensitivity_foreign]
+        )  # fmt: skip
+        return cls(kind, owner, size, rel, rel.copy(), zeros > 0, zeros, zeros.copy(), sensitivity)
 
     def block(self, kind: ProductKind) -> slice:
         """The catalogue columns of one kind of product (blocks are contiguous).
@@ -205,8 +201,8 @@ class View:
 
     def slots(self) -> dict[str, np.ndarray]:
         """Per view slot, what clearing reads every quarter (fixed by the layout, found once
-        per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator``, ``sensitivity`` and
-        the ``operator_columns``.
+        per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator`` and the
+        ``operator_columns``.
 
         Returns
         -------
@@ -220,7 +216,6 @@ class View:
                 "kind": kind.astype(np.int64),
                 "foreign": kind == FOREIGN,
                 "operator": kind == OPERATOR,
-                "sensitivity": SENSITIVITY[kind],
                 "operator_columns": np.flatnonzero(kind == OPERATOR),
             }
             cached = self.__dict__["_slots"] = (kind, slots)
@@ -368,6 +363,8 @@ class Valuation:
         (firms,): integration cost of one licence (RMB).
     border_cost : numpy.ndarray
         (firms,): compliance cost of one cross-border transfer, E16 (RMB).
+    alignment : numpy.ndarray
+        (firms,): standards alignment the bridge gives each firm's transfers, E15, in [0, 1].
     abroad : numpy.ndarray
         (firms,): Hong Kong or foreign firm (bool).
     sector : numpy.ndarray
@@ -381,6 +378,7 @@ class Valuation:
     product_cost: np.ndarray  # (products,) RMB: search, compliance and compute
     integration: np.ndarray  # (firms,) RMB: integration cost of one licence
     border_cost: np.ndarray  # (firms,) RMB: compliance cost of one transfer (E16)
+    alignment: np.ndarray  # (firms,) in [0, 1]: the bridge's standards alignment (E15)
     abroad: np.ndarray  # (firms,) bool: Hong Kong or foreign firm
     sector: np.ndarray  # (firms,) sector code
     view: View
@@ -405,6 +403,7 @@ class Valuation:
             value_per_unit=self.value_per_unit[rows],
             integration=self.integration[rows],
             border_cost=self.border_cost[rows],
+            alignment=self.alignment[rows],
             abroad=self.abroad[rows],
             sector=self.sector[rows],
             view=view,
@@ -528,7 +527,7 @@ def refresh_catalogue(
     c.relevance[:, private] = c.base_relevance[:, private]
     if policy.private_data == "hoard":
         # Data-rich firms do not sell to rivals in their own sector (Jones & Tonetti).
-        own = c.base_relevance[:, private] == OWN_SECTOR_RELEVANCE
+        own = c.base_relevance[:, private] == scenario.relevance_own_sector
         c.relevance[:, private][own] = 0.0
 
 
@@ -580,7 +579,7 @@ def value_licences(
     worth = c.relevance * (c.size * trusting * c.available)
 
     # Non-fee costs: search, compliance and compute per product; integration per firm.
-    saving = REGISTRATION_SEARCH_SAVING if policy.registration else 0.0
+    saving = scenario.registration_search_saving if policy.registration else 0.0
     search = np.select(
         [kind == PUBLIC, kind == PRIVATE],
         [scenario.search_cost_rmb * (1 - saving), scenario.search_cost_rmb],
@@ -589,17 +588,20 @@ def value_licences(
     compliance = np.where(
         kind == OPERATOR,
         scenario.sensitive_compliance_cost_rmb
-        * (1 - INFRASTRUCTURE_COMPLIANCE_SAVING * policy.infrastructure),
+        * (1 - scenario.infrastructure_compliance_saving * policy.infrastructure),
         0.0,
     )
     product_cost = search + compliance + compute_cost_per_unit * c.size
     integration = scenario.integration_cost_rmb * (
-        1 - CAPABILITY_INTEGRATION_SAVING * firms.capability
+        1 - scenario.capability_integration_saving * firms.capability
     )
     # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
     hong_kong = firms.region == Region.HONG_KONG
     bridge = policy.hk_bridge * np.where(
-        hong_kong, BRIDGE_DISCOUNT["hong_kong"], BRIDGE_DISCOUNT["other"]
+        hong_kong, scenario.bridge_discount_hong_kong, scenario.bridge_discount_other
+    )
+    alignment = policy.hk_bridge * np.where(
+        hong_kong, scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other
     )
     border_cost = eq.cross_border_cost(
         scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, bridge
@@ -610,6 +612,7 @@ def value_licences(
         product_cost=product_cost,
         integration=integration,
         border_cost=border_cost,
+        alignment=alignment,
         abroad=is_abroad(firms.region),
         sector=firms.sector,
         view=v,
@@ -822,12 +825,11 @@ def clear(
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
-        slots["foreign"], hidden, slots["operator"], slots["sensitivity"], val.worth,
+        slots["foreign"], hidden, slots["operator"], c.kind_sensitivity[v.kind], val.worth,
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),
-        float(policy.hk_bridge * BRIDGE_ALIGNMENT["hong_kong"]),
-        float(policy.hk_bridge * BRIDGE_ALIGNMENT["other"]), rng,
+        val.alignment, rng,
         *out.values(), revenue, uses, transfers, keep,
         matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
         matrices.get("cross_border", unused.astype(bool)),
@@ -836,7 +838,7 @@ def clear(
         **out,
         revenue=revenue,
         uses=uses,
-        **_transfer_totals(transfers),
+        **_transfer_totals(transfers, c.kind_sensitivity),
         data_volume=float(out["data_added"].sum()),
         **matrices,
     )
@@ -846,11 +848,11 @@ def clear(
 _PER_FIRM = ("data_added", "spending", "usage_cost", "licences", "cross_border_paid")
 
 
-def _transfer_totals(transfers: np.ndarray) -> dict[str, float]:
+def _transfer_totals(transfers: np.ndarray, kind_sensitivity: np.ndarray) -> dict[str, float]:
     """Sensitivity-weighted transfers and the Hong Kong share, from transfer counts by
     (kind of product, made by a Hong Kong firm)."""
-    total = float(SENSITIVITY @ transfers.sum(axis=1))
-    hong_kong = float(SENSITIVITY @ transfers[:, 1])
+    total = float(kind_sensitivity @ transfers.sum(axis=1))
+    hong_kong = float(kind_sensitivity @ transfers[:, 1])
     return {
         "sensitive_transfers": total,
         "hong_kong_transfer_share": hong_kong / total if total > 0 else 0.0,
@@ -923,13 +925,10 @@ def clear_reference(
     n_asks = int(np.count_nonzero(asks))
     hong_kong = firms.region == Region.HONG_KONG
     if n_asks:
-        sensitivity = SENSITIVITY[v.kind]
-        alignment = policy.hk_bridge * np.where(
-            hong_kong, BRIDGE_ALIGNMENT["hong_kong"], BRIDGE_ALIGNMENT["other"]
-        )
+        sensitivity = c.kind_sensitivity[v.kind]
         rows, cols = np.nonzero(asks)
         p_approve = eq.approval_probability(
-            openness, review_strictness, sensitivity[cols], alignment[rows]
+            openness, review_strictness, sensitivity[cols], valuation.alignment[rows]
         )
         refused = rng.random(n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False
@@ -951,7 +950,7 @@ def clear_reference(
         cross_border_paid=np.where(bought & cross_border, price, 0.0).sum(axis=1),
         revenue=np.bincount(flat_products, weights=paid[bought], minlength=n_products),
         uses=np.bincount(flat_products, minlength=n_products).astype(float),
-        **_transfer_totals(transfers),
+        **_transfer_totals(transfers, c.kind_sensitivity),
         data_volume=float(data_added.sum()),
         **matrices,
     )

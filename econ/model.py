@@ -50,9 +50,6 @@ __all__ = ["DataEconomy"]
 
 #: Firms whose demand sellers sample to set prices (E5).
 PRICE_SAMPLE = 1_000
-#: Hong Kong firms' share of cross-border transfers counts fully toward the bridge's aligned
-#: standards; other transfers through the bridge count for this much (E9).
-BRIDGE_OTHER_ALIGNMENT = 0.3
 
 
 class DataEconomy(mesa.Model):
@@ -178,7 +175,7 @@ class DataEconomy(mesa.Model):
         self.firms = self.firms_class.draw(scenario, rng)
         self.holders = self.holders_class.draw(scenario, rng)
         self.suppliers = self.suppliers_class.draw(scenario, rng)
-        self.operators = self.operators_class.license(policy)
+        self.operators = self.operators_class.license(policy, scenario)
         self.compute = self.compute_class.build(scenario)
         catalogue = Catalogue.layout(
             scenario,
@@ -314,7 +311,9 @@ class DataEconomy(mesa.Model):
         operators.settle(policy, p, cal.operator_fixed_cost_rmb, cal.security_cost_rmb)
         # 9. The regulator enforces (E9); trust responds to incidents (E17).
         hk = result.hong_kong_transfer_share
-        alignment = policy.hk_bridge * (hk + BRIDGE_OTHER_ALIGNMENT * (1 - hk))
+        # Hong Kong firms' transfers count fully toward the bridge's aligned standards,
+        # others' in part (E9).
+        alignment = policy.hk_bridge * (hk + p.bridge_incident_alignment_other * (1 - hk))
         incidents = self.regulator.enforce(
             operators.table,
             p,

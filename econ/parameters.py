@@ -45,6 +45,9 @@ class Parameter:
         Where its value comes from (a publication, or an assumption).
     note : str, optional
         Why the bounds are what they are; added to the message of an out-of-range value.
+    plausible : tuple of float or None, optional
+        The range of values the evidence or the assumption supports, inside the bounds: the
+        range a sensitivity analysis should vary it over. None: not yet stated.
     """
 
     name: str
@@ -57,6 +60,7 @@ class Parameter:
     kind: type = float
     source: str = ""
     note: str = ""  # why the bound is what it is, added to out-of-range errors
+    plausible: tuple[float, float] | None = None
 
     @property
     def allowed(self) -> str:
@@ -264,7 +268,7 @@ class ParameterSet:
     @classmethod
     def records(cls) -> list[dict[str, Any]]:
         """Every parameter as a plain dict (name, unit, default, bounds or choices, type,
-        meaning, source): what ``econ levers --json`` prints."""
+        meaning, source, plausible range): what ``econ levers --json`` prints."""
         return [
             {
                 "name": p.name,
@@ -277,6 +281,7 @@ class ParameterSet:
                 "allowed": p.allowed,
                 "description": p.description,
                 "source": p.source,
+                "plausible": list(p.plausible) if p.plausible is not None else None,
             }
             for p in cls.PARAMETERS.values()
         ]
@@ -296,7 +301,10 @@ class ParameterSet:
         )
         rows = [head, "|---" * (6 if with_source else 5) + "|"]
         for p in cls.PARAMETERS.values():
-            row = f"| `{p.name}` | {p.unit} | `{p.default!r}` | {p.allowed} | {p.description} |"
+            allowed = p.allowed
+            if p.plausible is not None:
+                allowed += f"; plausible [{p.plausible[0]:g}, {p.plausible[1]:g}]"
+            row = f"| `{p.name}` | {p.unit} | `{p.default!r}` | {allowed} | {p.description} |"
             rows.append(row + (f" {p.source} |" if with_source else ""))
         return "\n".join(rows)
 

@@ -485,8 +485,9 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
     """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome.
 
     Factors are in the order of their largest total index. Indices flagged unreliable
-    (``reliable`` False: negative beyond their interval, or an outcome whose first-order
-    indices do not add up) are drawn hollow and hatched, never as solid estimates.
+    (``reliable`` False: not converged between N/2 and N base samples, negative beyond their
+    interval, or an outcome whose first-order indices do not add up) are drawn hollow and
+    hatched, never as solid estimates.
 
     Parameters
     ----------

@@ -30,8 +30,25 @@ IBM = "IBM & Ponemon (2023), Cost of a Data Breach: global mean USD 4.45 m (x 7.
 CALIBRATED = "calibrated (see docs/ODD.md 8)"
 
 
-def _p(name, default, unit, description, low=None, high=None, kind=float, source=ASSUMED):
-    return Parameter(name, default, unit, description, low, high, kind=kind, source=source)
+def _p(
+    name,
+    default,
+    unit,
+    description,
+    low=None,
+    high=None,
+    kind=float,
+    source=ASSUMED,
+    plausible=None,
+):
+    return Parameter(
+        name, default, unit, description, low, high, kind=kind, source=source, plausible=plausible
+    )
+
+
+def _share(name, default, description, plausible, unit="share", source=ASSUMED):
+    """A behavioural share in [0, 1] with the range a sensitivity analysis varies it over."""
+    return _p(name, default, unit, description, 0, 1, source=source, plausible=plausible)
 
 
 SCENARIO_PARAMETERS: dict[str, Parameter] = {
@@ -237,6 +254,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             source="Farboodi et al. (2019): skewed firm sizes",
         ),
         _p("tfp_growth", 0.008, "per quarter", "Exogenous productivity growth.", -0.1, 0.1),
+        _p(
+            "data_fixed_cost_share",
+            0.03,
+            "share of mean_output_rmb per quarter",
+            "Fixed cost of running a data capability (team, storage, governance) that a firm "
+            "pays in every quarter it licenses data (E2b), so small and young firms can lose "
+            "money on data before it pays off.",
+            0,
+            1,
+            source="assumption; early losses of data-driven entrants: Farboodi & Veldkamp (2021)",
+            plausible=(0.0, 0.06),
+        ),
         _p(
             "non_data_cost_share",
             0.85,
@@ -613,6 +642,221 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1,
         ),
         _p("trust_recovery", 0.05, "per quarter", "Speed at which trust recovers.", 0, 1),
+        # --- behavioural constants of the market, firms and regulator (ODD 7) -----------
+        # Each was a constant in code; here each has a unit, its source (all assumptions)
+        # and the range a sensitivity analysis varies it over.
+        _share(
+            "sensitivity_public",
+            0.1,
+            "Sensitivity of open public data: its weight in review refusals and incidents.",
+            (0.0, 0.3),
+            "sensitivity in [0, 1]",
+        ),
+        _share(
+            "sensitivity_operator",
+            0.8,
+            "Sensitivity of processed sensitive public data (authorised operation).",
+            (0.5, 1.0),
+            "sensitivity in [0, 1]",
+        ),
+        _share(
+            "sensitivity_private",
+            0.3,
+            "Sensitivity of private data products.",
+            (0.1, 0.6),
+            "sensitivity in [0, 1]",
+        ),
+        _share(
+            "sensitivity_foreign",
+            0.2,
+            "Sensitivity of foreign data products.",
+            (0.0, 0.5),
+            "sensitivity in [0, 1]",
+        ),
+        _share(
+            "relevance_public",
+            0.4,
+            "Relevance of open public data to sectors other than its holder's.",
+            (0.2, 0.6),
+            "relevance in [0, 1]",
+        ),
+        _share(
+            "relevance_own_sector",
+            1.0,
+            "Relevance of a holder's or supplier's data to its own sector.",
+            (0.8, 1.0),
+            "relevance in [0, 1]",
+        ),
+        _share(
+            "relevance_operator",
+            0.8,
+            "Relevance of processed sensitive data to every sector (it is broad).",
+            (0.5, 1.0),
+            "relevance in [0, 1]",
+        ),
+        _share(
+            "relevance_private",
+            0.3,
+            "Relevance of private data outside its supplier's sector (it is narrow).",
+            (0.1, 0.5),
+            "relevance in [0, 1]",
+        ),
+        _p(
+            "relevance_foreign_per_compute",
+            0.12,
+            "relevance per unit of relative compute share",
+            "Relevance of foreign data per unit of the foreign-to-China compute ratio (capped "
+            "at 2): foreign partners' data scales with their compute (ODD 7.3).",
+            0,
+            1,
+            plausible=(0.05, 0.25),
+        ),
+        _share(
+            "registration_search_saving",
+            0.6,
+            "Share of the search cost of public data that registration and disclosure save.",
+            (0.3, 0.8),
+        ),
+        _share(
+            "infrastructure_compliance_saving",
+            0.6,
+            "Share of the compliance cost of sensitive data that data infrastructure saves.",
+            (0.3, 0.8),
+        ),
+        _share(
+            "capability_integration_saving",
+            0.7,
+            "Share of the integration cost that full digital capability saves.",
+            (0.4, 0.9),
+        ),
+        _share(
+            "bridge_discount_hong_kong",
+            0.6,
+            "Cut in the cross-border cost of Hong Kong firms' transfers with the bridge (E16).",
+            (0.3, 0.8),
+        ),
+        _share(
+            "bridge_discount_other",
+            0.3,
+            "Cut in the cross-border cost of other firms' transfers with the bridge (E16).",
+            (0.1, 0.5),
+        ),
+        _share(
+            "bridge_alignment_hong_kong",
+            1.0,
+            "Standards alignment the bridge gives Hong Kong firms' transfers (E15): the hub "
+            "meets both mainland and international standards.",
+            (0.7, 1.0),
+            "alignment in [0, 1]",
+        ),
+        _share(
+            "bridge_alignment_other",
+            0.5,
+            "Standards alignment the bridge gives other firms' transfers (E15).",
+            (0.2, 0.8),
+            "alignment in [0, 1]",
+        ),
+        _share(
+            "bridge_incident_alignment_other",
+            0.3,
+            "Weight of other firms' transfers through the bridge in the aligned share that "
+            "cuts cross-border incident risk (E9); Hong Kong firms' count fully.",
+            (0.1, 0.6),
+            "alignment in [0, 1]",
+        ),
+        _share(
+            "entrant_capital_share",
+            0.5,
+            "An entrant's capital as a share of an incumbent's draw.",
+            (0.25, 0.75),
+        ),
+        _share(
+            "entrant_data_share",
+            0.2,
+            "An entrant's data stock as a share of an incumbent's draw.",
+            (0.05, 0.5),
+        ),
+        _share(
+            "entrant_capability_share",
+            0.7,
+            "An entrant's digital capability as a share of an incumbent's draw.",
+            (0.4, 1.0),
+        ),
+        _p(
+            "loss_exit_multiplier",
+            5.0,
+            "times the base hazard",
+            "Exit hazard of a loss-making firm relative to the base hazard.",
+            1,
+            100,
+            plausible=(2.0, 10.0),
+        ),
+        _p(
+            "entry_reference_margin",
+            0.1,
+            "surplus over output",
+            "Surplus margin at which entry runs at entry_rate (ODD 7.2).",
+            1e-6,
+            10,
+            plausible=(0.05, 0.2),
+        ),
+        _p(
+            "entry_max_attraction",
+            3.0,
+            "times entry_rate",
+            "Cap on entry attraction relative to entry_rate (ODD 7.2).",
+            0,
+            100,
+            plausible=(2.0, 5.0),
+        ),
+        _share(
+            "incident_infrastructure_cut",
+            0.6,
+            "Share of incident risk that full data infrastructure removes (E9's a).",
+            (0.3, 0.8),
+        ),
+        _p(
+            "incident_security_decay",
+            2.0,
+            "per unit of security",
+            "Decay of incident risk with an operator's security level z: exp(-b z) (E9's b).",
+            0,
+            10,
+            plausible=(1.0, 3.0),
+        ),
+        _share(
+            "incident_review_cut",
+            0.7,
+            "Share of cross-border incident risk that full review removes (E9's c).",
+            (0.4, 0.9),
+        ),
+        _share(
+            "incident_bridge_cut",
+            0.5,
+            "Share of cross-border incident risk that fully aligned standards remove (E9's d).",
+            (0.2, 0.8),
+        ),
+        _share(
+            "intrinsic_security",
+            0.2,
+            "Security level an operator keeps with no expected fine (E14).",
+            (0.0, 0.4),
+            "security level in [0, 1]",
+        ),
+        _share(
+            "regulator_tighten_step",
+            0.1,
+            "Rise in review strictness after a quarter with incidents (adaptive regulator).",
+            (0.05, 0.2),
+            "strictness per quarter",
+        ),
+        _share(
+            "regulator_loosen_step",
+            0.025,
+            "Fall in review strictness after a quarter without incidents.",
+            (0.01, 0.05),
+            "strictness per quarter",
+        ),
         _p(
             "relicense_quarters",
             4,

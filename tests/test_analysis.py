@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 
 from econ.analysis import (
+    SOBOL_TOLERANCE,
     UnreliableIndicesWarning,
     effects,
     frontier,
     mean_ci,
     morris_indices,
+    pooled_effect,
     sobol_indices,
     summarise,
     summarise_series,
@@ -80,6 +82,77 @@ def test_effects_are_paired_by_replication_and_find_a_known_effect():
     assert np.isclose(free["relative"], free["effect"] / free["baseline_mean"])
     same = table[table["pricing"] == "cost_recovery"].iloc[0]
     assert same["effect"] == 0 and not same["significant"]
+    # Power: 80% at the 5% level with 20 pairs detects 0.66 sd of the paired differences
+    # (statsmodels' TTestPower gives d = 0.6604); the shared noise cancels out of that sd.
+    frame = pd.DataFrame(rows).pivot(index="replication", columns="pricing", values="welfare")
+    sd = float((frame["free"] - frame["cost_recovery"]).std(ddof=1))
+    assert free["mde"] == pytest.approx(0.6604 * sd, rel=1e-3)
+    fewer = effects(
+        pd.DataFrame(rows).query("replication < 5"),
+        {"pricing": "cost_recovery"},
+        "welfare",
+        factors=["pricing"],
+    )
+    assert fewer.loc[fewer["pricing"] == "free", "mde"].iloc[0] > free["mde"]
+
+
+def _correlated_cells(n_rep=12, cells=("a", "b", "c", "d"), effect=0.3, seed=0):
+    """Runs in which every cell of a replication shares that replication's shock."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rep in range(n_rep):
+        shock = rng.normal(0, 1)
+        for cell in cells:
+            for arm in ("x", "y"):
+                treated = arm == "y"
+                value = treated * (effect + shock) + rng.normal(0, 0.01)
+                rows.append({"replication": rep, "cell": cell, "arm": arm, "v": value})
+    return pd.DataFrame(rows)
+
+
+def test_pooled_effect_with_one_cell_is_the_paired_t_interval():
+    runs = _correlated_cells(cells=("a",))
+    e = pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"])
+    y = runs[runs["arm"] == "y"].set_index("replication")["v"]
+    x = runs[runs["arm"] == "x"].set_index("replication")["v"]
+    mean, low, high, n = mean_ci(y - x)
+    assert e["effect"] == pytest.approx(mean)
+    assert (e["ci_low"], e["ci_high"]) == pytest.approx((low, high))
+    assert (e["n_cells"], e["n_replications"]) == (1, n)
+
+
+def test_pooled_effect_does_not_count_correlated_cells_as_independent():
+    # Four cells that share each replication's shock carry the information of one: the
+    # pooled interval is as wide as one cell's, not half as wide as treating 48 differences
+    # as independent would make it.
+    runs = _correlated_cells()
+    pooled = pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"])
+    one = pooled_effect(
+        runs[runs["cell"] == "a"], {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"]
+    )
+    width = pooled["ci_high"] - pooled["ci_low"]
+    assert width == pytest.approx(one["ci_high"] - one["ci_low"], rel=0.05)
+    y = runs[runs["arm"] == "y"].set_index(["cell", "replication"])["v"]
+    x = runs[runs["arm"] == "x"].set_index(["cell", "replication"])["v"]
+    _, low, high, _ = mean_ci(y - x)
+    assert width > 1.8 * (high - low)
+    assert pooled["n_cells"] == 4
+
+
+def test_pooled_effect_pairs_within_cells():
+    # A cell effect that the baseline shares must cancel: cell "b" is 100 higher in both arms.
+    runs = _correlated_cells(cells=("a", "b"))
+    runs.loc[runs["cell"] == "b", "v"] += 100.0
+    e = pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "v", factors=["arm", "cell"])
+    assert abs(e["effect"]) < 2.0
+
+
+def test_pooled_effect_rejects_arms_on_different_factors():
+    runs = _correlated_cells()
+    with pytest.raises(ValueError, match="same factors"):
+        pooled_effect(runs, {"arm": "x"}, {"cell": "a"}, "v", factors=["arm", "cell"])
+    with pytest.raises(ValueError, match="no column 'w'"):
+        pooled_effect(runs, {"arm": "x"}, {"arm": "y"}, "w", factors=["arm", "cell"])
 
 
 def test_frontier_marks_efficient_points():
@@ -133,6 +206,27 @@ def test_sobol_warns_when_samples_are_too_few():
         table = sobol_indices(fake_results("sobol", 8, ishigami), "y")
     assert any(issubclass(w.category, UnreliableIndicesWarning) for w in caught)
     assert not table["reliable"].any()
+
+
+def test_sobol_indices_converge_between_half_and_full_samples():
+    table = sobol_indices(fake_results("sobol", 2048, ishigami), "y")
+    assert table["converged"].all()
+    assert (table["ST"] - table["ST_half"]).abs().max() <= SOBOL_TOLERANCE
+
+
+def test_sobol_flags_indices_that_move_with_the_sample_size():
+    # Noise as large as the signal: the indices at N/2 and N disagree, and are not reliable.
+    rng = np.random.default_rng(5)
+
+    def noisy(x):
+        return ishigami(x) + rng.normal(0, 20, len(x))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = sobol_indices(fake_results("sobol", 64, noisy), "y")
+    assert not table["converged"].all()
+    assert not table.loc[~table["converged"], "reliable"].any()
+    assert any("not converged" in str(w.message) for w in caught)
 
 
 def test_morris_ranks_factors_of_a_linear_function():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from econ import DataEconomy, Policy
+from econ import equations as eq
 from econ.agents import AuthorisedOperator, Firm, Operators
 from econ.categories import ProductKind, Region
 from econ.market import clear
@@ -247,3 +248,35 @@ def test_agent_step_override_raises_with_the_way_to_extend():
         class Stepping(Firm):
             def step(self):
                 pass
+
+
+def test_a_fixed_cost_of_data_capability_makes_loss_makers_who_exit_faster():
+    # E2b: with no fixed cost every firm covers its data costs (it buys only licences worth
+    # more than their full cost); with one, small firms lose money and E19 lets them go.
+    def losses(share, multiplier=5.0):
+        model = DataEconomy(
+            scenario="small",
+            n_firms=400,
+            seed=2,
+            data_fixed_cost_share=share,
+            loss_exit_multiplier=multiplier,
+        )
+        loss_share, exits = [], 0
+        for _ in range(12):
+            model.step()
+            f = model.firms.table
+            loss_share.append(float(np.mean(f.surplus[f.active] < 0)))
+            exits += model.datacollector.get_model_vars_dataframe()["exits"].iloc[-1]
+        return float(np.mean(loss_share)), exits
+
+    none, _ = losses(0.0)
+    some, exits_some = losses(0.05)
+    assert none == 0.0
+    assert some > 0.0
+    _, exits_sticky = losses(0.05, multiplier=1.0)
+    assert exits_some > exits_sticky
+
+
+def test_fixed_cost_of_data_capability_is_paid_only_by_firms_that_license():
+    cost = eq.data_capability_cost(7.0, np.array([0, 1, 3]))
+    np.testing.assert_array_equal(cost, [0.0, 7.0, 7.0])

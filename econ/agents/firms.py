@@ -21,13 +21,9 @@ from econ.scenarios import Scenario
 
 __all__ = ["CrossBorderFirm", "Firm", "FirmTable", "Firms"]
 
-#: Entrants start smaller than incumbents (Farboodi & Veldkamp): shares of capital, data
-#: and capability.
-ENTRANT_CAPITAL, ENTRANT_DATA, ENTRANT_CAPABILITY = 0.5, 0.2, 0.7
-#: Exit hazard multiplier after a loss (E19).
-LOSS_EXIT_MULTIPLIER = 5.0
-#: Entry attraction relative to a 10% surplus margin, clipped to [0, 3] (ODD 7.2).
-REFERENCE_MARGIN, MAX_ATTRACTION = 0.1, 3.0
+# Entrants start smaller than incumbents (Farboodi & Veldkamp): their shares of capital,
+# data and capability, the loss-maker's exit multiplier (E19) and the entry margin are
+# scenario parameters (econ/scenarios.py, "behavioural constants").
 
 
 @dataclass(eq=False)
@@ -148,7 +144,7 @@ class Firms(Population):
         public_interest |= (s.sector[rows] == Sector.PUBLIC_SERVICES) & (rng.random(n) < 0.5)
         s.public_interest[rows] = mainland & public_interest
         sd = p.productivity_dispersion
-        scale = ENTRANT_CAPITAL if entrant else 1.0
+        scale = p.entrant_capital_share if entrant else 1.0
         capital = scale * 4.0 * p.mean_output_rmb * rng.lognormal(-0.5 * 0.25, 0.5, size=n)
         productivity = rng.lognormal(-0.5 * sd * sd, sd, size=n)
         # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
@@ -159,10 +155,10 @@ class Firms(Population):
         s.capital[rows] = capital
         s.cash[rows] = 0.25 * capital
         data = p.data_scale * rng.lognormal(0, 0.5, n)
-        s.data_stock[rows] = (ENTRANT_DATA if entrant else 1.0) * data
+        s.data_stock[rows] = (p.entrant_data_share if entrant else 1.0) * data
         b = 2.0 * (1 - p.initial_capability) / p.initial_capability
         capability = rng.beta(2.0, b, size=n)
-        s.capability[rows] = capability * (ENTRANT_CAPABILITY if entrant else 1.0)
+        s.capability[rows] = capability * (p.entrant_capability_share if entrant else 1.0)
         for name in ("output", "surplus", "data_spending", "licences", "age"):
             getattr(s, name)[rows] = 0.0
 
@@ -215,6 +211,8 @@ class Firms(Population):
         s, p = self.table, scenario
         s.data_spending = spending
         s.licences = licences
+        fixed_cost = p.data_fixed_cost_share * p.mean_output_rmb
+        usage_cost = usage_cost + eq.data_capability_cost(fixed_cost, licences)
         # Powers in numpy: its SIMD pow and libm's can differ in the last bit.
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
@@ -252,6 +250,8 @@ class Firms(Population):
         live = s.active
         s.data_spending = spending
         s.licences = licences
+        fixed_cost = p.data_fixed_cost_share * p.mean_output_rmb
+        usage_cost = usage_cost + eq.data_capability_cost(fixed_cost, licences)
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         y = eq.output(base, s.data_stock, p.data_elasticity, p.data_scale)
         surplus = y - p.non_data_cost_share * base - spending - usage_cost
@@ -287,7 +287,8 @@ class Firms(Population):
         """
         s = self.table
         u = rng.random(len(s))
-        exits = s.active & (u < eq.exit_probability(scenario.exit_hazard, s.surplus))
+        hazard = eq.exit_probability(scenario.exit_hazard, s.surplus, scenario.loss_exit_multiplier)
+        exits = s.active & (u < hazard)
         s.active &= ~exits
         return int(exits.sum())
 
@@ -315,7 +316,9 @@ class Firms(Population):
         s = self.table
         active = s.active
         margin = s.surplus[active].sum() / max(s.output[active].sum(), 1e-9)
-        attraction = np.clip(margin / REFERENCE_MARGIN, 0.0, MAX_ATTRACTION)
+        attraction = np.clip(
+            margin / scenario.entry_reference_margin, 0.0, scenario.entry_max_attraction
+        )
         expected = scenario.entry_rate * active.sum() * attraction
         empty = np.flatnonzero(~active)
         u = rng.random()

@@ -23,8 +23,6 @@ __all__ = ["MAX_OPERATORS", "AuthorisedOperator", "OperatorTable", "Operators"]
 
 #: Licence slots; Policy.operators licenses the first n of them.
 MAX_OPERATORS = 5
-#: Security level an operator keeps with no enforcement (intrinsic care, E14).
-INTRINSIC_SECURITY = 0.2
 #: Lowest revenue-cap price factor (E7b): the price never falls below 1% of uncapped.
 MIN_PRICE_FACTOR = 0.01
 
@@ -65,13 +63,15 @@ class Operators(Population):
     agent_class = AuthorisedOperator
 
     @classmethod
-    def license(cls, policy: Policy) -> Operators:
+    def license(cls, policy: Policy, scenario: Scenario) -> Operators:
         """Five slots, the first ``policy.operators`` of them licensed.
 
         Parameters
         ----------
         policy : Policy
             The policy in force.
+        scenario : Scenario
+            The scenario's parameters (``intrinsic_security``).
 
         Returns
         -------
@@ -84,7 +84,7 @@ class Operators(Population):
                 o,
                 licensed=np.arange(o) < policy.operators,
                 price_factor=np.ones(o),
-                security=np.full(o, INTRINSIC_SECURITY),
+                security=np.full(o, scenario.intrinsic_security),
             )
         )
 
@@ -130,9 +130,11 @@ class Operators(Population):
         o.price_public_interest = 0.0 if free_for_public_interest else o.price
         expected_fine = policy.audit_rate * policy.penalty * o.revenue
         if security_cost > 0:
-            o.security = eq.security_level(expected_fine, security_cost)
+            o.security = eq.security_level(
+                expected_fine, security_cost, scenario.intrinsic_security
+            )
         else:  # free security: E14's limit, full security once any fine is expected
-            o.security = np.where(expected_fine > 0, 1.0, INTRINSIC_SECURITY)
+            o.security = np.where(expected_fine > 0, 1.0, scenario.intrinsic_security)
 
     def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
         """Record the quarter's sales.

@@ -18,9 +18,6 @@ from econ.scenarios import Scenario
 
 __all__ = ["Regulator", "poisson_draws"]
 
-#: Adaptive regulator: tightening after a quarter with incidents, loosening after calm.
-TIGHTEN_STEP, LOOSEN_STEP = 0.1, 0.025
-
 
 def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Poisson counts by inversion of one uniform each.
@@ -112,9 +109,15 @@ class Regulator(mesa.Agent):
             Security incidents this quarter, operators' and cross-border.
         """
         o, policy, p = operators, self.policy, scenario
+        cuts = (
+            p.incident_infrastructure_cut,
+            p.incident_security_decay,
+            p.incident_review_cut,
+            p.incident_bridge_cut,
+        )
         # Operators' incidents: exposure is the sensitive licences they served.
         op_rate = eq.incident_rate(
-            p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0
+            p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0, cuts
         )
         o.incidents = poisson_draws(op_rate, incident_rng.random(len(o)))
         cb_rate = eq.incident_rate(
@@ -124,6 +127,7 @@ class Regulator(mesa.Agent):
             0.0,
             self.review_strictness,
             bridge_alignment,
+            cuts,
         )
         cross_border_incidents = int(poisson_draws(cb_rate, cross_border_rng.random()))
         # Audits find non-compliance with probability 1 - security.
@@ -134,7 +138,9 @@ class Regulator(mesa.Agent):
         o.profit -= o.penalty
         revoke = non_compliant & (o.incidents > 0)
         o.licensed &= ~revoke
-        o.relicense_in = np.where(revoke, p.relicense_quarters, o.relicense_in)
+        # The delay counts whole quarters out of the market: _relicense below already counts
+        # this one down, so a slot is re-issued relicense_quarters enforcements from now.
+        o.relicense_in = np.where(revoke, p.relicense_quarters + 1, o.relicense_in)
         self._relicense(o)
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
         self.cross_border_incidents = cross_border_incidents
@@ -144,7 +150,11 @@ class Regulator(mesa.Agent):
         self.revocations = int(revoke.sum())
         self.fines_rmb = float(o.penalty.sum())
         if policy.adaptive_regulator:
-            step = TIGHTEN_STEP if self.incidents else -LOOSEN_STEP
+            # Tighten after a quarter with incidents, loosen after a calm one.
+            if self.incidents:
+                step = scenario.regulator_tighten_step
+            else:
+                step = -scenario.regulator_loosen_step
             self.extra_strictness = float(
                 np.clip(self.extra_strictness + step, 0.0, 1.0 - policy.review_strictness)
             )

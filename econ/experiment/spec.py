@@ -21,7 +21,8 @@ key and what is allowed; nothing runs until the spec is valid.
 
     [design]
     type = "factorial"       # factorial | one_at_a_time | latin_hypercube | sobol | morris
-    [design.factors]         # lists of values; [low, high] bounds for sampling designs
+    [design.factors]         # lists of values; [low, high] bounds for sampling designs,
+                             # or "plausible": the parameter table's plausible range
     pricing = ["free", "cost_recovery"]
 """
 
@@ -196,7 +197,8 @@ SPEC_KEYS: tuple[SpecKey, ...] = (
         "table",
         REQUIRED,
         "[design.factors]: each varied lever or parameter with a list of values (factorial, "
-        "one_at_a_time) or [low, high] bounds (latin_hypercube, sobol, morris)",
+        'one_at_a_time) or [low, high] bounds (latin_hypercube, sobol, morris); "plausible" '
+        "takes the bounds from the parameter table",
     ),
     SpecKey(
         "design",
@@ -698,8 +700,14 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
             raise fail(
                 where, "is also held fixed in [policy] or [params]; vary or fix it, not both"
             )
+        if values == "plausible" and DESIGNS[kind] == "bounds":
+            # The parameter table's plausible range, so the spec and the table cannot drift.
+            param = LEVERS.get(fname) or SCENARIO_PARAMETERS[fname]
+            if param.plausible is None:
+                raise fail(where, f"{fname} has no plausible range in its table; give [low, high]")
+            values = list(param.plausible)
         if not isinstance(values, list) or not values:
-            raise fail(where, "must be a non-empty list")
+            raise fail(where, 'must be a non-empty list (or "plausible" in a sampling design)')
         if DESIGNS[kind] == "values":
             if len(values) > LIMITS["values"][1]:
                 raise fail(where, f"lists {len(values):,} values; at most {LIMITS['values'][1]:,}")

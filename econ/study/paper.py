@@ -168,8 +168,21 @@ def paper_numbers(
     top = {}
     for outcome, group in sobol.groupby("outcome"):
         best = group.sort_values("ST", ascending=False).iloc[0]
-        top[outcome] = {"factor": best["factor"], "S1": float(best["S1"]), "ST": float(best["ST"])}
+        top[outcome] = {
+            "factor": best["factor"],
+            "S1": float(best["S1"]),
+            "ST": float(best["ST"]),
+            "reliable": bool(best["reliable"]),
+            "converged": int(group["converged"].sum()),
+            "factors": len(group),
+        }
     numbers["sobol"] = top
+    numbers["sobol_samples"] = {
+        "n": int(sensitivity.spec.samples),
+        "half": int(sensitivity.spec.samples // 2),
+        "scenario": sensitivity.spec.scenario,
+        "n_firms": int(sensitivity.spec.n_firms or get_scenario(sensitivity.spec.scenario).n_firms),
+    }
     registration = welfare[welfare["experiment"] == "registration"]
     numbers["registration"] = {
         str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
@@ -179,6 +192,17 @@ def paper_numbers(
     }  # fmt: skip
     if breakeven is not None:
         numbers["breakeven"] = _breakeven(breakeven)
+    # Power (issue #12): the smallest welfare effect each headline comparison detects with
+    # 80% power at the 5% level, as a share of its baseline; a design detects a 1% effect
+    # when this is at most 0.01.
+    if "mde" in welfare:
+        mde_share = (welfare["mde"] / welfare["baseline_mean"].abs()).replace(math.inf, math.nan)
+        numbers["power"] = {
+            "mde_share_median": float(mde_share.median()),
+            "mde_share_max": float(mde_share.max()),
+            "detects_one_percent": int((mde_share <= 0.01).sum()),
+            "comparisons": int(mde_share.notna().sum()),
+        }
     numbers["counts"] = {
         name: int(v) for name, v in summary.groupby("experiment")["n"].max().items()
     }
