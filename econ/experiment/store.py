@@ -212,6 +212,9 @@ def load(path: str | Path) -> Results:
         store = ResultStore(root)
         records = (store.read_record(run_id) for run_id in dict.fromkeys(manifest["plan"]))
         runs = pd.DataFrame([_row(r) for r in records if r is not None])
+    if "status" not in runs:  # no run has finished yet: the columns a run's row would have
+        factors = list(manifest.get("spec", {}).get("factors", {}))
+        runs = pd.DataFrame(columns=["run_id", "point", "replication", "seed", "status", *factors])
     design_path = root / "design.parquet"
     design = pd.read_parquet(design_path) if design_path.exists() else pd.DataFrame()
     return Results(root, manifest, runs, design)
