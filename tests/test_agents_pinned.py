@@ -916,3 +916,35 @@ def test_initial_draws_follow_their_laws():
     assert np.log(s.data_stock / 4.0).std() == pytest.approx(0.5, abs=0.02)
     assert np.median(s.data_stock) == pytest.approx(4.0, rel=0.05)
     assert np.log(s.capital).std() == pytest.approx(0.5, abs=0.02)
+
+
+def test_the_monopoly_price_counts_the_operators_marginal_cost():
+    # E5 with cost 300: k (p_k - 300) peaks at k = 5 (4500); with no cost the eighth buyer's
+    # 800 would win (8 x 800 = 6400).
+    wtp = np.array([[3000.0], [2500.0], [2000.0], [1500.0], [1200.0], [1000.0], [900.0], [800.0]])
+    p = P.replace(operator_marginal_cost_rmb=300.0, price_adjustment=1.0)
+    policy = Policy(operators=1, operator_cap="none", pricing="market")
+    o = operators(policy)
+    o.set_prices(policy, p, 1e6, wtp)
+    assert o.table.monopoly_price[0] == 1200.0 and o.table.price[0] == 1200.0
+
+
+def test_all_work_goes_west_while_the_west_stays_cheaper():
+    c, p = clusters(
+        racks=1000.0, rack_utilisation=0.5, east_rack_share=0.5, west_price_discount=0.5,
+        data_compute_share=0.2, compute_price_steepness=1.5,
+    )  # fmt: skip
+    load = 80.0  # all of it West is still cheaper; twice as much would not be
+    assert c.route(p, load, 0.0) == (1.0, 1.0)
+    east, west = c.price_index(p, np.array([0.0, load]))
+    assert west < east
+    east2, west2 = c.price_index(p, np.array([-load, 2 * load]))
+    assert west2 > east2
+
+
+def test_a_full_cluster_that_gets_no_work_does_not_ration_the_other():
+    c, p = clusters(racks=1000.0, rack_utilisation=0.5, east_rack_share=0.5)
+    c.table.base_load_racks = c.table.capacity_racks * np.array([0.5, 1.0])  # West full
+    west, served = c.route(p, 50.0, 1e6)  # latency keeps all work East
+    assert west == 0.0 and served == 1.0
+    assert np.allclose(c.table.data_load_racks, [50.0, 0.0])

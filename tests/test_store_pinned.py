@@ -353,3 +353,10 @@ def test_an_empty_runs_table_has_the_columns_of_a_run(tmp_path):
     assert list(load(store.root).runs.columns) == [
         "run_id", "point", "replication", "seed", "status",
     ]  # fmt: skip
+
+
+def test_the_runs_table_file_holds_only_the_runs_columns(tmp_path):
+    store = folder(tmp_path, "complete", [result(r) for r in PLAN], consolidate=True)
+    names = pq.read_schema(store.root / "runs.parquet").names
+    want = ["run_id", "point", "replication", "seed", "status", "openness", "welfare", "error"]
+    assert names == want
