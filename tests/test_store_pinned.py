@@ -360,3 +360,18 @@ def test_the_runs_table_file_holds_only_the_runs_columns(tmp_path):
     names = pq.read_schema(store.root / "runs.parquet").names
     want = ["run_id", "point", "replication", "seed", "status", "openness", "welfare", "error"]
     assert names == want
+
+
+def test_a_record_whose_series_file_is_gone(tmp_path):
+    # A finished record whose series file was deleted by hand: the runs table still loads,
+    # and reading the series names the missing file (or leaves that run out), never mixes.
+    store = folder(tmp_path, results=[result(PLAN[0]), result(PLAN[1])])
+    store.series_path(PLAN[1].run_id).unlink()
+    results = load(store.root)
+    assert list(results.runs["run_id"]) == [PLAN[0].run_id, PLAN[1].run_id]
+    try:
+        series = results.series
+    except FileNotFoundError as error:
+        assert PLAN[1].run_id in str(error)
+    else:
+        assert set(series["run_id"]) == {PLAN[0].run_id}
