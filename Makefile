@@ -30,9 +30,9 @@ bench: $(STAMP)
 
 # Mutation testing (issue #17), not part of `make test`: mutmut on the modules of
 # [tool.mutmut] only_mutate in pyproject.toml on two workers, then the kill score per module,
-# with table mutants for module-level parameter tables (tests/MUTATION.md). To fit 15 minutes
-# on 2 cores it tests a fixed-seed sample of the largest modules' mutants
-# (tests/mutation_report.py SAMPLE_SIZE; MUTATION_SAMPLE=all tests every mutant).
+# with table mutants for module-level parameter tables (tests/MUTATION.md). Every mutant, about
+# 14.5 minutes on 2 free cores; tests/mutation_report.py SAMPLE_SIZE can make it test a
+# fixed-seed sample of a module's mutants instead (MUTATION_SAMPLE=all: every mutant).
 # MUTATION_MODULES defaults to that list; to report on fewer, name them:
 #   make mutation MUTATION_MODULES="econ/equations.py econ/policy.py"
 MUTATION_MODULES ?= $(shell $(BIN)/python tests/mutation_report.py --list-modules)
