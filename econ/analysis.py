@@ -17,6 +17,7 @@ from scipy import stats
 
 from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
+from econ.statistics import equivalence_pvalue, paired_pvalue
 
 __all__ = [
     "EFFECT_COLUMNS",
@@ -42,6 +43,12 @@ EFFECT_COLUMNS = (
     "relative",
     "n",
     "significant",
+    "p_value",
+    "tost_p",
+    "p_adjusted",
+    "equivalent",
+    "verdict",
+    "correction",
 )
 
 
@@ -50,7 +57,24 @@ class UnreliableIndicesWarning(UserWarning):
 
 
 def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float, int]:
-    """Mean and t-based confidence interval of independent replications: (mean, low, high, n)."""
+    """Mean and t-based confidence interval of independent replications.
+
+    Parameters
+    ----------
+    values : sequence of float
+        One value per replication; NaN and infinite values are dropped.
+    level : float, default 0.95
+        Confidence level of the interval.
+
+    Returns
+    -------
+    mean : float
+        The mean, in the values' unit (NaN with no values).
+    low, high : float
+        The interval's bounds (NaN with fewer than two values).
+    n : int
+        How many finite values there were.
+    """
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     n = len(x)
@@ -70,8 +94,25 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
 def summarise(
     runs: pd.DataFrame, by: str | Sequence[str], outcomes: str | Sequence[str], level: float = 0.95
 ) -> pd.DataFrame:
-    """Mean and CI of each outcome over replications, per group (one row per group and
-    outcome): columns ``by..., outcome, mean, ci_low, ci_high, n``."""
+    """Mean and CI of each outcome over replications, per group.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per run (``results.runs``); only runs with status ``"ok"`` count.
+    by : str or sequence of str
+        Columns that define the groups (usually the factors).
+    outcomes : str or sequence of str
+        Outcome columns to summarise.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and outcome: ``by..., outcome, mean, ci_low, ci_high, n``, in each
+        outcome's unit.
+    """
     by, outcomes = _as_list(by), _as_list(outcomes)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     rows = []
@@ -95,8 +136,24 @@ def summarise(
 def summarise_series(
     series: pd.DataFrame, by: str | Sequence[str], columns: str | Sequence[str], level: float = 0.95
 ) -> pd.DataFrame:
-    """Mean and CI over replications of each column, per group and quarter: columns
-    ``by..., step, outcome, mean, ci_low, ci_high, n``."""
+    """Mean and CI over replications of each column, per group and quarter.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        One row per run and quarter (``results.series``).
+    by : str or sequence of str
+        Columns that define the groups.
+    columns : str or sequence of str
+        Reported columns to summarise.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``by..., step, outcome, mean, ci_low, ci_high, n``.
+    """
     by = _as_list(by)
     return summarise(series, [*by, "step"], columns, level)
 
@@ -109,16 +166,47 @@ def effects(
     factors: Sequence[str],
     by: str | Sequence[str] | None = None,
     level: float = 0.95,
+    equivalence_margin: float = 0.01,
 ) -> pd.DataFrame:
     """Effect of each design point against a named baseline point, with CIs.
 
     Runs of different points that share a replication share their seed (common random
     numbers), so effects are paired by replication: the CI is that of the mean difference.
-    ``factors`` are the columns that identify a design point (``results.factors``, or any
-    columns of your own); ``baseline`` names the baseline's values of some of them, e.g.
-    ``{"pricing": "cost_recovery"}``; factors it does not name are matched within each group
-    of ``by`` (default: all other factors). Columns: ``by..., outcome, baseline_mean, mean,
-    effect, ci_low, ci_high, relative, n, significant``.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per run (``results.runs``).
+    baseline : dict
+        The baseline's values of some factors, e.g. ``{"pricing": "cost_recovery"}``.
+    outcomes : str or sequence of str
+        Outcome columns.
+    factors : sequence of str
+        The columns that identify a design point (``results.factors``, or any columns of your
+        own).
+    by : str or sequence of str or None, default None
+        Groups within which factors the baseline does not name are matched; None: all other
+        factors.
+    level : float, default 0.95
+        Confidence level.
+    equivalence_margin : float, default 0.01
+        Half-width of the equivalence interval of the TOST test, as a share of the baseline
+        mean.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``by..., outcome, baseline_mean, mean, effect, ci_low, ci_high, relative, n,
+        significant, p_value, tost_p``; ``effect`` and its interval are in the outcome's
+        unit, ``relative`` is the effect as a share of the baseline mean, ``p_value`` is that
+        of a paired t-test and ``tost_p`` that of two one-sided tests that the effect lies
+        within ``equivalence_margin`` of the baseline mean (see
+        :func:`econ.statistics.verdicts`).
+
+    Raises
+    ------
+    ValueError
+        If a factor or baseline column is missing, or no successful run matches the baseline.
     """
     outcomes = _as_list(outcomes)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
@@ -155,6 +243,7 @@ def effects(
                 diff = paired["y"] - paired["b"]
                 effect, low, high, n = mean_ci(diff, level)
                 b_mean = float(paired["b"].mean())
+                margin = equivalence_margin * abs(b_mean)
                 rows.append(
                     {
                         **labels,
@@ -168,6 +257,8 @@ def effects(
                         "relative": effect / abs(b_mean) if b_mean else np.nan,
                         "n": n,
                         "significant": bool(n > 1 and (low > 0 or high < 0)),
+                        "p_value": paired_pvalue(diff),
+                        "tost_p": equivalence_pvalue(diff, margin),
                     }
                 )
     return pd.DataFrame(rows)
@@ -176,8 +267,24 @@ def effects(
 def frontier(
     table: pd.DataFrame, benefit: str, cost: str, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Mark the efficient points: no other point in the group has more ``benefit`` and less
-    ``cost``. Returns ``table`` with a boolean ``efficient`` column, sorted by ``cost``."""
+    """Mark the efficient points: none in the group has more ``benefit`` and less ``cost``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per point, e.g. from :func:`summarise` pivoted to one column per outcome.
+    benefit : str
+        The column to maximise (e.g. growth).
+    cost : str
+        The column to minimise (e.g. incidents).
+    by : str or sequence of str or None, default None
+        Columns whose groups each get their own frontier.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` with a boolean ``efficient`` column, sorted by ``cost``.
+    """
     groups = [table] if by is None else [g for _, g in table.groupby(_as_list(by))]
     out = []
     for group in groups:
@@ -211,9 +318,30 @@ def sobol_indices(
 ) -> pd.DataFrame:
     """First-order and total Sobol indices (SALib) with confidence intervals.
 
-    Columns: ``outcome, factor, S1, S1_conf, ST, ST_conf, reliable``. Warns
-    (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval, the
+    Warns (:class:`UnreliableIndicesWarning`) when an index is negative beyond its interval, the
     first-order indices of an outcome sum well above 1, or the base sample is small (N < 64).
+
+    Parameters
+    ----------
+    results : Results
+        Results of a ``sobol`` design; every design point needs a successful run.
+    outcomes : str or sequence of str
+        Outcome columns; each is averaged over replications per design point.
+    level : float, default 0.95
+        Confidence level of the bootstrap intervals.
+    seed : int, default 0
+        Seed of SALib's bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outcome, factor, S1, S1_conf, ST, ST_conf, reliable`` (indices are shares of
+        variance, dimensionless).
+
+    Raises
+    ------
+    ValueError
+        If the design is not ``sobol`` or a design point has no successful run.
     """
     spec = results.spec
     if spec.design != "sobol":
@@ -287,9 +415,33 @@ def sobol_indices(
 def morris_indices(
     results: Results, outcomes: str | Sequence[str], level: float = 0.95, seed: int = 0
 ) -> pd.DataFrame:
-    """Morris elementary-effects screening (SALib): ``outcome, factor, mu_star,
-    mu_star_conf, sigma``; a large ``mu_star`` marks an influential factor, a large ``sigma``
-    one that acts through interactions or non-linearly."""
+    """Morris elementary-effects screening (SALib).
+
+    A large ``mu_star`` marks an influential factor, a large ``sigma`` one that acts through
+    interactions or non-linearly.
+
+    Parameters
+    ----------
+    results : Results
+        Results of a ``morris`` design; every design point needs a successful run.
+    outcomes : str or sequence of str
+        Outcome columns; each is averaged over replications per design point.
+    level : float, default 0.95
+        Confidence level of ``mu_star_conf``.
+    seed : int, default 0
+        Seed of SALib's bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outcome, factor, mu_star, mu_star_conf, sigma``, in the outcome's unit
+        (elementary effects are taken per step of each factor's range scaled to [0, 1]).
+
+    Raises
+    ------
+    ValueError
+        If the design is not ``morris`` or a design point has no successful run.
+    """
     spec = results.spec
     if spec.design != "morris":
         raise ValueError(f"morris_indices needs a morris design, not {spec.design!r}")

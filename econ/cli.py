@@ -8,15 +8,16 @@ This module only parses arguments and prints; the work is in :mod:`econ.study` a
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from econ._version import __version__
 from econ.analysis import EFFECT_COLUMNS
-from econ.experiment import EXECUTORS, SpecError, run
+from econ.experiment import EXECUTORS, run
 from econ.experiment.store import load
-from econ.parameters import ParameterError
 from econ.policy import Policy
 from econ.scenarios import SCENARIOS, Scenario
 from econ.study import (
@@ -33,10 +34,12 @@ from econ.study import (
 )
 from econ.viz import dashboard
 
+__all__ = ["build_parser", "main"]
+
 
 def _print_baseline(args: argparse.Namespace) -> int:
     spec = baseline_spec(args.scenario, args.n_firms, args.quarters, args.replications, args.seed)
-    results = run(spec, executor=args.executor, out=args.out)
+    results = run(spec, executor=args.executor, out=args.out, time_limit=args.time_limit)
     table = growth_summary(results)
     mean = table.drop(columns="seed").mean()
     lo, hi = REPORTED_GROWTH
@@ -74,6 +77,7 @@ def _run_experiment(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         out=args.out,
         quick=args.quick,
+        time_limit=args.time_limit,
     )
     counts = results.manifest["counts"]
     print(
@@ -106,8 +110,17 @@ def _run_experiment(args: argparse.Namespace) -> int:
 
 def _figures(args: argparse.Namespace) -> int:
     results = load(args.results)
-    written = write_figures(results, args.out)
-    tables_dir = Path(args.tables) if args.tables else Path(args.out).parent / "tables"
+    figures_dir = Path(args.out) if args.out else Path(args.results) / "figures"
+    tables_dir = Path(args.tables) if args.tables else figures_dir.parent / "tables"
+    for folder, option in ((figures_dir, "--out"), (tables_dir, "--tables")):
+        paper = _paper_folder(folder)
+        if paper is not None:
+            raise ValueError(
+                f"{option} {folder} is inside the paper's folder {paper}: the paper's figures "
+                "and tables change only through `econ paper` or `econ study`; choose another "
+                f"{option} (default: {Path(args.results) / 'figures'})"
+            )
+    written = write_figures(results, figures_dir)
     if results.manifest["experiment"].removesuffix("_quick") in HEADLINES:
         written += write_tables(results, tables_dir)
     for path in written:
@@ -115,8 +128,23 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paper_folder(folder: Path) -> Path | None:
+    """The paper's folder (the one holding paper.typ) that ``folder`` is in, if any."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "paper.typ").is_file():
+            return candidate
+    return None
+
+
 def _print_study(args: argparse.Namespace) -> int:
-    paths = study(quick=args.quick, executor=args.executor, results_root=args.results, out=args.out)
+    paths = study(
+        quick=args.quick,
+        executor=args.executor,
+        results_root=args.results,
+        out=args.out,
+        time_limit=args.time_limit,
+    )
     validation = pd.read_csv(paths["validation"])
     print("\nDoes the model behave as the literature says (DESIGN.md)?")
     for row in validation.itertuples():
@@ -128,8 +156,8 @@ def _print_study(args: argparse.Namespace) -> int:
     summary = pd.read_csv(paths["summary"])
     welfare = summary[summary["outcome"] == "welfare_mean"]
     print(
-        f"\nHeadline welfare effects ({len(welfare)} comparisons, RMB per quarter, 95% CI; "
-        "* = significant):"
+        f"\nHeadline welfare effects ({len(welfare)} comparisons per table, RMB per quarter, "
+        "95% CI; verdicts after Holm's correction; 'equivalent' = within 1% by TOST):"
     )
     for row in welfare.itertuples():
         ids = ", ".join(
@@ -137,10 +165,9 @@ def _print_study(args: argparse.Namespace) -> int:
             for c in summary.columns
             if c not in {*EFFECT_COLUMNS, "experiment"} and pd.notna(getattr(row, c))
         )
-        mark = "*" if row.significant else " "
         print(
-            f"  {mark} {row.experiment}: {ids}: {row.effect / 1e9:+,.1f} bn "
-            f"[{row.ci_low / 1e9:+,.1f}, {row.ci_high / 1e9:+,.1f}]"
+            f"  {row.experiment}: {ids}: {row.effect / 1e9:+,.1f} bn "
+            f"[{row.ci_low / 1e9:+,.1f}, {row.ci_high / 1e9:+,.1f}] {row.verdict}"
         )
     print("\nWhere everything went:")
     for label, path in paths.items():
@@ -148,16 +175,56 @@ def _print_study(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``econ`` command."""
-    parser = argparse.ArgumentParser(prog="econ", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line (``econ run: error: ...``) and exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _time_limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds one run may take before it is stopped and recorded as failed "
+        "(default: the spec's time_limit, else an estimate from the model's size)",
+    )
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``econ`` command's argument parser, with one subparser per subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser :func:`main` uses; the documentation prints its help.
+    """
+    parser = _Parser(
+        prog="econ",
+        description="econ: an agent-based model of a national data market, its policy "
+        "experiments, figures, paper and dashboard.",
+    )
+    parser.add_argument("--version", action="version", version=f"econ {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
     run_p.add_argument(
         "spec",
         help="path of a spec file, or the name of a shipped one: " + ", ".join(spec_names()),
     )
-    run_p.add_argument("--out", default=None, help="results folder (default results/<name>)")
+    run_p.add_argument(
+        "--out",
+        default=None,
+        help="results folder (default results/<name>); new, empty, or this experiment's",
+    )
     run_p.add_argument(
         "--executor", default="processes", choices=EXECUTORS, help="where runs execute"
     )
@@ -168,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         help="Dask scheduler address (default: a LocalCluster on 127.0.0.1)",
     )
     run_p.add_argument("--quick", action="store_true", help="shrink the spec for a smoke run")
+    _time_limit_option(run_p)
     base = sub.add_parser(
         "baseline", help="run a scenario under today's policy mix and print its growth"
     )
@@ -178,13 +246,18 @@ def main(argv: list[str] | None = None) -> int:
     base.add_argument("--executor", default="processes", choices=EXECUTORS)
     base.add_argument("--out", default=None, help="results folder (default results/baseline)")
     base.add_argument("--seed", type=int, default=2024, help="root seed (default 2024)")
+    _time_limit_option(base)
     fig_p = sub.add_parser(
         "figures",
         help="write an experiment's figures (PDF, PNG, sidecar) "
         "and headline-effects table (CSV, Typst)",
     )
     fig_p.add_argument("results", help="results folder, e.g. results/free_vs_priced")
-    fig_p.add_argument("--out", default="paper/figures", help="figures folder")
+    fig_p.add_argument(
+        "--out",
+        default=None,
+        help="figures folder (default RESULTS/figures; never the paper's: use econ paper)",
+    )
     fig_p.add_argument("--tables", default=None, help="tables folder (default: OUT/../tables)")
     study_p = sub.add_parser(
         "study",
@@ -195,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     study_p.add_argument("--executor", default="processes", choices=EXECUTORS)
     study_p.add_argument("--out", default="paper", help="folder for figures/ and tables/")
     study_p.add_argument("--results", default="results", help="folder for experiment results")
+    _time_limit_option(study_p)
     paper_p = sub.add_parser(
         "paper",
         help="run what the paper needs (reusing stored runs), "
@@ -202,12 +276,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     paper_p.add_argument("--quick", action="store_true", help="quick sizes (paper_quick.pdf)")
     paper_p.add_argument("--executor", default="processes", choices=EXECUTORS)
-    sub.add_parser("levers", help="list policy levers with units, defaults and bounds")
-    sub.add_parser("scenarios", help="list scenario parameters with units and sources")
+    for name, what in (
+        ("levers", "policy levers with units, defaults and bounds"),
+        ("scenarios", "scenario parameters with units, defaults and sources"),
+    ):
+        table_p = sub.add_parser(name, help=f"list the {what}")
+        table_p.add_argument(
+            "--json", action="store_true", help="print JSON records instead of a table"
+        )
     dash_p = sub.add_parser("dashboard", help="serve the interactive dashboard in the browser")
     dash_p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    dash_p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    args = parser.parse_args(argv)
+    dash_p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``econ`` command.
+
+    Parameters
+    ----------
+    argv : list of str or None, default None
+        The arguments after ``econ``; None reads them from ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 1 when runs of an experiment failed, 2 on bad input
+        (the error is printed as one line on stderr).
+    """
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
             return _run_experiment(args)
@@ -223,13 +320,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "baseline":
             return _print_baseline(args)
-        if args.command == "levers":
-            print(Policy.describe())
-        elif args.command == "scenarios":
-            print(Scenario.describe())
-    except (ParameterError, SpecError, ValueError, FileNotFoundError, NotADirectoryError) as err:
-        print(f"econ: error: {err}", file=sys.stderr)
+        if args.command in ("levers", "scenarios"):
+            table = Policy if args.command == "levers" else Scenario
+            print(json.dumps(table.records(), indent=2) if args.json else table.describe())
+    except (ValueError, OSError) as err:  # ParameterError and SpecError are ValueErrors
+        message = str(err).replace("\n", " ")
+        print(f"econ {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"econ {args.command}: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -21,10 +21,13 @@ __all__ = [
     "exit_probability",
     "fresh_datasets",
     "hhi",
+    "incident_pressure",
     "incident_rate",
     "marginal_product_of_data",
     "oligopoly_price",
     "output",
+    "partner_openness",
+    "policy_cost",
     "public_product_size",
     "revenue_cap_adjustment",
     "revenue_maximising_price",
@@ -35,18 +38,68 @@ __all__ = [
 
 
 def data_free_output(productivity, capital, capital_elasticity):
-    """E1 (ODD 7.2): output a firm would make without data, ``A K^alpha`` (RMB/quarter)."""
+    """E1 (ODD 7.2): output a firm would make without data, ``B = A K^alpha``.
+
+    Parameters
+    ----------
+    productivity : float or numpy.ndarray
+        Total factor productivity ``A`` (RMB per quarter per unit of ``K^alpha``).
+    capital : float or numpy.ndarray
+        Capital stock ``K`` (RMB).
+    capital_elasticity : float
+        ``alpha``, the output elasticity of capital (dimensionless).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Data-free output ``B`` (RMB per quarter), one per firm.
+    """
     return productivity * capital**capital_elasticity
 
 
 def output(base_output, data_stock, data_elasticity, data_scale):
-    """E2 (ODD 7.2): ``Y = A K^alpha (1 + D/D0)^beta``, given ``A K^alpha`` from E1;
-    beta < 1 gives diminishing returns."""
+    """E2 (ODD 7.2): output ``Y = A K^alpha (1 + D/D0)^beta``, given ``A K^alpha`` from E1.
+
+    beta < 1 gives diminishing returns to data.
+
+    Parameters
+    ----------
+    base_output : float or numpy.ndarray
+        Data-free output ``B = A K^alpha`` from E1 (RMB per quarter).
+    data_stock : float or numpy.ndarray
+        Data stock ``D`` (data units).
+    data_elasticity : float
+        ``beta``, the output elasticity of data (dimensionless, below 1).
+    data_scale : float
+        ``D0``, the data stock at which data doubles its effect (data units).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Output ``Y`` (RMB per quarter).
+    """
     return base_output * (1.0 + data_stock / data_scale) ** data_elasticity
 
 
 def marginal_product_of_data(base_output, data_stock, data_elasticity, data_scale):
-    """E3 (ODD 7.2): ``dY/dD = beta A K^alpha (1 + D/D0)^(beta-1) / D0`` (RMB per data unit)."""
+    """E3 (ODD 7.2): ``dY/dD = beta A K^alpha (1 + D/D0)^(beta-1) / D0``.
+
+    Parameters
+    ----------
+    base_output : float or numpy.ndarray
+        Data-free output ``B = A K^alpha`` from E1 (RMB per quarter).
+    data_stock : float or numpy.ndarray
+        Data stock ``D`` (data units).
+    data_elasticity : float
+        ``beta``, the output elasticity of data (dimensionless).
+    data_scale : float
+        ``D0`` (data units).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Marginal product of data (RMB per quarter per data unit).
+    """
     return (
         data_elasticity * base_output * (1.0 + data_stock / data_scale) ** (data_elasticity - 1)
     ) / data_scale
@@ -57,6 +110,22 @@ def data_licence_value(marginal_product, size, depreciation, discount_rate):
 
     ``value = dY/dD * size * 1 / (1 - (1 - delta) / (1 + r))``: the discounted marginal output
     over the data's useful life.
+
+    Parameters
+    ----------
+    marginal_product : float or numpy.ndarray
+        Marginal product of data from E3 (RMB per quarter per data unit).
+    size : float or numpy.ndarray
+        Data units in one licence of the product.
+    depreciation : float
+        ``delta``, the share of a data stock that goes stale each quarter.
+    discount_rate : float
+        ``r``, the discount rate per quarter.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Value of the licence (RMB), broadcast over firms and products.
     """
     life_factor = 1.0 / (1.0 - (1.0 - depreciation) / (1.0 + discount_rate))
     return marginal_product * size * life_factor
@@ -65,11 +134,24 @@ def data_licence_value(marginal_product, size, depreciation, discount_rate):
 def revenue_maximising_price(willingness_to_pay, cost_per_sale=0.0, min_buyers=5):
     """E5 (ODD 7.3): the profit-maximising single price against sampled demand.
 
-    ``willingness_to_pay`` has one column per product and one row per sampled buyer (NaN or
-    a non-positive value for a buyer who does not see the product). Selling at the k-th highest
-    willingness to pay sells k licences; the price that maximises ``k (p - c)`` is chosen,
-    with ``k >= min_buyers`` so that a seller does not bet on one outlying buyer.
-    Returns one price per column (0 where nobody would pay more than the cost).
+    Selling at the k-th highest willingness to pay sells k licences; the price that maximises
+    ``k (p - c)`` is chosen, with ``k >= min_buyers`` so that a seller does not bet on one
+    outlying buyer.
+
+    Parameters
+    ----------
+    willingness_to_pay : numpy.ndarray
+        Sampled buyers' willingness to pay (RMB per licence), one row per buyer and one column
+        per product; NaN or a non-positive value for a buyer who does not see the product.
+    cost_per_sale : float or numpy.ndarray, default 0.0
+        The seller's marginal cost ``c`` (RMB per licence).
+    min_buyers : int, default 5
+        The fewest licences a chosen price must sell.
+
+    Returns
+    -------
+    numpy.ndarray
+        One price per product (RMB per licence), 0 where nobody would pay more than the cost.
     """
     wtp = np.where(np.isfinite(willingness_to_pay), willingness_to_pay, 0.0)
     ranked = -np.sort(-wtp, axis=0)
@@ -86,6 +168,20 @@ def adjusted_price(previous, target, speed):
 
     Demand is known only from a sample, so a full jump each quarter would make prices
     flicker; a first quarter (``previous`` 0) starts at the target.
+
+    Parameters
+    ----------
+    previous : numpy.ndarray
+        Last quarter's prices (RMB per licence); 0 for a new seller.
+    target : numpy.ndarray
+        Target prices from E5 (RMB per licence).
+    speed : float
+        Share of the gap closed each quarter, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        This quarter's prices (RMB per licence).
     """
     return np.where(previous > 0, previous + speed * (target - previous), target)
 
@@ -95,13 +191,40 @@ def oligopoly_price(monopoly_price, marginal_cost, n_sellers):
 
     ``p = c + (p_m - c) / n``: one operator charges the monopoly price, more push it toward
     marginal cost (the Cournot mark-up falls as 1/n).
+
+    Parameters
+    ----------
+    monopoly_price : float or numpy.ndarray
+        ``p_m``, the revenue-maximising price of one seller (RMB per licence).
+    marginal_cost : float or numpy.ndarray
+        ``c`` (RMB per licence).
+    n_sellers : int or numpy.ndarray
+        Licensed operators competing (at least 1 is assumed).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The operators' price (RMB per licence).
     """
     n = np.maximum(n_sellers, 1)
     return marginal_cost + np.maximum(monopoly_price - marginal_cost, 0.0) / n
 
 
 def allowed_revenue(cost, reasonable_profit):
-    """E7 (ODD 7.5): maximum allowable revenue under a revenue cap, cost times (1 + margin)."""
+    """E7 (ODD 7.5): maximum allowable revenue under a revenue cap, cost times (1 + margin).
+
+    Parameters
+    ----------
+    cost : float or numpy.ndarray
+        The operator's cost this quarter (RMB).
+    reasonable_profit : float
+        The allowed margin, as a share of cost.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Allowed revenue (RMB per quarter).
+    """
     return cost * (1.0 + reasonable_profit)
 
 
@@ -110,6 +233,18 @@ def revenue_cap_adjustment(net_revenue, allowed):
 
     ``allowed / revenue``, limited to [0.5, 1.25] a quarter so that noisy demand does not
     make the price jump: the price falls after an excess and recovers after a shortfall.
+
+    Parameters
+    ----------
+    net_revenue : float or numpy.ndarray
+        The operator's revenue this quarter, net of the holders' share (RMB).
+    allowed : float or numpy.ndarray
+        Allowed revenue from E7 (RMB).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Price factor for next quarter (dimensionless, in [0.5, 1.25]).
     """
     ratio = np.where(net_revenue > 0, allowed / np.maximum(net_revenue, 1e-9), 1.25)
     return np.clip(ratio, 0.5, 1.25)
@@ -121,6 +256,22 @@ def effort_optimum(mandate, revenue_per_effort, visibility_per_effort, cost):
     Holders expect revenue and visible use in proportion to effort (``R = r e``,
     ``U = u e``, read from last quarter), so the optimum is ``e* = (m + r + v u) / c``,
     clipped to [0, 1].
+
+    Parameters
+    ----------
+    mandate : float or numpy.ndarray
+        ``m``, the value of the baseline mandate per unit effort (RMB per quarter).
+    revenue_per_effort : float or numpy.ndarray
+        ``r``, kept revenue per unit effort last quarter (RMB per quarter).
+    visibility_per_effort : float or numpy.ndarray
+        ``v u``, the value of visible uses per unit effort (RMB per quarter).
+    cost : float or numpy.ndarray
+        ``c``, the cost scale of effort (RMB per quarter).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Target effort ``e*`` in [0, 1].
     """
     return np.clip((mandate + revenue_per_effort + visibility_per_effort) / cost, 0.0, 1.0)
 
@@ -131,6 +282,26 @@ def incident_rate(base_rate, exposure, infrastructure, security, review, bridge_
     ``lambda = base * exposure * (1 - 0.6 infra) * exp(-2 security) * (1 - 0.7 review)
     * (1 - 0.5 bridge)``: risk rises with the sensitive data in circulation and falls with
     infrastructure, security investment, review strictness and aligned standards.
+
+    Parameters
+    ----------
+    base_rate : float
+        Incidents per unit of exposure per quarter with no safeguards.
+    exposure : float or numpy.ndarray
+        Sensitive data in circulation (licences or transfers this quarter).
+    infrastructure : float
+        The ``infrastructure`` lever, in [0, 1].
+    security : float or numpy.ndarray
+        Security investment ``z`` in [0, 1] (E14).
+    review : float
+        Review strictness in [0, 1].
+    bridge_alignment : float or numpy.ndarray
+        Share of the flow under standards aligned through Hong Kong, in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Expected incidents per quarter.
     """
     return (
         base_rate
@@ -147,13 +318,38 @@ def compute_price(utilisation, reference_utilisation, steepness):
 
     ``((1 - u0) / (1 - u))^eta``: flat at low load, steep as utilisation nears capacity
     (utilisation is taken at most 0.95, where the price is already many times its start).
+
+    Parameters
+    ----------
+    utilisation : float or numpy.ndarray
+        Utilisation ``u`` of a cluster's racks, in [0, 1].
+    reference_utilisation : float
+        ``u0``, utilisation at start-up (62.72% in 2024).
+    steepness : float
+        ``eta``, how fast the price rises near capacity.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Compute price index (1 at the start-up utilisation).
     """
     u = np.minimum(utilisation, 0.95)
     return ((1.0 - reference_utilisation) / (1.0 - u)) ** steepness
 
 
 def hhi(sales):
-    """E11 (ODD 7.9): Herfindahl-Hirschman index of sales shares, in [0, 1]."""
+    """E11 (ODD 7.9): Herfindahl-Hirschman index of sales shares, in [0, 1].
+
+    Parameters
+    ----------
+    sales : array-like
+        Each seller's sales (RMB).
+
+    Returns
+    -------
+    float
+        The sum of squared sales shares; 0 when nothing is sold.
+    """
     sales = np.asarray(sales, dtype=float)
     total = sales.sum()
     if total <= 0:
@@ -163,7 +359,24 @@ def hhi(sales):
 
 
 def fresh_datasets(datasets, effort, release_per_effort, staleness):
-    """E12 (ODD 7.4): open datasets next quarter, ``S' = S (1 - rho) + kappa e``."""
+    """E12 (ODD 7.4): open datasets next quarter, ``S' = S (1 - rho) + kappa e``.
+
+    Parameters
+    ----------
+    datasets : float or numpy.ndarray
+        Open datasets ``S`` of each holder.
+    effort : float or numpy.ndarray
+        Supply effort ``e`` in [0, 1].
+    release_per_effort : float
+        ``kappa``, datasets released per quarter at full effort.
+    staleness : float
+        ``rho``, the share of datasets that go stale each quarter.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Open datasets next quarter.
+    """
     return datasets * (1.0 - staleness) + release_per_effort * effort
 
 
@@ -172,6 +385,24 @@ def public_product_size(base_size, datasets, reference_datasets, effort, referen
 
     Breadth grows with the square root of fresh datasets; quality and update frequency with
     effort: ``size = s0 sqrt(S / S0) (0.5 + 0.5 e / e0)``.
+
+    Parameters
+    ----------
+    base_size : float
+        ``s0``, the size at the reference datasets and effort (data units).
+    datasets : float or numpy.ndarray
+        Open datasets ``S``.
+    reference_datasets : float
+        ``S0``, datasets per holder at start-up.
+    effort : float or numpy.ndarray
+        Supply effort ``e`` in [0, 1].
+    reference_effort : float
+        ``e0``, effort at start-up.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Data units in one licence.
     """
     return (
         base_size * np.sqrt(datasets / reference_datasets) * (0.5 + 0.5 * effort / reference_effort)
@@ -183,6 +414,18 @@ def security_level(expected_fine, full_security_cost):
 
     With a quadratic security cost ``C z^2`` against fines expected in proportion to
     ``1 - z``, the optimum rises linearly with the expected fine; 0.2 is intrinsic care.
+
+    Parameters
+    ----------
+    expected_fine : float or numpy.ndarray
+        Fine expected per quarter at zero security (RMB).
+    full_security_cost : float
+        ``C``, the cost of full security (RMB per quarter).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Security level ``z`` in [0, 1].
     """
     return np.clip(0.2 + expected_fine / full_security_cost, 0.0, 1.0)
 
@@ -192,6 +435,22 @@ def approval_probability(openness, strictness, sensitivity, alignment):
 
     ``openness (1 - strictness * sensitivity * (1 - 0.5 alignment))``: review refuses
     sensitive transfers, less so where standards are aligned through Hong Kong.
+
+    Parameters
+    ----------
+    openness : float
+        The ``openness`` lever, in [0, 1].
+    strictness : float
+        Review strictness in [0, 1].
+    sensitivity : float or numpy.ndarray
+        Sensitivity of the data transferred, in [0, 1].
+    alignment : float or numpy.ndarray
+        Share of aligned standards (Hong Kong bridge), in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Approval probability in [0, 1].
     """
     return openness * (1.0 - strictness * sensitivity * (1.0 - 0.5 * alignment))
 
@@ -200,23 +459,190 @@ def cross_border_cost(base_cost, infrastructure, strictness, bridge_discount):
     """E16 (ODD 7.7): compliance cost of one transfer (RMB).
 
     ``c_x (1 - 0.5 infra) (1 + strictness) (1 - bridge)``.
+
+    Parameters
+    ----------
+    base_cost : float
+        ``c_x``, the compliance cost of a transfer with no infrastructure or bridge (RMB).
+    infrastructure : float
+        The ``infrastructure`` lever, in [0, 1].
+    strictness : float
+        Review strictness in [0, 1].
+    bridge_discount : float or numpy.ndarray
+        Cost saved through the Hong Kong bridge, as a share in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Compliance cost per transfer (RMB).
     """
     return base_cost * (1.0 - 0.5 * infrastructure) * (1.0 + strictness) * (1.0 - bridge_discount)
 
 
-def trust_update(trust, recovery, loss_per_incident, incidents_per_thousand_firms):
-    """E17 (ODD 7.6): firms' trust in sensitive and cross-border data, in [0.05, 1]."""
+def trust_update(
+    trust,
+    recovery,
+    loss_per_incident,
+    incidents_per_thousand_firms,
+    pressure=0.0,
+    collapse_threshold=np.inf,
+    collapse=0.0,
+):
+    """E17 (ODD 7.6): firms' trust in sensitive and cross-border data, in [0.05, 1].
+
+    ``T' = T + g (1 - T) - l x``, with x incidents per 1,000 firms; E17b: when the
+    smoothed rate ``pressure`` (E23) exceeds the collapse threshold, trust also loses the
+    share ``collapse`` of itself, ``T' <- T' (1 - collapse)``: a wave of breaches breaks
+    trust, a trickle erodes it.
+
+    Parameters
+    ----------
+    trust : float
+        Trust last quarter, in [0.05, 1].
+    recovery : float
+        ``g``, the share of the gap to full trust recovered each quarter.
+    loss_per_incident : float
+        ``l``, trust lost per incident per thousand active firms.
+    incidents_per_thousand_firms : float
+        ``x``, incidents this quarter per thousand active firms.
+    pressure : float, default 0.0
+        The remembered incident rate (E23), incidents per 1,000 firms a quarter.
+    collapse_threshold : float, default np.inf
+        Pressure above which trust collapses (E17b), incidents per 1,000 firms a quarter.
+    collapse : float, default 0.0
+        Share of trust lost in a collapse, in [0, 1].
+
+    Returns
+    -------
+    float
+        Trust this quarter, in [0.05, 1].
+    """
     updated = trust + recovery * (1.0 - trust) - loss_per_incident * incidents_per_thousand_firms
+    if pressure > collapse_threshold:
+        updated *= 1.0 - collapse
     return float(np.clip(updated, 0.05, 1.0))
 
 
+def incident_pressure(previous, incidents_per_thousand_firms, memory=0.75):
+    """E23 (ODD 7.6): the incident rate firms remember, ``x' = m x + (1 - m) incidents``.
+
+    Parameters
+    ----------
+    previous : float
+        Last quarter's remembered rate (incidents per 1,000 firms a quarter).
+    incidents_per_thousand_firms : float
+        This quarter's incidents per 1,000 active firms.
+    memory : float, default 0.75
+        ``m``, the weight of the past (0.75 is about a year).
+
+    Returns
+    -------
+    float
+        The remembered rate (incidents per 1,000 firms a quarter).
+    """
+    return memory * previous + (1.0 - memory) * incidents_per_thousand_firms
+
+
+def partner_openness(previous, openness, reciprocity, adjustment, retaliation, incidents):
+    """E21 (ODD 7.7): foreign partners' openness to flows with China, in [0, 1].
+
+    Partners move part way (``adjustment``) toward a reciprocal target
+    ``1 - reciprocity (1 - openness)`` and cut their openness by ``retaliation`` per
+    cross-border incident per 1,000 firms: ``P' = P + a (target - P) - r x``.
+
+    Parameters
+    ----------
+    previous : float
+        Partners' openness last quarter, in [0, 1].
+    openness : float
+        China's openness (the ``openness`` lever), in [0, 1].
+    reciprocity : float
+        How far partners mirror China's openness, in [0, 1].
+    adjustment : float
+        ``a``, the share of the gap to the target closed each quarter.
+    retaliation : float
+        ``r``, openness lost per cross-border incident per 1,000 firms.
+    incidents : float
+        ``x``, cross-border incidents this quarter per 1,000 firms.
+
+    Returns
+    -------
+    float
+        Partners' openness this quarter, in [0, 1].
+    """
+    target = 1.0 - reciprocity * (1.0 - openness)
+    updated = previous + adjustment * (target - previous) - retaliation * incidents
+    return float(np.clip(updated, 0.0, 1.0))
+
+
+def policy_cost(infrastructure, registration, strictness, audits, bridge, costs):
+    """E22 (ODD 7.9): the public cost of the levers in a quarter (RMB).
+
+    Levels and switches scale the per-quarter cost of each lever at full level.
+
+    Parameters
+    ----------
+    infrastructure : float
+        The ``infrastructure`` lever, in [0, 1].
+    registration : bool or float
+        Registration on (1) or off (0).
+    strictness : float
+        Review strictness in force, in [0, 1] (0 while the border is closed).
+    audits : int
+        Audits made this quarter.
+    bridge : bool or float
+        The Hong Kong bridge on (1) or off (0).
+    costs : dict
+        Per-quarter costs (RMB): ``infrastructure`` at level 1, ``registration``, ``review``
+        at strictness 1, one ``audit`` and the ``bridge``.
+
+    Returns
+    -------
+    float
+        The levers' public cost this quarter (RMB).
+    """
+    return (
+        infrastructure * costs["infrastructure"]
+        + registration * costs["registration"]
+        + strictness * costs["review"]
+        + audits * costs["audit"]
+        + bridge * costs["bridge"]
+    )
+
+
 def capability_growth(capability, diffusion):
-    """E18 (ODD 7.2): logistic diffusion of digital capability, ``g c (1 - c)``."""
+    """E18 (ODD 7.2): logistic diffusion of digital capability, ``g c (1 - c)``.
+
+    Parameters
+    ----------
+    capability : float or numpy.ndarray
+        Digital capability ``c`` in [0, 1].
+    diffusion : float
+        ``g``, the diffusion rate per quarter.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Capability gained this quarter.
+    """
     return diffusion * capability * (1.0 - capability)
 
 
 def exit_probability(base_hazard, surplus):
-    """E19 (ODD 7.2): quarterly exit probability, five times higher for loss-makers."""
+    """E19 (ODD 7.2): quarterly exit probability, five times higher for loss-makers.
+
+    Parameters
+    ----------
+    base_hazard : float
+        Exit probability per quarter of a profitable firm.
+    surplus : numpy.ndarray
+        Each firm's surplus last quarter (RMB).
+
+    Returns
+    -------
+    numpy.ndarray
+        Exit probability per quarter, one per firm.
+    """
     return base_hazard * np.where(surplus < 0, 5.0, 1.0)
 
 
@@ -228,9 +654,38 @@ def welfare(
     government_receipts,
     supply_cost,
     incident_loss,
+    policy_cost=0.0,
 ):
-    """E20 (ODD 7.9): firm surplus + operator profit + holder and supplier revenue + clawbacks
-    and fines - holders' supply cost - incident losses (RMB per quarter)."""
+    """E20 (ODD 7.9): total welfare per quarter.
+
+    Firm surplus, operator profit, holder and supplier revenue, clawbacks and fines, minus
+    holders' supply cost, incident losses and the levers' public cost (E22). All terms in
+    RMB per quarter.
+
+    Parameters
+    ----------
+    firm_surplus : float
+        Firms' surplus (RMB per quarter).
+    operator_profit : float
+        Authorised operators' profit (RMB per quarter).
+    holder_revenue : float
+        Public holders' fee and revenue-share income (RMB per quarter).
+    supplier_revenue : float
+        Private suppliers' revenue (RMB per quarter).
+    government_receipts : float
+        Clawbacks and fines collected (RMB per quarter).
+    supply_cost : float
+        Holders' cost of supply effort (RMB per quarter).
+    incident_loss : float
+        Losses from security incidents (RMB per quarter).
+    policy_cost : float, default 0.0
+        The levers' public cost, E22 (RMB per quarter).
+
+    Returns
+    -------
+    float
+        Welfare (RMB per quarter).
+    """
     return (
         firm_surplus
         + operator_profit
@@ -239,4 +694,5 @@ def welfare(
         + government_receipts
         - supply_cost
         - incident_loss
+        - policy_cost
     )

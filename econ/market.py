@@ -5,7 +5,9 @@ products, operator licence slots, private suppliers' products and foreign produc
 catalogue is the one home of every price; the populations' ``price`` columns are views of
 their block. Each firm sees a fixed set of catalogue columns (its :class:`View`) with a
 firm-product fit; registration widens the public part of the view. Valuation and clearing
-are vectorised over the firms x view matrix and take everything they read as arguments.
+take everything they read as arguments; they run as compiled passes over the firms
+(:mod:`econ.kernels`), and their numpy versions over the firms x view matrices
+(``*_reference``) are the readable reference the kernels are tested against.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.firms import FirmTable
 from econ.categories import ProductKind, Region, Sector, is_abroad
 from econ.policy import Policy
@@ -28,8 +31,10 @@ __all__ = [
     "Valuation",
     "View",
     "clear",
+    "clear_reference",
     "refresh_catalogue",
     "sample_willingness_to_pay",
+    "sample_willingness_to_pay_reference",
     "set_foreign_prices",
     "value_licences",
 ]
@@ -54,7 +59,30 @@ BRIDGE_ALIGNMENT = {"hong_kong": 1.0, "other": 0.5}
 
 @dataclass(eq=False)
 class Catalogue:
-    """All data products, one entry per catalogue column (ODD 2.5)."""
+    """All data products, one entry per catalogue column (ODD 2.5).
+
+    Blocks in order: public holders' open products, operator licence slots, private
+    suppliers' products, foreign products.
+
+    Parameters
+    ----------
+    kind : numpy.ndarray
+        :class:`~econ.categories.ProductKind` code of each product.
+    owner : numpy.ndarray
+        Row of each product's owner in its population's table.
+    size : numpy.ndarray
+        Data units one licence adds.
+    base_relevance : numpy.ndarray
+        Relevance of each product to each sector with broad trading, (sectors, products).
+    relevance : numpy.ndarray
+        Relevance under this quarter's policy, (sectors, products).
+    available : numpy.ndarray
+        Whether each product can be licensed this quarter (bool).
+    price : numpy.ndarray
+        Price to commercial users (RMB per licence-quarter).
+    price_public_interest : numpy.ndarray
+        Price to public-interest users (RMB per licence-quarter).
+    """
 
     kind: np.ndarray  # ProductKind code of each product
     owner: np.ndarray  # row in the owner's state table
@@ -74,7 +102,26 @@ class Catalogue:
         supplier_sector: np.ndarray,
         supplier_quality: np.ndarray,
     ) -> Catalogue:
-        """The catalogue's fixed blocks, relevances and the sizes of static products."""
+        """The catalogue's fixed blocks, relevances and the sizes of static products.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        n_operators : int
+            Operator licence slots.
+        holder_sector : numpy.ndarray
+            Sector code of each public holder.
+        supplier_sector : numpy.ndarray
+            Sector code of each private supplier.
+        supplier_quality : numpy.ndarray
+            Quality multiplier of each supplier's product size.
+
+        Returns
+        -------
+        Catalogue
+            The catalogue, nothing available and every price 0.
+        """
         h, o = len(holder_sector), n_operators
         m, k = len(supplier_sector), scenario.n_foreign_products
         counts = (h, o, m, k)
@@ -96,18 +143,49 @@ class Catalogue:
         return cls(kind, owner, size, rel, rel.copy(), zeros > 0, zeros, zeros.copy())
 
     def block(self, kind: ProductKind) -> slice:
-        """The catalogue columns of one kind of product (blocks are contiguous)."""
+        """The catalogue columns of one kind of product (blocks are contiguous).
+
+        Parameters
+        ----------
+        kind : ProductKind
+            The kind.
+
+        Returns
+        -------
+        slice
+            Its columns; empty if there are none.
+        """
         where = np.flatnonzero(self.kind == kind)
         return slice(int(where[0]), int(where[-1]) + 1) if len(where) else slice(0, 0)
 
     def copy(self) -> Catalogue:
-        """An independent copy (the calibration warm-up works on one)."""
+        """An independent copy (the calibration warm-up works on one).
+
+        Returns
+        -------
+        Catalogue
+            The copy, with copied arrays.
+        """
         return replace(self, **{k: v.copy() for k, v in self.__dict__.items()})
 
 
 @dataclass(eq=False)
 class View:
-    """What each firm sees: catalogue columns and fit, one row per firm slot."""
+    """What each firm sees: catalogue columns and fit, one row per firm slot.
+
+    Parameters
+    ----------
+    product : numpy.ndarray
+        Catalogue column of each view slot, (firms, view), int32.
+    fit : numpy.ndarray
+        Bounded-Pareto firm-product fit, (firms, view), float32.
+    tie_break : numpy.ndarray
+        Tiny preference among identical operators, (firms, view), float32.
+    kind : numpy.ndarray
+        Kind of product in each view slot, (view,), fixed by the layout.
+    needs_registration : numpy.ndarray
+        Whether each view slot is visible only with registration, (view,), bool.
+    """
 
     product: np.ndarray  # (firms, view) int32: catalogue column of each view slot
     fit: np.ndarray  # (firms, view) float32: bounded-Pareto firm-product fit
@@ -117,7 +195,20 @@ class View:
 
     @classmethod
     def layout(cls, scenario: Scenario, catalogue: Catalogue) -> View:
-        """Empty views: which kind of product each slot holds (operators and foreign fixed)."""
+        """Empty views: which kind of product each slot holds (operators and foreign fixed).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue the views point into.
+
+        Returns
+        -------
+        View
+            One row per firm slot; public and private columns still to be drawn.
+        """
         has_private = scenario.n_private_suppliers > 0
         kind = np.concatenate(
             [
@@ -144,6 +235,17 @@ class View:
 
         Distinct public and private products through a random start and a coprime stride;
         fit is bounded Pareto (its tail index sets the price elasticity of demand).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots to draw for.
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
         """
         n = len(rows)
         for kind in (PUBLIC, PRIVATE):
@@ -156,20 +258,44 @@ class View:
             strides = steps[np.gcd(steps, total) == 1]
             start = rng.integers(total, size=n)
             stride = rng.choice(strides, size=n)
-            seen = (start[:, None] + stride[:, None] * np.arange(len(cols))) % total
-            self.product[np.ix_(rows, cols)] = offered[seen]
+            for chunk in _chunks(n):
+                seen = start[chunk, None] + stride[chunk, None] * np.arange(len(cols))
+                self.product[np.ix_(rows[chunk], cols)] = offered[seen % total]
+        # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
+        # float64 temporaries of a million firms would cost gigabytes.
         tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
-        u = rng.random((n, len(self.kind)))
-        fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
         ops = self.kind == OPERATOR
-        fit[:, ops] = fit[:, ops][:, :1]  # operators sell the same underlying data
-        self.fit[rows] = fit
-        self.tie_break[rows] = rng.random((n, len(self.kind))) * 1e-6
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), len(self.kind)))
+            fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
+            fit[:, ops] = fit[:, ops][:, :1]  # operators sell the same underlying data
+            self.fit[rows[chunk]] = fit
+        for chunk in _chunks(n):
+            self.tie_break[rows[chunk]] = rng.random((len(rows[chunk]), len(self.kind))) * 1e-6
+
+
+#: Rows of views drawn at a time (bounds the float64 temporaries of a draw).
+DRAW_CHUNK_ROWS = 1 << 15
+
+
+def _chunks(n: int) -> list[slice]:
+    """Slices of ``range(n)`` of at most :data:`DRAW_CHUNK_ROWS` rows."""
+    return [slice(i, min(i + DRAW_CHUNK_ROWS, n)) for i in range(0, n, DRAW_CHUNK_ROWS)]
 
 
 @dataclass(eq=False)
 class Market:
-    """The data market: its catalogue, what each firm sees, and the firms sellers watch."""
+    """The data market: its catalogue, what each firm sees, and the firms sellers watch.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        Every product and its price.
+    view : View
+        What each firm sees.
+    price_sample : numpy.ndarray
+        Rows of the firms whose demand sellers sample to set prices (E5).
+    """
 
     catalogue: Catalogue
     view: View
@@ -178,28 +304,142 @@ class Market:
 
 @dataclass(eq=False)
 class Valuation:
-    """What each firm would gain from each product in its view (firms x view)."""
+    """What each firm would gain from each product in its view, in factors (E4, ODD 7.3).
 
-    value: np.ndarray  # RMB: present value of the licence (E4)
-    usage: np.ndarray  # RMB: non-fee costs of using it
-    cross_border: np.ndarray  # bool: the licence would cross the border
+    The (firms x view) matrices are products and sums of per-firm and per-product factors:
+    ``value[i, j] = worth[sector[i], product[i, j]] * value_per_unit[i] * fit[i, j]`` and
+    ``usage[i, j] = product_cost[product[i, j]] + integration[i]``, plus ``border_cost[i]``
+    where the licence crosses the border. The compiled market (:mod:`econ.kernels`) forms
+    them entry by entry; the properties below build them with numpy (the reference).
+
+    Parameters
+    ----------
+    worth : numpy.ndarray
+        (sectors, products): RMB per unit of ``value_per_unit`` and fit.
+    value_per_unit : numpy.ndarray
+        (firms,): each firm's present value of one data unit (RMB per data unit; E1-E4).
+    product_cost : numpy.ndarray
+        (products,): search, compliance and compute cost of one licence (RMB).
+    integration : numpy.ndarray
+        (firms,): integration cost of one licence (RMB).
+    border_cost : numpy.ndarray
+        (firms,): compliance cost of one cross-border transfer, E16 (RMB).
+    abroad : numpy.ndarray
+        (firms,): Hong Kong or foreign firm (bool).
+    sector : numpy.ndarray
+        (firms,): sector code.
+    view : View
+        What each firm sees.
+    """
+
+    worth: np.ndarray  # (sectors, products) RMB per unit of value_per_unit and fit
+    value_per_unit: np.ndarray  # (firms,) RMB per data unit (E1-E4)
+    product_cost: np.ndarray  # (products,) RMB: search, compliance and compute
+    integration: np.ndarray  # (firms,) RMB: integration cost of one licence
+    border_cost: np.ndarray  # (firms,) RMB: compliance cost of one transfer (E16)
+    abroad: np.ndarray  # (firms,) bool: Hong Kong or foreign firm
+    sector: np.ndarray  # (firms,) sector code
+    view: View
+
+    def rows(self, rows: np.ndarray | slice = slice(None)) -> Valuation:
+        """The valuation of firms ``rows`` only (its view rows included).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray or slice, default slice(None)
+            The firm rows to keep.
+
+        Returns
+        -------
+        Valuation
+            The valuation of those firms.
+        """
+        v = self.view
+        view = View(v.product[rows], v.fit[rows], v.tie_break[rows], v.kind, v.needs_registration)
+        return replace(
+            self,
+            value_per_unit=self.value_per_unit[rows],
+            integration=self.integration[rows],
+            border_cost=self.border_cost[rows],
+            abroad=self.abroad[rows],
+            sector=self.sector[rows],
+            view=view,
+        )
+
+    @property
+    def value(self) -> np.ndarray:
+        """(firms, view) RMB: present value of each licence (E4)."""
+        v = self.view
+        sector_product = self.sector.astype(np.int32)[:, None] * self.worth.shape[1] + v.product
+        value = self.worth.ravel()[sector_product]
+        value *= self.value_per_unit[:, None]
+        value *= v.fit
+        return value
+
+    @property
+    def cross_border(self) -> np.ndarray:
+        """(firms, view) bool: the licence would cross the border."""
+        return self.abroad[:, None] ^ (self.view.kind == FOREIGN)[None, :]
+
+    @property
+    def usage(self) -> np.ndarray:
+        """(firms, view) RMB: non-fee costs of using each product."""
+        usage = self.product_cost[self.view.product]
+        usage += self.integration[:, None]
+        usage += np.where(self.cross_border, self.border_cost[:, None], 0.0)
+        return usage
 
 
 @dataclass(eq=False)
 class Clearing:
-    """Outcome of one quarter's market (simulated economy, RMB per quarter)."""
+    """Outcome of one quarter's market (simulated economy, RMB per quarter).
 
-    bought: np.ndarray  # (firms, view) bool
-    paid: np.ndarray  # (firms, view) RMB
-    cross_border: np.ndarray  # (firms, view) bool: a cross-border transfer
+    The (firms x view) matrices are kept only when asked (``clear(..., keep=True)``; they
+    cost 250 bytes a firm): otherwise they are ``None``.
+
+    Parameters
+    ----------
+    data_added : numpy.ndarray
+        Data units licensed by each firm, (firms,).
+    spending : numpy.ndarray
+        Fees paid by each firm, (firms,), RMB.
+    usage_cost : numpy.ndarray
+        Non-fee costs of each firm's licences, (firms,), RMB.
+    licences : numpy.ndarray
+        Products licensed by each firm, (firms,).
+    cross_border_paid : numpy.ndarray
+        Fees each firm paid for cross-border transfers, (firms,), RMB.
+    revenue : numpy.ndarray
+        Revenue of each product, (products,), RMB.
+    uses : numpy.ndarray
+        Licences of each product, (products,).
+    sensitive_transfers : float
+        Sensitivity-weighted cross-border transfers.
+    hong_kong_transfer_share : float
+        Share of those made by Hong Kong firms.
+    data_volume : float
+        Data units licensed (drives compute load).
+    bought : numpy.ndarray or None, optional
+        Licences bought, (firms, view), bool; kept only with ``keep``.
+    paid : numpy.ndarray or None, optional
+        Fees paid, (firms, view), RMB; kept only with ``keep``.
+    cross_border : numpy.ndarray or None, optional
+        Whether each purchase crossed the border, (firms, view), bool; kept only with ``keep``.
+    """
+
     data_added: np.ndarray  # (firms,) data units
     spending: np.ndarray  # (firms,) RMB
     usage_cost: np.ndarray  # (firms,) RMB of non-fee costs
+    licences: np.ndarray  # (firms,) products licensed
+    cross_border_paid: np.ndarray  # (firms,) RMB paid for cross-border transfers
     revenue: np.ndarray  # (products,) RMB
     uses: np.ndarray  # (products,) licences
     sensitive_transfers: float  # sensitivity-weighted cross-border transfers
     hong_kong_transfer_share: float  # share of those made by Hong Kong firms
     data_volume: float  # data units licensed (drives compute load)
+    bought: np.ndarray | None = None  # (firms, view) bool
+    paid: np.ndarray | None = None  # (firms, view) RMB
+    cross_border: np.ndarray | None = None  # (firms, view) bool: a cross-border transfer
 
 
 def refresh_catalogue(
@@ -209,8 +449,27 @@ def refresh_catalogue(
     public_size: np.ndarray,
     sensitive_quality: float,
     licensed: np.ndarray,
+    foreign_supply: float = 1.0,
 ) -> None:
-    """This quarter's sizes, availability and relevance (ODD 3, step 3)."""
+    """This quarter's sizes, availability and relevance (ODD 3, step 3).
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The catalogue, updated in place.
+    policy : Policy
+        The policy in force.
+    scenario : Scenario
+        The scenario's parameters.
+    public_size : numpy.ndarray
+        Data units per licence of each holder's open product (E13).
+    sensitive_quality : float
+        Quality of the sensitive data operators process (1 at start-up).
+    licensed : numpy.ndarray
+        Which operator slots hold a licence (bool).
+    foreign_supply : float, default 1.0
+        Share of their products foreign partners supply, in [0, 1] (their openness, E21).
+    """
     c = catalogue
     public, ops = c.block(ProductKind.PUBLIC), c.block(ProductKind.OPERATOR)
     private = c.block(ProductKind.PRIVATE)
@@ -219,7 +478,9 @@ def refresh_catalogue(
     c.size[ops] = scenario.sensitive_product_size * sensitive_quality
     c.available[ops] = licensed
     c.available[private] = policy.private_data != "ban"
-    c.available[c.block(ProductKind.FOREIGN)] = policy.openness > 0
+    foreign = c.block(ProductKind.FOREIGN)
+    c.size[foreign] = scenario.foreign_product_size * foreign_supply
+    c.available[foreign] = policy.openness > 0
     c.relevance[:, private] = c.base_relevance[:, private]
     if policy.private_data == "hoard":
         # Data-rich firms do not sell to rivals in their own sector (Jones & Tonetti).
@@ -240,18 +501,39 @@ def value_licences(
 ) -> Valuation:
     """E4 for every firm and view slot, and the non-fee costs of using each product (ODD 7.3).
 
-    ``value_per_unit`` is each firm's present value of one data unit (E1-E4, from
-    :meth:`econ.agents.Firms.value_per_unit`). What a licence is worth per unit of it depends
-    only on the firm's sector and the product, so it is tabulated once and gathered.
+    What a licence is worth per unit of data depends only on the firm's sector and the
+    product, so it is tabulated once; the (firms x view) matrices stay in factors (see
+    :class:`Valuation`).
+
+    Parameters
+    ----------
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue and views.
+    policy : Policy
+        The policy in force.
+    scenario : Scenario
+        The scenario's parameters.
+    value_per_unit : numpy.ndarray
+        Each firm's present value of one data unit (RMB per data unit; E1-E4, from
+        :meth:`econ.agents.firms.Firms.value_per_unit`).
+    trust : float
+        Firms' trust in operator and foreign products, in [0.05, 1] (E17).
+    review_strictness : float
+        Strictness of cross-border review in force, in [0, 1].
+    compute_cost_per_unit : float
+        Compute cost of using one data unit (RMB per data unit).
+
+    Returns
+    -------
+    Valuation
+        Values and costs in factors (RMB).
     """
     c, v = market.catalogue, market.view
     kind = c.kind
     trusting = np.where((kind == OPERATOR) | (kind == FOREIGN), trust, 1.0)
     worth = c.relevance * (c.size * trusting * c.available)
-    sector_product = firms.sector.astype(np.int32)[:, None] * len(kind) + v.product
-    value = worth.ravel()[sector_product]
-    value *= value_per_unit[:, None]
-    value *= v.fit
 
     # Non-fee costs: search, compliance and compute per product; integration per firm.
     saving = REGISTRATION_SEARCH_SAVING if policy.registration else 0.0
@@ -267,53 +549,128 @@ def value_licences(
         0.0,
     )
     product_cost = search + compliance + compute_cost_per_unit * c.size
-    usage = product_cost[v.product]
     integration = scenario.integration_cost_rmb * (
         1 - CAPABILITY_INTEGRATION_SAVING * firms.capability
     )
-    usage += integration[:, None]
-
-    abroad = is_abroad(firms.region)
-    foreign_slot = v.kind == FOREIGN
-    cross_border = abroad[:, None] ^ foreign_slot[None, :]
+    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
     hong_kong = firms.region == Region.HONG_KONG
     bridge = policy.hk_bridge * np.where(
         hong_kong, BRIDGE_DISCOUNT["hong_kong"], BRIDGE_DISCOUNT["other"]
     )
-    cb_cost = eq.cross_border_cost(
+    border_cost = eq.cross_border_cost(
         scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, bridge
     )
-    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
-    rows = np.flatnonzero(abroad)
-    usage[rows] += cross_border[rows] * cb_cost[rows, None]
-    mainland = np.flatnonzero(~abroad)
-    usage[np.ix_(mainland, np.flatnonzero(foreign_slot))] += cb_cost[mainland, None]
-    return Valuation(value, usage, cross_border)
+    return Valuation(
+        worth=worth,
+        value_per_unit=value_per_unit,
+        product_cost=product_cost,
+        integration=integration,
+        border_cost=border_cost,
+        abroad=is_abroad(firms.region),
+        sector=firms.sector,
+        view=v,
+    )
 
 
 def sample_willingness_to_pay(
-    valuation: Valuation, firms: FirmTable, market: Market, policy: Policy
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    openness: float | None = None,
 ) -> np.ndarray:
     """Willingness to pay of the price-setting sample, scattered to (sample, products).
 
     Sellers know demand only through a fixed random sample of firms. A buyer who cannot
-    buy (inactive, or across a closed border) is not demand: its entry is NaN.
+    buy (inactive, or across a closed border) is not demand: its entry is NaN. Compiled
+    (:func:`econ.kernels.willingness_to_pay`); :func:`sample_willingness_to_pay_reference`
+    is the numpy reference.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue, views and price sample.
+    policy : Policy
+        The policy in force.
+    openness : float or None, default None
+        The openness in effect, in [0, 1]; None: the policy's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value minus non-fee costs (RMB per licence), sampled firms x catalogue products; NaN
+        where a sampled firm does not see or cannot buy the product.
     """
+    openness = policy.openness if openness is None else openness
+    rows, v, val = market.price_sample, market.view, valuation
+    wtp = np.full((len(rows), len(market.catalogue.kind)), np.nan)
+    kernels.willingness_to_pay(
+        rows, val.sector, val.abroad, firms.active, v.product, v.fit, v.kind == FOREIGN,
+        val.worth, val.value_per_unit, val.product_cost, val.integration, val.border_cost,
+        openness != 0, wtp,
+    )  # fmt: skip
+    return wtp
+
+
+def sample_willingness_to_pay_reference(
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    openness: float | None = None,
+) -> np.ndarray:
+    """:func:`sample_willingness_to_pay` in numpy (the reference the kernel is tested against).
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue, views and price sample.
+    policy : Policy
+        The policy in force.
+    openness : float or None, default None
+        The openness in effect, in [0, 1]; None: the policy's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value minus non-fee costs (RMB per licence), sampled firms x catalogue products; NaN
+        where a sampled firm does not see or cannot buy the product.
+    """
+    openness = policy.openness if openness is None else openness
     rows, v = market.price_sample, market.view
+    sample = valuation.rows(rows)
     wtp = np.full((len(rows), len(market.catalogue.kind)), np.nan)
     can_buy = np.broadcast_to(firms.active[rows, None], (len(rows), len(v.kind)))
-    if policy.openness == 0:
-        can_buy = can_buy & ~valuation.cross_border[rows]
-    net = np.where(can_buy, valuation.value[rows] - valuation.usage[rows], np.nan)
+    if openness == 0:
+        can_buy = can_buy & ~sample.cross_border
+    net = np.where(can_buy, sample.value - sample.usage, np.nan)
     wtp[np.arange(len(rows))[:, None], v.product[rows]] = net
     return wtp
 
 
 def set_foreign_prices(catalogue: Catalogue, wtp: np.ndarray, speed: float) -> None:
-    """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b."""
+    """Foreign suppliers price like private ones: E5 on sampled demand, adjusted by E5b.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The catalogue; its foreign block's prices are updated.
+    wtp : numpy.ndarray
+        Sampled willingness to pay (:func:`sample_willingness_to_pay`), RMB per licence.
+    speed : float
+        Share of the gap to the target price closed this quarter (E5b).
+    """
     foreign = catalogue.block(ProductKind.FOREIGN)
     if foreign.stop > foreign.start:
-        target = eq.revenue_maximising_price(wtp[:, foreign])
+        target = kernels.revenue_maximising_price(wtp[:, foreign])
         catalogue.price[foreign] = eq.adjusted_price(catalogue.price[foreign], target, speed)
         catalogue.price_public_interest[foreign] = catalogue.price[foreign]
 
@@ -325,20 +682,142 @@ def clear(
     policy: Policy,
     review_strictness: float,
     rng: np.random.Generator,
+    openness: float | None = None,
+    keep: bool = False,
 ) -> Clearing:
     """Firms license every visible product worth more than its full cost (ODD 7.3).
 
     Cross-border transfers need approval (E15: openness, review strictness, sensitivity,
     bridge); operators' products are substitutes, so a firm licenses at most one of them.
-    ``rng`` draws the approvals (one uniform per request, in row-major order).
+    One compiled pass over the firms (:func:`econ.kernels.clear_market`);
+    :func:`clear_reference` is the numpy reference, with the same arguments and result.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue and views.
+    policy : Policy
+        The policy in force.
+    review_strictness : float
+        Strictness of cross-border review in force, in [0, 1].
+    rng : numpy.random.Generator
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    openness : float or None, default None
+        The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
+        policy's.
+    keep : bool, default False
+        Keep the (firms x view) matrices in the result (250 bytes a firm).
+
+    Returns
+    -------
+    Clearing
+        Who bought what, at what price (simulated economy, RMB).
     """
+    openness = policy.openness if openness is None else openness
+    c, v, val = market.catalogue, market.view, valuation
+    n, width = v.product.shape
+    n_products = len(c.kind)
+    ops = np.flatnonzero(v.kind == OPERATOR)
+    matrices = {}
+    if keep:
+        matrices = {
+            "bought": np.empty((n, width), dtype=bool),
+            "paid": np.empty((n, width)),
+            "cross_border": np.empty((n, width), dtype=bool),
+        }
+    out = {name: np.empty(n) for name in _PER_FIRM}
+    revenue, uses = np.zeros(n_products), np.zeros(n_products)
+    transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
+    hidden = v.needs_registration & (not policy.registration)
+    unused = np.empty((0, 0))
+    kernels.clear_market(
+        firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
+        firms.public_interest, v.product, v.fit, v.tie_break, v.kind.astype(np.int64),
+        v.kind == FOREIGN, hidden, v.kind == OPERATOR, SENSITIVITY[v.kind], val.worth,
+        val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
+        c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
+        float(openness), float(review_strictness),
+        float(policy.hk_bridge * BRIDGE_ALIGNMENT["hong_kong"]),
+        float(policy.hk_bridge * BRIDGE_ALIGNMENT["other"]), rng,
+        *out.values(), revenue, uses, transfers, keep,
+        matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
+        matrices.get("cross_border", unused.astype(bool)),
+    )  # fmt: skip
+    return Clearing(
+        **out,
+        revenue=revenue,
+        uses=uses,
+        **_transfer_totals(transfers),
+        data_volume=float(out["data_added"].sum()),
+        **matrices,
+    )
+
+
+#: Per-firm results of the clearing, in the kernel's order.
+_PER_FIRM = ("data_added", "spending", "usage_cost", "licences", "cross_border_paid")
+
+
+def _transfer_totals(transfers: np.ndarray) -> dict[str, float]:
+    """Sensitivity-weighted transfers and the Hong Kong share, from transfer counts by
+    (kind of product, made by a Hong Kong firm)."""
+    total = float(SENSITIVITY @ transfers.sum(axis=1))
+    hong_kong = float(SENSITIVITY @ transfers[:, 1])
+    return {
+        "sensitive_transfers": total,
+        "hong_kong_transfer_share": hong_kong / total if total > 0 else 0.0,
+    }
+
+
+def clear_reference(
+    valuation: Valuation,
+    firms: FirmTable,
+    market: Market,
+    policy: Policy,
+    review_strictness: float,
+    rng: np.random.Generator,
+    openness: float | None = None,
+    keep: bool = False,
+) -> Clearing:
+    """:func:`clear` in numpy over the (firms x view) matrices: the readable reference.
+
+    Parameters
+    ----------
+    valuation : Valuation
+        This quarter's valuation.
+    firms : FirmTable
+        The firms' state.
+    market : Market
+        The catalogue and views.
+    policy : Policy
+        The policy in force.
+    review_strictness : float
+        Strictness of cross-border review in force, in [0, 1].
+    rng : numpy.random.Generator
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    openness : float or None, default None
+        The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
+        policy's.
+    keep : bool, default False
+        Keep the (firms x view) matrices in the result (250 bytes a firm).
+
+    Returns
+    -------
+    Clearing
+        As :func:`clear` returns it.
+    """
+    openness = policy.openness if openness is None else openness
     c, v = market.catalogue, market.view
     product = v.product
+    value, usage, cross_border = valuation.value, valuation.usage, valuation.cross_border
     price = c.price[product]
     pi_rows = np.flatnonzero(firms.public_interest)
     price[pi_rows] = c.price_public_interest[product[pi_rows]]
-    surplus = valuation.value - price
-    surplus -= valuation.usage
+    surplus = value - price
+    surplus -= usage
     want = surplus > 0  # unavailable products are worth nothing (see value_licences)
     want &= firms.active[:, None]
     if not policy.registration:
@@ -351,45 +830,43 @@ def clear(
     if len(ops) and c.available[product[0, ops]].any():
         op_score = np.where(want[:, ops], surplus[:, ops] + v.tie_break[:, ops], -np.inf)
         best = np.argmax(op_score, axis=1)
-        keep = np.zeros((len(best), len(ops)), dtype=bool)
-        keep[np.arange(len(best)), best] = True
-        want[:, ops] &= keep
+        keep_op = np.zeros((len(best), len(ops)), dtype=bool)
+        keep_op[np.arange(len(best)), best] = True
+        want[:, ops] &= keep_op
 
-    asks = want & valuation.cross_border
+    asks = want & cross_border
     n_asks = int(np.count_nonzero(asks))
+    hong_kong = firms.region == Region.HONG_KONG
     if n_asks:
         sensitivity = SENSITIVITY[v.kind]
-        hong_kong = firms.region == Region.HONG_KONG
         alignment = policy.hk_bridge * np.where(
             hong_kong, BRIDGE_ALIGNMENT["hong_kong"], BRIDGE_ALIGNMENT["other"]
         )
         rows, cols = np.nonzero(asks)
         p_approve = eq.approval_probability(
-            policy.openness, review_strictness, sensitivity[cols], alignment[rows]
+            openness, review_strictness, sensitivity[cols], alignment[rows]
         )
         refused = rng.random(n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False
 
     bought = want
     paid = np.where(bought, price, 0.0)
-    data_units = np.where(bought, c.size[product], 0.0)
+    data_added = np.where(bought, c.size[product], 0.0).sum(axis=1)
     flat_products = product[bought]
     n_products = len(c.kind)
-    t_rows, t_cols = np.nonzero(bought & valuation.cross_border)
-    t_sens = SENSITIVITY[v.kind[t_cols]]
-    sens_total = float(t_sens.sum())
-    hk = firms.region[t_rows] == Region.HONG_KONG
-    hk_share = float(t_sens[hk].sum() / sens_total) if sens_total > 0 else 0.0
+    t_rows, t_cols = np.nonzero(bought & cross_border)
+    transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
+    np.add.at(transfers, (v.kind[t_cols], hong_kong[t_rows].astype(int)), 1)
+    matrices = {"bought": bought, "paid": paid, "cross_border": cross_border} if keep else {}
     return Clearing(
-        bought=bought,
-        paid=paid,
-        cross_border=valuation.cross_border,
-        data_added=data_units.sum(axis=1),
+        data_added=data_added,
         spending=paid.sum(axis=1),
-        usage_cost=np.where(bought, valuation.usage, 0.0).sum(axis=1),
+        usage_cost=np.where(bought, usage, 0.0).sum(axis=1),
+        licences=bought.sum(axis=1).astype(float),
+        cross_border_paid=np.where(bought & cross_border, price, 0.0).sum(axis=1),
         revenue=np.bincount(flat_products, weights=paid[bought], minlength=n_products),
         uses=np.bincount(flat_products, minlength=n_products).astype(float),
-        sensitive_transfers=sens_total,
-        hong_kong_transfer_share=hk_share,
-        data_volume=float(data_units.sum()),
+        **_transfer_totals(transfers),
+        data_volume=float(data_added.sum()),
+        **matrices,
     )

@@ -21,6 +21,7 @@ from econ.agents import ComputeClusters, Firm, Firms, Operators, PrivateSupplier
 from econ.calibration import Calibration
 from econ.categories import ProductKind, is_abroad
 from econ.market import Clearing, Market
+from econ.policy import Policy
 from econ.scenarios import Scenario
 
 __all__ = [
@@ -63,7 +64,70 @@ FIRM_COLUMNS = (
 
 @dataclass
 class Quarter:
-    """Everything measured in the last quarter, in national RMB where money (ODD 7.9)."""
+    """Everything measured in the last quarter, in national RMB where money (ODD 7.9).
+
+    Money is RMB per quarter scaled to the national economy (each simulated firm stands for
+    ``Calibration.firms_represented`` real ones); counts of incidents, firms and operators are
+    counts in the simulated economy. Each field is a column of the model's DataCollector.
+
+    Parameters
+    ----------
+    market_size : float
+        Value of paid data transactions, domestic and cross-border (RMB per quarter).
+    data_uses : float
+        Licences and uses of data products, free ones included (uses per quarter, national).
+    output : float
+        Total output of mainland firms, the value-added proxy (RMB per quarter).
+    welfare : float
+        E20: firm surplus + operator profit + holder and supplier revenue + clawbacks and fines
+        - supply costs - incident losses (RMB per quarter).
+    public_datasets : float
+        Open public datasets available (datasets).
+    supply_effort : float
+        Mean supply effort of public holders, in [0, 1].
+    operator_profit : float
+        Profit of authorised operators (RMB per quarter).
+    incidents : int
+        Security incidents this quarter (simulated economy).
+    cross_border_volume : float
+        Value of approved cross-border data transfers (RMB per quarter).
+    active_firms : int
+        Firms active this quarter (simulated economy).
+    hhi : float
+        E11: concentration of data sales, Herfindahl-Hirschman index in [0, 1].
+    compute_utilisation : float
+        Utilisation of the compute clusters' racks, in [0, 1].
+    public_data_uses : float
+        Licences of open public data products (uses per quarter, national).
+    public_price : float
+        Mean fee of open public data (RMB per licence-quarter).
+    operator_price : float
+        Mean price of licensed operators' products (RMB per licence-quarter; 0 with none).
+    holder_revenue : float
+        Public holders' fees and revenue share (RMB per quarter).
+    firm_surplus : float
+        Mainland firms' surplus (RMB per quarter).
+    supply_cost : float
+        Holders' cost of supply effort (RMB per quarter).
+    incident_loss : float
+        Losses from security incidents (RMB per quarter).
+    policy_cost : float
+        E22: the public cost of the levers (RMB per quarter).
+    welfare_share : float
+        Welfare as a share of mainland output (dimensionless).
+    trust : float
+        E17: firms' trust in sensitive and cross-border data, in [0.05, 1].
+    partner_openness : float
+        E21: foreign partners' openness to flows with China, in [0, 1].
+    review_strictness : float
+        Strictness of security review in force, in [0, 1] (adapts with an adaptive regulator).
+    licensed_operators : int
+        Operators holding a licence (simulated economy).
+    entries : int
+        Firms that entered this quarter (simulated economy).
+    exits : int
+        Firms that exited this quarter (simulated economy).
+    """
 
     market_size: float = 0.0
     data_uses: float = 0.0
@@ -84,7 +148,10 @@ class Quarter:
     firm_surplus: float = 0.0
     supply_cost: float = 0.0
     incident_loss: float = 0.0
+    policy_cost: float = 0.0
+    welfare_share: float = 0.0
     trust: float = 1.0
+    partner_openness: float = 1.0
     review_strictness: float = 0.0
     licensed_operators: int = 0
     entries: int = 0
@@ -108,21 +175,76 @@ def measure(
     scenario: Scenario,
     incidents: int,
     trust: float,
+    partner_openness: float,
+    policy: Policy,
+    audits: int,
     review_strictness: float,
     entries: int,
     exits: int,
 ) -> Quarter:
-    """National figures for the quarter just cleared (ODD 7.9; E11 for ``hhi``, E20 for
-    ``welfare``)."""
+    """National figures for the quarter just cleared (ODD 7.9).
+
+    Parameters
+    ----------
+    clearing : Clearing
+        The quarter's market clearing (who bought what, at what price).
+    firms : Firms
+        The firm population, after production.
+    holders : PublicHolders
+        The public data holders.
+    suppliers : PrivateSuppliers
+        The private suppliers.
+    operators : Operators
+        The authorised operators.
+    compute : ComputeClusters
+        The compute clusters.
+    market : Market
+        The catalogue and view the quarter cleared on.
+    calibration : Calibration
+        The start-up calibration (its ``firms_represented`` scales money to the nation).
+    scenario : Scenario
+        The scenario (its ``incident_loss_rmb``).
+    incidents : int
+        Security incidents this quarter.
+    trust : float
+        Trust after this quarter's incidents (E17).
+    partner_openness : float
+        Foreign partners' openness (E21), in [0, 1].
+    policy : Policy
+        The policy in force (the levers whose public cost E22 counts).
+    audits : int
+        Audits the regulator made this quarter.
+    review_strictness : float
+        Review strictness in force.
+    entries : int
+        Firms that entered.
+    exits : int
+        Firms that exited.
+
+    Returns
+    -------
+    Quarter
+        The quarter's figures; ``hhi`` by E11, ``welfare`` by E20, ``policy_cost`` by E22.
+    """
     s, h, o = firms.table, holders.table, operators.table
     scale = calibration.firms_represented
     kinds = market.catalogue.kind
     mainland = s.active & ~is_abroad(s.region)
-    public_cols = clearing.bought & (market.view.kind == ProductKind.PUBLIC)[None, :]
     incident_loss = incidents * scenario.incident_loss_rmb
     firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
     public_fees = market.catalogue.price[kinds == ProductKind.PUBLIC]
+    # Review and the bridge work only while flows can cross the border.
+    border_open = policy.openness > 0
+    lever_cost = eq.policy_cost(
+        policy.infrastructure,
+        policy.registration,
+        review_strictness * border_open,
+        audits,
+        policy.hk_bridge and border_open,
+        calibration.lever_costs_rmb,
+    )
+    output = float(s.output[mainland].sum())
     welfare = eq.welfare(
         firm_surplus,
         float(o.profit.sum()),
@@ -131,33 +253,36 @@ def measure(
         float(o.clawback.sum() + o.penalty.sum()),
         float(h.supply_cost.sum()),
         incident_loss,
+        lever_cost,
     )
     licensed = o.licensed
     # Sales by seller: operators one seller each, other products by owner (E11).
     is_op = kinds == ProductKind.OPERATOR
     sales = np.concatenate([clearing.revenue[~is_op], clearing.revenue[is_op]])
-    transfers = clearing.bought & clearing.cross_border
     return Quarter(
         market_size=float(clearing.revenue.sum()) * scale,
-        data_uses=float(clearing.bought.sum()) * scale,
-        output=float(s.output[mainland].sum()) * scale,
+        data_uses=float(clearing.uses.sum()) * scale,
+        output=output * scale,
         welfare=float(welfare) * scale,
         public_datasets=float(h.datasets.sum()),
         supply_effort=float(h.effort.mean()),
         operator_profit=float(o.profit.sum()) * scale,
         incidents=int(incidents),
-        cross_border_volume=float(clearing.paid[transfers].sum()) * scale,
+        cross_border_volume=float(clearing.cross_border_paid.sum()) * scale,
         active_firms=int(s.active.sum()),
         hhi=eq.hhi(sales),
         compute_utilisation=compute.utilisation(),
-        public_data_uses=float(public_cols.sum()) * scale,
+        public_data_uses=float(clearing.uses[kinds == ProductKind.PUBLIC].sum()) * scale,
         public_price=float(public_fees.mean()) if len(public_fees) else 0.0,
         operator_price=float(o.price[licensed].mean()) if licensed.any() else 0.0,
         holder_revenue=holder_revenue * scale,
         firm_surplus=firm_surplus * scale,
         supply_cost=float(h.supply_cost.sum()) * scale,
         incident_loss=incident_loss * scale,
+        policy_cost=lever_cost * scale,
+        welfare_share=float(welfare) / output if output > 0 else 0.0,
         trust=trust,
+        partner_openness=partner_openness,
         review_strictness=review_strictness,
         licensed_operators=int(licensed.sum()),
         entries=entries,
@@ -169,27 +294,100 @@ def _quarter_value(name: str, model: mesa.Model) -> float:
     return getattr(model.quarter, name)
 
 
+def _seed(model: mesa.Model) -> int:
+    return model.seed
+
+
 class EconDataCollector(mesa.DataCollector):
-    """Mesa's DataCollector, with quarters as the index of the model-level frame."""
+    """Mesa's DataCollector, with quarters as the index of the model-level frame.
+
+    Parameters
+    ----------
+    model_reporters : dict, optional
+        As for :class:`mesa.DataCollector`.
+    agent_reporters : dict, optional
+        As for :class:`mesa.DataCollector`.
+    agenttype_reporters : dict, optional
+        As for :class:`mesa.DataCollector`.
+    tables : dict, optional
+        As for :class:`mesa.DataCollector`.
+    """
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
-        """One row per quarter, indexed by ``step`` (1 = the first quarter simulated)."""
-        df = super().get_model_vars_dataframe()
+        """One row per quarter, indexed by ``step`` (1 = the first quarter simulated).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per field of :class:`Quarter`.
+        """
+        df = super().get_model_vars_dataframe().drop(columns="seed")
         df.index = pd.RangeIndex(1, len(df) + 1, name="step")
         return df
 
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """The firm-level frame.
+
+        econ collects agents by type (mainland firms, with ``collect_agents=True``), so this is
+        ``get_agenttype_vars_dataframe(Firm)``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per firm and quarter.
+
+        Raises
+        ------
+        ValueError
+            If the model was built without ``collect_agents=True``.
+        """
+        if not self.agenttype_reporters:
+            raise ValueError(
+                "no agent data was collected: build the model with collect_agents=True"
+            )
+        return self.get_agenttype_vars_dataframe(next(iter(self.agenttype_reporters)))
+
 
 def make_datacollector(collect_agents: bool, firm_class: type = Firm) -> EconDataCollector:
-    """A DataCollector reporting every field of :class:`Quarter`, and with
-    ``collect_agents`` the :data:`FIRM_COLUMNS` of every mainland firm (Mesa's agent-type
-    reporters, read through the agents' attributes)."""
+    """A DataCollector reporting every field of :class:`Quarter`.
+
+    Parameters
+    ----------
+    collect_agents : bool
+        Also collect the :data:`FIRM_COLUMNS` of every mainland firm (Mesa's agent-type
+        reporters, read through the agents' attributes).
+    firm_class : type, default Firm
+        The agent class whose agents are collected.
+
+    Returns
+    -------
+    EconDataCollector
+        The collector.
+    """
     reporters = {name: partial(_quarter_value, name) for name in ALL_COLUMNS}
+    # The seed the run actually used (drawn from the OS when none was given): mesa.batch_run
+    # rows then name it instead of the ``None`` they were asked with.
+    reporters["seed"] = partial(_seed)
     agenttype = {firm_class: {name: name for name in FIRM_COLUMNS}} if collect_agents else {}
     return EconDataCollector(model_reporters=reporters, agenttype_reporters=agenttype)
 
 
 def cagr(series: pd.Series | np.ndarray, periods_per_year: int = 4) -> float:
-    """Compound annual growth rate from the first to the last value of a quarterly series."""
+    """Compound annual growth rate from the first to the last value of a quarterly series.
+
+    Parameters
+    ----------
+    series : pandas.Series or numpy.ndarray
+        Values in time order, one per period.
+    periods_per_year : int, default 4
+        Periods in a year (4 for quarters).
+
+    Returns
+    -------
+    float
+        Growth as a share per year (0.25 is 25% a year); NaN with fewer than two values or a
+        non-positive first or last value.
+    """
     values = np.asarray(series, dtype=float)
     if len(values) < 2 or values[0] <= 0 or values[-1] <= 0:
         return float("nan")

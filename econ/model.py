@@ -42,7 +42,7 @@ from econ.market import (
 )
 from econ.metrics import Quarter, make_datacollector, measure
 from econ.parameters import ParameterError
-from econ.policy import Policy
+from econ.policy import LEVERS, Policy
 from econ.scenarios import Scenario, get_scenario
 from econ.seeds import RandomStreams
 
@@ -58,18 +58,45 @@ BRIDGE_OTHER_ALIGNMENT = 0.3
 class DataEconomy(mesa.Model):
     """A Mesa model of a national data market under a data policy (ODD 1).
 
-    Args:
-        policy: the policy levers (default ``Policy()``).
-        scenario: a scenario name (``"china_2024"``, ``"small"``) or a :class:`Scenario`.
-        n_firms: number of simulated firm slots; overrides the scenario's ``n_firms``.
-        seed: an integer seed (numpy integers accepted); ``None`` draws one from the OS and
-            records it in ``model.seed``. Every random draw comes from streams spawned from it.
-        collect_agents: also collect firm-level data each quarter (costly for large models).
-        **params: other scenario parameters to change, e.g. ``supply_responds=False``.
+    One step is one quarter; money is RMB scaled to the national economy. Each kind of agent
+    is a population (``model.firms``, ``model.holders``, ``model.suppliers``,
+    ``model.operators``, ``model.compute``) plus the single ``model.regulator``; to change a
+    behaviour, subclass a population and name it on a subclass of this model
+    (``firms_class``, ``holders_class``, ``suppliers_class``, ``operators_class``,
+    ``compute_class``, ``regulator_class``).
 
-    Example:
-        >>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=1)
-        >>> df = model.run(8)
+    Parameters
+    ----------
+    policy : Policy or dict or None, default None
+        The policy levers; None: ``Policy()``, today's policy mix.
+    scenario : str or Scenario, default "china_2024"
+        A scenario name (``"china_2024"``, ``"small"``) or a :class:`~econ.scenarios.Scenario`.
+    n_firms : int or None, default None
+        Simulated firm slots; overrides the scenario's ``n_firms``.
+    seed : int or None, default None
+        An integer seed (numpy integers accepted); None draws one from the OS and records it
+        in ``model.seed``. Every random draw comes from streams spawned from it.
+    collect_agents : bool, default False
+        Also collect firm-level data each quarter (costly for large models).
+    rng : int or None, default None
+        The same as ``seed``, under the name Mesa's models use (give one or the other).
+    keep_transactions : bool, default False
+        Keep the last quarter's (firms x view) matrices in ``model.clearing`` (``bought``,
+        ``paid``, ``cross_border``; 250 bytes a firm).
+    **params : object
+        Levers (``pricing="free"``, applied to ``policy``) and scenario parameters
+        (``supply_responds=False``) by name, so ``mesa.batch_run`` can vary either.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For a bad policy, scenario, parameter, seed or ``collect_agents``, naming it and what
+        is allowed.
+
+    Examples
+    --------
+    >>> model = DataEconomy(policy=Policy(pricing="free"), scenario="small", seed=1)
+    >>> df = model.run(8)
     """
 
     firms_class: ClassVar[type[Firms]] = Firms
@@ -86,18 +113,35 @@ class DataEconomy(mesa.Model):
         n_firms: int | None = None,
         seed: int | None = None,
         collect_agents: bool = False,
+        rng: int | None = None,
+        keep_transactions: bool = False,
         **params: Any,
     ) -> None:
+        if rng is not None:
+            if seed is not None:
+                raise ParameterError("give seed or rng, not both (they are the same integer)")
+            if isinstance(rng, np.random.Generator | np.random.BitGenerator):
+                raise ParameterError(
+                    "rng must be an integer seed: econ spawns one stream per submodel from it"
+                )
+            seed = rng
+        levers = {name: params.pop(name) for name in list(params) if name in LEVERS}
         if isinstance(policy, dict):
             policy = Policy.from_dict(policy)
         elif policy is None:
             policy = Policy()
         elif not isinstance(policy, Policy):
             raise ParameterError(f"policy must be a Policy or a dict, not {type(policy).__name__}")
+        if levers:
+            policy = policy.replace(**levers)
         if n_firms is not None:
             params["n_firms"] = n_firms
-        if not isinstance(collect_agents, bool):
-            raise ParameterError(f"collect_agents={collect_agents!r}: expected True or False")
+        for name, flag in (
+            ("collect_agents", collect_agents),
+            ("keep_transactions", keep_transactions),
+        ):
+            if not isinstance(flag, bool):
+                raise ParameterError(f"{name}={flag!r}: expected True or False")
         scenario_params = get_scenario(scenario, **params)
         seed = _check_seed(seed)
         super().__init__(rng=seed)
@@ -116,8 +160,15 @@ class DataEconomy(mesa.Model):
         start_load = p.data_compute_share * p.racks * p.rack_utilisation
         self.compute.route(p, start_load, latency_cost(policy, p))
         self.trust = 1.0
+        self.incident_pressure = 0.0  # incidents per 1,000 firms a quarter, smoothed (E23)
+        # Partners start at their reciprocal response to today's openness (the lever default).
+        today = LEVERS["openness"].default
+        self.partner_openness = eq.partner_openness(
+            today, today, scenario_params.partner_reciprocity, 1.0, 0.0, 0.0
+        )
         self.quarter = Quarter()
         self.clearing: Clearing | None = None  # the last quarter's transactions
+        self.keep_transactions = keep_transactions
         self.collect_agents = collect_agents
         self.datacollector = make_datacollector(collect_agents, self.firms_class.agent_class)
 
@@ -157,8 +208,36 @@ class DataEconomy(mesa.Model):
         k = scenario.n_foreign_products
         self.foreign_owner = rng.choice(abroad, size=k) if k and len(abroad) else np.zeros(k, int)
         self.regulator = self.regulator_class(self, policy)
-        for population in (self.firms, self.holders, self.suppliers, self.operators, self.compute):
-            population.create_agents(self)
+        self._views_pending = True  # Mesa agent views are made on first use (_make_views)
+
+    # ---------------------------------------------------------------- Mesa agent views ---
+    def _make_views(self) -> None:
+        """Register the populations' Mesa agent views (~265 bytes each) the first time
+        anything asks for agents; the model's own steps never need them."""
+        if getattr(self, "_views_pending", False):
+            self._views_pending = False
+            for population in (
+                self.firms, self.holders, self.suppliers, self.operators, self.compute
+            ):  # fmt: skip
+                population.create_agents(self)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents (Mesa's ``Model.agents``), views made on first use."""
+        self._make_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """Agents by class (Mesa's ``Model.agents_by_type``), views made on first use."""
+        self._make_views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent classes (Mesa's ``Model.agent_types``), views made on first use."""
+        self._make_views()
+        return super().agent_types
 
     # ------------------------------------------------------------------------ dynamics ---
     def step(self) -> None:
@@ -174,6 +253,8 @@ class DataEconomy(mesa.Model):
             p, cal.compute_cost_per_unit_rmb, cal.compute_price_index_0, latency
         )
         # 3-4. This quarter's catalogue, and what every product is worth to every firm.
+        # Openness in effect: China's, times its partners' response to it (E21).
+        openness = policy.openness * self.partner_openness
         refresh_catalogue(
             catalogue,
             policy,
@@ -181,6 +262,7 @@ class DataEconomy(mesa.Model):
             holders.product_size(p),
             holders.sensitive_quality(p),
             operators.table.licensed,
+            foreign_supply=self.partner_openness,
         )
         strictness = self.regulator.review_strictness
         valuation = value_licences(
@@ -194,7 +276,7 @@ class DataEconomy(mesa.Model):
             compute_cost_per_unit=self.compute.cost_per_data_unit,
         )
         # 5. Sellers set prices against sampled demand.
-        wtp = sample_willingness_to_pay(valuation, firms.table, market, policy)
+        wtp = sample_willingness_to_pay(valuation, firms.table, market, policy, openness)
         holders.set_prices(policy, p, wtp[:, catalogue.block(ProductKind.PUBLIC)])
         self.suppliers.set_prices(p, wtp[:, catalogue.block(ProductKind.PRIVATE)])
         # The operators sell the same data: demand for it is the best of the slots seen.
@@ -202,8 +284,16 @@ class DataEconomy(mesa.Model):
         operators.set_prices(policy, p, cal.security_cost_rmb, best[:, None])
         set_foreign_prices(catalogue, wtp, p.price_adjustment)
         # 6. Clearing, with cross-border approvals.
+        approvals = self.streams.quarter("approvals", q)
         result = clear(
-            valuation, firms.table, market, policy, strictness, self.streams.quarter("approvals", q)
+            valuation,
+            firms.table,
+            market,
+            policy,
+            strictness,
+            approvals,
+            openness,
+            self.keep_transactions,
         )
         self.clearing = result
         # 7. Payments, and compute routed East/West (rationed if capacity is short).
@@ -233,9 +323,28 @@ class DataEconomy(mesa.Model):
             self.streams.quarter("cross_border_incidents", q),
             self.streams.quarter("audits", q),
         )
-        per_thousand = incidents / (p.n_firms / 1000.0)
+        # Firms and partners respond to the national rate of incidents: with thousands of
+        # real firms behind each simulated one, that is the expected count, not the draw.
+        per_thousand = 1000.0 / p.n_firms
+        self.incident_pressure = eq.incident_pressure(
+            self.incident_pressure, self.regulator.expected_incidents * per_thousand
+        )
         self.trust = eq.trust_update(
-            self.trust, p.trust_recovery, p.trust_loss_per_incident, per_thousand
+            self.trust,
+            p.trust_recovery,
+            p.trust_loss_per_incident,
+            self.regulator.expected_incidents * per_thousand,
+            self.incident_pressure,
+            p.trust_collapse_threshold,
+            p.trust_collapse,
+        )
+        self.partner_openness = eq.partner_openness(
+            self.partner_openness,
+            policy.openness,
+            p.partner_reciprocity,
+            p.partner_adjustment,
+            p.partner_retaliation,
+            self.regulator.expected_cross_border_incidents * per_thousand,
         )
         # 10. Firms pay, produce and accumulate data (E1, E2, E18).
         firms.produce(
@@ -243,7 +352,7 @@ class DataEconomy(mesa.Model):
             result.data_added * served,
             result.spending,
             result.usage_cost,
-            result.bought.sum(axis=1).astype(float),
+            result.licences,
         )
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter("exit", q))
@@ -264,6 +373,9 @@ class DataEconomy(mesa.Model):
             scenario=p,
             incidents=incidents,
             trust=self.trust,
+            partner_openness=self.partner_openness,
+            policy=policy,
+            audits=self.regulator.audits,
             review_strictness=self.regulator.review_strictness,
             entries=len(entrants),
             exits=exits,
@@ -271,7 +383,24 @@ class DataEconomy(mesa.Model):
         self.datacollector.collect(self)
 
     def run(self, quarters: int) -> pd.DataFrame:
-        """Run ``quarters`` steps and return the model-level data so far (one row a quarter)."""
+        """Run ``quarters`` steps and return the model-level data so far (one row a quarter).
+
+        Parameters
+        ----------
+        quarters : int
+            Quarters to run, a whole number >= 0.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quarter simulated so far, indexed by ``step``, one column per reported
+            figure (:class:`~econ.metrics.Quarter`).
+
+        Raises
+        ------
+        econ.parameters.ParameterError
+            If ``quarters`` is not a whole number >= 0.
+        """
         if isinstance(quarters, bool) or not isinstance(quarters, int | np.integer) or quarters < 0:
             raise ParameterError(f"run(quarters={quarters!r}): expected a whole number >= 0")
         for _ in range(int(quarters)):

@@ -8,12 +8,13 @@ validated object that converts to and from plain dicts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["Parameter", "ParameterError", "ParameterSet"]
+__all__ = ["Parameter", "ParameterError", "ParameterSet", "shown"]
 
 
 class ParameterError(ValueError):
@@ -22,7 +23,29 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Parameter:
-    """One named value: its meaning, unit, default, allowed range and source."""
+    """One named value: its meaning, unit, default, allowed range and source.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name (a keyword of :class:`~econ.Policy` or :class:`~econ.Scenario`).
+    default : object
+        Its default value, in ``unit``.
+    unit : str
+        Its unit, in words (``"RMB per licence-quarter"``, ``"share of firms"``, ...).
+    description : str
+        What it means.
+    low, high : float or None, optional
+        Bounds of a number, inclusive.
+    choices : tuple of str or None, optional
+        The allowed values of a categorical parameter.
+    kind : type, optional
+        ``float`` (default), ``int`` or ``bool``.
+    source : str, optional
+        Where its value comes from (a publication, or an assumption).
+    note : str, optional
+        Why the bounds are what they are; added to the message of an out-of-range value.
+    """
 
     name: str
     default: Any
@@ -33,6 +56,7 @@ class Parameter:
     choices: tuple[str, ...] | None = None
     kind: type = float
     source: str = ""
+    note: str = ""  # why the bound is what it is, added to out-of-range errors
 
     @property
     def allowed(self) -> str:
@@ -45,38 +69,111 @@ class Parameter:
         return f"{kind} in [{self.low}, {self.high}]"
 
     def validate(self, value: Any, owner: str) -> Any:
-        """Return ``value`` coerced to the parameter's type, or raise :class:`ParameterError`."""
+        """Return ``value`` coerced to the parameter's type, or raise :class:`ParameterError`.
+
+        Parameters
+        ----------
+        value : object
+            A candidate value; numpy scalars are accepted.
+        owner : str
+            The owner's name for the message (``"Policy"``, ``"Scenario"``).
+
+        Returns
+        -------
+        object
+            ``value`` as the parameter's kind (a float, int, bool or one of the choices).
+
+        Raises
+        ------
+        ParameterError
+            If ``value`` has the wrong type or is out of range; the message names
+            ``owner.name`` and what is allowed.
+        """
         where = f"{owner}.{self.name}"
         if self.choices is not None:
-            if value not in self.choices:
-                raise ParameterError(f"{where}={value!r} is not allowed; expected {self.allowed}")
+            if not isinstance(value, str) or value not in self.choices:
+                raise ParameterError(
+                    f"{where}={shown(value)} is not allowed; expected {self.allowed}"
+                )
             return value
         if isinstance(value, np.bool_ | np.integer | np.floating):
             value = value.item()
         if self.kind is bool:
             if not isinstance(value, bool):
-                raise ParameterError(f"{where}={value!r} is not allowed; expected {self.allowed}")
+                raise ParameterError(
+                    f"{where}={shown(value)} is not allowed; expected {self.allowed}"
+                )
             return value
         # bool is an int subclass; True where a number is wanted is almost always a slip.
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(
-                f"{where}={value!r} has type {type(value).__name__}; expected {self.allowed}"
+                f"{where}={shown(value)} has type {type(value).__name__}; expected {self.allowed}"
             )
+        out_of_range = ParameterError(
+            f"{where}={shown(value)} is out of range; expected {self.allowed}"
+            + (f" ({self.note})" if self.note else "")
+        )
+        if isinstance(value, float) and not math.isfinite(value):  # inf, -inf, nan
+            raise out_of_range
         if self.kind is int:
-            if float(value) != int(value):
+            if isinstance(value, float) and not value.is_integer():
                 raise ParameterError(
-                    f"{where}={value!r} is not a whole number; expected {self.allowed}"
+                    f"{where}={shown(value)} is not a whole number; expected {self.allowed}"
                 )
             value = int(value)
-        else:
+        elif isinstance(value, int):
+            if abs(value) > MAX_FLOAT_INT:  # float() would overflow
+                raise out_of_range
             value = float(value)
-        if value != value or not (self.low <= value <= self.high):
-            raise ParameterError(f"{where}={value!r} is out of range; expected {self.allowed}")
+        if not (self.low <= value <= self.high):
+            raise out_of_range
         return value
 
 
+#: Integers beyond this are beyond any float (``float(10**400)`` overflows).
+MAX_FLOAT_INT = int(np.finfo(float).max)
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A short repr of a user's value for an error message (a huge int or list is cut).
+
+    Parameters
+    ----------
+    value : object
+        Any value, as the user gave it.
+    limit : int, default 80
+        The longest text to return (characters).
+
+    Returns
+    -------
+    str
+        ``repr(value)``, cut to ``limit`` characters with ``...``; an integer of more than
+        64 bits as its approximate number of digits; a value whose repr fails as its type.
+    """
+    if isinstance(value, int) and value.bit_length() > 64:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        sign = "a negative" if value < 0 else "an"
+        return f"<{sign} integer of about {digits} digits>"
+    try:
+        text = repr(value)
+    except Exception:  # a value whose repr fails is still named by its type
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ParameterSet:
-    """Immutable, validated set of named parameters; subclasses define ``PARAMETERS``."""
+    """Immutable, validated set of named parameters; subclasses define ``PARAMETERS``.
+
+    Parameters
+    ----------
+    **values : object
+        A value for any parameter in ``PARAMETERS``; the others keep their defaults.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name or a value that is not allowed, naming it and what is allowed.
+    """
 
     PARAMETERS: ClassVar[dict[str, Parameter]] = {}
     __slots__ = ("_values",)
@@ -121,7 +218,18 @@ class ParameterSet:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]):
-        """Build from a plain mapping of parameter names to values."""
+        """Build from a plain mapping of parameter names to values.
+
+        Parameters
+        ----------
+        values : dict
+            Parameter names to values, as :meth:`to_dict` gives them.
+
+        Returns
+        -------
+        ParameterSet
+            An instance of the class it is called on, validated.
+        """
         if not isinstance(values, dict):
             raise ParameterError(
                 f"{cls.__name__} must be built from a mapping, not {type(values).__name__}"
@@ -129,16 +237,59 @@ class ParameterSet:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """The values as a plain dict of Python scalars (TOML and JSON friendly)."""
+        """The values as a plain dict of Python scalars (TOML and JSON friendly).
+
+        Returns
+        -------
+        dict
+            Every parameter's value, by name.
+        """
         return dict(self._values)
 
     def replace(self, **changes: Any):
-        """A copy with some values changed, validated like the constructor."""
+        """A copy with some values changed, validated like the constructor.
+
+        Parameters
+        ----------
+        **changes : object
+            New values by parameter name.
+
+        Returns
+        -------
+        ParameterSet
+            A new instance of the same class.
+        """
         return type(self)(**{**self._values, **changes})
 
     @classmethod
+    def records(cls) -> list[dict[str, Any]]:
+        """Every parameter as a plain dict (name, unit, default, bounds or choices, type,
+        meaning, source): what ``econ levers --json`` prints."""
+        return [
+            {
+                "name": p.name,
+                "unit": p.unit,
+                "default": p.default,
+                "low": p.low,
+                "high": p.high,
+                "choices": list(p.choices) if p.choices is not None else None,
+                "type": p.kind.__name__,
+                "allowed": p.allowed,
+                "description": p.description,
+                "source": p.source,
+            }
+            for p in cls.PARAMETERS.values()
+        ]
+
+    @classmethod
     def describe(cls) -> str:
-        """A Markdown table of every parameter: unit, default, allowed values, meaning."""
+        """A Markdown table of every parameter: unit, default, allowed values, meaning.
+
+        Returns
+        -------
+        str
+            The table, one row per parameter (with its source where the class records one).
+        """
         with_source = any(p.source for p in cls.PARAMETERS.values())
         head = "| name | unit | default | allowed | meaning |" + (
             " source |" if with_source else ""

@@ -25,10 +25,12 @@ __all__ = [
     "morris_screening",
     "operator_profit_vs_cap",
     "paper_style",
+    "safeguard_breakeven",
     "sobol_bars",
     "supply_effort_response",
 ]
 
+#: Width of every figure: one column of the paper (inches).
 COLUMN_WIDTH_IN = 3.5
 PALETTE = "colorblind"
 REGIME_LABELS = {
@@ -46,7 +48,13 @@ RMB_TN = 1e12
 
 @contextmanager
 def paper_style() -> Iterator[None]:
-    """The one style of every figure: small type that stays legible at column width."""
+    """The one style of every figure: small type that stays legible at column width.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block, matplotlib and seaborn use the paper style.
+    """
     rc = {
         "font.size": 7,
         "axes.titlesize": 7.5,
@@ -88,31 +96,73 @@ def _regime_order(values) -> list:
 
 
 def market_paths(
-    results: Results, by: str = "pricing", column: str = "market_size", where: dict | None = None
+    results: Results,
+    by: str = "pricing",
+    column: str = "market_size",
+    where: dict | None = None,
+    facets: list[str] | None = None,
 ) -> plt.Figure:
-    """Data-market paths per group, mean and 95% CI band over replications."""
+    """Data-market paths per group, mean and 95% CI band over replications.
+
+    With ``facets``, one panel per combination of those factors, so no varied factor is
+    pooled.
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+    by : str, default "pricing"
+        The factor whose values get one line each.
+    column : str, default "market_size"
+        The reported column to draw (RMB per quarter for money columns).
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+    facets : list of str or None, default None
+        Factors that get one panel per combination of their values.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide per panel.
+    """
     series = _where(results.series, where)
-    table = summarise_series(series, by, column)
+    facets = [f for f in (facets or []) if f != by]
+    panels = [((), series)] if not facets else list(series.groupby(facets, sort=True))
     with paper_style():
-        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.4))
+        cols = min(len(panels), 3)
+        rows = -(-len(panels) // cols)
+        fig, axes = plt.subplots(
+            rows,
+            cols,
+            figsize=(COLUMN_WIDTH_IN * cols, 2.4 * rows),
+            sharex=True,
+            sharey=True,
+            squeeze=False,
+        )
         colours = sns.color_palette(PALETTE)
-        for colour, group in zip(colours, _regime_order(table[by]), strict=False):
-            g = table[table[by] == group]
-            years = g["step"] / 4
-            ax.plot(
-                years, g["mean"] / RMB_BN, color=colour, label=REGIME_LABELS.get(group, str(group))
-            )
-            ax.fill_between(
-                years,
-                g["ci_low"] / RMB_BN,
-                g["ci_high"] / RMB_BN,
-                color=colour,
-                alpha=0.2,
-                linewidth=0,
-            )
-        ax.set_xlabel("Years from start")
-        ax.set_ylabel("Data market (RMB bn per quarter)")
-        ax.legend(title=by.replace("_", " ").capitalize(), loc="upper left")
+        for ax, (key, panel) in zip(axes.flat, panels, strict=False):
+            table = summarise_series(panel, by, column)
+            for colour, group in zip(colours, _regime_order(table[by]), strict=False):
+                g = table[table[by] == group]
+                years = g["step"] / 4
+                label = REGIME_LABELS.get(group, str(group))
+                ax.plot(years, g["mean"] / RMB_BN, color=colour, label=label)
+                ax.fill_between(
+                    years,
+                    g["ci_low"] / RMB_BN,
+                    g["ci_high"] / RMB_BN,
+                    color=colour,
+                    alpha=0.2,
+                    linewidth=0,
+                )
+            if facets:
+                key = key if isinstance(key, tuple) else (key,)
+                ax.set_title(", ".join(f"{f} = {v}" for f, v in zip(facets, key, strict=True)))
+            ax.set_xlabel("Years from start")
+            ax.set_ylabel("Data market (RMB bn per quarter)")
+        for ax in list(axes.flat)[len(panels) :]:
+            ax.set_visible(False)
+        axes.flat[0].legend(title=by.replace("_", " ").capitalize(), loc="upper left")
         fig.tight_layout()
     return fig
 
@@ -124,8 +174,29 @@ def growth_and_welfare(
     where: dict | None = None,
     baseline: str = "cost_recovery",
 ) -> plt.Figure:
-    """Market growth per group (mean and 95% CI), and the welfare gain over the ``baseline``
-    group, paired by replication (runs share seeds), split by ``hue``."""
+    """Market growth per group and the welfare gain over a baseline group.
+
+    Growth is the mean and 95% CI over replications; the welfare gain over the ``baseline``
+    group is paired by replication (runs share seeds), split by ``hue``.
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+    by : str, default "pricing"
+        The factor on the x axis.
+    hue : str or None, default "supply_responds"
+        A factor whose values get separate bars; None for one set.
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+    baseline : str, default "cost_recovery"
+        The value of ``by`` the welfare gain is measured against.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = _where(results.ok, where)
     hues = [None] if hue is None or hue not in runs else sorted(runs[hue].unique())
     order = _regime_order(runs[by])
@@ -181,7 +252,22 @@ def _hue_label(hue: str | None, value) -> str | None:
 def supply_effort_response(
     results: Results, by: str = "pricing", where: dict | None = None
 ) -> plt.Figure:
-    """Holders' supply effort and open datasets over time per regime (supply responding)."""
+    """Holders' supply effort and open datasets over time per regime (supply responding).
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results with a ``supply_responds`` factor.
+    by : str, default "pricing"
+        The factor whose values get one line each.
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     series = _where(results.series, {"supply_responds": True, **(where or {})})
     with paper_style():
         fig, axes = plt.subplots(2, 1, figsize=(COLUMN_WIDTH_IN, 3.6), sharex=True)
@@ -217,8 +303,23 @@ def supply_effort_response(
 
 
 def operator_profit_vs_cap(results: Results, where: dict | None = None) -> plt.Figure:
-    """Operator profit, and the welfare change against the loosest price cap (paired by
-    seed), for each price cap and for the revenue cap, per number of licences."""
+    """Operator profit and the welfare change against the loosest price cap.
+
+    One point per price cap and for the revenue cap, per number of licences; welfare changes
+    are paired by seed.
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment varying ``price_cap``, ``operator_cap`` and ``operators``.
+    where : dict or None, default None
+        Keep only runs whose columns have these values, e.g. ``{"supply_responds": True}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = _where(results.ok, where)
     runs = runs[runs["operators"] > 0].copy()
     caps = sorted(runs.loc[runs["operator_cap"] == "price", "price_cap"].unique())
@@ -289,8 +390,24 @@ def operator_profit_vs_cap(results: Results, where: dict | None = None) -> plt.F
 def cross_border_frontier(
     results: Results, benefit: str = "market_size_mean", cost: str = "incidents_total"
 ) -> plt.Figure:
-    """The growth-against-incidents frontier with and without the Hong Kong bridge: one
-    point per openness and review strictness (mean and 95% CI), efficient points joined."""
+    """The growth-against-incidents frontier with and without the Hong Kong bridge.
+
+    One point per openness and review strictness (mean and 95% CI), efficient points joined.
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment varying ``openness``, ``review_strictness`` and ``hk_bridge``.
+    benefit : str, default "market_size_mean"
+        The summary outcome on the y axis (RMB per quarter).
+    cost : str, default "incidents_total"
+        The summary outcome on the x axis (incidents over the run).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     runs = results.ok
     keys = ["hk_bridge", "openness", "review_strictness"]
     b = summarise(runs, keys, benefit).rename(
@@ -334,6 +451,7 @@ def cross_border_frontier(
     return fig
 
 
+#: Axis labels of the factors of the sensitivity experiments, by factor name.
 FACTOR_LABELS = {
     "data_elasticity": "Returns to data (beta)",
     "fit_tail_index": "Demand elasticity (fit tail)",
@@ -364,8 +482,24 @@ OUTCOME_UNITS = {
 
 
 def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.Figure:
-    """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome;
-    factors in the order of their largest total index."""
+    """First-order (S1) and total (ST) Sobol indices with 95% CIs, one panel per outcome.
+
+    Factors are in the order of their largest total index. Indices flagged unreliable
+    (``reliable`` False: negative beyond their interval, or an outcome whose first-order
+    indices do not add up) are drawn hollow and hatched, never as solid estimates.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        The table of :func:`econ.analysis.sobol_indices`.
+    outcomes : list of str or None, default None
+        The outcomes to draw; None: all in ``indices``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, two columns (7 in) wide.
+    """
     outcomes = outcomes or list(pd.unique(indices["outcome"]))
     order = indices.groupby("factor")["ST"].max().sort_values(ascending=False).index.tolist()
     with paper_style():
@@ -376,24 +510,28 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
         y = np.arange(len(order))
         for ax, outcome in zip(axes[0], outcomes, strict=True):
             t = indices[indices["outcome"] == outcome].set_index("factor").loc[order]
-            ax.barh(
-                y - 0.2,
-                t["S1"],
-                height=0.38,
-                xerr=t["S1_conf"],
-                color=colours[0],
-                label="First order (S1)",
-                error_kw={"elinewidth": 0.6},
-            )
-            ax.barh(
-                y + 0.2,
-                t["ST"],
-                height=0.38,
-                xerr=t["ST_conf"],
-                color=colours[1],
-                label="Total (ST)",
-                error_kw={"elinewidth": 0.6},
-            )
+            reliable = t["reliable"].to_numpy() if "reliable" in t else np.ones(len(t), bool)
+            for offset, column, colour, label in (
+                (-0.2, "S1", colours[0], "First order (S1)"),
+                (0.2, "ST", colours[1], "Total (ST)"),
+            ):
+                bars = ax.barh(
+                    y + offset,
+                    t[column],
+                    height=0.38,
+                    xerr=t[f"{column}_conf"],
+                    color=colour,
+                    label=label,
+                    error_kw={"elinewidth": 0.6},
+                )
+                for bar, ok in zip(bars, reliable, strict=True):
+                    if not ok:
+                        bar.set_facecolor("none")
+                        bar.set_edgecolor(colour)
+                        bar.set_hatch("////")
+            if not reliable.all():
+                ax.text(0.98, 0.02, "hatched: unreliable", transform=ax.transAxes,
+                        ha="right", va="bottom", fontsize=6)  # fmt: skip
             ax.axvline(0, color="0.3", lw=0.5)
             ax.set_title(OUTCOME_LABELS.get(outcome, outcome))
             ax.set_xlabel("Sobol index (share of variance)")
@@ -406,7 +544,20 @@ def sobol_bars(indices: pd.DataFrame, outcomes: list[str] | None = None) -> plt.
 
 
 def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -> plt.Figure:
-    """Morris screening: mean absolute elementary effect (mu*) against its spread (sigma)."""
+    """Morris screening: mean absolute elementary effect (mu*) against its spread (sigma).
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        The table of :func:`econ.analysis.morris_indices`.
+    outcome : str, default "market_size_cagr"
+        The outcome to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
     t = indices[indices["outcome"] == outcome].sort_values("mu_star", ascending=False)
     with paper_style():
         fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8))
@@ -432,5 +583,63 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
         name = OUTCOME_LABELS.get(outcome, outcome).lower()
         ax.set_xlabel(f"mu*, mean |effect| on {name}\n({unit})")
         ax.set_ylabel(f"sigma, spread of effects\n({unit})")
+        fig.tight_layout()
+    return fig
+
+
+def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.Figure:
+    """Where safeguards break even.
+
+    The welfare gain of review (0.5) over no review at full openness, paired by seed, over
+    incident loss x the incident rate at which trust collapses. Blue cells favour safeguards;
+    a dot marks a 95% interval that excludes zero.
+
+    Parameters
+    ----------
+    results : Results
+        Results of the security break-even experiment.
+    outcome : str, default "welfare_mean"
+        The summary outcome compared (RMB per quarter).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide.
+    """
+    runs = results.ok
+    gain = effects(
+        runs,
+        {"review_strictness": 0.0},
+        outcome,
+        factors=results.factors,
+        by=["incident_loss_rmb", "trust_collapse_threshold"],
+    )
+    gain = gain[gain["review_strictness"] > 0]
+    table = gain.pivot(
+        index="trust_collapse_threshold", columns="incident_loss_rmb", values="effect"
+    )
+    marks = gain.pivot(
+        index="trust_collapse_threshold", columns="incident_loss_rmb", values="significant"
+    )
+    labels = (table / RMB_BN).map(lambda v: f"{v:+.0f}") + marks.map(lambda m: "•" if m else "")
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.6))
+        limit = float(np.nanmax(np.abs(table.to_numpy()))) / RMB_BN or 1.0
+        sns.heatmap(
+            table / RMB_BN,
+            ax=ax,
+            cmap="RdBu",
+            center=0.0,
+            vmin=-limit,
+            vmax=limit,
+            annot=labels.to_numpy(),
+            fmt="",
+            cbar_kws={"label": "Welfare gain of review\n(RMB bn per quarter)"},
+            linewidths=0.5,
+        )
+        ax.set_xticklabels([f"{c / 1e6:g}" for c in table.columns], rotation=0)
+        ax.set_yticklabels(["never" if r >= 1000 else f"{r:g}" for r in table.index], rotation=0)
+        ax.set_xlabel("Welfare loss of one incident (RMB m)")
+        ax.set_ylabel("Trust collapses above\n(incidents per 1,000 firms a quarter)")
         fig.tight_layout()
     return fig

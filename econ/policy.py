@@ -1,8 +1,12 @@
 """Policy levers of the data economy (ODD section 7, "Submodels: policy").
 
 A :class:`Policy` is an immutable, validated bundle of every lever a government can pull in
-the model. Each lever is described once, in :data:`LEVERS`, with its unit, default and bound;
-validation, documentation and the dashboard all read that table.
+the model. Its defaults are China's policy in force in 2024-25: free open data, pilot
+authorised operation under a revenue cap of cost plus reasonable profit with free use for
+public governance and welfare (NDRC/NDA 2025 No. 65), registration on, openness at today's
+level. Each lever is described once, in :data:`LEVERS`, with its unit, default and bound;
+validation, documentation and the dashboard all read that table. ``PolicyError`` is
+:class:`econ.parameters.ParameterError` under the name policy code raises it by.
 """
 
 from __future__ import annotations
@@ -13,21 +17,25 @@ from econ.parameters import ParameterSet
 
 __all__ = ["LEVERS", "OPERATOR_CAPS", "PRICING_REGIMES", "Policy", "PolicyError"]
 
+#: Values of the ``pricing`` lever.
 PRICING_REGIMES = ("free", "conditional_free", "cost_recovery", "market")
+#: Values of the ``operator_cap`` lever.
 OPERATOR_CAPS = ("none", "price", "revenue")
 PRIVATE_DATA_REGIMES = ("broad", "hoard", "ban")
 
 
+#: Every policy lever by name, with its unit, default, bounds and meaning (one
+#: :class:`~econ.parameters.Parameter` each); ``Policy.describe()`` renders it as a table.
 LEVERS: dict[str, Lever] = {
     lever.name: lever
     for lever in [
         Lever(
             "pricing",
-            "conditional_free",
+            "free",
             "regime",
-            "Pricing regime of open public data: free for all; free for public-interest users "
-            "and capped for commercial users; a flat cost-recovery fee for all; or a "
-            "revenue-maximising price set by each holder.",
+            "Pricing regime of open public data: free for all (open-data platforms today); "
+            "free for public-interest users and a fee for commercial users; a flat "
+            "cost-recovery fee for all; or a revenue-maximising price set by each holder.",
             choices=PRICING_REGIMES,
             kind=str,
         ),
@@ -43,10 +51,10 @@ LEVERS: dict[str, Lever] = {
         ),
         Lever(
             "operators",
-            0,
+            2,
             "licences",
             "Number of authorised-operation licences for sensitive public data (0 turns "
-            "authorised operation off).",
+            "authorised operation off; the default is a pilot).",
             low=0,
             high=5,
             kind=int,
@@ -61,7 +69,7 @@ LEVERS: dict[str, Lever] = {
         ),
         Lever(
             "operator_cap",
-            "price",
+            "revenue",
             "regime",
             "How operator prices are regulated: not at all; a price cap (price_cap); or a "
             "revenue cap of cost plus reasonable profit with the excess clawed back next "
@@ -194,8 +202,18 @@ class Policy(ParameterSet):
 
     Build one with keyword arguments (``Policy(pricing="free", operators=2)``) or from a plain
     dict (``Policy.from_dict(d)``); ``to_dict()`` goes back. Every lever has a default; see
-    :data:`LEVERS` or ``Policy.describe()`` for units and bounds. A misspelt lever or an
-    out-of-range value raises :class:`PolicyError` naming the lever and what is allowed.
+    :data:`LEVERS` or ``Policy.describe()`` for units and bounds.
+
+    Parameters
+    ----------
+    **values : object
+        A value for any lever in :data:`LEVERS`; the others keep their defaults.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For a misspelt lever or an out-of-range value, naming the lever and what is allowed
+        (``econ.PolicyError`` is the same class).
     """
 
     PARAMETERS = LEVERS

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from econ.parameters import Parameter, ParameterError, ParameterSet
+from econ.parameters import Parameter, ParameterError, ParameterSet, shown
 
 __all__ = ["REGIONS", "SCENARIOS", "SECTORS", "Scenario", "get_scenario"]
 
@@ -25,6 +25,8 @@ REGIONS = ("east", "west", "hong_kong", "foreign")
 ARTICLE = "NDA press conference, reported by Ta Kung Pao, 2024"
 CDTM = "China Data Trading Market report 2023 (CDTM)"
 ASSUMED = "assumption (see docs/ODD.md 7)"
+CAC = "CAC (2023), Digital China Development Report 2022: digital economy RMB 50.2 tn, 41.5% of GDP"
+IBM = "IBM & Ponemon (2023), Cost of a Data Breach: global mean USD 4.45 m (x 7.1 RMB/USD)"
 CALIBRATED = "calibrated (see docs/ODD.md 8)"
 
 
@@ -114,6 +116,17 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1,
             1e14,
             source=CDTM,
+        ),
+        _p(
+            "national_output_rmb",
+            50.2e12,
+            "RMB per year",
+            "Value added of the data-using economy at start; with mean_output_rmb it fixes how "
+            "many real firms a simulated firm stands for (one scale per scenario). The narrower "
+            "core digital industries were RMB 12.8 tn in 2023 (NBS 2024).",
+            1,
+            1e15,
+            source=CAC,
         ),
         _p(
             "racks",
@@ -306,21 +319,39 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p("fit_scale", 0.1, "fit units", "Minimum firm-product fit.", 1e-6, 10, source=CALIBRATED),
         _p("fit_max_ratio", 100.0, "x fit_scale", "Upper bound of firm-product fit.", 1.0, 1e6),
-        _p(
+        Parameter(
             "public_product_size",
-            0.05,
+            0.0357,
             "data units",
-            "Data a public product adds per licence-quarter at start.",
-            0,
+            "Data a public product adds per licence-quarter at the reference density of "
+            "open datasets (E13); 0.05 at start in china_2024, where platforms hold twice as "
+            "many datasets each.",
+            0.001,
             10,
+            source=ASSUMED,
+            note="compute_cost_rmb is the compute cost of a public product of this size, "
+            "so the size cannot be 0",
+        ),
+        _p(
+            "reference_datasets_per_holder",
+            768.3,
+            "datasets per platform",
+            "Density of open data at which a public product has public_product_size: about "
+            "63,000 datasets on 82 platforms in 2019. More datasets per platform make "
+            "broader products (E13), so the dataset count does work.",
+            1,
+            1e8,
+            source="open-data platform surveys: 82 platforms, ~63,000 datasets (2019)",
         ),
         _p(
             "private_product_size",
-            0.06,
+            0.14,
             "data units",
-            "Data a private product adds per licence-quarter.",
+            "Data a private product adds per licence-quarter; sets the level of the paid "
+            "market, which is mostly private data today.",
             0,
             10,
+            source="calibrated (see docs/ODD.md 8): 2022 market under today's policy",
         ),
         _p(
             "sensitive_product_size",
@@ -424,9 +455,11 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "dataset_staleness",
-            0.05,
+            0.25,
             "per quarter",
-            "Share of open datasets that go stale.",
+            "Share of open datasets that go stale a quarter. Fewer than 10% of platforms "
+            "updated their data within two years, so at least 90% of datasets age past two "
+            "years without an update: (1 - rho)^8 = 0.1 gives rho = 0.25.",
             0,
             1,
             source="open-data platform surveys: <10% updated within two years",
@@ -472,7 +505,105 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1,
         ),
-        _p("incident_loss_rmb", 2e6, "RMB per incident", "Welfare loss of one incident.", 0, 1e12),
+        _p(
+            "incident_loss_rmb",
+            31.6e6,
+            "RMB per incident",
+            "Welfare loss of one incident (a data breach); mega breaches cost up to 100 times "
+            "more, so the break-even experiment spans RMB 10 m to 300 m.",
+            0,
+            1e12,
+            source=IBM,
+        ),
+        _p(
+            "trust_collapse_threshold",
+            0.25,
+            "incidents per 1,000 firms per quarter",
+            "Year-smoothed incident rate above which trust collapses (E17b): a wave of "
+            "breaches, not a steady trickle, makes firms stop using sensitive and foreign "
+            "data. Set at about twice the rate under today's policy at start (0.13).",
+            0,
+            1000,
+        ),
+        _p(
+            "trust_collapse",
+            0.3,
+            "share of trust",
+            "Share of trust lost in a quarter when incidents exceed the collapse threshold.",
+            0,
+            1,
+        ),
+        _p(
+            "partner_reciprocity",
+            0.5,
+            "weight",
+            "How far foreign partners' openness follows China's (E21): 0 ignores it, 1 mirrors "
+            "it; closure then fragments the partners' side too (OECD-WTO 2025).",
+            0,
+            1,
+        ),
+        _p(
+            "partner_adjustment",
+            0.25,
+            "per quarter",
+            "Speed at which partners' openness moves toward its reciprocal target (E21).",
+            0,
+            1,
+        ),
+        _p(
+            "partner_retaliation",
+            0.1,
+            "openness per incident per 1,000 firms",
+            "Fall in partners' openness after a cross-border incident (E21): they restrict "
+            "flows to a jurisdiction whose transfers leak.",
+            0,
+            1,
+        ),
+        # --- costs of the levers (national, RMB per year; converted by the national scale) --
+        _p(
+            "infrastructure_cost_rmb",
+            100e9,
+            "RMB per year at level 1",
+            "Fiscal cost of data infrastructure (the 'cold chain': platforms, privacy "
+            "computing, data spaces) at full level, in proportion to the level. East Data West "
+            "Computing investment was over RMB 400 bn in 2022-23 (NDA); this is an assumption.",
+            0,
+            1e13,
+        ),
+        _p(
+            "registration_cost_rmb",
+            5e9,
+            "RMB per year",
+            "Cost of the public data resource registration and disclosure system.",
+            0,
+            1e13,
+        ),
+        _p(
+            "review_cost_rmb",
+            2e9,
+            "RMB per year at strictness 1",
+            "Regulator's cost of cross-border security review, in proportion to strictness "
+            "(firms' compliance cost of review is in E16).",
+            0,
+            1e13,
+        ),
+        _p(
+            "audit_cost_rmb",
+            20e6,
+            "RMB per audit",
+            "Cost of one audit of an authorised operator.",
+            0,
+            1e12,
+        ),
+        _p(
+            "bridge_cost_rmb",
+            3e9,
+            "RMB per year",
+            "Operating cost of the Hong Kong bridge: a hub that meets both mainland and "
+            "international security standards.",
+            0,
+            1e13,
+        ),
         _p(
             "trust_loss_per_incident",
             0.01,
@@ -512,11 +643,14 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "base_load_growth",
-            0.02,
+            0.04,
             "per quarter",
-            "Growth of compute demand not from data products.",
+            "Growth of compute demand not from data products (AI training and inference "
+            "among it). Capacity grows 10-20% a year and utilisation rose 4 points over "
+            "2022-24 (58.7% -> 62.7%), so load grew about 17% a year: 4% a quarter.",
             -0.5,
             0.5,
+            source=ARTICLE,
         ),
         _p(
             "data_compute_share",
@@ -530,10 +664,26 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
 }
 
 
+#: E4's life factor 1 / (1 - (1 - delta) / (1 + r)) may reach 1e9 quarters, no more.
+MIN_LIFE_DENOMINATOR = 1e-9
+
+
 class Scenario(ParameterSet):
     """A named, validated set of non-policy parameters (ODD 5 and 7).
 
     ``Scenario.describe()`` lists every parameter with unit, default and source.
+
+    Parameters
+    ----------
+    name : str, default "custom"
+        The scenario's name.
+    **values : object
+        A value for any scenario parameter; the others keep their defaults.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For an unknown parameter or a value that is not allowed.
     """
 
     PARAMETERS = SCENARIO_PARAMETERS
@@ -541,6 +691,15 @@ class Scenario(ParameterSet):
     def __init__(self, name: str = "custom", **values: Any) -> None:
         super().__init__(**values)
         object.__setattr__(self, "_name", name)
+        # E4 values a licence over 1 / (1 - (1 - delta) / (1 + r)) quarters of use.
+        kept = (1.0 - self.data_depreciation) / (1.0 + self.discount_rate)
+        if 1.0 - kept < MIN_LIFE_DENOMINATOR:
+            raise ParameterError(
+                f"Scenario: data_depreciation={self.data_depreciation!r} with "
+                f"discount_rate={self.discount_rate!r} makes a licence worth more than "
+                f"{1 / MIN_LIFE_DENOMINATOR:.0e} quarters of use (E4: data hardly goes stale "
+                "and the future is hardly discounted); raise one of them"
+            )
 
     @property
     def name(self) -> str:
@@ -548,7 +707,18 @@ class Scenario(ParameterSet):
         return object.__getattribute__(self, "_name")
 
     def replace(self, **changes: Any) -> Scenario:
-        """A copy with some parameters changed (its name gains a ``+``)."""
+        """A copy with some parameters changed (its name gains a ``+``).
+
+        Parameters
+        ----------
+        **changes : object
+            New values by parameter name, validated.
+
+        Returns
+        -------
+        Scenario
+            The changed copy (the same scenario when nothing changes).
+        """
         name = self.name if not changes else f"{self.name}+"
         return Scenario(name, **{**self.to_dict(), **changes})
 
@@ -566,6 +736,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "small": {
         "n_firms": 400,
         "n_holders": 12,
+        "open_datasets": 18_053,  # china_2024's density: 340,000 datasets / 226 platforms
         "n_private_suppliers": 8,
         "n_foreign_products": 4,
     },
@@ -573,12 +744,31 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 
 def get_scenario(name: str | Scenario = "china_2024", **changes: Any) -> Scenario:
-    """Return the named scenario, with optional validated changes."""
+    """Return the named scenario, with optional validated changes.
+
+    Parameters
+    ----------
+    name : str or Scenario, default "china_2024"
+        A name in :data:`SCENARIOS`, or a scenario to change.
+    **changes : object
+        New values by parameter name.
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+
+    Raises
+    ------
+    econ.parameters.ParameterError
+        For an unknown scenario name, parameter or value.
+    """
     if isinstance(name, Scenario):
         return name.replace(**changes) if changes else name
-    if name not in SCENARIOS:
+    if not isinstance(name, str) or name not in SCENARIOS:
         raise ParameterError(
-            f"unknown scenario {name!r}; allowed: {', '.join(map(repr, SCENARIOS))}"
+            f"unknown scenario {shown(name)}; allowed: {', '.join(map(repr, SCENARIOS))}"
+            " or a Scenario"
         )
     scenario = Scenario(name, **SCENARIOS[name])
     return scenario.replace(**changes) if changes else scenario

@@ -30,6 +30,11 @@ class RandomStreams:
 
     ``initial`` and ``calibration`` are single generators; ``quarter(name, t)`` is the
     generator of stream ``name`` in quarter ``t``: the ``t``-th child of that stream.
+
+    Parameters
+    ----------
+    seed : int
+        The model's seed.
     """
 
     def __init__(self, seed: int) -> None:
@@ -38,7 +43,20 @@ class RandomStreams:
         self.calibration = self._generator((STREAMS.index("calibration"),))
 
     def quarter(self, stream: str, quarter: int) -> np.random.Generator:
-        """The generator of ``stream`` for quarter ``quarter`` (1 = the first simulated)."""
+        """The generator of ``stream`` for quarter ``quarter`` (1 = the first simulated).
+
+        Parameters
+        ----------
+        stream : str
+            A name in :data:`STREAMS`.
+        quarter : int
+            The quarter.
+
+        Returns
+        -------
+        numpy.random.Generator
+            A fresh generator: the same arguments always give the same draws.
+        """
         return self._generator((STREAMS.index(stream), int(quarter)))
 
     def _generator(self, key: tuple[int, ...]) -> np.random.Generator:
@@ -49,7 +67,25 @@ def spawn_seeds(root: int, n: int) -> list[int]:
     """``n`` independent seeds drawn from ``numpy.random.SeedSequence(root).spawn(n)``.
 
     Each child sequence is reduced to one 63-bit integer so it can be stored in a table and
-    passed to :class:`~econ.DataEconomy` as ``seed``; the same root always gives the same list.
+    passed to :class:`~econ.model.DataEconomy` as ``seed``; the same root always gives the same
+    list.
+
+    Parameters
+    ----------
+    root : int
+        The root seed, a whole number >= 0.
+    n : int
+        How many seeds.
+
+    Returns
+    -------
+    list of int
+        ``n`` seeds.
+
+    Raises
+    ------
+    ValueError
+        If ``root`` is not a whole number >= 0.
     """
     if isinstance(root, np.integer):
         root = int(root)

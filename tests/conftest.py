@@ -12,7 +12,8 @@ from econ.study import spec_path
 
 
 def small(policy: Policy | None = None, seed: int = 1, **params) -> DataEconomy:
-    """A small model for mechanism tests."""
+    """A small model for mechanism tests (it keeps each quarter's transaction matrices)."""
+    params.setdefault("keep_transactions", True)
     return DataEconomy(policy=policy or Policy(), scenario="small", seed=seed, **params)
 
 

@@ -52,8 +52,8 @@ def test_with_supply_fixed_free_beats_cost_recovery_on_welfare(fixed_supply):
 def responsive_supply():
     """Regimes with holders' effort responding to incentives, 32 quarters."""
     policies = {
-        "free_unfunded": Policy(pricing="free", registration=False),
-        "cost_recovery": Policy(pricing="cost_recovery", registration=False),
+        "free_unfunded": Policy(pricing="free", registration=False, operators=0),
+        "cost_recovery": Policy(pricing="cost_recovery", registration=False, operators=0),
         "operators": Policy(pricing="free", registration=False, operators=2, revenue_share=0.5),
     }
     return {k: mean_path(p, 32) for k, p in policies.items()}

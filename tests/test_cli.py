@@ -40,3 +40,28 @@ def test_bad_size_is_a_clean_error(capsys, tmp_path):
     assert main(args) == 2
     assert "n_firms" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_levers_and_scenarios_as_json(capsys):
+    import json
+
+    from econ import LEVERS, Scenario
+
+    assert main(["levers", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in records] == list(LEVERS)
+    pricing = records[0]
+    assert pricing["default"] == LEVERS["pricing"].default and "free" in pricing["choices"]
+    assert main(["scenarios", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert {r["name"] for r in records} == set(Scenario.PARAMETERS)
+    assert all(r["unit"] and r["type"] in ("int", "float", "bool") for r in records)
+
+
+def test_help_text_is_clean(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and "econ:" in out

@@ -347,23 +347,25 @@ def test_dashboard_in_the_browser(server: str, context: BrowserContext, tmp_path
         _step(page)
         assert _quarter(page) == paused_at + 1
 
-        # Move levers: free public data, an operator licence, the Hong Kong bridge on. One
+        # Move levers away from today's policy: market-priced public data, one more operator
+        # licence, the Hong Kong bridge on. One
         # change per control: ipywidgets holds a control's second update back until the
         # server acknowledges the first, and the Reset click could overtake it.
         pricing = page.get_by_text("Public data pricing", exact=True)
         page.locator(".v-select", has=pricing).click()
-        page.get_by_role("option", name="free", exact=True).click()
+        page.get_by_role("option", name="market", exact=True).click()
         licences = page.get_by_role("slider", name=DASHBOARD_LEVERS["operators"])
         licences.press("ArrowRight")
-        expect(licences).to_have_attribute("aria-valuenow", "1")
+        more = LEVERS["operators"].default + 1
+        expect(licences).to_have_attribute("aria-valuenow", str(more))
         page.get_by_text("Hong Kong bridge", exact=True).click()
 
         # Levers apply on Reset, which rebuilds the model at quarter 0.
         page.get_by_role("button", name="Reset").click()
         expect(page.get_by_text("Time:")).to_have_text("Time: 0.0", timeout=STEP_WAIT_MS)
         summary = page.get_by_text("Running with:")
-        expect(summary).to_contain_text("public data pricing free", timeout=STEP_WAIT_MS)
-        expect(summary).to_contain_text("authorised-operation licences 1")
+        expect(summary).to_contain_text("public data pricing market", timeout=STEP_WAIT_MS)
+        expect(summary).to_contain_text(f"authorised-operation licences {more}")
         expect(summary).to_contain_text("hong kong bridge on")
 
         _step(page, 8)

@@ -111,20 +111,20 @@ def test_any_concurrent_futures_executor_works(serial, tmp_path):
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
-    # With public data the only product, a prohibitive reference price leaves no market to
-    # calibrate against: the model raises at start-up for those runs.
+    # A prohibitive integration cost leaves no data market to calibrate against: the model
+    # raises at start-up for those runs.
     spec = parse_spec(
         {
             **SPEC,
-            "params": {"n_private_suppliers": 0, "n_foreign_products": 0},
-            "design": {"type": "factorial", "factors": {"reference_price_rmb": [30_000.0, 1e9]}},
+            "design": {"type": "factorial", "factors": {"integration_cost_rmb": [1_500.0, 1e9]}},
         }
     )
     results = run(spec, executor="processes", workers=2, out=tmp_path / "f", progress=False)
     assert results.manifest["counts"]["failed"] == 2 and results.manifest["counts"]["done"] == 2
     failed = results.runs[results.runs["status"] == "failed"]
-    assert (failed["reference_price_rmb"] == 1e9).all()
-    assert failed["error"].str.contains("nobody buys data").all()
+    assert (failed["integration_cost_rmb"] == 1e9).all()
+    assert failed["error"].str.contains("no firm licensed any data product").all()
+    assert failed["error"].str.contains("integration_cost_rmb").all()
     record = json.loads((tmp_path / "f" / "runs" / f"{failed['run_id'].iloc[0]}.json").read_text())
     assert "Traceback" in record["traceback"]
     assert len(results.series["run_id"].unique()) == 2  # only the good runs have series
@@ -257,3 +257,17 @@ def test_cli_run_quick(tmp_path, capsys):
         main(["run", "smoke", "--executor", "nonsense"])
     assert exit_.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_model_fingerprint_ignores_docstrings_and_comments():
+    """A documentation edit changes no run id; a code edit does."""
+    from econ.experiment.runs import code_of
+
+    source = 'def f(x):\n    """Old words."""\n    return x + 1  # why\n'
+    reworded = (
+        'def f(x):\n    """New words, in numpydoc.\n\n    Returns\n    -------\n    int\n    """\n'
+        "    return x + 1\n"
+    )
+    changed = 'def f(x):\n    """Old words."""\n    return x + 2\n'
+    assert code_of(source) == code_of(reworded)
+    assert code_of(source) != code_of(changed)

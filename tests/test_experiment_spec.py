@@ -46,7 +46,7 @@ def test_valid_spec_parses(tmp_path):
         (("[policy]", "[polcy]"), r"polcy: unknown table; allowed: design, experiment"),
         (("steps = 4", "stepz = 4"), r"\[experiment\] stepz: unknown key; allowed: description"),
         (("steps = 4", "steps = 'four'"), r"\[experiment\] steps: 'four' is not allowed"),
-        (("steps = 4", "steps = 1"), r"expected a whole number >= 2"),
+        (("steps = 4", "steps = 1"), r"expected a whole number in \[2, 1,000\]"),
         (("operators = 1", "operators = 9"), r"\[policy\] operators: Policy.operators=9 is out"),
         (("openness = [0.0, 1.0]", "openness = [0.0, 1.5]"), r"openness=1.5 is out of range"),
         (("openness = [0.0, 1.0]", "openess = [0.0]"), r"openess: not a policy lever"),
@@ -114,3 +114,51 @@ def test_shipped_specs_are_valid(path):
     # The manifest's plain-data form parses back to the same spec.
     assert ExperimentSpec.from_dict(spec.to_dict()) == spec
     assert ExperimentSpec.from_dict(spec.quick().to_dict()) == spec.quick()
+
+
+def test_the_schema_is_what_parse_spec_accepts_and_defaults_to():
+    """SPEC_KEYS, the data the documentation's spec reference is generated from, is the
+    schema parse_spec applies: every key is accepted, absent keys take its defaults, and
+    integer keys are held to its minimums."""
+    from econ.experiment.spec import REQUIRED, SPEC_KEYS, SPEC_TABLES
+
+    design = {"type": "factorial", "factors": {"openness": [0.0, 1.0]}}
+    spec = parse_spec({"design": design})
+    keys = {(k.table, k.name): k for k in SPEC_KEYS}
+    for name in ("scenario", "steps", "replications", "seed", "description"):
+        assert getattr(spec, name) == keys["experiment", name].default, name
+    assert list(spec.outputs) == keys["experiment", "outputs"].default
+    assert spec.levels == keys["design", "levels"].default
+    assert spec.second_order is keys["design", "second_order"].default
+    assert (
+        {k.table for k in SPEC_KEYS}
+        <= set(SPEC_TABLES)
+        == {
+            "experiment",
+            "policy",
+            "params",
+            "design",
+            "quick",
+        }
+    )
+    assert {k.name for k in SPEC_KEYS if k.default == REQUIRED} == {"type", "factors"}
+    for key in SPEC_KEYS:
+        if key.minimum is None:
+            continue
+        table = {"design": dict(design)} | ({} if key.table == "design" else {key.table: {}})
+        if key.name == "samples":  # only sampling designs take samples, in both tables
+            sobol = {"type": "sobol", "factors": {"openness": [0.0, 1.0]}, "samples": 2}
+            table["design"] = sobol
+        table[key.table][key.name] = key.minimum
+        parse_spec(table)  # the minimum itself is allowed
+        table[key.table][key.name] = key.minimum - 1
+        below = rf"\[{key.table}\] {key.name}: .*(>= {key.minimum}|in \[{key.minimum}, )"
+        with pytest.raises(SpecError, match=below):
+            parse_spec(table)
+    for table in ("experiment", "design", "quick"):
+        with pytest.raises(
+            SpecError,
+            match="unknown key; allowed: "
+            + ", ".join(sorted(k.name for k in SPEC_KEYS if k.table == table)),
+        ):
+            parse_spec({"design": dict(design)} | {table: {"nonsense": 1}})

@@ -87,3 +87,30 @@ def test_study_writes_figures_tables_and_validation(quick_root, tmp_path, capsys
 
     validation = pd.read_csv(tables / "validation.csv")
     assert set(validation["behaviour"]) == {1, 2, 3, 4, 5, 6}
+
+
+def test_a_users_own_experiment_is_faceted_by_every_factor(quick_root, tmp_path):
+    from econ.experiment import parse_spec, run
+    from econ.study import write_figures
+
+    spec = parse_spec(
+        {
+            "experiment": {
+                "name": "mine",
+                "scenario": "small",
+                "n_firms": 100,
+                "steps": 3,
+                "replications": 2,
+            },
+            "design": {
+                "type": "factorial",
+                "factors": {"pricing": ["free", "market"], "openness": [0.0, 0.5, 1.0]},
+            },
+        }
+    )
+    results = run(spec, executor="serial", out=tmp_path / "mine", progress=False)
+    fig = plots.market_paths(results, by="pricing", facets=["openness"])
+    titled = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titled == ["openness = 0.0", "openness = 0.5", "openness = 1.0"]
+    written = write_figures(results, tmp_path / "figures")
+    assert any(p.name == "mine_market_paths.png" for p in written)

@@ -26,7 +26,9 @@ policies = st.fixed_dictionaries({name: lever_strategy(lv) for name, lv in LEVER
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policy=policies, seed=st.integers(0, 2**32))
 def test_money_balances_and_stocks_stay_valid(policy, seed):
-    model = DataEconomy(policy=policy, scenario="small", n_firms=150, seed=seed)
+    model = DataEconomy(
+        policy=policy, scenario="small", n_firms=150, seed=seed, keep_transactions=True
+    )
     h, o, s, sup = (
         model.holders.table,
         model.operators.table,

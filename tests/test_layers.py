@@ -14,7 +14,7 @@ import grimp
 
 PACKAGE = Path(__file__).parents[1] / "econ"
 #: Optional heavy dependencies that may be imported inside a function, and only these.
-LAZY_IMPORTS_ALLOWED = {"distributed"}
+LAZY_IMPORTS_ALLOWED = {"distributed", "ema_workbench"}
 
 
 def test_import_linter_contracts_are_kept():

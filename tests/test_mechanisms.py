@@ -28,7 +28,7 @@ def test_holder_effort_rises_with_revenue_share():
 
 
 def test_holder_effort_decays_without_revenue_or_visibility():
-    model = small(Policy(pricing="free", registration=False))
+    model = small(Policy(pricing="free", registration=False, operators=0))
     df = model.run(24)
     mandate = model.params.mandate_share
     assert df["supply_effort"].iloc[-1] < model.params.initial_effort - 0.1
@@ -52,6 +52,7 @@ def test_firms_buy_only_what_is_worth_more_than_its_full_cost():
         model2.policy,
         model2.regulator.review_strictness,
         np.random.default_rng(0),
+        keep=True,
     )
     value, usage = valuation.value, valuation.usage
     price = np.where(result.bought, result.paid, 0.0)
@@ -140,8 +141,9 @@ def test_revenue_cap_bounds_profit_keeps_prices_below_monopoly_and_public_intere
 
 
 def test_tighter_price_cap_lowers_operator_profit():
-    loose = mean_over_seeds(Policy(operators=1, price_cap=10.0), "operator_profit", 8)
-    tight = mean_over_seeds(Policy(operators=1, price_cap=0.3), "operator_profit", 8)
+    capped = Policy(operators=1, operator_cap="price")
+    loose = mean_over_seeds(capped.replace(price_cap=10.0), "operator_profit", 8)
+    tight = mean_over_seeds(capped.replace(price_cap=0.3), "operator_profit", 8)
     assert tight < loose
 
 

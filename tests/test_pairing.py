@@ -42,7 +42,13 @@ INERT = [
         {},
         (),
     ),
-    ("audits and fines, no licences", Policy(), {"audit_rate": 1.0, "penalty": 5.0}, {}, ()),
+    (
+        "audits and fines, no licences",
+        Policy(operators=0),
+        {"audit_rate": 1.0, "penalty": 5.0},
+        {},
+        (),
+    ),
     ("fee level under free pricing", Policy(pricing="free"), {"price_level": 3.0}, {}, ()),
     ("fee level under market pricing", Policy(pricing="market"), {"price_level": 3.0}, {}, ()),
     ("east-west network, no latency", Policy(), {"east_west_network": 1.0}, {"latency_ms": 0}, ()),
@@ -53,7 +59,12 @@ CONTROLS = [
     ("bridge, border open", Policy(openness=0.8, operators=2), {"hk_bridge": True}, {}),
     ("review, border open", Policy(openness=0.8, operators=2), {"review_strictness": 1.0}, {}),
     ("revenue share, licences", Policy(operators=2), {"revenue_share": 0.9}, {}),
-    ("revenue cap, licences", Policy(operators=2), {"operator_cap": "revenue"}, {}),
+    (
+        "revenue cap, licences",
+        Policy(operators=2, operator_cap="price"),
+        {"operator_cap": "revenue"},
+        {},
+    ),
     ("fee level, cost recovery", Policy(pricing="cost_recovery"), {"price_level": 3.0}, {}),
     ("east-west network", Policy(), {"east_west_network": 1.0}, {"latency_ms": 60}),
 ]

@@ -12,11 +12,11 @@ PRICING = ("free", "conditional_free", "cost_recovery", "market")
 
 # name: (default, unit, low, high, choices, kind)
 LEVER_TABLE = {
-    "pricing": ("conditional_free", "regime", None, None, PRICING, str),
+    "pricing": ("free", "regime", None, None, PRICING, str),
     "price_level": (1.0, "x reference price", 0.0, 5.0, None, float),
-    "operators": (0, "licences", 0, 5, None, int),
+    "operators": (2, "licences", 0, 5, None, int),
     "revenue_share": (0.3, "share of operator revenue", 0.0, 1.0, None, float),
-    "operator_cap": ("price", "regime", None, None, ("none", "price", "revenue"), str),
+    "operator_cap": ("revenue", "regime", None, None, ("none", "price", "revenue"), str),
     "price_cap": (3.0, "x reference price", 0.0, 20.0, None, float),
     "reasonable_profit": (0.1, "share of cost", 0.0, 1.0, None, float),
     "audit_rate": (0.25, "probability per operator-quarter", 0.0, 1.0, None, float),
@@ -92,7 +92,8 @@ def test_policy_equality_and_hash_with_unequal_values():
     assert hash(Policy()) == hash(Policy(openness=0.3))
     assert Policy(openness=0.3) != Policy(openness=0.31)
     assert hash(Policy(openness=0.3)) != hash(Policy(openness=0.31))
-    assert Policy(pricing="free") != Policy()
+    assert Policy(pricing="market") != Policy()
     assert Policy(hk_bridge=True) != Policy()
     assert Policy(operators=2) != Policy(operators=3)
     assert len({Policy(), Policy(openness=0.3), Policy(openness=0.5), Policy(operators=1)}) == 3
+    assert Policy() == Policy(operators=2, pricing="free", operator_cap="revenue")

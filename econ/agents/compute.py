@@ -23,7 +23,21 @@ EAST, WEST = 0, 1
 
 
 def latency_cost(policy: Policy, scenario: Scenario) -> float:
-    """Cost of western compute's extra latency, as a share of the eastern price (ODD 7.8)."""
+    """Cost of western compute's extra latency, as a share of the eastern price (ODD 7.8).
+
+    Parameters
+    ----------
+    policy : Policy
+        The policy in force.
+    scenario : Scenario
+        The scenario's parameters.
+
+    Returns
+    -------
+    float
+        The latency cost as a share of the eastern compute price (0 with a perfect east-west
+        network).
+    """
     network = 1 - policy.east_west_network
     return scenario.latency_cost_share * network * scenario.latency_ms / 20.0
 
@@ -44,7 +58,13 @@ class ComputeCluster(TableAgent, table=ComputeTable):
 
 
 class ComputeClusters(Population):
-    """The eastern and western clusters (ODD 7.8)."""
+    """The eastern and western clusters (ODD 7.8).
+
+    Parameters
+    ----------
+    table : ComputeTable
+        The clusters' state, East then West.
+    """
 
     agent_class = ComputeCluster
 
@@ -55,7 +75,18 @@ class ComputeClusters(Population):
 
     @classmethod
     def build(cls, scenario: Scenario) -> ComputeClusters:
-        """Capacity and non-data load at start, from the racks in use (article figures)."""
+        """Capacity and non-data load at start, from the racks in use (article figures).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+
+        Returns
+        -------
+        ComputeClusters
+            The two clusters.
+        """
         p = scenario
         share = np.array([p.east_rack_share, 1 - p.east_rack_share])
         used = p.racks * p.rack_utilisation
@@ -69,39 +100,85 @@ class ComputeClusters(Population):
         return cls(table)
 
     def utilisation(self) -> float:
-        """Load over capacity of both clusters together."""
+        """Load over capacity of both clusters together.
+
+        Returns
+        -------
+        float
+            Utilisation of all racks, in [0, 1] unless demand exceeds capacity.
+        """
         c = self.table
         return float((c.base_load_racks + c.data_load_racks).sum() / c.capacity_racks.sum())
 
     def price_index(self, scenario: Scenario, data_load: np.ndarray | None = None) -> np.ndarray:
-        """Each cluster's price relative to the eastern start-up price (E10), carrying
-        ``data_load`` racks of data work (default: its current data load)."""
+        """Each cluster's price relative to the eastern start-up price (E10).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        data_load : numpy.ndarray or None, default None
+            Racks of data work each cluster carries; None: its current data load.
+
+        Returns
+        -------
+        numpy.ndarray
+            Price index of East and West (1 is the eastern start-up price), after the West's
+            discount.
+        """
         c = self.table
         load = c.data_load_racks if data_load is None else data_load
-        u = (c.base_load_racks + load) / c.capacity_racks
+        # A cluster with no racks (east_rack_share 0 or 1) is full: E10 caps its price.
+        with np.errstate(over="ignore"):  # a sliver of a rack: full, as no rack at all
+            u = np.divide(
+                c.base_load_racks + load,
+                c.capacity_racks,
+                out=np.ones(len(c)),
+                where=c.capacity_racks > 0,
+            )
         price = eq.compute_price(u, scenario.rack_utilisation, scenario.compute_price_steepness)
         return (1 - c.price_discount) * price
 
     def route(self, scenario: Scenario, load: float, latency: float) -> tuple[float, float]:
-        """Split ``load`` racks of data work and serve it; returns (west share, served share).
+        """Split ``load`` racks of data work and serve it.
 
         Work moves West until the western price plus the latency cost equals the eastern
         price (bisection); 0 or 1 when one side is cheaper throughout. Each cluster serves at
         most its free capacity; ``served`` < 1 when demand is rationed.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        load : float
+            Racks of data work demanded this quarter.
+        latency : float
+            The latency cost (:func:`latency_cost`), a share of the eastern price.
+
+        Returns
+        -------
+        west_share : float
+            Share of the work routed West, in [0, 1].
+        served : float
+            Share of the work the clusters can serve, in [0, 1].
         """
 
         def gap(share: float) -> float:
             east, west = self.price_index(scenario, np.array([(1 - share) * load, share * load]))
             return east - (west + latency)
 
-        if gap(0.0) <= 0:
+        c = self.table
+        if c.capacity_racks[WEST] <= 0:  # one region has every rack: no choice to make
+            west_share = 0.0
+        elif c.capacity_racks[EAST] <= 0:
+            west_share = 1.0
+        elif gap(0.0) <= 0:
             west_share = 0.0
         elif gap(1.0) >= 0:
             west_share = 1.0
         else:
             west_share = float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-6))
         self.west_share = west_share
-        c = self.table
         want = np.array([(1 - west_share) * load, west_share * load])
         room = np.maximum(c.capacity_racks - c.base_load_racks, 0.0)
         c.data_load_racks = np.minimum(want, room)
@@ -112,18 +189,57 @@ class ComputeClusters(Population):
     def update_cost(
         self, scenario: Scenario, start_cost: float, start_index: float, latency: float
     ) -> None:
-        """Move the cost firms plan with toward last quarter's price (E10, smoothed by E5b's
-        ``price_adjustment``); ``start_cost`` at the start-up index ``start_index``."""
-        target = start_cost * self.blended_price(scenario, self.west_share, latency) / start_index
+        """Move the cost firms plan with toward last quarter's price.
+
+        The price is E10's, smoothed by E5b's ``price_adjustment``.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        start_cost : float
+            Compute cost per data unit at start-up (RMB per data unit).
+        start_index : float
+            The blended price index at start-up.
+        latency : float
+            The latency cost, a share of the eastern price.
+        """
+        # The price index is relative to the eastern start-up price; if compute started free
+        # (all work in a free West: west_price_discount 1), it is read against that price.
+        start = start_index if start_index > 0 else 1.0
+        target = start_cost * self.blended_price(scenario, self.west_share, latency) / start
         self.cost_per_data_unit += scenario.price_adjustment * (target - self.cost_per_data_unit)
 
     def blended_price(self, scenario: Scenario, west_share: float, latency: float) -> float:
-        """Price of compute for data work, blending East and West as routed."""
+        """Price of compute for data work, blending East and West as routed.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        west_share : float
+            Share of the work routed West.
+        latency : float
+            The latency cost, a share of the eastern price.
+
+        Returns
+        -------
+        float
+            The blended price index (1 is the eastern start-up price).
+        """
         east, west = self.price_index(scenario)
         return float((1 - west_share) * east + west_share * (west + latency))
 
     def grow(self, policy: Policy, scenario: Scenario) -> None:
-        """Capacity grows at the policy's yearly rates; non-data load at the scenario's."""
+        """Capacity grows at the policy's yearly rates; non-data load at the scenario's.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        """
         c = self.table
         growth = np.array([policy.compute_growth_east, policy.compute_growth_west])
         c.capacity_racks = c.capacity_racks * (1 + growth) ** 0.25

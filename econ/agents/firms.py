@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import REGIONS, SECTORS, Region, Sector, is_abroad
 from econ.scenarios import Scenario
@@ -59,14 +59,33 @@ class CrossBorderFirm(Firm):
 
 
 class Firms(Population):
-    """All firm slots: the firm table and what firms do each quarter (ODD 7.2)."""
+    """All firm slots: the firm table and what firms do each quarter (ODD 7.2).
+
+    Parameters
+    ----------
+    table : FirmTable
+        The firms' state, one row per slot (inactive slots wait for entrants).
+    """
 
     agent_class = Firm
     cross_border_agent_class = CrossBorderFirm
 
     @classmethod
     def draw(cls, scenario: Scenario, rng: np.random.Generator) -> Firms:
-        """The initial firms of a scenario (ODD 5): regions, then every slot, some active."""
+        """The initial firms of a scenario (ODD 5): regions, then every slot, some active.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        Firms
+            ``scenario.n_firms`` slots, a share ``initial_active_share`` of them active.
+        """
         n = scenario.n_firms
         n_hk = round(n * scenario.share_hong_kong)
         n_foreign = round(n * scenario.share_foreign)
@@ -82,6 +101,18 @@ class Firms(Population):
         return firms
 
     def agent_class_of(self, row: int) -> type[TableAgent]:
+        """The Mesa agent class of a row: :class:`CrossBorderFirm` abroad, :class:`Firm` otherwise.
+
+        Parameters
+        ----------
+        row : int
+            A row of the firm table.
+
+        Returns
+        -------
+        type
+            ``cross_border_agent_class`` or ``agent_class``.
+        """
         abroad = self.table.region[row] >= Region.HONG_KONG
         return self.cross_border_agent_class if abroad else self.agent_class
 
@@ -93,7 +124,21 @@ class Firms(Population):
         entrant: bool,
         quarter: int,
     ) -> None:
-        """Draw fresh firms into slots ``rows``: at start, or entrants later (ODD 5)."""
+        """Draw fresh firms into slots ``rows``: at start, or entrants later (ODD 5).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The slots to fill.
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        entrant : bool
+            Entrants start smaller: a share of capital, data and capability.
+        quarter : int
+            The quarter of entry (entrants' productivity has grown since start-up).
+        """
         s, p, n = self.table, scenario, len(rows)
         mainland = ~is_abroad(s.region[rows])
         s.active[rows] = True
@@ -124,7 +169,15 @@ class Firms(Population):
     def value_per_unit(self, scenario: Scenario) -> np.ndarray:
         """Present value of one more data unit to each firm, times its capability (E1-E4).
 
-        Zero for inactive slots. RMB per data unit.
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+
+        Returns
+        -------
+        numpy.ndarray
+            RMB per data unit, one per slot; zero for inactive slots.
         """
         s, p = self.table, scenario
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
@@ -143,8 +196,57 @@ class Firms(Population):
     ) -> None:
         """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E18).
 
-        ``data_added`` is the data licensed this quarter and served by compute (data units),
-        ``spending`` the licence fees and ``usage_cost`` the non-fee costs of using it (RMB).
+        One compiled pass (:func:`econ.kernels.produce`); :meth:`produce_reference` is the
+        numpy reference.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        data_added : numpy.ndarray
+            Data licensed this quarter and served by compute (data units), one per slot.
+        spending : numpy.ndarray
+            Licence fees paid (RMB).
+        usage_cost : numpy.ndarray
+            Non-fee costs of using the data: integration, search, compliance, compute (RMB).
+        licences : numpy.ndarray
+            Data products licensed this quarter.
+        """
+        s, p = self.table, scenario
+        s.data_spending = spending
+        s.licences = licences
+        # Powers in numpy: its SIMD pow and libm's can differ in the last bit.
+        base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
+        factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
+        kernels.produce(
+            s.active, base, factor, p.non_data_cost_share, spending, usage_cost, data_added,
+            p.investment_rate, p.capital_depreciation, p.byproduct_rate, p.mean_output_rmb,
+            p.data_depreciation, p.capability_diffusion, p.tfp_growth, s.output, s.surplus,
+            s.cash, s.capital, s.data_stock, s.capability, s.productivity, s.age,
+        )  # fmt: skip
+
+    def produce_reference(
+        self,
+        scenario: Scenario,
+        data_added: np.ndarray,
+        spending: np.ndarray,
+        usage_cost: np.ndarray,
+        licences: np.ndarray,
+    ) -> None:
+        """:meth:`produce` in numpy (the reference the kernel is tested against).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        data_added : numpy.ndarray
+            Data licensed this quarter and served by compute (data units), one per slot.
+        spending : numpy.ndarray
+            Licence fees paid (RMB).
+        usage_cost : numpy.ndarray
+            Non-fee costs of using the data (RMB).
+        licences : numpy.ndarray
+            Data products licensed this quarter.
         """
         s, p = self.table, scenario
         live = s.active
@@ -167,9 +269,21 @@ class Firms(Population):
         s.age += live
 
     def exit(self, scenario: Scenario, rng: np.random.Generator) -> int:
-        """Firms exit at the hazard of E19, higher after a loss; returns the number of exits.
+        """Firms exit at the hazard of E19, higher after a loss.
 
         One uniform per slot, whatever the firms' state, so exits stay paired across runs.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        int
+            The number of exits.
         """
         s = self.table
         u = rng.random(len(s))
@@ -178,11 +292,25 @@ class Firms(Population):
         return int(exits.sum())
 
     def enter(self, scenario: Scenario, quarter: int, rng: np.random.Generator) -> np.ndarray:
-        """Entrants fill empty slots; returns their rows (ODD 7.2).
+        """Entrants fill empty slots (ODD 7.2).
 
         Their number is Poisson(``entry_rate * active * attraction``), attraction being the
         economy's surplus margin relative to 10% (clipped to [0, 3]), drawn by inversion
         from one uniform so that it moves monotonically with the expected number.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        quarter : int
+            The current quarter.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        numpy.ndarray
+            The entrants' rows.
         """
         s = self.table
         active = s.active
@@ -191,7 +319,7 @@ class Firms(Population):
         expected = scenario.entry_rate * active.sum() * attraction
         empty = np.flatnonzero(~active)
         u = rng.random()
-        count = int(stats.poisson.ppf(u, expected)) if expected > 0 else 0
+        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
         n_enter = min(max(count, 0), len(empty))
         if not n_enter:
             return np.zeros(0, dtype=int)

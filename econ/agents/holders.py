@@ -14,15 +14,40 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
 from econ.policy import Policy
 from econ.scenarios import Scenario
 
-__all__ = ["HolderTable", "PublicDataHolder", "PublicHolders", "public_fees"]
+__all__ = [
+    "HolderTable",
+    "PublicDataHolder",
+    "PublicHolders",
+    "public_fees",
+    "reference_effort",
+]
 
 #: Effort below which holders read revenue per unit effort at this floor (avoids 0/0).
 MIN_EFFORT_FOR_RATES = 0.05
+
+
+def reference_effort(scenario: Scenario) -> float:
+    """e0 of E12 and E13: the initial effort, read at least at ``MIN_EFFORT_FOR_RATES``.
+
+    An initial effort of 0 would leave nothing to measure quality and release against.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario's parameters (its ``initial_effort``).
+
+    Returns
+    -------
+    float
+        The reference effort e0, in [``MIN_EFFORT_FOR_RATES``, 1] (a share of full effort).
+    """
+    return max(scenario.initial_effort, MIN_EFFORT_FOR_RATES)
 
 
 @dataclass(eq=False)
@@ -45,8 +70,21 @@ class PublicDataHolder(TableAgent, table=HolderTable):
 
 
 def public_fees(policy: Policy, scenario: Scenario) -> tuple[float, float] | None:
-    """Fees (commercial, public-interest) of open data under a fixed-price regime (ODD 7.3);
-    ``None`` under ``market`` pricing, where each holder sets its own (E5)."""
+    """Fees of open data under a fixed-price regime (ODD 7.3).
+
+    Parameters
+    ----------
+    policy : Policy
+        The policy in force.
+    scenario : Scenario
+        The scenario's parameters.
+
+    Returns
+    -------
+    tuple of float or None
+        (commercial fee, public-interest fee), RMB per licence-quarter; None under ``market``
+        pricing, where each holder sets its own (E5).
+    """
     fee = policy.price_level * scenario.reference_price_rmb
     return {
         "free": (0.0, 0.0),
@@ -56,13 +94,32 @@ def public_fees(policy: Policy, scenario: Scenario) -> tuple[float, float] | Non
 
 
 class PublicHolders(Population):
-    """All public data holders (ODD 7.4)."""
+    """All public data holders (ODD 7.4).
+
+    Parameters
+    ----------
+    table : HolderTable
+        The holders' state, one row per holder.
+    """
 
     agent_class = PublicDataHolder
 
     @classmethod
     def draw(cls, scenario: Scenario, rng: np.random.Generator) -> PublicHolders:
-        """Holders at start: a random sector each, initial effort and datasets."""
+        """Holders at start: a random sector each, initial effort and datasets.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        PublicHolders
+            ``scenario.n_holders`` holders.
+        """
         h = scenario.n_holders
         table = HolderTable.zeros(
             h,
@@ -75,7 +132,21 @@ class PublicHolders(Population):
     def choose_effort(
         self, policy: Policy, scenario: Scenario, effort_cost: float, mandate: float
     ) -> None:
-        """Move effort toward the optimum of E8 and release datasets (E12); supply cost."""
+        """Move effort toward the optimum of E8 and release datasets (E12); record supply cost.
+
+        With ``supply_responds`` off, effort stays where it is.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        effort_cost : float
+            ``c``, the cost scale of effort (RMB per quarter).
+        mandate : float
+            ``m``, the value of the baseline mandate per unit effort (RMB per quarter).
+        """
         h, p = self.table, scenario
         if p.supply_responds:
             kept = p.fee_retention * h.fee_revenue + h.share_revenue
@@ -87,36 +158,83 @@ class PublicHolders(Population):
             )
             h.effort += p.effort_adjustment * (target - h.effort)
         initial_datasets = p.open_datasets / p.n_holders
-        release = p.dataset_staleness * initial_datasets / p.initial_effort
+        release = p.dataset_staleness * initial_datasets / reference_effort(p)
         h.datasets = eq.fresh_datasets(h.datasets, h.effort, release, p.dataset_staleness)
         h.supply_cost = effort_cost * h.effort**2 / 2
 
     def product_size(self, scenario: Scenario) -> np.ndarray:
-        """Data units one licence of each holder's open product adds (E13)."""
+        """Data units one licence of each holder's open product adds (E13).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+
+        Returns
+        -------
+        numpy.ndarray
+            Data units per licence, one per holder.
+        """
         h, p = self.table, scenario
-        initial_datasets = p.open_datasets / p.n_holders
         return eq.public_product_size(
-            p.public_product_size, h.datasets, initial_datasets, h.effort, p.initial_effort
+            p.public_product_size,
+            h.datasets,
+            p.reference_datasets_per_holder,
+            h.effort,
+            reference_effort(p),
         )
 
     def sensitive_quality(self, scenario: Scenario) -> float:
-        """Quality of the sensitive data holders supply to operators: mean(0.5 + 0.5 e/e0)."""
-        return float(np.mean(0.5 + 0.5 * self.table.effort / scenario.initial_effort))
+        """Quality of the sensitive data holders supply to operators: mean(0.5 + 0.5 e/e0).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+
+        Returns
+        -------
+        float
+            Quality relative to start-up (1 at the initial effort).
+        """
+        return float(np.mean(0.5 + 0.5 * self.table.effort / reference_effort(scenario)))
 
     def set_prices(self, policy: Policy, scenario: Scenario, wtp: np.ndarray) -> None:
-        """Fees under the pricing regime (ODD 7.3); ``market`` uses E5 on sampled demand
-        ``wtp`` (sampled firms x holders) with partial adjustment E5b."""
+        """Fees under the pricing regime (ODD 7.3).
+
+        ``market`` pricing uses E5 on sampled demand with partial adjustment E5b.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        wtp : numpy.ndarray
+            Sampled firms' willingness to pay for each holder's product (RMB per licence), sampled
+            firms x holders.
+        """
         h = self.table
         fees = public_fees(policy, scenario)
         if fees is not None:
             h.price, h.price_public_interest = fees
         else:
-            target = eq.revenue_maximising_price(wtp)
+            target = kernels.revenue_maximising_price(wtp)
             h.price = eq.adjusted_price(h.price, target, scenario.price_adjustment)
             h.price_public_interest = h.price
 
     def receive(self, uses: np.ndarray, fees: np.ndarray, shared_revenue: float) -> None:
-        """Record the quarter's uses and fees, and split operators' revenue share by effort."""
+        """Record the quarter's uses and fees, and split operators' revenue share by effort.
+
+        Parameters
+        ----------
+        uses : numpy.ndarray
+            Licences of each holder's product (simulated economy).
+        fees : numpy.ndarray
+            Fees collected by each holder (RMB).
+        shared_revenue : float
+            Operators' revenue share paid to holders this quarter (RMB).
+        """
         h = self.table
         h.uses, h.fee_revenue = uses, fees
         h.share_revenue = shared_revenue * h.effort / max(h.effort.sum(), 1e-12)

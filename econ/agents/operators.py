@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -53,13 +54,30 @@ class AuthorisedOperator(TableAgent, table=OperatorTable):
 
 
 class Operators(Population):
-    """The licence slots of authorised operation (ODD 7.5)."""
+    """The licence slots of authorised operation (ODD 7.5).
+
+    Parameters
+    ----------
+    table : OperatorTable
+        The slots' state, one row per slot.
+    """
 
     agent_class = AuthorisedOperator
 
     @classmethod
     def license(cls, policy: Policy) -> Operators:
-        """Five slots, the first ``policy.operators`` of them licensed."""
+        """Five slots, the first ``policy.operators`` of them licensed.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+
+        Returns
+        -------
+        Operators
+            :data:`MAX_OPERATORS` slots at intrinsic security.
+        """
         o = MAX_OPERATORS
         return cls(
             OperatorTable.zeros(
@@ -73,14 +91,29 @@ class Operators(Population):
     def set_prices(
         self, policy: Policy, scenario: Scenario, security_cost: float, best_wtp: np.ndarray
     ) -> None:
-        """Monopoly price on sampled demand (E5, E5b), competition (E6), then the cap;
-        security against expected fines (E14). ``best_wtp`` is each sampled firm's
-        willingness to pay for the best operator slot it sees (one column)."""
+        """Set prices and security for the quarter.
+
+        The monopoly price on sampled demand (E5, E5b), competition among the licensed (E6), then
+        the price or revenue cap; public-interest use is free under a revenue cap or free and
+        conditional-free pricing; security against expected fines (E14).
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        security_cost : float
+            Cost of full security, ``C`` in E14 (RMB per quarter).
+        best_wtp : numpy.ndarray
+            Each sampled firm's willingness to pay for the best operator slot it sees (RMB per
+            licence), one column.
+        """
         o = self.table
         n = int(o.licensed.sum())
         mc = scenario.operator_marginal_cost_rmb
         if policy.operators:
-            monopoly = eq.revenue_maximising_price(best_wtp, mc)[0]
+            monopoly = kernels.revenue_maximising_price(best_wtp, mc)[0]
             o.monopoly_price = eq.adjusted_price(
                 o.monopoly_price, monopoly, scenario.price_adjustment
             )
@@ -96,14 +129,37 @@ class Operators(Population):
         )
         o.price_public_interest = 0.0 if free_for_public_interest else o.price
         expected_fine = policy.audit_rate * policy.penalty * o.revenue
-        o.security = eq.security_level(expected_fine, security_cost)
+        if security_cost > 0:
+            o.security = eq.security_level(expected_fine, security_cost)
+        else:  # free security: E14's limit, full security once any fine is expected
+            o.security = np.where(expected_fine > 0, 1.0, INTRINSIC_SECURITY)
 
     def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
-        """Record the quarter's sales."""
+        """Record the quarter's sales.
+
+        Parameters
+        ----------
+        uses : numpy.ndarray
+            Licences sold by each slot.
+        revenue : numpy.ndarray
+            Gross revenue of each slot (RMB).
+        """
         self.table.uses, self.table.revenue = uses, revenue
 
     def settle(self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float):
-        """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7, E7b)."""
+        """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7, E7b).
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        fixed_cost : float
+            Fixed operating cost of a licensed slot (RMB per quarter).
+        security_cost : float
+            Cost of full security (RMB per quarter); a slot pays ``security_cost * z^2``.
+        """
         o = self.table
         security = security_cost * o.security**2
         o.cost = (fixed_cost + security) * o.licensed + scenario.operator_marginal_cost_rmb * o.uses

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-from scipy import stats
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.operators import OperatorTable
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -23,20 +23,49 @@ TIGHTEN_STEP, LOOSEN_STEP = 0.1, 0.025
 
 
 def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Poisson counts by inversion of one uniform each: a higher rate never gives fewer
-    events for the same uniform, so paired runs stay paired (common random numbers)."""
-    counts = stats.poisson.ppf(u, np.maximum(rate, 0.0))
+    """Poisson counts by inversion of one uniform each.
+
+    A higher rate never gives fewer events for the same uniform, so paired runs stay paired
+    (common random numbers).
+
+    Parameters
+    ----------
+    rate : numpy.ndarray
+        Expected events (negative rates count as 0).
+    u : numpy.ndarray
+        One uniform in [0, 1) per rate.
+
+    Returns
+    -------
+    numpy.ndarray
+        Event counts, integers.
+    """
+    counts = kernels.poisson_ppf(u, np.maximum(rate, 0.0))  # scipy.stats.poisson.ppf
     return np.maximum(np.nan_to_num(counts), 0).astype(int)
 
 
 class Regulator(mesa.Agent):
-    """The national data regulator (one per model); it holds the policy in force."""
+    """The national data regulator (one per model); it holds the policy in force.
+
+    Its state after each quarter: ``extra_strictness`` (adaptive tightening of review, in
+    [0, 1]), ``incidents``, ``audits`` and ``revocations`` (counts) and ``fines_rmb`` (RMB).
+
+    Parameters
+    ----------
+    model : mesa.Model
+        The model.
+    policy : Policy
+        The policy in force.
+    """
 
     def __init__(self, model: mesa.Model, policy: Policy) -> None:
         super().__init__(model)
         self.policy = policy
         self.extra_strictness = 0.0
         self.incidents = 0
+        self.cross_border_incidents = 0
+        self.expected_incidents = 0.0  # the quarter's Poisson rates: nationally, the count
+        self.expected_cross_border_incidents = 0.0  # is the rate (law of large numbers)
         self.audits = 0
         self.revocations = 0
         self.fines_rmb = 0.0
@@ -56,9 +85,31 @@ class Regulator(mesa.Agent):
         cross_border_rng: np.random.Generator,
         audit_rng: np.random.Generator,
     ) -> int:
-        """Draw incidents (E9), audit operators, fine, revoke and adapt. Returns incidents.
+        """Draw incidents (E9), audit operators, fine, revoke and adapt.
 
         Each stochastic part draws a fixed number of uniforms from its own generator.
+
+        Parameters
+        ----------
+        operators : OperatorTable
+            The operators' state; its incidents, penalties, profit and licences are updated.
+        scenario : Scenario
+            The scenario's parameters.
+        sensitive_transfers : float
+            Approved cross-border transfers of sensitive data this quarter (simulated economy).
+        bridge_alignment : float
+            Share of those transfers under standards aligned through Hong Kong, in [0, 1].
+        incident_rng : numpy.random.Generator
+            The ``operator_incidents`` stream this quarter.
+        cross_border_rng : numpy.random.Generator
+            The ``cross_border_incidents`` stream this quarter.
+        audit_rng : numpy.random.Generator
+            The ``audits`` stream this quarter.
+
+        Returns
+        -------
+        int
+            Security incidents this quarter, operators' and cross-border.
         """
         o, policy, p = operators, self.policy, scenario
         # Operators' incidents: exposure is the sensitive licences they served.
@@ -86,6 +137,9 @@ class Regulator(mesa.Agent):
         o.relicense_in = np.where(revoke, p.relicense_quarters, o.relicense_in)
         self._relicense(o)
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
+        self.cross_border_incidents = cross_border_incidents
+        self.expected_incidents = float(op_rate.sum() + cb_rate)
+        self.expected_cross_border_incidents = float(cb_rate)
         self.audits = int(audited.sum())
         self.revocations = int(revoke.sum())
         self.fines_rmb = float(o.penalty.sum())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
 from econ.scenarios import Scenario
@@ -34,26 +35,63 @@ class PrivateSupplier(TableAgent, table=SupplierTable):
 
 
 class PrivateSuppliers(Population):
-    """All private data suppliers."""
+    """All private data suppliers.
+
+    Parameters
+    ----------
+    table : SupplierTable
+        The suppliers' state, one row per supplier.
+    """
 
     agent_class = PrivateSupplier
 
     @classmethod
     def draw(cls, scenario: Scenario, rng: np.random.Generator) -> PrivateSuppliers:
-        """Suppliers at start: a random sector and a lognormal quality each."""
+        """Suppliers at start: a random sector and a lognormal quality each.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        PrivateSuppliers
+            ``scenario.n_private_suppliers`` suppliers.
+        """
         m = scenario.n_private_suppliers
         sector = rng.integers(len(Sector), size=m).astype(np.int8)
         quality = rng.lognormal(0.0, QUALITY_DISPERSION, size=m)
         return cls(SupplierTable.zeros(m, sector=sector, quality=quality))
 
     def set_prices(self, scenario: Scenario, wtp: np.ndarray) -> None:
-        """The revenue-maximising price of E5 (near-zero marginal cost), adjusted by E5b;
-        the same price for every user. ``wtp`` is sampled firms x suppliers."""
+        """The revenue-maximising price of E5 (near-zero marginal cost), adjusted by E5b.
+
+        The same price for every user.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        wtp : numpy.ndarray
+            Sampled firms' willingness to pay for each supplier's product (RMB per licence),
+            sampled firms x suppliers.
+        """
         s = self.table
-        target = eq.revenue_maximising_price(wtp)
+        target = kernels.revenue_maximising_price(wtp)
         s.price = eq.adjusted_price(s.price, target, scenario.price_adjustment)
         s.price_public_interest = s.price
 
     def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
-        """Record the quarter's sales."""
+        """Record the quarter's sales.
+
+        Parameters
+        ----------
+        uses : numpy.ndarray
+            Licences sold by each supplier.
+        revenue : numpy.ndarray
+            Revenue of each supplier (RMB).
+        """
         self.table.uses, self.table.revenue = uses, revenue

@@ -22,7 +22,22 @@ __all__ = ["Population", "Table", "TableAgent", "column"]
 
 
 def column(doc: str, dtype: Any = float, labels: tuple[str, ...] | None = None) -> Any:
-    """Declare a table column: its meaning (with unit), numpy dtype and category labels."""
+    """Declare a table column: its meaning (with unit), numpy dtype and category labels.
+
+    Parameters
+    ----------
+    doc : str
+        What the column holds, with its unit.
+    dtype : type, default float
+        Its numpy dtype.
+    labels : tuple of str or None, default None
+        For a coded category, the label of each code.
+
+    Returns
+    -------
+    dataclasses.Field
+        The field, for a :class:`Table` subclass's class body.
+    """
     return field(metadata={"doc": doc, "dtype": dtype, "labels": labels})
 
 
@@ -39,7 +54,20 @@ class Table:
 
     @classmethod
     def zeros(cls, n: int, **given: np.ndarray):
-        """A table of ``n`` rows: the given columns, zeros of the declared dtype elsewhere."""
+        """A table of ``n`` rows: the given columns, zeros of the declared dtype elsewhere.
+
+        Parameters
+        ----------
+        n : int
+            Rows.
+        **given : numpy.ndarray
+            Columns to take as given, by name.
+
+        Returns
+        -------
+        Table
+            A table of the class it is called on.
+        """
         values = {
             f.name: given[f.name] if f.name in given else np.zeros(n, dtype=f.metadata["dtype"])
             for f in fields(cls)
@@ -47,12 +75,30 @@ class Table:
         return cls(**values)
 
     def copy(self):
-        """An independent copy of the table."""
+        """An independent copy of the table.
+
+        Returns
+        -------
+        Table
+            The same class, with copied arrays.
+        """
         return type(self)(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def link(self, **columns: np.ndarray) -> None:
-        """Make columns views of arrays held elsewhere (the catalogue's prices of this block),
-        so the value has one home and both names see every change."""
+        """Make columns views of arrays held elsewhere, so a value has one home.
+
+        Both names then see every change (the catalogue's prices of this block, for example).
+
+        Parameters
+        ----------
+        **columns : numpy.ndarray
+            Arrays by column name, each of the column's shape.
+
+        Raises
+        ------
+        ValueError
+            If an array's shape differs from its column's.
+        """
         for name, array in columns.items():
             if array.shape != getattr(self, name).shape:
                 raise ValueError(f"{type(self).__name__}.{name}: shape {array.shape} differs")
@@ -99,6 +145,15 @@ class TableAgent(mesa.Agent):
 
     Populations move all their agents at once with vectorised code, so a per-agent ``step``
     would never be called: defining one raises, pointing to the population to extend instead.
+
+    Parameters
+    ----------
+    model : mesa.Model
+        The model the agent belongs to.
+    population : Population
+        The population whose table holds the agent's state.
+    index : int
+        The agent's row in that table.
     """
 
     table_class: ClassVar[type[Table]]
@@ -136,6 +191,11 @@ class Population:
 
     Subclasses define the table and their behaviour as methods that take what they read
     (policy, scenario, calibration, prices) as arguments and update the table in place.
+
+    Parameters
+    ----------
+    table : Table
+        The population's state, one row per agent.
     """
 
     agent_class: ClassVar[type[TableAgent]]
@@ -147,10 +207,27 @@ class Population:
         return len(self.table)
 
     def agent_class_of(self, row: int) -> type[TableAgent]:
-        """The Mesa agent class that views ``row``."""
+        """The Mesa agent class that views ``row``.
+
+        Parameters
+        ----------
+        row : int
+            A row of the table.
+
+        Returns
+        -------
+        type
+            A :class:`TableAgent` subclass.
+        """
         return self.agent_class
 
     def create_agents(self, model: mesa.Model) -> None:
-        """Register one Mesa agent per row with ``model`` (the way users see the model)."""
+        """Register one Mesa agent per row with ``model`` (the way users see the model).
+
+        Parameters
+        ----------
+        model : mesa.Model
+            The model.
+        """
         for row in range(len(self)):
             self.agent_class_of(row)(model, self, row)

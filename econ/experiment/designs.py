@@ -21,7 +21,19 @@ __all__ = ["design_points", "salib_problem"]
 
 
 def salib_problem(spec: ExperimentSpec) -> dict:
-    """The SALib problem dict of a sampling design (names and [low, high] bounds)."""
+    """The SALib problem dict of a sampling design (names and [low, high] bounds).
+
+    Parameters
+    ----------
+    spec : ExperimentSpec
+        A spec with a sampling design (``latin_hypercube``, ``sobol`` or ``morris``).
+
+    Returns
+    -------
+    dict
+        ``{"num_vars": k, "names": [...], "bounds": [[low, high], ...]}``, as SALib's samplers
+        and analysers take it; bounds are in each factor's own unit.
+    """
     names = list(spec.factors)
     return {
         "num_vars": len(names),
@@ -42,7 +54,22 @@ def _default(spec: ExperimentSpec, name: str):
 
 
 def design_points(spec: ExperimentSpec) -> pd.DataFrame:
-    """One row per design point, one column per factor (index ``point``)."""
+    """One row per design point, one column per factor (index ``point``).
+
+    Factorial designs take every combination of the listed values; one-at-a-time designs vary
+    one factor at a time away from the baseline (a ``varied`` column names it); sampling designs
+    draw with SALib in SALib's order, integer factors rounded.
+
+    Parameters
+    ----------
+    spec : ExperimentSpec
+        The experiment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The design points, each factor in its own unit.
+    """
     names = list(spec.factors)
     if spec.design == "factorial":
         rows = list(itertools.product(*(spec.factors[n] for n in names)))

@@ -1,9 +1,12 @@
 """The study: the policy experiments as a pipeline, their validation, figures, tables and the
 paper (``econ study``, ``econ figures``, ``econ paper``).
 
-Reads like the method: run the shipped specs (:func:`study`), check the behaviours the
-literature reports (:func:`check_behaviours`), write figures and headline tables
-(:func:`write_figures`, :func:`write_tables`), and build the paper (:func:`build_paper`).
+Reads like the method: run the shipped specs (:func:`~econ.study.pipeline.study`), check
+the behaviours the literature reports (:func:`~econ.study.validation.check_behaviours`),
+write figures and headline tables (:func:`~econ.study.report.write_figures`,
+:func:`~econ.study.report.write_tables`), and build the paper
+(:func:`~econ.study.paper.build_paper`). Every name in ``__all__`` is documented in the
+module that defines it.
 """
 
 from econ.study.paper import build_paper, paper_numbers, sections

@@ -8,13 +8,14 @@ Every number the text cites is computed here from stored results and written to
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import typst
 
-from econ.analysis import UnreliableIndicesWarning, sobol_indices
+from econ.analysis import UnreliableIndicesWarning, effects, sobol_indices
 from econ.experiment import run
 from econ.experiment.store import Results, load, write_atomic
 from econ.metrics import cagr
@@ -27,6 +28,7 @@ __all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbe
 #: The paper's folder (its Typst source, references, figures and tables), relative to the
 #: working directory: run ``econ paper`` from the repository root, or pass ``out``.
 PAPER = Path("paper")
+#: The headings the compiled paper must have (tests/test_paper.py checks them).
 REQUIRED_SECTIONS = (
     "Introduction",
     "The model",
@@ -57,7 +59,13 @@ def _validation_value(validation: pd.DataFrame, key: str) -> dict:
 
 
 def calibration_table() -> pd.DataFrame:
-    """Scenario parameters with a source other than an assumption (for the paper)."""
+    """Scenario parameters with a source other than an assumption (for the paper).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``parameter``, ``value`` (in ``china_2024``), ``unit`` and ``source``.
+    """
     scenario = get_scenario("china_2024")
     rows = [
         {
@@ -73,9 +81,34 @@ def calibration_table() -> pd.DataFrame:
 
 
 def paper_numbers(
-    validation: pd.DataFrame, summary: pd.DataFrame, baseline: Results, sensitivity: Results
+    validation: pd.DataFrame,
+    summary: pd.DataFrame,
+    baseline: Results,
+    sensitivity: Results,
+    breakeven: Results | None = None,
 ) -> dict:
-    """The numbers the paper's text cites, by name."""
+    """The numbers the paper's text cites, by name.
+
+    Parameters
+    ----------
+    validation : pandas.DataFrame
+        The validation table (:func:`~econ.study.validation.check_behaviours`).
+    summary : pandas.DataFrame
+        The headline effects of every experiment (``tables/summary.csv``).
+    baseline : Results
+        Results of the baseline experiment.
+    sensitivity : Results
+        Results of the Sobol sensitivity experiment.
+    breakeven : Results or None, default None
+        Results of the security break-even experiment, when there are some.
+
+    Returns
+    -------
+    dict
+        Named numbers (each a value with its 95% CI where it has one), written to
+        ``tables/numbers.json`` for the Typst source to read; money in RMB. Welfare effects
+        are also given as shares of the baseline's mainland output (``*_output_share``).
+    """
     growth = [cagr(g["market_size"].iloc[:13]) for _, g in baseline.series.groupby("run_id")]
     long = [cagr(g["market_size"]) for _, g in baseline.series.groupby("run_id")]
     start = baseline.series[baseline.series["step"] == 1]["market_size"].mean() * 4
@@ -106,7 +139,23 @@ def paper_numbers(
         "low": float(ops["effect"].min()),
         "high": float(ops["effect"].max()),
     }
+    series = baseline.series
+    output = float(series["output"].mean())  # RMB per quarter, national
+    for key in ("free_welfare_fixed", "free_welfare_responding", "safeguards_vs_none"):
+        numbers[key]["output_share"] = numbers[key]["value"] / output
+    annual = series.assign(year=(series["step"] - 1) // 4).groupby(["run_id", "year"])
+    market_by_year = annual["market_size"].mean().unstack("year")
     numbers["baseline"] = {
+        "output_tn_per_year": 4 * output / 1e12,
+        "welfare_share": float(series["welfare_share"].mean()),
+        "incident_loss_share": float(series["incident_loss"].sum() / series["welfare"].sum()),
+        "utilisation": [
+            float(series[series["step"] == q]["compute_utilisation"].mean())
+            for q in (1, 8, 20, int(series["step"].max()))
+        ],
+        "growth_years_1_to_3": float(((market_by_year[2] / market_by_year[0]) ** 0.5 - 1).mean())
+        if market_by_year.shape[1] > 2
+        else float("nan"),
         "growth_3y": float(pd.Series(growth).mean()),
         "growth_10y": float(pd.Series(long).mean()),
         "market_start_bn": float(start / 1e9),
@@ -121,10 +170,59 @@ def paper_numbers(
         best = group.sort_values("ST", ascending=False).iloc[0]
         top[outcome] = {"factor": best["factor"], "S1": float(best["S1"]), "ST": float(best["ST"])}
     numbers["sobol"] = top
+    registration = welfare[welfare["experiment"] == "registration"]
+    numbers["registration"] = {
+        str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
+                           "high": float(row.ci_high), "holds": bool(row.significant),
+                           "output_share": float(row.effect) / output}
+        for row in registration.itertuples()
+    }  # fmt: skip
+    if breakeven is not None:
+        numbers["breakeven"] = _breakeven(breakeven)
     numbers["counts"] = {
         name: int(v) for name, v in summary.groupby("experiment")["n"].max().items()
     }
     return numbers
+
+
+def _finite(value):
+    """``value`` with every NaN or infinity (in nested dicts and lists) replaced by None."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _breakeven(results: Results) -> dict:
+    """How often review pays at full openness over the break-even grid, and at the defaults."""
+    gain = effects(
+        results.ok,
+        {"review_strictness": 0.0},
+        "welfare_mean",
+        factors=results.factors,
+        by=["incident_loss_rmb", "trust_collapse_threshold"],
+    )
+    gain = gain[gain["review_strictness"] > 0]
+    pays = gain[(gain["ci_low"] > 0)]
+    loses = gain[(gain["ci_high"] < 0)]
+    default = gain[
+        (gain["incident_loss_rmb"] == SCENARIO_PARAMETERS["incident_loss_rmb"].default)
+        & (gain["trust_collapse_threshold"]
+           == SCENARIO_PARAMETERS["trust_collapse_threshold"].default)
+    ]  # fmt: skip
+    row = default.iloc[0] if len(default) else None
+    return {
+        "cells": len(gain),
+        "pays": len(pays),
+        "loses": len(loses),
+        "default": None
+        if row is None
+        else {"value": float(row["effect"]), "low": float(row["ci_low"]),
+              "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)},
+    }  # fmt: skip
 
 
 def build_paper(
@@ -135,7 +233,26 @@ def build_paper(
 ) -> Path:
     """Run (or reuse) the experiments, write figures, tables and numbers; compile the PDF.
 
-    ``out`` is the paper's folder and must hold ``paper.typ``.
+    Parameters
+    ----------
+    quick : bool, default False
+        Quick sizes; the PDF is ``paper_quick.pdf``.
+    executor : str, default "processes"
+        Where runs execute (:func:`econ.experiment.run`).
+    results_root : str or pathlib.Path, default "results"
+        The folder each experiment's results go under.
+    out : str or pathlib.Path, default "paper"
+        The paper's folder; it must hold ``paper.typ``.
+
+    Returns
+    -------
+    pathlib.Path
+        The compiled PDF.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``out`` holds no ``paper.typ``.
     """
     out = Path(out)
     if not (out / "paper.typ").is_file():
@@ -158,6 +275,7 @@ def build_paper(
         pd.read_csv(paths["summary"]),
         load(Path(results_root) / f"baseline{suffix}"),
         extra["sensitivity"],
+        load(Path(results_root) / f"security_breakeven{suffix}"),
     )
     numbers["quick"] = quick
     calibration = calibration_table()
@@ -165,7 +283,10 @@ def build_paper(
         paths["tables"] / "calibration.csv", lambda tmp: calibration.to_csv(tmp, index=False)
     )
     numbers_path = paths["tables"] / "numbers.json"
-    write_atomic(numbers_path, lambda tmp: tmp.write_text(json.dumps(numbers, indent=2)))
+    # JSON has no NaN (Typst refuses it): a number that cannot be computed, such as a growth
+    # rate over too few quarters in a quick run, is written as null.
+    text = json.dumps(_finite(numbers), indent=2, allow_nan=False)
+    write_atomic(numbers_path, lambda tmp: tmp.write_text(text))
     source = out / "paper.typ"
     pdf = out / f"paper{suffix}.pdf"
     inputs = {"figures": paths["figures"].name, "tables": paths["tables"].name}
@@ -174,6 +295,19 @@ def build_paper(
 
 
 def sections(source: str | Path = PAPER / "paper.typ", **inputs: str) -> list[str]:
-    """The headings of the compiled paper, all levels (to check what it contains)."""
+    """The headings of the compiled paper, all levels (to check what it contains).
+
+    Parameters
+    ----------
+    source : str or pathlib.Path, default "paper/paper.typ"
+        The paper's Typst source.
+    **inputs : str
+        Typst ``sys.inputs`` (``figures``, ``tables``: folder names).
+
+    Returns
+    -------
+    list of str
+        The heading texts, in order.
+    """
     found = typst.query(str(source), "heading", field="body", sys_inputs=inputs)
     return [h.get("text", "") for h in json.loads(found)]

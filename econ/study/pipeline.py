@@ -32,11 +32,25 @@ __all__ = [
 #: Growth of the Chinese data market reported for 2022-2025 (DESIGN.md, literature.md).
 REPORTED_GROWTH = (0.20, 0.35)
 #: The experiments of the main job, in the order they run.
-STUDY = ("baseline", "free_vs_priced", "authorised_operation", "cross_border", "who_trades")
+STUDY = (
+    "baseline",
+    "free_vs_priced",
+    "authorised_operation",
+    "cross_border",
+    "who_trades",
+    "registration",
+    "security_breakeven",
+)
 
 
 def spec_names() -> list[str]:
-    """Names of the experiment specs shipped with econ."""
+    """Names of the experiment specs shipped with econ.
+
+    Returns
+    -------
+    list of str
+        Sorted names, each usable with ``econ run NAME`` and :func:`spec_path`.
+    """
     folder = resources.files("econ.study") / "specs"
     return sorted(
         f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
@@ -44,7 +58,23 @@ def spec_names() -> list[str]:
 
 
 def spec_path(name: str) -> Path:
-    """The shipped spec file of experiment ``name`` (see :func:`spec_names`)."""
+    """The shipped spec file of experiment ``name`` (see :func:`spec_names`).
+
+    Parameters
+    ----------
+    name : str
+        A shipped experiment's name.
+
+    Returns
+    -------
+    pathlib.Path
+        The spec file inside the installed package.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no shipped spec has that name.
+    """
     if name not in spec_names():
         raise FileNotFoundError(
             f"no shipped experiment spec {name!r}; shipped: {', '.join(spec_names())}"
@@ -59,7 +89,28 @@ def baseline_spec(
     replications: int = 5,
     seed: int = 2024,
 ) -> ExperimentSpec:
-    """The baseline experiment (the shipped ``baseline`` spec) with optional changes."""
+    """The baseline experiment (the shipped ``baseline`` spec) with optional changes.
+
+    Parameters
+    ----------
+    scenario : str, default "china_2024"
+        The scenario.
+    n_firms : int or None, default None
+        Firm slots; None keeps the shipped spec's for ``china_2024`` and the scenario's for
+        others.
+    quarters : int, default 40
+        Quarters each run lasts.
+    replications : int, default 5
+        Runs, each with its own seed.
+    seed : int, default 2024
+        Root seed of the replications.
+
+    Returns
+    -------
+    ExperimentSpec
+        The spec, named ``baseline`` for ``china_2024`` and ``baseline_<scenario>`` for
+        others.
+    """
     shipped = load_spec(spec_path("baseline"))
     data = {
         "experiment": {
@@ -81,7 +132,21 @@ def baseline_spec(
 
 
 def growth_summary(results: Results) -> pd.DataFrame:
-    """Growth figures of each baseline run (one row per replication)."""
+    """Growth figures of each baseline run (one row per replication).
+
+    Parameters
+    ----------
+    results : Results
+        Results of the baseline experiment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per run: ``seed``, ``market_cagr``, ``market_cagr_first_3y`` and ``output_cagr``
+        (compound annual growth, shares per year), ``market_start_bn_per_year`` and
+        ``market_end_bn_per_year`` (RMB bn a year), ``incidents`` (count),
+        ``supply_effort_end``, ``public_datasets_end`` and ``compute_utilisation_end``.
+    """
     rows = []
     for _, df in results.series.groupby("run_id", sort=False):
         rows.append(
@@ -106,11 +171,33 @@ def study(
     executor: str = "processes",
     results_root: str | Path = "results",
     out: str | Path = "paper",
+    time_limit: float | None = None,
 ) -> dict[str, Path]:
     """Run the policy experiments, then write their figures, tables and the validation table.
 
-    Returns where everything went. Finished runs are reused, so a second call only redraws.
+    Finished runs are reused, so a second call only redraws.
+
+    Parameters
+    ----------
+    quick : bool, default False
+        Quick sizes, into ``figures_quick/`` and ``tables_quick/``.
+    executor : str, default "processes"
+        Where runs execute (:func:`econ.experiment.run`).
+    results_root : str or pathlib.Path, default "results"
+        The folder each experiment's results go under.
+    out : str or pathlib.Path, default "paper"
+        The folder for ``figures/`` and ``tables/``.
+    time_limit : float or None, default None
+        Seconds one run may take (default: from each experiment's size).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Where everything went: ``results``, ``figures``, ``tables``, ``validation`` (CSV) and
+        ``summary`` (CSV of headline effects).
     """
+    if not isinstance(quick, bool):
+        raise TypeError(f"quick={quick!r}: expected True or False")
     suffix = "_quick" if quick else ""
     figures, tables = Path(out) / f"figures{suffix}", Path(out) / f"tables{suffix}"
     results, effect_tables = {}, {}
@@ -120,6 +207,7 @@ def study(
             executor=executor,
             quick=quick,
             out=Path(results_root) / f"{name}{suffix}",
+            time_limit=time_limit,
         )
         if name != "baseline":
             write_figures(results[name], figures)

@@ -18,7 +18,9 @@ import pandas as pd
 
 from econ import __version__, plots
 from econ.analysis import EFFECT_COLUMNS, effects, morris_indices, sobol_indices
+from econ.experiment.spec import check_name
 from econ.experiment.store import Results, load, write_atomic
+from econ.statistics import verdicts
 
 __all__ = [
     "HEADLINES",
@@ -31,11 +33,26 @@ __all__ = [
 ]
 
 SENSITIVITY_OUTCOMES = ["market_size_cagr", "welfare_mean", "incidents_total"]
-NOT_SIGNIFICANT = "#super[†] the 95% confidence interval includes zero."
+NOT_SIGNIFICANT = (
+    "#super[†] not resolved: the effect is neither significant after Holm's correction over "
+    "the table nor shown within 1% of the baseline (two one-sided tests); "
+    "#super[=] shown equivalent to no effect within that margin."
+)
 
 
 def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
-    """The figures of an experiment, by file name (recognised by the factors it varies)."""
+    """The figures of an experiment, by file name (recognised by the factors it varies).
+
+    Parameters
+    ----------
+    results : Results
+        An experiment's results.
+
+    Returns
+    -------
+    dict of str to callable
+        File name stem to a function that draws the figure (:mod:`econ.plots`).
+    """
     factors = set(results.factors)
     design = results.manifest["spec"]["design"]
     found: dict[str, Callable[[], plt.Figure]] = {}
@@ -58,11 +75,13 @@ def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
         found["operator_profit_cap"] = lambda: plots.operator_profit_vs_cap(
             results, where={"revenue_share": 0.3, "infrastructure": 0.8}
         )
+    elif {"review_strictness", "incident_loss_rmb", "trust_collapse_threshold"} <= factors:
+        found["breakeven"] = lambda: plots.safeguard_breakeven(results)
     elif {"openness", "hk_bridge", "review_strictness"} <= factors:
         found["cross_border_frontier"] = lambda: plots.cross_border_frontier(results)
     else:
-        first = results.factors[0]
-        found["market_paths"] = lambda: plots.market_paths(results, by=first)
+        first, *rest = results.factors
+        found["market_paths"] = lambda: plots.market_paths(results, by=first, facets=rest)
     return found
 
 
@@ -81,15 +100,32 @@ def _sidecar(results: Results, name: str) -> dict:
 
 
 def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
-    """Write each figure of the experiment as PDF and PNG (300 dpi) plus a JSON sidecar."""
+    """Write each figure of the experiment as PDF and PNG (300 dpi) plus a JSON sidecar.
+
+    The sidecar names the results folder, its manifest, the git commit, the model's
+    fingerprint and the econ version the figure came from.
+
+    Parameters
+    ----------
+    results : Results or str or pathlib.Path
+        An experiment's results, or its folder.
+    out : str or pathlib.Path
+        The figures folder (created if missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
     if not isinstance(results, Results):
         results = load(results)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    experiment = check_name(results.manifest["experiment"])
     for name, make in figures_for(results).items():
         # Quick runs go to their own folder; their files keep the experiment's plain name.
-        stem = f"{results.manifest['experiment'].removesuffix('_quick')}_{name}"
+        stem = f"{experiment.removesuffix('_quick')}_{name}"
         fig = make()
         for suffix in (".pdf", ".png"):
             path = out / f"{stem}{suffix}"
@@ -113,7 +149,19 @@ def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Headline:
-    """The headline effects of an experiment: which runs, against which baseline."""
+    """The headline effects of an experiment: which runs, against which baseline.
+
+    Parameters
+    ----------
+    baseline : dict
+        The baseline point's factor values (see :func:`econ.analysis.effects`).
+    outcomes : list of str
+        The summary outcomes to compare.
+    where : dict, optional
+        Factor values to keep (a value, or a list of values).
+    by : list of str or None, optional
+        Groups within which effects are taken.
+    """
 
     baseline: dict
     outcomes: list[str]
@@ -135,6 +183,11 @@ HEADLINES = {
         by=["operator_cap"],
         outcomes=["welfare_mean", "operator_profit_mean", "supply_effort_final"],
     ),
+    "registration": Headline(
+        baseline={"registration": False},
+        by=["pricing"],
+        outcomes=["welfare_mean", "data_uses_mean", "supply_effort_final", "market_size_mean"],
+    ),
     "cross_border": Headline(
         baseline={"openness": 0.0},
         where={"openness": [0.0, 1.0]},
@@ -145,7 +198,23 @@ HEADLINES = {
 
 
 def headline_effects(results: Results) -> pd.DataFrame:
-    """Effects with 95% CIs for the experiment's headline comparisons (paired by seed)."""
+    """Effects with 95% CIs for the experiment's headline comparisons (paired by seed).
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment named in :data:`HEADLINES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The effects table of :func:`econ.analysis.effects`, in each outcome's unit.
+
+    Raises
+    ------
+    ValueError
+        If the experiment has no headline comparisons.
+    """
     name = results.manifest["experiment"].removesuffix("_quick")
     if name not in HEADLINES:
         raise ValueError(
@@ -160,6 +229,8 @@ def headline_effects(results: Results) -> pd.DataFrame:
     base_keys = list(h.baseline)
     is_base = np.logical_and.reduce([table[k] == v for k, v in h.baseline.items()])
     table = table[~is_base]
+    # What each effect may be called, with p-values corrected over the whole table.
+    table = verdicts(table.reset_index(drop=True))
     ids = [*(h.by or []), *[k for k in base_keys if k not in (h.by or [])]]
     keep = [*ids, *EFFECT_COLUMNS]
     return table[[c for c in keep if c in table]].reset_index(drop=True)
@@ -188,7 +259,20 @@ def _typst_text(text: str) -> str:
 
 
 def to_typst(table: pd.DataFrame, caption: str) -> str:
-    """Typst source for a table of effects: effect [95% CI], a dagger where not significant."""
+    """Typst source for a table of effects: effect [95% CI], a dagger where not significant.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An effects table (:func:`headline_effects`).
+    caption : str
+        The table's caption.
+
+    Returns
+    -------
+    str
+        A Typst ``#figure`` holding the table.
+    """
     id_cols = [c for c in table.columns if c not in EFFECT_COLUMNS]
     header = [c.replace("_", " ") for c in id_cols] + [
         "outcome",
@@ -207,8 +291,11 @@ def to_typst(table: pd.DataFrame, caption: str) -> str:
             change,
         ]
         cells = [f"[{_typst_text(t)}]" for t in texts]
-        if not r["significant"]:
+        verdict = r.get("verdict", "higher" if r["significant"] else "not resolved")
+        if verdict == "not resolved":
             cells[-2] = cells[-2][:-1] + "#super[†]]"
+        elif verdict == "equivalent":
+            cells[-2] = cells[-2][:-1] + "#super[=]]"
         rows.append(", ".join(cells))
     n_left = len(id_cols) + 1
     head = ", ".join(f"[*{_typst_text(h)}*]" for h in header)
@@ -231,13 +318,26 @@ def to_typst(table: pd.DataFrame, caption: str) -> str:
 
 
 def write_tables(results: Results | str | Path, out: str | Path) -> list[Path]:
-    """Write the headline-effects table as CSV and Typst source."""
+    """Write the headline-effects table as CSV and Typst source.
+
+    Parameters
+    ----------
+    results : Results or str or pathlib.Path
+        Results of an experiment named in :data:`HEADLINES`, or its folder.
+    out : str or pathlib.Path
+        The tables folder (created if missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``<experiment>_effects.csv`` and ``<experiment>_effects.typ``.
+    """
     if not isinstance(results, Results):
         results = load(results)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = headline_effects(results)
-    name = results.manifest["experiment"].removesuffix("_quick")
+    name = check_name(results.manifest["experiment"]).removesuffix("_quick")
     baseline = ", ".join(f"{k} = {v}" for k, v in HEADLINES[name].baseline.items())
     csv_path, typ_path = out / f"{name}_effects.csv", out / f"{name}_effects.typ"
     write_atomic(csv_path, lambda tmp: table.to_csv(tmp, index=False))

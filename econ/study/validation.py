@@ -34,7 +34,20 @@ EXPERIMENTS = ("free_vs_priced", "authorised_operation", "cross_border", "who_tr
 
 
 def load_experiments(root: str | Path = "results", suffix: str = "") -> dict[str, Results]:
-    """The stored results of the validation experiments that exist under ``root``."""
+    """The stored results of the validation experiments that exist under ``root``.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path, default "results"
+        The folder the experiments' results are under.
+    suffix : str, default ""
+        Appended to each experiment's folder name (``"_quick"`` for quick runs).
+
+    Returns
+    -------
+    dict of str to Results
+        Results by experiment name, for those with a manifest.
+    """
     root = Path(root)
     found = {}
     for name in EXPERIMENTS:
@@ -108,7 +121,21 @@ def _paired_ratio(
 
 
 def check_behaviours(results: dict[str, Results]) -> pd.DataFrame:
-    """One row per claim with the measured statistic, its 95% CI and whether it holds."""
+    """One row per claim with the measured statistic, its 95% CI and whether it holds.
+
+    Parameters
+    ----------
+    results : dict of str to Results
+        Results by experiment name (:func:`load_experiments`); claims whose experiment is
+        missing are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key`` (a stable name the paper cites), ``behaviour`` (the number in
+        :data:`BEHAVIOURS`), ``claim``, ``statistic``, ``value``, ``ci_low``, ``ci_high`` and
+        ``holds``.
+    """
     rows: list[dict] = []
     if "free_vs_priced" in results:
         rows += _price_and_supply(results["free_vs_priced"])

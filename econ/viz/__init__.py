@@ -17,11 +17,23 @@ __all__ = ["APP", "dashboard", "exposure_warning", "is_loopback", "main", "solar
 
 #: The Solara app file: the page, its charts and sidebar controls.
 APP = Path(__file__).with_name("app.py")
+#: Where the dashboard binds unless told otherwise: loopback only.
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 
 
 def is_loopback(host: str) -> bool:
-    """True for an address only this machine can reach: ``localhost``, 127.x.x.x or ``::1``."""
+    """True for an address only this machine can reach: ``localhost``, 127.x.x.x or ``::1``.
+
+    Parameters
+    ----------
+    host : str
+        A host name or IP address (IPv6 in brackets or not).
+
+    Returns
+    -------
+    bool
+        Whether ``host`` is a loopback address; False for any other host name.
+    """
     name = host.strip().strip("[]").lower()
     if name == "localhost":
         return True
@@ -32,7 +44,20 @@ def is_loopback(host: str) -> bool:
 
 
 def exposure_warning(host: str, port: int = DEFAULT_PORT) -> str | None:
-    """The one-line warning for binding to ``host``, or None for a loopback address."""
+    """The one-line warning for binding to ``host``, or None for a loopback address.
+
+    Parameters
+    ----------
+    host : str
+        The address the dashboard binds to.
+    port : int, default 8765
+        Its port.
+
+    Returns
+    -------
+    str or None
+        The warning, or None.
+    """
     if is_loopback(host):
         return None
     return (
@@ -45,6 +70,18 @@ def solara_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[s
     """The ``solara run`` command line that serves the dashboard.
 
     Production mode: no development extras, and no file watcher even if one is installed.
+
+    Parameters
+    ----------
+    host : str, default "127.0.0.1"
+        The address to bind.
+    port : int, default 8765
+        The port.
+
+    Returns
+    -------
+    list of str
+        The command, starting with this Python interpreter.
     """
     return [
         sys.executable, "-m", "solara", "run", str(APP),
@@ -57,6 +94,18 @@ def dashboard(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
 
     Binds to the loopback address unless ``host`` says otherwise, and warns on stderr when
     ``host`` is not a loopback address: the dashboard has no authentication.
+
+    Parameters
+    ----------
+    host : str, default "127.0.0.1"
+        The address to bind.
+    port : int, default 8765
+        The port.
+
+    Returns
+    -------
+    int
+        The Solara server's exit code (0 after Ctrl-C).
     """
     env = dict(os.environ)
     # Solara reports usage to a third-party analytics service by default; a research tool
@@ -73,8 +122,21 @@ def dashboard(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m econ.viz [--host H] [--port P]``."""
-    parser = argparse.ArgumentParser(prog="python -m econ.viz", description=dashboard.__doc__)
+    """``python -m econ.viz [--host H] [--port P]``.
+
+    Parameters
+    ----------
+    argv : list of str or None, default None
+        The arguments; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code of :func:`dashboard`.
+    """
+    # The help shows the docstring's prose, not its numpydoc sections.
+    about = dashboard.__doc__.split("Parameters\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m econ.viz", description=about)
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)"
     )

@@ -16,6 +16,8 @@ from econ.viz.charts import (
 )
 from econ.viz.model import DashboardEconomy, model_params
 
+__all__ = ["Page"]
+
 TITLE = "Data market policy dashboard"
 #: Sidebar sliders: Mesa's controls show no value, so the value bubble is always on, and
 #: long labels with units get a line of their own above the slider.
@@ -43,7 +45,13 @@ COMPONENTS = [
 
 @solara.component
 def Page() -> solara.Element:
-    """SolaraViz around a model of this browser session's own."""
+    """SolaraViz around a model of this browser session's own.
+
+    Returns
+    -------
+    solara.Element
+        The page: title, policy line, Mesa's controls and the charts.
+    """
     # A model made at import time would be shared by every tab; memoising it in the page
     # component gives each session (each tab) its own.
     model = solara.use_reactive(solara.use_memo(DashboardEconomy, []))

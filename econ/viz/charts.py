@@ -249,25 +249,69 @@ def _time_chart(model: DataEconomy, chart: TimeChart) -> solara.Element:
 
 @solara.component
 def MarketChart(model: DataEconomy) -> solara.Element:
-    """Data market size (licence revenue) and mainland output, per quarter."""
+    """Data market size (licence revenue) and mainland output, per quarter.
+
+    Parameters
+    ----------
+    model : DataEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        A chart (RMB bn and trn per quarter) with the latest values as its caption.
+    """
     return _time_chart(model, MARKET)
 
 
 @solara.component
 def SupplyChart(model: DataEconomy) -> solara.Element:
-    """Public data holders' supply effort and the open datasets it keeps up."""
+    """Public data holders' supply effort and the open datasets it keeps up.
+
+    Parameters
+    ----------
+    model : DataEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        A chart (effort in [0, 1], thousand datasets) with its caption.
+    """
     return _time_chart(model, SUPPLY)
 
 
 @solara.component
 def OperatorChart(model: DataEconomy) -> solara.Element:
-    """Authorised operators' profit, and the public and operator prices."""
+    """Authorised operators' profit, and the public and operator prices.
+
+    Parameters
+    ----------
+    model : DataEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        A chart (RMB bn per quarter, RMB thousand per licence) with its caption.
+    """
     return _time_chart(model, OPERATORS)
 
 
 @solara.component
 def IncidentChart(model: DataEconomy) -> solara.Element:
-    """Security incidents (bars) and cross-border data trade (line)."""
+    """Security incidents (bars) and cross-border data trade (line).
+
+    Parameters
+    ----------
+    model : DataEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        A chart (incidents per quarter, RMB bn per quarter) with its caption.
+    """
     return _time_chart(model, INCIDENTS)
 
 
@@ -310,7 +354,18 @@ def firm_scatter_figure(model: DataEconomy, colour_by: str) -> tuple[Figure, str
 
 @solara.component
 def FirmScatter(model: DataEconomy) -> solara.Element:
-    """Firm-level view, with a switch between colouring by sector and by region."""
+    """Firm-level view, with a switch between colouring by sector and by region.
+
+    Parameters
+    ----------
+    model : DataEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        Data stock (data units) against output (RMB per quarter) of each active firm.
+    """
     update_counter.get()
     colour_by, set_colour_by = solara.use_state("sector")
     figure, caption = firm_scatter_figure(model, colour_by)
@@ -364,7 +419,18 @@ def baseline_figure(run: pd.DataFrame, baseline: pd.DataFrame) -> tuple[Figure, 
 
 @solara.component
 def BaselineChart(model: DashboardEconomy) -> solara.Element:
-    """The chosen policy against today's defaults, stepped alongside (same seed)."""
+    """The chosen policy against today's defaults, stepped alongside (same seed).
+
+    Parameters
+    ----------
+    model : DashboardEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        Market size under both policies (RMB bn per quarter) with its caption.
+    """
     update_counter.get()
     run = model.datacollector.get_model_vars_dataframe()
     figure, caption = baseline_figure(run, model.baseline_frame())
@@ -381,7 +447,18 @@ def _describe(value: object) -> str:
 
 @solara.component
 def PolicySummary(model: DashboardEconomy) -> solara.Element:
-    """The line above the charts: the quarter reached and the policy the model runs with."""
+    """The line above the charts: the quarter reached and the policy the model runs with.
+
+    Parameters
+    ----------
+    model : DashboardEconomy
+        The dashboard's model; the component redraws after every step.
+
+    Returns
+    -------
+    solara.Element
+        A line of text, with the model's warning when it has one.
+    """
     update_counter.get()
     policy = model.policy.to_dict()
     levers = " · ".join(

@@ -38,10 +38,40 @@ DEFAULT_SCENARIO, DEFAULT_SEED = "small", 7
 
 
 class DashboardEconomy(DataEconomy):
-    """A :class:`~econ.DataEconomy` built from the dashboard's flat controls.
+    """A :class:`~econ.model.DataEconomy` built from the dashboard's flat controls.
 
     It also keeps a twin run under the default ``Policy()`` with the same scenario and seed
-    (see :meth:`baseline_frame`), for the comparison chart.
+    (see :meth:`baseline_frame`), for the comparison chart. A seed that is not a whole number
+    >= 0 falls back to the default seed and says so in ``warning`` (the page shows it).
+
+    Every lever keyword defaults to the lever's default in :data:`~econ.policy.LEVERS`.
+
+    Parameters
+    ----------
+    pricing : str, optional
+        The ``pricing`` lever (a pricing regime); default: its default.
+    price_level : float, optional
+        The ``price_level`` lever (x reference price); default: its default.
+    operators : int, optional
+        The ``operators`` lever (licences); default: its default.
+    revenue_share : float, optional
+        The ``revenue_share`` lever (share of operator revenue); default: its default.
+    price_cap : float, optional
+        The ``price_cap`` lever (x reference price); default: its default.
+    openness : float, optional
+        The ``openness`` lever (level in [0, 1]); default: its default.
+    hk_bridge : bool, optional
+        The ``hk_bridge`` lever (on or off); default: its default.
+    infrastructure : float, optional
+        The ``infrastructure`` lever (level in [0, 1]); default: its default.
+    registration : bool, optional
+        The ``registration`` lever (on or off); default: its default.
+    scenario_name : str, default "small"
+        The scenario.
+    n_firms : int, optional
+        Simulated firm slots; default the ``small`` scenario's.
+    seed : int or str, default 7
+        The seed, as typed in the sidebar.
     """
 
     def __init__(
@@ -89,6 +119,11 @@ class DashboardEconomy(DataEconomy):
 
         The baseline is built on first use and stepped only when asked, so a model that is
         never compared never runs it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quarter, as :meth:`econ.model.DataEconomy.run` returns.
         """
         if self._baseline is None:
             self._baseline = DataEconomy(policy=Policy(), scenario=self.params, seed=self.seed)
@@ -120,7 +155,14 @@ def _control(name: str) -> dict[str, Any]:
 
 
 def model_params() -> dict[str, dict[str, Any]]:
-    """SolaraViz ``model_params``: one control per dashboard lever, then scenario and size."""
+    """SolaraViz ``model_params``: one control per dashboard lever, then scenario and size.
+
+    Returns
+    -------
+    dict of str to dict
+        Control specs by :class:`DashboardEconomy` keyword, with the ranges
+        :data:`~econ.policy.LEVERS` allows.
+    """
     return {
         **{name: _control(name) for name in DASHBOARD_LEVERS},
         "scenario_name": {

@@ -1,0 +1,519 @@
+"""Compiled kernels of the hot path: one fused pass over the firms for each market step.
+
+The numpy functions in :mod:`econ.market` and :mod:`econ.agents.firms` are the readable
+reference (``clear_reference``, ``Valuation.value``, ``Firms.produce_reference``, ...); each
+kernel here computes exactly the same numbers in one pass over the rows, without the
+(firms x view) temporaries, and is tested against its reference on random inputs
+(tests/test_kernels.py). To stay bit-identical with numpy, the kernels
+
+- multiply and add in the reference's order (floating point is not associative);
+- sum each row as numpy does (:func:`pairwise_sum`: eight accumulators, pairwise halves);
+- leave powers (``x ** y``) to numpy: numpy evaluates them with SIMD code whose last bit can
+  differ from libm's, so callers pass precomputed powers in;
+- draw uniforms from the caller's ``numpy.random.Generator`` one at a time, in the row-major
+  order the reference draws them in (numba uses the generator's own bit stream and state).
+
+Kernels are compiled on first use and cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from scipy import special
+
+from econ import equations as eq
+
+__all__ = [
+    "clear_market",
+    "pairwise_sum",
+    "poisson_ppf",
+    "produce",
+    "revenue_maximising_price",
+    "willingness_to_pay",
+]
+
+#: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
+_PW_BLOCKSIZE = 128
+
+_approval_probability = numba.njit(cache=True)(eq.approval_probability)
+_capability_growth = numba.njit(cache=True)(eq.capability_growth)
+
+
+@numba.njit(cache=True)
+def _block_sum(a, start, n):
+    """numpy's sum of at most one block: eight accumulators, then the rest in order."""
+    if n < 8:
+        res = 0.0
+        for i in range(start, start + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
+    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
+    i = 8
+    stop = n - n % 8
+    while i < stop:
+        j = start + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[start + i]
+        i += 1
+    return res
+
+
+@numba.njit(cache=True)
+def pairwise_sum(a, start, n):
+    """``a[start:start + n].sum()`` exactly as numpy computes it.
+
+    Blocks of 128 summed with eight accumulators, halves (cut at a multiple of 8) added
+    pairwise. numpy recurses; this walks the same tree with an explicit stack (numba cannot
+    cache recursive functions).
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        A one-dimensional float array.
+    start : int
+        First element summed.
+    n : int
+        Elements summed.
+
+    Returns
+    -------
+    float
+        The sum, bit for bit numpy's.
+    """
+    if n <= _PW_BLOCKSIZE:
+        return _block_sum(a, start, n)
+    starts = np.empty(64, dtype=np.int64)
+    sizes = np.empty(64, dtype=np.int64)
+    stage = np.empty(64, dtype=np.int64)  # 1: summing the left half, 2: the right half
+    left = np.empty(64)
+    top = 0
+    starts[0], sizes[0] = start, n
+    while True:
+        m = sizes[top]
+        if m > _PW_BLOCKSIZE:
+            half = m // 2
+            half -= half % 8
+            stage[top] = 1
+            starts[top + 1], sizes[top + 1] = starts[top], half
+            top += 1
+            continue
+        value = _block_sum(a, starts[top], m)
+        top -= 1
+        while top >= 0 and stage[top] == 2:
+            value = left[top] + value
+            top -= 1
+        if top < 0:
+            return value
+        left[top] = value
+        stage[top] = 2
+        half = sizes[top] // 2
+        half -= half % 8
+        starts[top + 1], sizes[top + 1] = starts[top] + half, sizes[top] - half
+        top += 1
+
+
+@numba.njit(cache=True)
+def willingness_to_pay(
+    rows,
+    sector,
+    region_abroad,
+    active,
+    product,
+    fit,
+    view_foreign,
+    worth,
+    value_per_unit,
+    product_cost,
+    integration,
+    border_cost,
+    border_open,
+    out,
+):
+    """Net willingness to pay of the sampled firms ``rows``, scattered to ``out``.
+
+    ``out`` is (sample x products), filled with NaN by the caller; this is
+    :func:`econ.market.sample_willingness_to_pay` compiled (its reference:
+    :func:`econ.market.sample_willingness_to_pay_reference`).
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        Rows of the sampled firms.
+    sector, region_abroad, active : numpy.ndarray
+        Per firm: sector code, whether abroad, whether active.
+    product, fit : numpy.ndarray
+        Per firm and view slot: catalogue column and fit.
+    view_foreign : numpy.ndarray
+        Per view slot: whether it holds a foreign product.
+    worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
+        The factors of :class:`econ.market.Valuation` (RMB).
+    border_open : bool
+        Whether flows can cross the border.
+    out : numpy.ndarray
+        Written in place: value minus non-fee costs (RMB per licence).
+    """
+    for k in range(len(rows)):
+        i = rows[k]
+        if not active[i]:
+            continue
+        s = sector[i]
+        for j in range(product.shape[1]):
+            cross = region_abroad[i] != view_foreign[j]
+            if cross and not border_open:
+                continue
+            p = product[i, j]
+            value = worth[s, p] * value_per_unit[i] * np.float64(fit[i, j])
+            usage = product_cost[p] + integration[i]
+            if cross:
+                usage += border_cost[i]
+            out[k, p] = value - usage
+
+
+@numba.njit(cache=True)
+def clear_market(
+    active,
+    sector,
+    region_abroad,
+    hong_kong,
+    public_interest,
+    product,
+    fit,
+    tie_break,
+    view_kind,
+    view_foreign,
+    view_hidden,
+    view_is_operator,
+    view_sensitivity,
+    worth,
+    value_per_unit,
+    product_cost,
+    integration,
+    border_cost,
+    price,
+    price_public_interest,
+    size,
+    pick_one_operator,
+    openness,
+    strictness,
+    alignment_hk,
+    alignment_other,
+    rng,
+    data_added,
+    spending,
+    usage_cost,
+    licences,
+    cross_border_paid,
+    revenue,
+    uses,
+    transfers,
+    keep,
+    bought_out,
+    paid_out,
+    cross_out,
+):
+    """Value and clear every firm's view in one row-major pass.
+
+    :func:`econ.market.clear_reference` with the valuation of ``Valuation.value`` and
+    ``Valuation.usage`` (E4 and E15). Per-firm outputs are written to ``data_added`` ...
+    ``cross_border_paid``, per-product ones are accumulated into ``revenue`` and ``uses``
+    (zeroed by the caller), cross-border transfers are counted in
+    ``transfers[kind, hong_kong]``; with ``keep`` the (firms x view) matrices go to
+    ``bought_out``, ``paid_out`` and ``cross_out``.
+
+    Parameters
+    ----------
+    active, sector, region_abroad, hong_kong, public_interest : numpy.ndarray
+        Per firm: state and region.
+    product, fit, tie_break : numpy.ndarray
+        Per firm and view slot: catalogue column, fit and tie-break among operators.
+    view_kind, view_foreign, view_hidden, view_is_operator, view_sensitivity : numpy.ndarray
+        Per view slot: product kind, foreign, hidden without registration, operator,
+        sensitivity.
+    worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
+        The factors of :class:`econ.market.Valuation` (RMB).
+    price, price_public_interest, size : numpy.ndarray
+        Per product: prices (RMB per licence) and data units per licence.
+    pick_one_operator : bool
+        Whether a firm licenses at most one operator product (operators available).
+    openness, strictness, alignment_hk, alignment_other : float
+        Approval of transfers (E15): openness in effect, review strictness, aligned standards
+        for Hong Kong and other firms.
+    rng : numpy.random.Generator
+        The ``approvals`` stream: one uniform per request, in row-major order.
+    data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
+        Written in place, per firm (data units, RMB, RMB, licences, RMB).
+    revenue, uses : numpy.ndarray
+        Accumulated in place, per product (RMB, licences).
+    transfers : numpy.ndarray
+        Accumulated in place: cross-border transfers by product kind and Hong Kong or not.
+    keep : bool
+        Write the (firms x view) matrices.
+    bought_out, paid_out, cross_out : numpy.ndarray
+        Written in place with ``keep``: bought, paid (RMB), crossed the border.
+    """
+    n, w = product.shape
+    surplus = np.empty(w)
+    want = np.empty(w, dtype=np.bool_)
+    row_price = np.empty(w)
+    row_usage = np.empty(w)
+    scratch = np.empty(w)
+    scratch2 = np.empty(w)
+    scratch3 = np.empty(w)
+    scratch4 = np.empty(w)
+    for i in range(n):
+        live = active[i]
+        abroad = region_abroad[i]
+        s = sector[i]
+        vpu = value_per_unit[i]
+        pi = public_interest[i]
+        for j in range(w):
+            p = product[i, j]
+            q = price_public_interest[p] if pi else price[p]
+            cross = abroad != view_foreign[j]
+            value = worth[s, p] * vpu * np.float64(fit[i, j])
+            usage = product_cost[p] + integration[i]
+            if cross:
+                usage += border_cost[i]
+            sur = value - q
+            sur -= usage
+            surplus[j] = sur
+            row_price[j] = q
+            row_usage[j] = usage
+            ok = sur > 0 and live and not view_hidden[j]
+            if abroad and view_foreign[j]:
+                ok = False  # foreign data stays abroad
+            want[j] = ok
+        if pick_one_operator:
+            best = -1
+            best_score = -np.inf
+            first = -1
+            for j in range(w):
+                if view_is_operator[j]:
+                    if first < 0:
+                        first = j
+                    score = surplus[j] + np.float64(tie_break[i, j]) if want[j] else -np.inf
+                    if score > best_score:
+                        best_score = score
+                        best = j
+            if best < 0:
+                best = first  # numpy's argmax of all -inf is the first slot
+            for j in range(w):
+                if view_is_operator[j] and j != best:
+                    want[j] = False
+        for j in range(w):
+            cross = abroad != view_foreign[j]
+            if want[j] and cross:
+                alignment = alignment_hk if hong_kong[i] else alignment_other
+                p_approve = _approval_probability(
+                    openness, strictness, view_sensitivity[j], alignment
+                )
+                if rng.random() >= p_approve:
+                    want[j] = False
+        count = 0.0
+        for j in range(w):
+            cross = abroad != view_foreign[j]
+            if want[j]:
+                p = product[i, j]
+                scratch[j] = row_price[j]
+                scratch2[j] = size[p]
+                scratch3[j] = row_usage[j]
+                scratch4[j] = row_price[j] if cross else 0.0
+                revenue[p] += row_price[j]
+                uses[p] += 1.0
+                count += 1.0
+                if cross:
+                    transfers[view_kind[j], 1 if hong_kong[i] else 0] += 1
+            else:
+                scratch[j] = 0.0
+                scratch2[j] = 0.0
+                scratch3[j] = 0.0
+                scratch4[j] = 0.0
+            if keep:
+                bought_out[i, j] = want[j]
+                paid_out[i, j] = scratch[j]
+                cross_out[i, j] = cross
+        spending[i] = pairwise_sum(scratch, 0, w)
+        data_added[i] = pairwise_sum(scratch2, 0, w)
+        usage_cost[i] = pairwise_sum(scratch3, 0, w)
+        cross_border_paid[i] = pairwise_sum(scratch4, 0, w)
+        licences[i] = count
+
+
+@numba.njit(cache=True)
+def produce(
+    active,
+    base,
+    output_factor,
+    non_data_cost_share,
+    spending,
+    usage_cost,
+    data_added,
+    investment_rate,
+    capital_depreciation,
+    byproduct_rate,
+    mean_output,
+    data_depreciation,
+    capability_diffusion,
+    tfp_growth,
+    output,
+    surplus,
+    cash,
+    capital,
+    data_stock,
+    capability,
+    productivity,
+    age,
+):
+    """E1, E2, E18 per firm in the order of ``Firms.produce_reference``.
+
+    Given the powers ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy);
+    every state array is updated in place.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Whether each firm is active.
+    base, output_factor : numpy.ndarray
+        ``A K^alpha`` (RMB per quarter) and ``(1 + D/D0)^beta``.
+    non_data_cost_share : float
+        Share of data-free output spent on other inputs.
+    spending, usage_cost, data_added : numpy.ndarray
+        Licence fees and non-fee costs (RMB) and data licensed (data units).
+    investment_rate, capital_depreciation, byproduct_rate : float
+        Share of surplus invested, capital lost per quarter, data made per unit of output.
+    mean_output : float
+        Mean output of a firm (RMB per quarter), the by-product scale.
+    data_depreciation, capability_diffusion, tfp_growth : float
+        Per-quarter rates: data going stale, capability diffusion (E18), productivity growth.
+    output, surplus, cash, capital, data_stock, capability, productivity, age : numpy.ndarray
+        The firm table's columns, updated in place.
+    """
+    for i in range(len(active)):
+        live = active[i]
+        b = base[i]
+        y = b * output_factor[i]
+        gain = y - non_data_cost_share * b
+        gain -= spending[i]
+        gain -= usage_cost[i]
+        y_kept = y if live else 0.0
+        s = gain if live else 0.0
+        output[i] = y_kept
+        surplus[i] = s
+        investment = investment_rate * max(s, 0.0)
+        cash[i] += s - investment
+        if live:
+            capital[i] = (1 - capital_depreciation) * capital[i] + investment
+            byproduct = byproduct_rate * y_kept / mean_output
+            data_stock[i] = (1 - data_depreciation) * data_stock[i] + data_added[i] + byproduct
+        c = capability[i]
+        capability[i] = c + _capability_growth(c, capability_diffusion) * (1.0 if live else 0.0)
+        productivity[i] *= 1 + tfp_growth
+        if live:
+            age[i] += 1.0
+
+
+def revenue_maximising_price(
+    willingness_to_pay: np.ndarray, cost_per_sale: float = 0.0, min_buyers: int = 5
+) -> np.ndarray:
+    """E5, compiled: the same prices as :func:`econ.equations.revenue_maximising_price`.
+
+    Only the buyers who would pay more than the cost are sorted.
+
+    Parameters
+    ----------
+    willingness_to_pay : numpy.ndarray
+        Sampled buyers x products (RMB per licence); NaN or non-positive where a buyer does not
+        see the product.
+    cost_per_sale : float, default 0.0
+        Marginal cost (RMB per licence).
+    min_buyers : int, default 5
+        The fewest licences a chosen price must sell.
+
+    Returns
+    -------
+    numpy.ndarray
+        One price per product (RMB per licence), 0 where nobody would pay more than the cost.
+    """
+    wtp = np.asarray(willingness_to_pay, dtype=float)
+    return _revenue_maximising_price(wtp, float(cost_per_sale), int(min_buyers))
+
+
+@numba.njit(cache=True)
+def _revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
+    """E5 per column, as :func:`econ.equations.revenue_maximising_price` computes it.
+
+    Only buyers who would pay more than the cost can make the profit positive, and they are
+    the top of the ranking, so only they are sorted; the ranks (and so the profits and the
+    first maximum) are those of the full ranking.
+    """
+    m, k = willingness_to_pay.shape
+    out = np.zeros(k)
+    top = np.empty((k, m))
+    counts = np.zeros(k, dtype=np.int64)
+    for row in range(m):  # row by row: the matrix is C-ordered
+        for col in range(k):
+            x = willingness_to_pay[row, col]
+            if np.isfinite(x) and x > cost_per_sale:
+                top[col, counts[col]] = x
+                counts[col] += 1
+    first_rank = min(min_buyers, m)
+    for col in range(k):
+        count = counts[col]
+        if count < first_rank:
+            continue
+        ranked = np.sort(top[col, :count])
+        best_profit = 0.0
+        best_price = 0.0
+        for rank in range(first_rank, count + 1):
+            x = ranked[count - rank]
+            profit = rank * (x - cost_per_sale)
+            if profit > best_profit:
+                best_profit = profit
+                best_price = x
+        out[col] = best_price
+    return out
+
+
+def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
+    """``scipy.stats.poisson.ppf(u, rate)``: the least count k with P(X <= k) >= u.
+
+    A higher rate never gives fewer events for the same u; -1 at u = 0, as scipy gives. The
+    formula of scipy's ``poisson._ppf`` (``scipy.special.pdtrik``, then one check with
+    ``pdtr``), called directly, since rv_discrete's argument handling costs ~50 us a call;
+    and no event, without the iterative ``pdtrik``, where P(X = 0) already covers u.
+
+    Parameters
+    ----------
+    u : numpy.ndarray or float
+        Uniforms in [0, 1].
+    rate : numpy.ndarray or float
+        Expected counts (>= 0; NaN elsewhere).
+
+    Returns
+    -------
+    numpy.ndarray
+        Counts (floats, as scipy returns them).
+    """
+    u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
+    counts = np.where(u == 0, -1.0, 0.0)
+    rest = special.pdtr(0.0, rate) < u
+    if rest.any():
+        q, mu = u[rest], rate[rest]
+        vals = np.ceil(special.pdtrik(q, mu))
+        below = np.maximum(vals - 1, 0)
+        counts[rest] = np.where(special.pdtr(below, mu) >= q, below, vals)
+    counts[u == 1] = np.inf
+    counts[~(rate >= 0)] = np.nan
+    return counts

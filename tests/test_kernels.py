@@ -1,0 +1,175 @@
+"""Each compiled kernel gives exactly its numpy reference's numbers, on random inputs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from econ import DataEconomy, Policy, kernels
+from econ import equations as eq
+from econ import market as mk
+from econ.agents import Firm
+from tests.conftest import valuation_of
+
+POLICIES = [
+    Policy(pricing="conditional_free", operators=2, openness=0.5, hk_bridge=True),
+    Policy(pricing="market", operators=3, openness=1.0, registration=False),
+    Policy(pricing="free", openness=0.0, operators=0, infrastructure=0.7),
+    Policy(pricing="cost_recovery", operators=1, operator_cap="revenue", openness=0.3),
+]
+
+
+def scrambled(policy: Policy, seed: int) -> DataEconomy:
+    """A model two quarters in, with its firms' and sellers' state drawn at random."""
+    rng = np.random.default_rng(seed)
+    model = DataEconomy(policy=policy, scenario="small", n_firms=400, seed=seed)
+    model.run(2)
+    s, c = model.firms.table, model.market.catalogue
+    n = len(s)
+    s.active = rng.random(n) < 0.8
+    s.public_interest = rng.random(n) < 0.2
+    s.region = rng.integers(0, 4, n)
+    s.capability = rng.random(n)
+    s.data_stock *= rng.lognormal(0, 1, n)
+    c.price[:] = np.where(rng.random(len(c.price)) < 0.3, 0.0, c.price * rng.lognormal(0, 1))
+    c.price_public_interest[:] = c.price * (rng.random(len(c.price)) < 0.5)
+    c.available[:] = rng.random(len(c.available)) < 0.9
+    model.trust = rng.random()
+    return model
+
+
+def assert_same_clearing(a: mk.Clearing, b: mk.Clearing) -> None:
+    for name, value in vars(a).items():
+        other = getattr(b, name)
+        if isinstance(value, np.ndarray):
+            assert value.dtype == other.dtype and np.array_equal(value, other), name
+        else:
+            assert value == other, name
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_clear_is_its_reference(seed):
+    model = scrambled(POLICIES[seed % len(POLICIES)], seed)
+    valuation = valuation_of(model)
+    args = (model.firms.table, model.market, model.policy, model.regulator.review_strictness)
+    for keep in (True, False):
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a = mk.clear(valuation, *args, rng_a, keep=keep)
+        b = mk.clear_reference(valuation, *args, rng_b, keep=keep)
+        assert_same_clearing(a, b)
+        # The approvals drew the same uniforms, one per request: the streams are in step.
+        assert rng_a.random() == rng_b.random()
+    assert a.licences.sum() > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sampled_demand_is_its_reference(seed):
+    model = scrambled(POLICIES[seed], seed)
+    valuation = valuation_of(model)
+    args = (valuation, model.firms.table, model.market, model.policy)
+    a = mk.sample_willingness_to_pay(*args)
+    b = mk.sample_willingness_to_pay_reference(*args)
+    assert np.array_equal(a, b, equal_nan=True) and np.isfinite(a).any()
+
+
+def test_valuation_rows_are_the_full_matrices_rows():
+    model = scrambled(POLICIES[0], 3)
+    valuation, rows = valuation_of(model), np.array([0, 5, 17, 399])
+    part = valuation.rows(rows)
+    for name in ("value", "usage", "cross_border"):
+        assert np.array_equal(getattr(part, name), getattr(valuation, name)[rows])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_produce_is_its_reference(seed):
+    model = scrambled(POLICIES[seed], seed)
+    rng = np.random.default_rng(seed)
+    n = len(model.firms)
+    inputs = (rng.random(n) * 50, rng.random(n) * 1e5, rng.random(n) * 1e4, rng.random(n) * 9)
+    other = DataEconomy(policy=POLICIES[seed], scenario="small", n_firms=400, seed=seed)
+    other.firms.table = model.firms.table.copy()
+    model.firms.produce(model.params, *inputs)
+    other.firms.produce_reference(model.params, *inputs)
+    for column in model.firms.table.columns():
+        a, b = getattr(model.firms.table, column.name), getattr(other.firms.table, column.name)
+        assert np.array_equal(a, b), column.name
+
+
+def test_revenue_maximising_price_is_the_equation():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        m, k = rng.integers(1, 60), rng.integers(1, 8)
+        wtp = np.round(rng.normal(0, 1, (m, k)) * 10, int(rng.integers(0, 3)))  # ties
+        wtp[rng.random((m, k)) < 0.3] = np.nan
+        wtp[rng.random((m, k)) < 0.02] = np.inf
+        cost, min_buyers = float(rng.choice([0.0, 2.5])), int(rng.integers(1, 8))
+        expected = eq.revenue_maximising_price(wtp, cost, min_buyers)
+        assert np.array_equal(kernels.revenue_maximising_price(wtp, cost, min_buyers), expected)
+
+
+def test_poisson_quantile_is_scipys():
+    rng = np.random.default_rng(1)
+    u = rng.random(100_000)
+    u[:20] = [0.0, 1.0] * 10
+    rate = 10 ** rng.uniform(-8, 4, len(u))
+    rate[20:40] = 0.0
+    rate[40:45] = -1.0
+    expected = stats.poisson.ppf(u, rate)
+    assert np.array_equal(kernels.poisson_ppf(u, rate), expected, equal_nan=True)
+    assert kernels.poisson_ppf(0.7, 3.5) == stats.poisson.ppf(0.7, 3.5)
+    # Inversion of one uniform: a higher rate never gives fewer events.
+    grid = np.linspace(0.01, 50, 400)
+    assert np.all(np.diff(kernels.poisson_ppf(0.37, grid)) >= 0)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 29, 127, 128, 129, 300, 1000, 4099])
+def test_pairwise_sum_is_numpys(n):
+    a = np.random.default_rng(n).random(n + 5) * 10.0 ** np.arange(-3, 3)[np.arange(n + 5) % 6]
+    assert kernels.pairwise_sum(a, 0, n) == a[:n].sum()
+    assert kernels.pairwise_sum(a, 5, n) == a[5 : n + 5].sum()
+
+
+def test_views_drawn_in_chunks_are_drawn_at_once(monkeypatch):
+    model = DataEconomy(scenario="small", n_firms=300, seed=2)
+    view, rows = model.market.view, np.arange(3, 290)
+    draws = []
+    for size in (7, 1 << 20):
+        monkeypatch.setattr(mk, "DRAW_CHUNK_ROWS", size)
+        view.draw(rows, model.params, model.market.catalogue, np.random.default_rng(5))
+        draws.append([view.product.copy(), view.fit.copy(), view.tie_break.copy()])
+    for a, b in zip(*draws, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
+    """The whole model on kernels equals the whole model on the numpy references."""
+    policy = POLICIES[0]
+    fast = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
+    monkeypatch.setattr("econ.model.clear", mk.clear_reference)
+    monkeypatch.setattr("econ.calibration.clear", mk.clear_reference)
+    monkeypatch.setattr(
+        "econ.model.sample_willingness_to_pay", mk.sample_willingness_to_pay_reference
+    )
+    monkeypatch.setattr(
+        "econ.calibration.sample_willingness_to_pay", mk.sample_willingness_to_pay_reference
+    )
+    monkeypatch.setattr(kernels, "revenue_maximising_price", eq.revenue_maximising_price)
+    monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
+    reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
+    pd.testing.assert_frame_equal(fast, reference, check_exact=True)
+
+
+def _produce_reference(self, *args):
+    return self.produce_reference(*args)
+
+
+def test_agent_views_are_made_on_first_use_with_stable_ids():
+    model = DataEconomy(scenario="small", seed=4)
+    model.run(2)
+    assert len(model._all_agents) == 1  # only the regulator, until someone asks
+    firms = model.agents_by_type[Firm]
+    assert len(model.agents) == 1 + len(model.firms) + len(model.holders) + 5 + 2 + len(
+        model.suppliers
+    )
+    first = min(firms, key=lambda f: f.index)
+    assert first.index == 0 and first.unique_id == 2  # the regulator is 1, then firm rows
