@@ -372,18 +372,38 @@ def test_certain_audits_fine_non_compliant_operators_and_revoke_those_with_incid
     assert np.allclose(o.penalty, [2000.0] * 3 + [0.0] * 2)
     assert np.allclose(o.profit[:3], 300.0 - 2000.0)
     assert regulator.fines_rmb == 6000.0
-    # Revoked slots wait relicense_quarters; the delay counts down from the next quarter.
-    # The quarter of revocation counts toward the delay: re-issued in the enforcement step
-    # relicense_quarters - 1 quarters later.
+    # Revoked slots wait relicense_quarters: out of the market for that many quarters'
+    # clearings, re-issued in the enforcement step relicense_quarters quarters later.
     assert not o.licensed.any()
-    assert np.array_equal(o.relicense_in, [2, 2, 2, 0, 0])
+    assert np.array_equal(o.relicense_in, [3, 3, 3, 0, 0])
     calm = Policy(operators=3, audit_rate=0.0)
     regulator.policy = calm
-    for wait in (1,):
+    for wait in (2, 1):
         regulator.enforce(o, p.replace(incident_rate=0.0), 0.0, 0.0, *rngs(2))
         assert np.array_equal(o.relicense_in, [wait] * 3 + [0, 0]) and not o.licensed.any()
     regulator.enforce(o, p.replace(incident_rate=0.0), 0.0, 0.0, *rngs(3))
     assert list(o.licensed) == [True] * 3 + [False] * 2  # slots beyond the policy's stay empty
+
+
+@pytest.mark.parametrize("delay", [0, 1, 2, 5])
+def test_a_revoked_licence_is_out_of_the_market_for_relicense_quarters(delay):
+    """docs/ODD.md 7.6: the slot is re-licensed after ``relicense_quarters``. Counted in
+    quarters whose market the slot misses: revoked in quarter t's enforcement (after its
+    clearing), it is unlicensed through the clearings of t+1 ... t+delay and licensed again
+    by the enforcement of quarter t+delay, in time for t+delay+1. Delay 0: at once."""
+    policy = Policy(operators=2, audit_rate=1.0, penalty=1.0)
+    regulator, o, p = regulated(
+        policy, incident_rate=1.0, operators_uses=5000.0, relicense_quarters=delay
+    )
+    regulator.enforce(o, p, 0.0, 0.0, *rngs(1))
+    assert regulator.revocations == 2
+    regulator.policy = Policy(operators=2, audit_rate=0.0)
+    missed = 0
+    while not o.licensed[:2].all():
+        assert not o.licensed[:2].any() and missed <= delay
+        missed += 1  # this quarter's clearing sells nothing from the slots
+        regulator.enforce(o, p.replace(incident_rate=0.0), 0.0, 0.0, *rngs(2 + missed))
+    assert missed == delay
 
 
 def test_secure_operators_pass_audits_and_keep_their_licence():

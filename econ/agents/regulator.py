@@ -134,7 +134,9 @@ class Regulator(mesa.Agent):
         o.profit -= o.penalty
         revoke = non_compliant & (o.incidents > 0)
         o.licensed &= ~revoke
-        o.relicense_in = np.where(revoke, p.relicense_quarters, o.relicense_in)
+        # The delay counts whole quarters out of the market: _relicense below already counts
+        # this one down, so a slot is re-issued relicense_quarters enforcements from now.
+        o.relicense_in = np.where(revoke, p.relicense_quarters + 1, o.relicense_in)
         self._relicense(o)
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
         self.cross_border_incidents = cross_border_incidents
