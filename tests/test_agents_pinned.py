@@ -135,9 +135,16 @@ def test_holder_datasets_e12_and_supply_cost():
 
 
 def test_holder_product_size_e13_and_sensitive_quality():
-    p = P.replace(open_datasets=2400.0, n_holders=12, initial_effort=0.5, public_product_size=2.0)
+    # S0 is the reference density of datasets per holder, not the scenario's own start.
+    p = P.replace(
+        open_datasets=2400.0,
+        n_holders=12,
+        reference_datasets_per_holder=200.0,
+        initial_effort=0.5,
+        public_product_size=2.0,
+    )
     h = holders(effort=(0.25, 0.5, 1.0))
-    h.table.datasets = np.array([50.0, 200.0, 800.0])  # initial: 200 each
+    h.table.datasets = np.array([50.0, 200.0, 800.0])
     want = 2.0 * np.sqrt(np.array([0.25, 1.0, 4.0])) * (0.5 + 0.5 * np.array([0.5, 1.0, 2.0]))
     assert np.allclose(h.product_size(p), want)
     assert h.sensitive_quality(p) == pytest.approx(np.mean(0.5 + 0.5 * np.array([0.5, 1, 2])))

@@ -19,7 +19,7 @@ from econ import equations as eq
 from econ.agents import ComputeClusters, Firm, Firms, PublicHolders
 from econ.agents.compute import latency_cost
 from econ.agents.holders import public_fees
-from econ.calibration import REFERENCE_POLICY, Calibration, calibrate
+from econ.calibration import REFERENCE_POLICY, Calibration, calibrate, national_scale
 from econ.categories import ProductKind, Region
 from econ.market import (
     Market,
@@ -51,8 +51,16 @@ BUSY = Policy(
 
 
 def busy(quarters=3, seed=5, n=250, policy=BUSY, **params):
-    params = {"incident_rate": 0.2, "cross_border_incident_rate": 0.2, **params}
-    model = DataEconomy(policy=policy, scenario="small", n_firms=n, seed=seed, **params)
+    # Incidents likely, but no collapse of trust (E17b), which would stop most trade.
+    params = {
+        "incident_rate": 0.2,
+        "cross_border_incident_rate": 0.2,
+        "trust_collapse": 0.0,
+        **params,
+    }
+    model = DataEconomy(
+        policy=policy, scenario="small", n_firms=n, seed=seed, keep_transactions=True, **params
+    )
     model.run(quarters)
     return model
 
@@ -68,12 +76,29 @@ def stepped():
         "west_share": model.compute.west_share,
         "cost_per_data_unit": model.compute.cost_per_data_unit,
         "trust": model.trust,
+        "incident_pressure": model.incident_pressure,
+        "partner_openness": model.partner_openness,
     }
     model.step()
     return model, before
 
 
 # --- metrics: every reported column of a real quarter ----------------------------------------
+
+
+def lever_cost(model, policy, strictness, audits=None):
+    """E22 from docs/ODD.md 7.9: each lever's per-quarter cost at its level; review and the
+    bridge cost nothing while the border is closed."""
+    costs = model.calibration.lever_costs_rmb
+    audits = model.regulator.audits if audits is None else audits
+    open_ = policy.openness > 0
+    return (
+        policy.infrastructure * costs["infrastructure"]
+        + policy.registration * costs["registration"]
+        + strictness * open_ * costs["review"]
+        + audits * costs["audit"]
+        + (policy.hk_bridge and open_) * costs["bridge"]
+    )
 
 
 def test_welfare_is_the_sum_of_its_parts(stepped):
@@ -89,6 +114,7 @@ def test_welfare_is_the_sum_of_its_parts(stepped):
         "clawbacks and fines": o.clawback.sum() + o.penalty.sum(),
         "supply cost": -h.supply_cost.sum(),
         "incident loss": -q.incidents * model.params.incident_loss_rmb,
+        "lever cost": -lever_cost(model, model.policy, q.review_strictness),
     }
     assert all(v != 0 for k, v in parts.items() if k != "clawbacks and fines"), parts
     assert q.welfare == pytest.approx(sum(parts.values()) * scale, rel=1e-9)
@@ -97,6 +123,9 @@ def test_welfare_is_the_sum_of_its_parts(stepped):
     assert q.supply_cost == pytest.approx(-parts["supply cost"] * scale, rel=1e-9)
     assert q.incident_loss == pytest.approx(-parts["incident loss"] * scale, rel=1e-9)
     assert q.operator_profit == pytest.approx(parts["operator profit"] * scale, rel=1e-9)
+    assert q.policy_cost == pytest.approx(-parts["lever cost"] * scale, rel=1e-9)
+    output = s.output[mainland].sum()
+    assert q.welfare_share == pytest.approx(sum(parts.values()) / output, rel=1e-9)
     # Clawbacks and fines count for welfare (they go to the government): each yuan of them
     # adds a yuan, whatever the quarter's own numbers.
     o.clawback = np.array([100.0, 0, 0, 0, 0])
@@ -113,6 +142,9 @@ def test_welfare_is_the_sum_of_its_parts(stepped):
         scenario=model.params,
         incidents=q.incidents,
         trust=q.trust,
+        partner_openness=q.partner_openness,
+        policy=model.policy,
+        audits=model.regulator.audits,
         review_strictness=q.review_strictness,
         entries=q.entries,
         exits=q.exits,
@@ -213,15 +245,33 @@ def test_measure_counts_entries_and_exits_it_is_given(stepped):
         scenario=model.params,
         incidents=2,
         trust=0.4,
+        partner_openness=0.7,
+        policy=model.policy,
+        audits=4,
         review_strictness=0.6,
         entries=7,
         exits=3,
     )
     q = measure(model.clearing, **kwargs)
-    assert (q.entries, q.exits, q.incidents, q.trust, q.review_strictness) == (7, 3, 2, 0.4, 0.6)
+    got = (q.entries, q.exits, q.incidents, q.trust, q.partner_openness, q.review_strictness)
+    assert got == (7, 3, 2, 0.4, 0.7, 0.6)
+    scale = model.calibration.firms_represented
     more = measure(model.clearing, **{**kwargs, "incidents": 3})
-    loss = model.params.incident_loss_rmb * model.calibration.firms_represented
+    loss = model.params.incident_loss_rmb * scale
     assert more.welfare == pytest.approx(q.welfare - loss)
+    # E22: the levers' cost is the one the policy, the strictness and the audits give; each
+    # audit costs, and a closed border saves review and the bridge.
+    assert q.policy_cost == pytest.approx(lever_cost(model, model.policy, 0.6, 4) * scale)
+    audit = model.calibration.lever_costs_rmb["audit"] * scale
+    assert audit > 0
+    fewer = measure(model.clearing, **{**kwargs, "audits": 1})
+    assert fewer.policy_cost == pytest.approx(q.policy_cost - 3 * audit)
+    assert fewer.welfare == pytest.approx(q.welfare + 3 * audit)
+    closed = model.policy.replace(openness=0.0)
+    shut = measure(model.clearing, **{**kwargs, "policy": closed})
+    saved = lever_cost(model, model.policy, 0.6, 4) - lever_cost(model, closed, 0.6, 4)
+    assert model.policy.hk_bridge and saved > 0
+    assert shut.policy_cost == pytest.approx(q.policy_cost - saved * scale)
 
 
 # --- the quarter's wiring ----------------------------------------------------------------------
@@ -285,14 +335,53 @@ def test_prices_have_one_home(stepped):
     assert model.operators.table.price[model.operators.table.licensed].min() > 0
 
 
-def test_trust_follows_e17_from_the_quarters_incidents(stepped):
+def expected_trust(model, before_trust, before_pressure):
+    """E23 then E17/E17b from the quarter's expected incidents per 1,000 simulated firms."""
+    p = model.params
+    per_thousand = model.regulator.expected_incidents / (p.n_firms / 1000.0)
+    pressure = eq.incident_pressure(before_pressure, per_thousand)
+    trust = eq.trust_update(
+        before_trust, p.trust_recovery, p.trust_loss_per_incident, per_thousand, pressure,
+        p.trust_collapse_threshold, p.trust_collapse,
+    )  # fmt: skip
+    return trust, pressure
+
+
+def test_trust_follows_e17_from_the_quarters_expected_incidents(stepped):
+    model, before = stepped
+    trust, pressure = expected_trust(model, before["trust"], before["incident_pressure"])
+    assert model.regulator.expected_incidents > 0
+    assert model.incident_pressure == pytest.approx(pressure)
+    assert model.trust == pytest.approx(trust)
+    # Trust and partners follow the expected rate, not the quarter's draw.
+    reg = model.regulator
+    assert reg.expected_incidents != reg.incidents
+    assert reg.expected_cross_border_incidents > 0
+
+
+def test_a_wave_of_incidents_collapses_trust():
+    model = busy(quarters=2, trust_collapse=0.5, trust_collapse_threshold=0.1)
+    before, pressure = model.trust, model.incident_pressure
+    model.step()
+    trust, new_pressure = expected_trust(model, before, pressure)
+    assert new_pressure > 0.1
+    assert model.trust == pytest.approx(trust)
+    p = model.params
+    per_thousand = model.regulator.expected_incidents / (p.n_firms / 1000.0)
+    erosion = eq.trust_update(before, p.trust_recovery, p.trust_loss_per_incident, per_thousand)
+    assert model.trust == pytest.approx(max(erosion * 0.5, 0.05)) and model.trust < erosion
+
+
+def test_partners_respond_to_openness_and_cross_border_incidents(stepped):
     model, before = stepped
     p = model.params
-    per_thousand = model.quarter.incidents / (p.n_firms / 1000.0)
-    want = eq.trust_update(
-        before["trust"], p.trust_recovery, p.trust_loss_per_incident, per_thousand
-    )
-    assert model.quarter.incidents > 0 and model.trust == pytest.approx(want)
+    per_thousand = model.regulator.expected_cross_border_incidents / (p.n_firms / 1000.0)
+    want = eq.partner_openness(
+        before["partner_openness"], model.policy.openness, p.partner_reciprocity,
+        p.partner_adjustment, p.partner_retaliation, per_thousand,
+    )  # fmt: skip
+    assert per_thousand > 0 and model.partner_openness == pytest.approx(want)
+    assert model.quarter.partner_openness == model.partner_openness
 
 
 def test_holders_choose_effort_with_the_calibrated_cost_and_mandate(stepped):
@@ -376,7 +465,7 @@ def test_exits_and_entries_are_paired_across_policies():
     (before the policies' economies diverge, the same firms exit)."""
     a = DataEconomy(policy=Policy(), scenario="small", n_firms=300, seed=9, exit_hazard=0.1)
     b = DataEconomy(
-        policy=Policy(pricing="free", operators=2), scenario="small", n_firms=300, seed=9,
+        policy=Policy(pricing="market", operators=0), scenario="small", n_firms=300, seed=9,
         exit_hazard=0.1,
     )  # fmt: skip
     a.step()
@@ -391,12 +480,15 @@ def test_exits_and_entries_are_paired_across_policies():
 
 
 def test_incident_rates_scale_with_firms_per_thousand():
-    # A quarter's trust loss counts incidents per thousand simulated firms.
+    # A quarter's trust loss counts expected incidents per thousand simulated firms.
     model = busy(quarters=1, n=500)
-    before = model.trust
+    before, pressure = model.trust, model.incident_pressure
     model.step()
     p = model.params
-    per_thousand = model.quarter.incidents / 0.5
+    per_thousand = model.regulator.expected_incidents / 0.5
+    assert per_thousand > 0
+    pressure = eq.incident_pressure(pressure, per_thousand)
+    assert model.incident_pressure == pytest.approx(pressure)
     assert model.trust == pytest.approx(
         eq.trust_update(before, p.trust_recovery, p.trust_loss_per_incident, per_thousand)
     )
@@ -496,7 +588,8 @@ def test_calibration_follows_its_three_steps_and_touches_nothing(quarters, initi
         catalogue, policy, p, model.holders.product_size(p), model.holders.sensitive_quality(p),
         np.zeros(n_ops, bool),
     )  # fmt: skip
-    compute_cost = p.compute_cost_rmb / p.public_product_size
+    # compute_cost_rmb is per public licence at start: per data unit over the mean size.
+    compute_cost = p.compute_cost_rmb / np.mean(model.holders.product_size(p))
     val = value_licences(
         model.firms.table, warm, policy, p, value_per_unit=model.firms.value_per_unit(p),
         trust=1.0, review_strictness=policy.review_strictness, compute_cost_per_unit=compute_cost,
@@ -512,7 +605,14 @@ def test_calibration_follows_its_three_steps_and_touches_nothing(quarters, initi
     first = clear(val, model.firms.table, warm, policy, policy.review_strictness, rng)
     m0 = first.revenue.sum()
     assert cal.start_market_rmb == pytest.approx(m0)
-    assert cal.firms_represented == pytest.approx(p.market_size_2022_rmb / 4 / m0)
+    # 0. The national scale from the scenario alone: national output over the output of the
+    # mainland firms expected active at start.
+    abroad = round(200 * p.share_hong_kong) + round(200 * p.share_foreign)
+    active = (200 - abroad) * p.initial_active_share
+    assert cal.firms_represented == pytest.approx(
+        p.national_output_rmb / 4 / (p.mean_output_rmb * active)
+    )
+    assert cal.firms_represented == national_scale(p)
     # 2. Compute: the warm-up's data load is data_compute_share of the racks in use.
     rpu = p.data_compute_share * p.racks * p.rack_utilisation / first.data_volume
     assert cal.racks_per_data_unit == pytest.approx(rpu)
@@ -532,6 +632,17 @@ def test_calibration_follows_its_three_steps_and_touches_nothing(quarters, initi
     assert cal.holder_mandate == pytest.approx(p.mandate_share * cal.holder_effort_cost)
     assert cal.operator_fixed_cost_rmb == pytest.approx(p.operator_fixed_cost_per_firm_rmb * 200)
     assert cal.security_cost_rmb == pytest.approx(p.security_cost_per_firm_rmb * 200)
+    # E22's costs: national RMB a year to simulated RMB a quarter; an audit is one audit.
+    per_quarter = 1 / 4 / cal.firms_represented
+    assert cal.lever_costs_rmb == pytest.approx(
+        {
+            "infrastructure": p.infrastructure_cost_rmb * per_quarter,
+            "registration": p.registration_cost_rmb * per_quarter,
+            "review": p.review_cost_rmb * per_quarter,
+            "audit": p.audit_cost_rmb / cal.firms_represented,
+            "bridge": p.bridge_cost_rmb * per_quarter,
+        }
+    )
     assert cal.to_dict()["firms_represented"] == cal.firms_represented
     assert set(cal.to_dict()) == {f for f in Calibration.__dataclass_fields__}
 
@@ -547,9 +658,12 @@ def test_calibration_refuses_an_economy_where_nobody_buys():
     with pytest.raises(ParameterError) as error:
         DataEconomy(scenario="small", n_firms=30, seed=1, fit_scale=1e-6)
     assert str(error.value) == (
-        "scenario 'small+': nobody buys data at start-up, so the economy cannot be scaled to "
-        "the national market; raise fit_scale or lower reference_price_rmb, "
-        "integration_cost_rmb or compute_cost_rmb"
+        "scenario 'small+': no firm licensed any data product at start-up (the best licence "
+        "was worth RMB 0 to its firm and cost RMB 1,728 to use), so compute use cannot be "
+        "calibrated; raise n_firms, fit_scale, data_elasticity, initial_capability or the "
+        "product sizes (public_product_size, private_product_size, foreign_product_size), or "
+        "lower integration_cost_rmb, search_cost_rmb, compute_cost_rmb, cross_border_cost_rmb, "
+        "reference_price_rmb or the shares of firms abroad (share_foreign, share_hong_kong)"
     )
 
 
@@ -621,10 +735,13 @@ def test_cross_border_incidents_follow_e9_with_the_bridge_alignment():
     """With no operators every incident is a cross-border one: over many quarters their
     number matches E9's rate, summed from each quarter's sensitive transfers and Hong Kong
     share (alignment ``hk_share + 0.3 (1 - hk_share)`` with the bridge)."""
-    policy = Policy(openness=1.0, hk_bridge=True, review_strictness=0.4, infrastructure=0.2)
+    policy = Policy(
+        operators=0, openness=1.0, hk_bridge=True, review_strictness=0.4, infrastructure=0.2
+    )
     model = DataEconomy(
         policy=policy, scenario="small", n_firms=4000, seed=3, cross_border_incident_rate=1.0,
         share_hong_kong=0.2, share_foreign=0.1, trust_loss_per_incident=0.0,
+        partner_reciprocity=1.0, partner_retaliation=0.0,
     )  # fmt: skip
     expected = observed = 0.0
     shares = []

@@ -5,6 +5,7 @@ or still-running sweep leaves (records without series, series without records, a
 that says "running"), and loaded back through ``econ.results.load`` and ``ResultStore``.
 """
 
+import hashlib
 import json
 import os
 
@@ -15,7 +16,16 @@ import pytest
 
 from econ.experiment.runs import RunResult, RunSpec
 from econ.experiment.spec import ExperimentSpec
-from econ.experiment.store import ResultStore, load, record_of, to_ema, write_atomic, write_json
+from econ.experiment.store import (
+    TEMPORARY_PREFIX,
+    DamagedResultsError,
+    ResultStore,
+    load,
+    record_of,
+    to_ema,
+    write_atomic,
+    write_json,
+)
 
 SPEC = ExperimentSpec.from_dict(
     {
@@ -78,6 +88,7 @@ def manifest(status):
         "status": status,
         "spec": SPEC.to_dict(),
         "plan": [r.run_id for r in PLAN],
+        "counts": {},
     }
 
 
@@ -105,7 +116,9 @@ def test_record_of_a_run():
         "error": "ValueError: boom",
         "traceback": "Traceback ...",
         "seconds": 0.5,
+        "series_sha256": None,
     }
+    assert record_of(result(run), "ab" * 32)["series_sha256"] == "ab" * 32
 
 
 def test_write_result_stores_the_series_then_the_record(tmp_path):
@@ -117,7 +130,9 @@ def test_write_result_stores_the_series_then_the_record(tmp_path):
     series = pq.read_table(store.series_path(run.run_id)).to_pandas()
     assert list(series.columns) == ["run_id", "step", "market_size", "welfare"]
     assert list(series["market_size"]) == [10.0, 11.0]
-    assert store.read_record(run.run_id) == record_of(result(run))
+    # The record carries the series file's SHA-256, which load and resume check.
+    sha256 = hashlib.sha256(store.series_path(run.run_id).read_bytes()).hexdigest()
+    assert store.read_record(run.run_id) == record_of(result(run), sha256)
     failed = PLAN[2]
     store.write_result(result(failed, "failed", series=False))
     assert not store.series_path(failed.run_id).exists()
@@ -170,10 +185,13 @@ def test_consolidate_writes_one_row_per_planned_run_with_a_record_in_plan_order(
 
 def test_load_a_complete_sweep_reads_the_consolidated_table(tmp_path):
     store = folder(tmp_path, "complete", [result(r) for r in PLAN], consolidate=True)
-    # The consolidated table, not the records, is what a complete sweep's load reads.
-    os.remove(store.record_path(PLAN[0].run_id))
+    # The consolidated table, not the records, is what a complete sweep's load reads: a
+    # record edited since (still a valid record of its run) does not show.
+    edited = {**store.read_record(PLAN[0].run_id), "seed": 999}
+    write_json(store.record_path(PLAN[0].run_id), edited)
     results = load(tmp_path / "toy")
     assert list(results.runs["run_id"]) == [r.run_id for r in PLAN]
+    assert list(results.runs["seed"]) == [0, 1, 100, 101]
     assert results.manifest["status"] == "complete"
     assert results.path == tmp_path / "toy"
     assert results.factors == ["openness"] and results.spec == SPEC
@@ -251,10 +269,16 @@ def test_to_ema_gives_experiments_and_outcomes_by_run(tmp_path):
     folder(tmp_path, "complete", [result(r) for r in PLAN], consolidate=True)
     experiments, outcomes = to_ema(load(tmp_path / "toy"))
     assert list(experiments.columns) == ["openness", "scenario", "policy", "model"]
-    assert list(experiments["scenario"]) == ["0", "1", "100", "101"]
-    assert list(experiments["policy"]) == ["0", "0", "1", "1"]
+    # Seeds are EMA's scenarios and design points its policies, both categorical; numeric
+    # factors stay numbers.
+    assert list(experiments["scenario"]) == [0, 1, 100, 101]
+    assert list(experiments["policy"]) == [0, 0, 1, 1]
+    for name in ("scenario", "policy", "model"):
+        assert isinstance(experiments[name].dtype, pd.CategoricalDtype)
+    assert experiments["openness"].dtype == float
     assert set(experiments["model"]) == {"econ.DataEconomy"}
-    assert set(outcomes) == {"market_size", "welfare"}
+    assert set(outcomes) == {"market_size", "welfare", "TIME"}
+    assert np.array_equal(outcomes["TIME"], np.tile([1.0, 2.0], (4, 1)))
     assert outcomes["market_size"].shape == (4, 2)
     assert np.array_equal(outcomes["market_size"][:, 1], [1.0, 11.0, 1001.0, 1011.0])
 
@@ -281,17 +305,24 @@ def test_atomic_writes_leave_no_partial_file(tmp_path):
 def test_stale_temporaries_are_removed_and_results_kept(tmp_path):
     store = folder(tmp_path, results=[result(PLAN[0])])
     stale = [
-        store.root / "runs" / ".x.json.abc.tmp",
-        store.root / "series" / ".y.parquet.def.tmp",
-        store.root / ".manifest.json.1.tmp",
+        store.root / "runs" / ".econ-tmp.x.json.abc.tmp",
+        store.root / "series" / ".econ-tmp.y.parquet.def.tmp",
+        store.root / ".econ-tmp.manifest.json.1.tmp",
     ]
     for path in stale:
         path.write_text("partial")
-    keep = store.root / "runs" / "notes.tmp"
-    keep.write_text("not ours")
+    # Only econ's own temporaries, only in the store's folders.
+    keep = [
+        store.root / "runs" / "notes.tmp",
+        store.root / "runs" / ".x.json.abc.tmp",  # no econ prefix: not provably ours
+        store.root / "other" / ".econ-tmp.z.json.1.tmp",
+    ]
+    keep[-1].parent.mkdir()
+    for path in keep:
+        path.write_text("not ours")
     store.remove_stale_temporaries()
     assert not any(p.exists() for p in stale)
-    assert keep.exists() and store.finished() == {PLAN[0].run_id}
+    assert all(p.exists() for p in keep) and store.finished() == {PLAN[0].run_id}
     assert store.series_path(PLAN[0].run_id).exists()
 
 
@@ -306,7 +337,7 @@ def test_temporary_files_sit_beside_their_target_with_the_name_cleanup_looks_for
     write_atomic(target, write)
     (tmp,) = seen
     assert tmp.parent == target.parent
-    assert tmp.name.startswith(".abc.json.") and tmp.name.endswith(".tmp")
+    assert tmp.name.startswith(f"{TEMPORARY_PREFIX}abc.json.") and tmp.name.endswith(".tmp")
     assert not tmp.exists() and target.read_text() == "{}"
 
 
@@ -347,12 +378,11 @@ def test_an_empty_runs_table_has_the_columns_of_a_run(tmp_path):
     folder(tmp_path)
     runs = load(tmp_path / "toy").runs
     assert list(runs.columns) == ["run_id", "point", "replication", "seed", "status", "openness"]
-    # A hand-made manifest without a spec: no factor columns.
+    # A hand-made manifest without a spec is refused, naming the key.
     store = ResultStore(tmp_path / "bare")
-    store.write_manifest({"experiment": "bare", "status": "running", "plan": []})
-    assert list(load(store.root).runs.columns) == [
-        "run_id", "point", "replication", "seed", "status",
-    ]  # fmt: skip
+    store.write_manifest({"experiment": "bare", "status": "running", "plan": [], "counts": {}})
+    with pytest.raises(DamagedResultsError, match="'spec' is missing or not a dict"):
+        load(store.root)
 
 
 def test_the_runs_table_file_holds_only_the_runs_columns(tmp_path):
@@ -367,11 +397,13 @@ def test_a_record_whose_series_file_is_gone(tmp_path):
     # and reading the series names the missing file (or leaves that run out), never mixes.
     store = folder(tmp_path, results=[result(PLAN[0]), result(PLAN[1])])
     store.series_path(PLAN[1].run_id).unlink()
-    results = load(store.root)
+    with pytest.raises(DamagedResultsError, match=f"1 stored run.*{PLAN[1].run_id}") as error:
+        load(store.root)
+    assert error.value.damaged == {PLAN[1].run_id: "series file missing"}
+    # skip_damaged leaves it out of the series and marks it in the runs table.
+    results = load(store.root, skip_damaged=True)
     assert list(results.runs["run_id"]) == [PLAN[0].run_id, PLAN[1].run_id]
-    try:
-        series = results.series
-    except FileNotFoundError as error:
-        assert PLAN[1].run_id in str(error)
-    else:
-        assert set(series["run_id"]) == {PLAN[0].run_id}
+    assert list(results.runs["status"]) == ["ok", "damaged"]
+    assert list(results.runs["error"]) == ["", "series file missing"]
+    assert results.damaged == {PLAN[1].run_id: "series file missing"}
+    assert set(results.series["run_id"]) == {PLAN[0].run_id}
