@@ -975,3 +975,20 @@ def test_a_full_cluster_that_gets_no_work_does_not_ration_the_other():
     west, served = c.route(p, 50.0, 1e6)  # latency keeps all work East
     assert west == 0.0 and served == 1.0
     assert np.allclose(c.table.data_load_racks, [50.0, 0.0])
+
+
+@pytest.mark.parametrize("start_index", [0.6, 1.0])
+def test_planned_compute_cost_is_relative_to_the_start_up_index(start_index):
+    # A cheaper West makes the start-up index below 1: the cost is read against it.
+    c, p = clusters(price_adjustment=1.0)
+    c.west_share = 0.4
+    c.update_cost(p, 8.0, start_index, 0.1)
+    want = 8.0 * c.blended_price(p, 0.4, 0.1) / start_index
+    assert c.cost_per_data_unit == pytest.approx(want)
+
+
+def test_compute_that_started_free_is_read_against_the_eastern_price():
+    c, p = clusters(price_adjustment=1.0)
+    c.west_share = 0.4
+    c.update_cost(p, 8.0, 0.0, 0.1)
+    assert c.cost_per_data_unit == pytest.approx(8.0 * c.blended_price(p, 0.4, 0.1))

@@ -867,3 +867,46 @@ def test_one_transfer_by_a_hong_kong_firm_is_all_of_hong_kongs_share(model, clea
     assert got.bought.sum() == 1
     assert got.sensitive_transfers == pytest.approx(SENSITIVITY[PUBLIC])
     assert got.hong_kong_transfer_share == 1.0
+
+
+def test_the_openness_in_effect_overrides_the_policys_in_clearing(model, clearing):
+    # E21: the openness in effect is China's times its partners'; given, it is what counts.
+    val = value(model)
+    cb = val.cross_border
+    market, s = model.market, model.firms.table
+    policy = model.policy.replace(openness=1.0)
+    shut = clearing(val, s, market, policy, 0.0, np.random.default_rng(0), 0.0, keep=True)
+    assert not (shut.bought & cb).any() and (shut.bought & ~cb).any()
+    closed = policy.replace(openness=0.0)
+    wide = clearing(val, s, market, closed, 0.0, np.random.default_rng(0), 1.0)
+    open_ = clear_with(model, val, policy, how=clearing)
+    assert wide.sensitive_transfers == open_.sensitive_transfers > 0
+
+
+def test_the_openness_in_effect_overrides_the_policys_in_sampled_demand(model, sampling):
+    val = value(model)
+    market, s = model.market, model.firms.table
+    policy = model.policy.replace(openness=1.0)
+    closed = sampling(val, s, market, policy, 0.0)
+    same = sampling(val, s, market, policy.replace(openness=0.0))
+    assert np.array_equal(closed, same, equal_nan=True)
+    opened = sampling(val, s, market, policy.replace(openness=0.0), 1.0)
+    assert np.array_equal(opened, sampling(val, s, market, policy), equal_nan=True)
+    assert np.isnan(closed).sum() > np.isnan(opened).sum()
+
+
+def test_transactions_are_kept_only_when_asked(model, clearing):
+    val = value(model)
+    rng = np.random.default_rng(0)
+    plain = clearing(val, model.firms.table, model.market, model.policy, 0.2, rng)
+    assert plain.bought is None and plain.paid is None and plain.cross_border is None
+    kept = clear_with(model, val, model.policy, 0.2, how=clearing)
+    assert np.array_equal(plain.spending, kept.spending)
+    assert np.array_equal(plain.revenue, kept.revenue)
+    assert kept.bought.shape == model.market.view.product.shape
+    # Per-firm results are the row sums of the kept matrices.
+    assert np.allclose(kept.spending, kept.paid.sum(axis=1))
+    assert np.array_equal(kept.licences, kept.bought.sum(axis=1))
+    crossing = kept.bought & kept.cross_border
+    assert crossing.any()
+    assert np.allclose(kept.cross_border_paid, np.where(crossing, kept.paid, 0).sum(axis=1))

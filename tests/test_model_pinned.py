@@ -31,6 +31,7 @@ from econ.market import (
 )
 from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, cagr, measure
 from econ.parameters import ParameterError
+from econ.policy import LEVERS
 from econ.seeds import STREAMS, RandomStreams, spawn_seeds
 
 PUBLIC, OPERATOR, PRIVATE, FOREIGN = (int(k) for k in ProductKind)
@@ -757,3 +758,39 @@ def test_cross_border_incidents_follow_e9_with_the_bridge_alignment():
     # Poisson: within 3.5 sd; alignment hk - 0.3 (1 - hk), say, would be about 5 sd away.
     assert expected > 400
     assert abs(observed - expected) < 3.5 * np.sqrt(expected)
+
+
+def test_partners_start_at_their_response_to_todays_openness_and_scale_foreign_supply():
+    model = DataEconomy(scenario="small", n_firms=120, seed=2, partner_reciprocity=0.8)
+    p, today = model.params, LEVERS["openness"].default
+    start = eq.partner_openness(today, today, 0.8, 1.0, 0.0, 0.0)
+    assert start < 1 and model.partner_openness == pytest.approx(start)
+    # The quarter's catalogue: foreign products scaled by the partners' openness then.
+    model.step()
+    c = model.market.catalogue
+    foreign = c.kind == FOREIGN
+    assert np.allclose(c.size[foreign], p.foreign_product_size * start)
+
+
+def test_transactions_are_kept_only_when_asked():
+    plain = DataEconomy(scenario="small", n_firms=60, seed=1)
+    plain.run(1)
+    assert plain.clearing.bought is None and plain.keep_transactions is False
+    kept = DataEconomy(scenario="small", n_firms=60, seed=1, keep_transactions=True)
+    kept.run(1)
+    assert kept.clearing.bought.shape == kept.market.view.product.shape
+    assert np.array_equal(kept.clearing.spending, plain.clearing.spending)
+    with pytest.raises(ParameterError, match=r"keep_transactions=1: expected True or False"):
+        DataEconomy(scenario="small", keep_transactions=1)
+
+
+def test_the_firm_frame_is_the_firms_agent_type_frame():
+    model = DataEconomy(scenario="small", n_firms=40, seed=1, collect_agents=True)
+    model.run(2)
+    frame = model.datacollector.get_agent_vars_dataframe()
+    want = model.datacollector.get_agenttype_vars_dataframe(Firm)
+    assert len(frame) > 0 and frame.equals(want)
+    plain = DataEconomy(scenario="small", n_firms=40, seed=1)
+    plain.run(1)
+    with pytest.raises(ValueError, match="build the model with collect_agents=True"):
+        plain.datacollector.get_agent_vars_dataframe()

@@ -19,6 +19,7 @@ from econ.experiment.spec import ExperimentSpec
 from econ.experiment.store import (
     TEMPORARY_PREFIX,
     DamagedResultsError,
+    ResultsFolderError,
     ResultStore,
     load,
     record_of,
@@ -407,3 +408,57 @@ def test_a_record_whose_series_file_is_gone(tmp_path):
     assert list(results.runs["error"]) == ["", "series file missing"]
     assert results.damaged == {PLAN[1].run_id: "series file missing"}
     assert set(results.series["run_id"]) == {PLAN[0].run_id}
+
+
+def test_record_problems_are_named(tmp_path):
+    store = folder(tmp_path, results=[result(PLAN[0])])
+    run_id = PLAN[0].run_id
+    good = store.read_record(run_id)
+    path = store.record_path(run_id)
+    long_status = "s" * 60
+    cases = [
+        ({**good, "status": "weird"}, "record has status 'weird'"),
+        ({**good, "status": long_status}, "record has status 'sssssssssssssssssssss"),
+        ({**good, "series_sha256": 5}, "record has no valid 'series_sha256'"),
+        ({**good, "summary": {"welfare": "high"}}, "record has a summary that is not all numbers"),
+        ({**good, "run_id": PLAN[1].run_id}, "record names another run"),
+    ]
+    for record, message in cases:
+        write_json(path, record)
+        assert store.damage(run_id).startswith(message)
+        assert store.read_record(run_id) is None
+    # A long status is cut short in the message (40 characters shown).
+    write_json(path, {**good, "status": long_status})
+    assert len(store.damage(run_id)) < len("record has status ''") + 50
+    path.unlink()
+    assert store.damage(run_id) == "record missing"
+    path.write_bytes(b"\xff\xfe not utf-8")
+    assert store.damage(run_id) == "record unreadable (UnicodeDecodeError)"
+    path.write_text("{not json")
+    assert store.damage(run_id) == "record is not JSON"
+
+
+def test_a_series_changed_since_it_was_written_is_damaged(tmp_path):
+    store = folder(tmp_path, results=[result(PLAN[0]), result(PLAN[1])])
+    # Another valid series of the same run, written over the first: only the checksum sees it.
+    other = result(PLAN[0]).series.assign(welfare=[5.0, 6.0])
+    other.to_parquet(store.series_path(PLAN[0].run_id), index=False)
+    assert store.damage(PLAN[0].run_id) == (
+        "series file changed since it was written (checksum differs)"
+    )
+    assert store.damage(PLAN[1].run_id) is None
+    assert store.finished() == {PLAN[1].run_id}
+
+
+def test_a_store_claims_only_a_new_empty_or_own_folder(tmp_path):
+    ResultStore(tmp_path / "new").claim("toy")  # does not exist yet
+    (tmp_path / "empty").mkdir()
+    ResultStore(tmp_path / "empty").claim("toy")
+    folder(tmp_path)  # toy's own results
+    ResultStore(tmp_path / "toy").claim("toy")
+    with pytest.raises(ResultsFolderError, match="holds the results of experiment 'toy'"):
+        ResultStore(tmp_path / "toy").claim("other")
+    (tmp_path / "stuff").mkdir()
+    (tmp_path / "stuff" / "notes.txt").write_text("mine")
+    with pytest.raises(ResultsFolderError, match="is not empty and holds no econ results"):
+        ResultStore(tmp_path / "stuff").claim("toy")
