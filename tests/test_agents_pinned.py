@@ -298,6 +298,26 @@ def test_operator_security_follows_expected_fines_e14():
     # z = 0.2 + audit_rate * penalty * revenue / cost = 0.2 + 0.5 * 2 * 1000 / 4000
     assert np.allclose(o.table.security[:2], 0.45)
     assert np.allclose(o.table.security[2:], 0.2)
+    # A small but positive cost is still E14 (capped at full security).
+    o.set_prices(policy, p, 0.5, WTP)
+    assert np.allclose(o.table.security[:2], 1.0) and np.allclose(o.table.security[2:], 0.2)
+    o.table.revenue = np.where(o.table.licensed, 1e-4, 0.0)
+    o.set_prices(policy, p, 0.5, WTP)
+    assert np.allclose(o.table.security[:2], 0.2 + 1e-4 / 0.5)
+
+
+def test_free_security_is_full_once_a_fine_is_expected():
+    # E14's limit at zero cost: full security where a fine is expected, intrinsic care where
+    # none is (no audits, or no revenue to fine).
+    p = P.replace(operator_marginal_cost_rmb=0.0)
+    policy = Policy(operators=3, audit_rate=0.5, penalty=2.0)
+    o = operators(policy, revenue=1000.0)
+    o.table.revenue = np.array([1000.0, 0.0, 500.0, 0.0, 0.0])
+    o.set_prices(policy, p, 0.0, WTP)
+    assert list(o.table.security) == [1.0, 0.2, 1.0, 0.2, 0.2]
+    unaudited = policy.replace(audit_rate=0.0)
+    o.set_prices(unaudited, p, 0.0, WTP)
+    assert np.all(o.table.security == 0.2)
 
 
 def test_without_operators_the_monopoly_price_is_not_updated():
@@ -375,6 +395,8 @@ def test_certain_audits_fine_non_compliant_operators_and_revoke_those_with_incid
     n = regulator.enforce(o, p, 0.0, 0.0, *rngs(1))
     assert np.all(o.incidents[:3] > 0) and np.all(o.incidents[3:] == 0)
     assert n == regulator.incidents == o.incidents.sum()
+    assert regulator.cross_border_incidents == 0  # no transfers
+    assert regulator.expected_cross_border_incidents == 0.0
     assert regulator.audits == 3 and regulator.revocations == 3
     assert np.allclose(o.penalty, [2000.0] * 3 + [0.0] * 2)
     assert np.allclose(o.profit[:3], 300.0 - 2000.0)
@@ -455,12 +477,16 @@ def test_incident_counts_follow_e9_on_average():
         regulator.enforce(o, p, 400.0, 0.6, *rngs(seed))
         operator_total += int(o.incidents.sum())
         cross_total += regulator.incidents - int(o.incidents.sum())
+        assert regulator.cross_border_incidents == regulator.incidents - o.incidents.sum()
     # E9: base x exposure x (1 - 0.6 infra) x exp(-2 security) x (1 - 0.7 review) x
     # (1 - 0.5 alignment); operators have no review or alignment term.
     op_rate = 0.01 * 500.0 * (1 - 0.6 * 0.5) * np.exp(-2 * 0.25)
     cb_rate = 0.02 * 400.0 * (1 - 0.6 * 0.5) * (1 - 0.7 * 0.5) * (1 - 0.5 * 0.6)
     assert operator_total / 300 == pytest.approx(2 * op_rate, rel=0.08)  # about 4 sd
     assert cross_total / 300 == pytest.approx(cb_rate, rel=0.08)
+    # The rates themselves, which trust and partners follow (E17, E21).
+    assert regulator.expected_cross_border_incidents == pytest.approx(cb_rate)
+    assert regulator.expected_incidents == pytest.approx(2 * op_rate + cb_rate)
 
 
 def test_review_strictness_and_the_adaptive_regulator():

@@ -8,6 +8,7 @@ that says "running"), and loaded back through ``econ.results.load`` and ``Result
 import hashlib
 import json
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -400,6 +401,10 @@ def test_a_record_whose_series_file_is_gone(tmp_path):
     store.series_path(PLAN[1].run_id).unlink()
     with pytest.raises(DamagedResultsError, match=f"1 stored run.*{PLAN[1].run_id}") as error:
         load(store.root)
+    assert str(error.value).endswith(
+        "Run the experiment again into the same folder to re-run them, or load it with "
+        "skip_damaged=True to leave them out"
+    )
     assert error.value.damaged == {PLAN[1].run_id: "series file missing"}
     # skip_damaged leaves it out of the series and marks it in the runs table.
     results = load(store.root, skip_damaged=True)
@@ -462,3 +467,52 @@ def test_a_store_claims_only_a_new_empty_or_own_folder(tmp_path):
     (tmp_path / "stuff" / "notes.txt").write_text("mine")
     with pytest.raises(ResultsFolderError, match="is not empty and holds no econ results"):
         ResultStore(tmp_path / "stuff").claim("toy")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"experiment": "../up"}, "its experiment name"),
+        ({"plan": "abc"}, "'plan' is not a list of run ids"),
+        ({"plan": [1, 2]}, "'plan' is not a list of run ids"),
+        ({"plan": ["../x"]}, "'plan' holds a run id that is not a hash"),
+        ({"status": 3}, "'status' is missing or not a str"),
+    ],
+)
+def test_a_bad_manifest_is_named(tmp_path, change, message):
+    store = folder(tmp_path)
+    write_json(store.root / "manifest.json", {**manifest("running"), **change})
+    with pytest.raises(DamagedResultsError, match=re.escape(message)):
+        load(store.root)
+
+
+def test_to_ema_keeps_numbers_as_numbers_and_makes_switches_categories(tmp_path):
+    spec = ExperimentSpec.from_dict(
+        {
+            "name": "toy",
+            "scenario": "small",
+            "steps": 2,
+            "replications": 1,
+            "seed": 1,
+            "design": "factorial",
+            "factors": {"operators": [1, 2], "hk_bridge": [False, True]},
+            "outputs": ["welfare"],
+        }
+    )
+
+    def run(point, ops, bridge):
+        levers = {"operators": ops, "hk_bridge": bridge}
+        return RunSpec(point, 0, point, "small", 50, 2, levers, {}, levers, ("welfare",), model="m")
+
+    plan = [run(0, 1, False), run(1, 2, True)]
+    store = ResultStore(tmp_path / "toy")
+    store.write_manifest({**manifest("complete"), "spec": spec.to_dict(),
+                          "plan": [r.run_id for r in plan]})  # fmt: skip
+    for run in plan:
+        series = pd.DataFrame({"run_id": run.run_id, "step": [1, 2], "welfare": [1.0, 2.0]})
+        store.write_result(RunResult(run, "ok", {"welfare": 1.0}, series, "", "", 0.1))
+    store.consolidate(plan)
+    experiments, _ = to_ema(load(store.root))
+    assert pd.api.types.is_integer_dtype(experiments["operators"])
+    assert isinstance(experiments["hk_bridge"].dtype, pd.CategoricalDtype)
+    assert list(experiments["operators"]) == [1, 2]
