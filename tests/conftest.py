@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import numba
 import pytest
 
-from econ import DataEconomy, Policy
+from econ import DataEconomy, Policy, equations, kernels
 from econ.experiment import run
 from econ.market import Valuation, value_licences
 from econ.results import load
 from econ.study import spec_path
+
+
+def _compile_original_equations_under_mutmut() -> None:
+    """Let the kernels compile under ``make mutation``.
+
+    mutmut turns each mutated function into a Python trampoline that picks the mutant under
+    test, and numba cannot compile one: the kernels compile two equations
+    (``kernels._approval_probability``, ``kernels._capability_growth``). Under mutmut they
+    compile the original equations instead (kept as ``x_<name>__mutmut_orig``), so the
+    mutants of those equations are tested through the numpy references and the equation
+    tests, which call them directly. Outside mutmut there is no such original: nothing
+    changes.
+    """
+    for kernel_name, name in (
+        ("_approval_probability", "approval_probability"),
+        ("_capability_growth", "capability_growth"),
+    ):
+        original = getattr(equations, f"x_{name}__mutmut_orig", None)
+        if original is not None:
+            setattr(kernels, kernel_name, numba.njit(original))
+
+
+_compile_original_equations_under_mutmut()
 
 
 def small(policy: Policy | None = None, seed: int = 1, **params) -> DataEconomy:

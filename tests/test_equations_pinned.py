@@ -338,3 +338,38 @@ def test_e20_welfare_is_the_sum_of_its_parts():
 )
 def test_e20_each_term_counts_once_with_its_sign(term, sign):
     assert effect(eq.welfare, WELFARE_TERMS, term, 100.0) == sign * 100.0
+
+
+# --- E21-E23: partners, lever costs, remembered incidents ---------------------------------
+
+
+def test_e23_incident_pressure_remembers_three_quarters_of_the_past():
+    # x' = m x + (1 - m) incidents: a weighted mean that moves toward the new rate.
+    assert eq.incident_pressure(2.0, 4.0, 0.75) == pytest.approx(2.5)
+    assert eq.incident_pressure(2.0, 4.0) == pytest.approx(2.5)  # m = 0.75 by default
+    assert eq.incident_pressure(4.0, 0.0, 0.5) == pytest.approx(2.0)
+    assert eq.incident_pressure(1.0, 1.0, 0.3) == pytest.approx(1.0)  # steady at a steady rate
+
+
+def test_e21_partners_move_toward_reciprocity_and_retaliate():
+    # target 1 - r (1 - openness); partial adjustment; minus retaliation per incident.
+    assert eq.partner_openness(0.9, 0.2, 0.5, 0.5, 0.0, 0.0) == pytest.approx(0.9 - 0.5 * 0.3)
+    assert eq.partner_openness(0.9, 0.2, 0.5, 0.5, 0.1, 2.0) == pytest.approx(0.75 - 0.2)
+    assert eq.partner_openness(0.5, 1.0, 0.8, 1.0, 0.0, 0.0) == pytest.approx(1.0)
+    assert eq.partner_openness(0.5, 0.0, 0.0, 1.0, 0.0, 0.0) == pytest.approx(1.0)  # ignore
+    assert eq.partner_openness(0.1, 0.0, 1.0, 0.5, 0.5, 3.0) == 0.0  # clipped at 0
+    # More openness at home, more abroad; more incidents, less.
+    assert eq.partner_openness(0.6, 0.8, 0.5, 0.5, 0.0, 0.0) > eq.partner_openness(
+        0.6, 0.4, 0.5, 0.5, 0.0, 0.0
+    )
+
+
+def test_e22_each_lever_costs_its_level_times_its_full_cost():
+    costs = {"infrastructure": 100.0, "registration": 10.0, "review": 7.0, "audit": 3.0,
+             "bridge": 50.0}  # fmt: skip
+    assert eq.policy_cost(0.5, True, 0.2, 4, False, costs) == pytest.approx(
+        50.0 + 10.0 + 1.4 + 12.0
+    )
+    assert eq.policy_cost(0.0, False, 0.0, 0, True, costs) == pytest.approx(50.0)
+    assert eq.policy_cost(1.0, False, 1.0, 0, False, costs) == pytest.approx(107.0)
+    assert eq.policy_cost(0.0, False, 0.0, 0, False, costs) == 0.0

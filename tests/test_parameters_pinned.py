@@ -215,3 +215,23 @@ def test_describe_with_sources():
             "| `y` | v | `3` | an integer in [0, 9] | Y. |  |",
         ]
     )
+
+
+def test_records_list_every_parameter_as_a_plain_dict():
+    records = {r["name"]: r for r in Sourced.records()}
+    assert list(records) == ["x", "y"]
+    assert records["x"] == {
+        "name": "x",
+        "unit": "u",
+        "default": 1.0,
+        "low": 0.0,
+        "high": 2.0,
+        "choices": None,
+        "type": "float",
+        "allowed": "a number in [0.0, 2.0]",
+        "description": "X.",
+        "source": "Smith 2020",
+    }
+    assert records["y"]["type"] == "int" and records["y"]["source"] == ""
+    mode = {r["name"]: r for r in Small.records()}["mode"]
+    assert mode["choices"] == ["a", "b"] and mode["low"] is None and mode["high"] is None

@@ -749,6 +749,9 @@ def load(path: str | Path, skip_damaged: bool = False) -> Results:
     if runs is None:  # a sweep that is running or was killed: read the records there are
         records = (store.read_record(run_id) for run_id in dict.fromkeys(manifest["plan"]))
         runs = _runs_frame([_row(r) for r in records if r is not None])
+    if "status" not in runs:  # no run has finished yet: the columns a run's row would have
+        columns = ["run_id", "point", "replication", "seed", "status", *spec.factors]
+        runs = pd.DataFrame(columns=columns)
     damaged = {}
     if len(runs):
         for run_id in runs.loc[runs["status"] == "ok", "run_id"].drop_duplicates():
