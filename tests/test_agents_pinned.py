@@ -217,14 +217,14 @@ def test_suppliers_draw_price_and_receive():
 
 
 def operators(policy, monopoly=0.0, revenue=0.0):
-    o = Operators.license(policy)
+    o = Operators.license(policy, P)
     o.table.monopoly_price = monopoly
     o.table.revenue = np.where(o.table.licensed, revenue, 0.0)
     return o
 
 
 def test_license_licenses_the_first_n_slots():
-    o = Operators.license(Policy(operators=3))
+    o = Operators.license(Policy(operators=3), P)
     assert len(o) == MAX_OPERATORS == 5
     assert list(o.table.licensed) == [True, True, True, False, False]
     assert np.all(o.table.price_factor == 1.0) and np.all(o.table.security == 0.2)
@@ -329,7 +329,7 @@ def test_without_operators_the_monopoly_price_is_not_updated():
 
 def settled(policy, revenue=10_000.0, uses=4.0, security=0.5, factor=1.0, **params):
     p = P.replace(operator_marginal_cost_rmb=100.0, **params)
-    o = Operators.license(policy)
+    o = Operators.license(policy, P)
     o.table.security = security
     o.table.price_factor = factor
     o.receive(np.where(o.table.licensed, uses, 0.0), np.where(o.table.licensed, revenue, 0.0))
@@ -375,7 +375,7 @@ def regulated(policy, incident_rate=0.0, seed=0, operators_uses=50.0, security=0
     model = mesa.Model(rng=0)
     regulator = Regulator(model, policy)
     p = P.replace(incident_rate=incident_rate, **params)
-    o = Operators.license(policy)
+    o = Operators.license(policy, P)
     o.table.uses = np.where(o.table.licensed, operators_uses, 0.0)
     o.table.revenue = np.where(o.table.licensed, 1000.0, 0.0)
     o.table.profit = np.where(o.table.licensed, 300.0, 0.0)
@@ -683,7 +683,9 @@ def test_produce_pays_produces_invests_and_accumulates():
     firms.produce(p, added, spending, usage, np.arange(n, dtype=float))
     base = before.productivity * before.capital**p.capital_elasticity
     y = base * (1 + before.data_stock / 4.0) ** 0.3
-    surplus = y - 0.8 * base - spending - usage
+    # E2b: every firm that licensed data (all but the first) pays the fixed cost.
+    fixed = p.data_fixed_cost_share * p.mean_output_rmb * (np.arange(n) > 0)
+    surplus = y - 0.8 * base - spending - usage - fixed
     assert np.allclose(s.output, np.where(live, y, 0))
     assert np.allclose(s.surplus, np.where(live, surplus, 0))
     assert (s.surplus < 0).any() and (s.surplus > 0).any()

@@ -13,7 +13,6 @@ from econ import DataEconomy, Policy
 from econ import equations as eq
 from econ.categories import ProductKind, Region, Sector
 from econ.market import (
-    SENSITIVITY,
     Catalogue,
     Market,
     Valuation,
@@ -37,6 +36,9 @@ COMPLIANCE_SAVED_BY_INFRASTRUCTURE = 0.6
 INTEGRATION_SAVED_BY_CAPABILITY = 0.7
 BRIDGE_DISCOUNT_HK, BRIDGE_DISCOUNT_OTHER = 0.6, 0.3
 BRIDGE_ALIGNMENT_HK, BRIDGE_ALIGNMENT_OTHER = 1.0, 0.5
+# The sensitivity of each kind of product (public, operator, private, foreign), by
+# ProductKind code: the scenario's sensitivity_* defaults.
+SENSITIVITY = np.array([0.1, 0.8, 0.3, 0.2])
 
 
 def economy(policy=None, n=120, seed=3, quarters=1, **params):
@@ -490,14 +492,17 @@ def test_foreign_prices_follow_e5_and_e5b():
 # --- clearing ------------------------------------------------------------------------------
 
 
-def crafted(model, value_fn, usage=0.0):
+def crafted(model, value_fn, usage=0.0, policy=None):
     """A valuation with the given value per (firm, slot) and a flat usage cost.
 
     In factors: every product is worth 1 per unit of value and fit to every sector, every
     firm values a unit at 1, and the view's fit carries the value (float32, so the values
-    used here are exact); usage is all integration cost, with no cross-border cost.
+    used here are exact); usage is all integration cost, with no cross-border cost. The
+    bridge's alignment (E15) is that of ``policy`` (none without one).
     """
     s, v = model.firms.table, model.market.view
+    bridge = policy.hk_bridge if policy is not None else False
+    alignment = bridge * np.where(s.region == HK, BRIDGE_ALIGNMENT_HK, BRIDGE_ALIGNMENT_OTHER)
     n, n_products = len(s.region), len(model.market.catalogue.kind)
     fit = np.asarray(value_fn(v.product.shape), dtype=np.float32)
     return Valuation(
@@ -506,6 +511,7 @@ def crafted(model, value_fn, usage=0.0):
         product_cost=np.zeros(n_products),
         integration=np.full(n, float(usage)),
         border_cost=np.zeros(n),
+        alignment=alignment,
         abroad=(s.region == HK) | (s.region == ABROAD),
         sector=s.sector,
         view=View(v.product, fit, v.tie_break, v.kind, v.needs_registration),
@@ -688,7 +694,7 @@ def check_approvals(model, policy, strictness, seed=0, clearing=clear):
     one at most) is a request; E15 gives its approval probability, and the approved count of
     each group of firms must be within 4 standard deviations of the sum of those.
     """
-    val = crafted(model, lambda s: np.full(s, 1e6))
+    val = crafted(model, lambda s: np.full(s, 1e6), policy=policy)
     got = clear_with(model, val, policy, strictness, seed, how=clearing)
     s, v = model.firms.table, model.market.view
     asks = val.cross_border & s.active[:, None]
@@ -723,9 +729,12 @@ def test_openness_and_the_bridge_raise_approvals_and_strictness_cuts_them(crowd,
     assert strict < bridged < half
 
 
-def test_sensitivity_of_each_kind_of_product():
+def test_sensitivity_of_each_kind_of_product(model):
     # Operators' processed sensitive data is the most sensitive; open data the least.
-    assert list(SENSITIVITY) == [0.1, 0.8, 0.3, 0.2]
+    assert list(model.market.catalogue.kind_sensitivity) == list(SENSITIVITY)
+    p = get_scenario("small")
+    assert [p.sensitivity_public, p.sensitivity_operator, p.sensitivity_private,
+            p.sensitivity_foreign] == list(SENSITIVITY)  # fmt: skip
 
 
 def test_clearing_totals_are_sums_over_the_bought_licences(model, clearing):

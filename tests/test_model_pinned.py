@@ -296,8 +296,11 @@ def test_money_paid_is_money_received(stepped):
     owners = model.foreign_owner
     assert np.all(model.firms.table.region[owners] >= Region.HONG_KONG)
     s = model.firms.table
-    assert np.allclose(s.data_spending, c.spending)
-    assert np.array_equal(s.licences, c.bought.sum(axis=1))
+    # Slots refilled by this quarter's entrants (age 0) hold a new firm, not the buyer.
+    bought = s.age > 0
+    assert np.allclose(s.data_spending[bought], c.spending[bought])
+    assert np.array_equal(s.licences[bought], c.bought.sum(axis=1)[bought])
+    assert bought.sum() > 0.9 * len(bought)
 
 
 def test_foreign_revenue_is_credited_to_its_owners():
