@@ -572,9 +572,12 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
             elinewidth=0.6,
             capsize=0,
         )
-        for row in t.head(6).itertuples():
+        # The six most influential factors and the three with the widest spread of effects
+        # (interactions or non-linearity), so no outlying point is left unnamed.
+        named = pd.concat([t.head(6), t.nlargest(3, "sigma")]).drop_duplicates("factor")
+        for row in named.itertuples():
             ax.annotate(
-                FACTOR_LABELS.get(row.factor, row.factor),
+                FACTOR_LABELS.get(row.factor, row.factor.replace("_", " ")),
                 (row.mu_star, row.sigma),
                 xytext=(3, 2),
                 textcoords="offset points",
