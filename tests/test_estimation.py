@@ -4,6 +4,7 @@ posterior, determinism from the seed, `<scenario>@posterior`, and bad calibrate 
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from econ.study.estimation import (
     moments_of,
     read_calibrate_spec,
 )
+from econ.study.validation import FORECAST_2025_RMB, _forecast_2025
 
 pytest.importorskip("pyabc")
 
@@ -236,3 +238,18 @@ def test_validation_rows_say_which_are_calibration_targets(tmp_path):
     path.write_text(GOOD.replace("market_growth", "market_2022").replace("steps = 12", "steps = 4"))
     table = check_behaviours(results, targets=calibration_targets(read_calibrate_spec(path)))
     assert table.set_index("key").loc["baseline_growth", "role"] == HELD_OUT
+
+
+def test_the_2025_forecast_row_is_a_held_out_check_of_the_fourth_year():
+    def baseline(per_quarter):
+        rows = [
+            {"run_id": run, "step": q, "market_size": per_quarter * (1 + 0.01 * run)}
+            for run in range(3)
+            for q in range(1, 21)
+        ]
+        return SimpleNamespace(series=pd.DataFrame(rows))
+
+    on_target = _forecast_2025(baseline(FORECAST_2025_RMB / 4))
+    assert on_target["key"] == "forecast_2025" and on_target["holds"]
+    assert on_target["value"] == pytest.approx(FORECAST_2025_RMB * 1.01)
+    assert not _forecast_2025(baseline(FORECAST_2025_RMB / 8))["holds"]
