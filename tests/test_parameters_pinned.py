@@ -27,7 +27,9 @@ class Twin(ParameterSet):
 
 
 SOURCED = {
-    "x": Parameter("x", 1.0, "u", "X.", low=0.0, high=2.0, source="Smith 2020"),
+    "x": Parameter(
+        "x", 1.0, "u", "X.", low=0.0, high=2.0, source="Smith 2020", plausible=(0.5, 1.5)
+    ),
     "y": Parameter("y", 3, "v", "Y.", low=0, high=9, kind=int),
 }
 
@@ -211,7 +213,7 @@ def test_describe_with_sources():
         [
             "| name | unit | default | allowed | meaning | source |",
             "|---|---|---|---|---|---|",
-            "| `x` | u | `1.0` | a number in [0.0, 2.0] | X. | Smith 2020 |",
+            "| `x` | u | `1.0` | a number in [0.0, 2.0]; plausible [0.5, 1.5] | X. | Smith 2020 |",
             "| `y` | v | `3` | an integer in [0, 9] | Y. |  |",
         ]
     )
@@ -231,7 +233,9 @@ def test_records_list_every_parameter_as_a_plain_dict():
         "allowed": "a number in [0.0, 2.0]",
         "description": "X.",
         "source": "Smith 2020",
+        "plausible": [0.5, 1.5],
     }
     assert records["y"]["type"] == "int" and records["y"]["source"] == ""
+    assert records["y"]["plausible"] is None
     mode = {r["name"]: r for r in Small.records()}["mode"]
     assert mode["choices"] == ["a", "b"] and mode["low"] is None and mode["high"] is None
