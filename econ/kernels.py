@@ -480,6 +480,8 @@ def produce(
     non_data_cost_share,
     spending,
     usage_cost,
+    licences,
+    data_fixed_cost,
     data_added,
     investment_rate,
     capital_depreciation,
@@ -497,7 +499,7 @@ def produce(
     productivity,
     age,
 ):
-    """E1, E2, E18 per firm in the order of ``Firms.produce_reference``.
+    """E1, E2, E2b, E18 per firm in the order of ``Firms.produce_reference``.
 
     Given the powers ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy);
     every state array is updated in place.
@@ -510,8 +512,10 @@ def produce(
         ``A K^alpha`` (RMB per quarter) and ``(1 + D/D0)^beta``.
     non_data_cost_share : float
         Share of data-free output spent on other inputs.
-    spending, usage_cost, data_added : numpy.ndarray
-        Licence fees and non-fee costs (RMB) and data licensed (data units).
+    spending, usage_cost, licences, data_added : numpy.ndarray
+        Licence fees and non-fee costs (RMB), licences bought, and data licensed (data units).
+    data_fixed_cost : float
+        E2b's fixed cost of a data capability, paid by a firm that licensed anything (RMB).
     investment_rate, capital_depreciation, byproduct_rate : float
         Share of surplus invested, capital lost per quarter, data made per unit of output.
     mean_output : float
@@ -527,7 +531,8 @@ def produce(
         y = b * output_factor[i]
         gain = y - non_data_cost_share * b
         gain -= spending[i]
-        gain -= usage_cost[i]
+        # E2b: the fixed cost of a data capability, for firms that licensed data.
+        gain -= usage_cost[i] + (data_fixed_cost if licences[i] > 0 else 0.0)
         y_kept = y if live else 0.0
         s = gain if live else 0.0
         output[i] = y_kept

@@ -211,13 +211,12 @@ class Firms(Population):
         s, p = self.table, scenario
         s.data_spending = spending
         s.licences = licences
-        fixed_cost = p.data_fixed_cost_share * p.mean_output_rmb
-        usage_cost = usage_cost + eq.data_capability_cost(fixed_cost, licences)
         # Powers in numpy: its SIMD pow and libm's can differ in the last bit.
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
         kernels.produce(
-            s.active, base, factor, p.non_data_cost_share, spending, usage_cost, data_added,
+            s.active, base, factor, p.non_data_cost_share, spending, usage_cost, licences,
+            p.data_fixed_cost_share * p.mean_output_rmb, data_added,
             p.investment_rate, p.capital_depreciation, p.byproduct_rate, p.mean_output_rmb,
             p.data_depreciation, p.capability_diffusion, p.tfp_growth, s.output, s.surplus,
             s.cash, s.capital, s.data_stock, s.capability, s.productivity, s.age,
