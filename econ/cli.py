@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from importlib import resources
 
+from econ import shipped
 from econ._version import __version__
 
 __all__ = [
@@ -25,8 +25,6 @@ __all__ = [
     "EXTRAS",
     "build_parser",
     "main",
-    "shipped_calibrations",
-    "shipped_specs",
 ]
 
 #: The executors of :func:`econ.experiment.run` (tests check it equals
@@ -51,40 +49,6 @@ EXTRAS = {
     "papermill": "notebooks",
     "pyabc": "calibrate",
 }
-
-
-def shipped_specs() -> list[str]:
-    """Names of the experiment specs shipped with econ (``econ run NAME``).
-
-    Read from the package's files without importing :mod:`econ.study`; tests check the list
-    equals :func:`econ.study.spec_names`.
-
-    Returns
-    -------
-    list of str
-        Sorted spec names.
-    """
-    folder = resources.files("econ") / "study" / "specs"
-    return sorted(
-        f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
-    )
-
-
-def shipped_calibrations() -> list[str]:
-    """Names of the calibrate specs shipped with econ (``econ calibrate NAME``).
-
-    Read from the package's files without importing :mod:`econ.study.estimation`; tests
-    check the list equals :func:`econ.study.estimation.calibrate_spec_names`.
-
-    Returns
-    -------
-    list of str
-        Sorted spec names.
-    """
-    folder = resources.files("econ") / "study" / "specs" / "calibrate"
-    return sorted(
-        f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
-    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -130,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="run an experiment spec (TOML); reruns only what is missing")
     run_p.add_argument(
         "spec",
-        help="path of a spec file, or the name of a shipped one: " + ", ".join(shipped_specs()),
+        help="path of a spec file, or the name of a shipped one: "
+        + ", ".join(shipped.spec_names(shipped.EXPERIMENT_SPECS)),
     )
     run_p.add_argument(
         "--out",
@@ -169,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal_p.add_argument(
         "spec",
         help="path of a calibrate spec, or the name of a shipped one: "
-        + ", ".join(shipped_calibrations()),
+        + ", ".join(shipped.spec_names(shipped.CALIBRATE_SPECS)),
     )
     cal_p.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     cal_p.add_argument(

@@ -47,6 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from econ import shipped
 from econ._version import __version__
 from econ.experiment.executors import EXECUTORS, make_executor
 from econ.experiment.runner import execute_run
@@ -320,10 +321,7 @@ def calibrate_spec_names() -> list[str]:
     list of str
         Sorted names, each usable with ``econ calibrate NAME``.
     """
-    folder = resources.files("econ.study") / "specs" / "calibrate"
-    return sorted(
-        f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
-    )
+    return shipped.spec_names(shipped.CALIBRATE_SPECS)
 
 
 def calibrate_spec_path(name: str) -> Path:

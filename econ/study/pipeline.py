@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from econ import shipped
 from econ.experiment import ExperimentSpec, load_spec, parse_spec, run
 from econ.experiment.store import Results, write_atomic
 from econ.metrics import cagr
@@ -51,10 +52,7 @@ def spec_names() -> list[str]:
     list of str
         Sorted names, each usable with ``econ run NAME`` and :func:`spec_path`.
     """
-    folder = resources.files("econ.study") / "specs"
-    return sorted(
-        f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml")
-    )
+    return shipped.spec_names(shipped.EXPERIMENT_SPECS)
 
 
 def spec_path(name: str) -> Path:
