@@ -190,7 +190,7 @@ class Firms(Population):
         usage_cost: np.ndarray,
         licences: np.ndarray,
     ) -> None:
-        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E18).
+        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E2b, E18).
 
         One compiled pass (:func:`econ.kernels.produce`); :meth:`produce_reference` is the
         numpy reference.
