@@ -512,10 +512,12 @@ def produce(
         ``A K^alpha`` (RMB per quarter) and ``(1 + D/D0)^beta``.
     non_data_cost_share : float
         Share of data-free output spent on other inputs.
-    spending, usage_cost, licences, data_added : numpy.ndarray
-        Licence fees and non-fee costs (RMB), licences bought, and data licensed (data units).
+    spending, usage_cost, licences : numpy.ndarray
+        Licence fees and non-fee costs (RMB), and licences bought.
     data_fixed_cost : float
         E2b's fixed cost of a data capability, paid by a firm that licensed anything (RMB).
+    data_added : numpy.ndarray
+        Data licensed (data units).
     investment_rate, capital_depreciation, byproduct_rate : float
         Share of surplus invested, capital lost per quarter, data made per unit of output.
     mean_output : float

@@ -10,8 +10,9 @@ from importlib import resources
 
 __all__ = ["CALIBRATE_SPECS", "EXPERIMENT_SPECS", "spec_names"]
 
-#: Package-data folders of the shipped specs, relative to the ``econ`` package.
+#: Package-data folder of the shipped experiment specs, relative to the ``econ`` package.
 EXPERIMENT_SPECS = "study/specs"
+#: Package-data folder of the shipped calibrate specs, relative to the ``econ`` package.
 CALIBRATE_SPECS = "study/specs/calibrate"
 
 
