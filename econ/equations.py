@@ -33,6 +33,7 @@ __all__ = [
     "revenue_cap_adjustment",
     "revenue_maximising_price",
     "security_level",
+    "top_share",
     "trust_update",
     "welfare",
 ]
@@ -687,6 +688,32 @@ def exit_probability(base_hazard, surplus, loss_multiplier=5.0):
         Exit probability per quarter, one per firm.
     """
     return base_hazard * np.where(surplus < 0, loss_multiplier, 1.0)
+
+
+def top_share(values, fraction=0.1):
+    """E24 (ODD 7.9): the share of the total held by the largest ``fraction`` of values.
+
+    ``S = sum of the ceil(f n) largest x / sum of x``: the firm-size skew (the top-decile
+    share of output at the default ``f = 0.1``).
+
+    Parameters
+    ----------
+    values : array-like
+        Non-negative sizes, one per unit (e.g. each active firm's output, RMB).
+    fraction : float, default 0.1
+        The share of units counted as the top, in (0, 1].
+
+    Returns
+    -------
+    float
+        The top units' share of the total, in [f, 1] for ``n >= 1``; 0 when the total is 0.
+    """
+    values = np.asarray(values, dtype=float)
+    total = values.sum()
+    if total <= 0:
+        return 0.0
+    top = int(np.ceil(fraction * len(values)))
+    return float(np.partition(values, len(values) - top)[len(values) - top :].sum() / total)
 
 
 def welfare(

@@ -127,6 +127,9 @@ class Quarter:
         Firms that entered this quarter (simulated economy).
     exits : int
         Firms that exited this quarter (simulated economy).
+    top_decile_share : float
+        E24: the share of mainland output produced by the largest tenth of active mainland
+        firms, the firm-size skew (dimensionless, in [0.1, 1]).
     """
 
     market_size: float = 0.0
@@ -156,6 +159,7 @@ class Quarter:
     licensed_operators: int = 0
     entries: int = 0
     exits: int = 0
+    top_decile_share: float = 0.0
 
 
 #: Every column the model reports, any of which an experiment may keep.
@@ -287,6 +291,7 @@ def measure(
         licensed_operators=int(licensed.sum()),
         entries=entries,
         exits=exits,
+        top_decile_share=eq.top_share(s.output[mainland]),
     )
 
 

@@ -373,3 +373,25 @@ def test_e22_each_lever_costs_its_level_times_its_full_cost():
     assert eq.policy_cost(0.0, False, 0.0, 0, True, costs) == pytest.approx(50.0)
     assert eq.policy_cost(1.0, False, 1.0, 0, False, costs) == pytest.approx(107.0)
     assert eq.policy_cost(0.0, False, 0.0, 0, False, costs) == 0.0
+
+
+# --- E24: the firm-size skew --------------------------------------------------------------
+
+
+def test_e24_top_share_counts_the_largest_tenth():
+    # 20 firms: the two largest (10 and 30) of a total of 18 * 1 + 10 + 30 = 58.
+    sizes = np.array([1.0] * 9 + [30.0] + [1.0] * 9 + [10.0])
+    assert eq.top_share(sizes) == pytest.approx(40 / 58)
+    assert eq.top_share(sizes, 0.05) == pytest.approx(30 / 58)  # the one largest
+    # A part of a unit counts as a whole unit: 11 firms, the top tenth is 2 of them.
+    assert eq.top_share(np.arange(11.0)) == pytest.approx((10 + 9) / 55)
+    assert eq.top_share(sizes, 1.0) == pytest.approx(1.0)
+
+
+def test_e24_equal_sizes_give_the_fraction_and_skew_raises_it():
+    assert eq.top_share(np.full(50, 3.0)) == pytest.approx(0.1)
+    skewed = np.full(50, 3.0)
+    skewed[:5] = 9.0  # the largest tenth grows, the rest stay
+    assert eq.top_share(skewed) == pytest.approx(45 / (45 + 135))  # 0.25 > 0.1
+    assert eq.top_share(np.zeros(4)) == 0.0
+    assert eq.top_share([]) == 0.0

@@ -131,6 +131,10 @@ def paper_numbers(
         "safeguards_vs_none",
         "safeguards_vs_none_bridge",
         "bridge_market",
+        "forecast_2025",
+        "benefit_cost",
+        "size_skew_free",
+        "size_skew_trend",
     )
     numbers = {key: _validation_value(validation, key) for key in keys}
     welfare = summary[summary["outcome"] == "welfare_mean"]

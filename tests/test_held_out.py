@@ -1,0 +1,124 @@
+"""The held-out validation rows of issue #12: benefit/cost of free data and firm-size skew.
+
+Each row is computed from synthetic results whose answer is known, so a row that reads the
+wrong arm, the wrong column or the wrong quarters fails here; and the skew metric (E24) is
+checked against the firms' own outputs in a real run.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ import equations as eq
+from econ.categories import is_abroad
+from econ.model import DataEconomy
+from econ.study.validation import BENEFIT_COST_RANGE, _benefit_cost, _skew_free, _skew_trend
+
+REPLICATIONS = 4
+
+
+def _pricing_series(multiple: float) -> pd.DataFrame:
+    """Free gains ``multiple`` times cost recovery's fees; other arms are decoys."""
+    rows = []
+    for rep in range(REPLICATIONS):
+        for step in range(1, 9):
+            fees = 100.0 + 10 * rep + step  # uses 10 x fee (10 + rep/10 + step/100)
+            base = 5_000.0 + 50 * rep
+            arms = {
+                # (pricing, price_level, supply_responds): (welfare, uses, price)
+                ("cost_recovery", 1.0, False): (base, 10.0, fees / 10.0),
+                ("free", 1.0, False): (base + multiple * fees * (1 + 0.01 * rep), 40.0, 0.0),
+                # Decoys a wrong selection would read: other fee levels, responding supply.
+                ("cost_recovery", 2.0, False): (base - 9_999.0, 5.0, 2 * fees),
+                ("free", 1.0, True): (base + 77_777.0, 40.0, 0.0),
+                ("cost_recovery", 1.0, True): (base, 1.0, 1.0),
+            }
+            for (pricing, level, responds), (welfare, uses, price) in arms.items():
+                rows.append(
+                    {
+                        "replication": rep,
+                        "step": step,
+                        "pricing": pricing,
+                        "price_level": level,
+                        "supply_responds": responds,
+                        "welfare": welfare,
+                        "public_data_uses": uses,
+                        "public_price": price,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_benefit_cost_is_the_welfare_gain_per_rmb_of_fees_forgone():
+    row = _benefit_cost(_pricing_series(13.0))
+    assert row["key"] == "benefit_cost" and row["behaviour"] == 7
+    # Each replication's ratio is 13 (1 + 0.01 rep): the mean over four is 13 x 1.015.
+    assert row["value"] == pytest.approx(13.0 * 1.015)
+    assert row["ci_low"] < row["value"] < row["ci_high"]
+    assert row["holds"]
+
+
+@pytest.mark.parametrize("multiple", [1.0, 100.0])
+def test_benefit_cost_outside_the_published_range_does_not_hold(multiple):
+    row = _benefit_cost(_pricing_series(multiple))
+    assert not BENEFIT_COST_RANGE[0] <= row["value"] <= BENEFIT_COST_RANGE[1]
+    assert not row["holds"]
+
+
+def _skew_runs(gap: float) -> pd.DataFrame:
+    rows = []
+    for rep in range(REPLICATIONS):
+        base = 0.35 + 0.01 * rep  # replications differ, the pairing removes it
+        for pricing, share in (("cost_recovery", base), ("free", base + gap + 0.001 * rep)):
+            rows.append({"pricing": pricing, "replication": rep, "top_decile_share_mean": share})
+    return pd.DataFrame(rows)
+
+
+def test_skew_row_is_the_paired_gap_of_free_over_cost_recovery():
+    row = _skew_free(_skew_runs(0.01), ["pricing"])
+    assert row["key"] == "size_skew_free" and row["behaviour"] == 8
+    assert row["value"] == pytest.approx(0.01 + 0.0015)
+    assert row["holds"]
+    assert not _skew_free(_skew_runs(-0.01), ["pricing"])["holds"]
+
+
+def _baseline(first: float, last: float) -> SimpleNamespace:
+    rows = [
+        {
+            "run_id": run,
+            "step": step,
+            "top_decile_share": (first if step <= 4 else last) + run / 100,
+        }
+        for run in range(3)
+        for step in range(1, 41)
+    ]
+    # A middle year that a wrong window would read.
+    frame = pd.DataFrame(rows)
+    frame.loc[frame["step"].between(17, 20), "top_decile_share"] = 0.99
+    return SimpleNamespace(series=frame)
+
+
+def test_skew_trend_reads_the_first_and_last_years():
+    row = _skew_trend(_baseline(0.30, 0.38))
+    assert row["key"] == "size_skew_trend"
+    assert row["value"] == pytest.approx(0.08)
+    assert row["holds"]
+    assert not _skew_trend(_baseline(0.38, 0.30))["holds"]
+
+
+def test_top_decile_share_is_e24_of_active_mainland_firms_output():
+    model = DataEconomy(scenario="small", n_firms=300, seed=4, collect_agents=True)
+    for _ in range(3):
+        model.step()
+    firms = model.firms.table
+    mainland = firms.active & ~is_abroad(firms.region)
+    reported = model.datacollector.get_model_vars_dataframe()["top_decile_share"].iloc[-1]
+    assert reported == pytest.approx(eq.top_share(firms.output[mainland]))
+    # Not the same as counting every slot, or the foreign firms, or no skew at all.
+    assert reported != pytest.approx(eq.top_share(firms.output))
+    assert 0.1 < reported < 1.0
+    assert np.count_nonzero(mainland) >= 10
