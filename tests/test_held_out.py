@@ -69,21 +69,39 @@ def test_benefit_cost_outside_the_published_range_does_not_hold(multiple):
     assert not row["holds"]
 
 
-def _skew_runs(gap: float) -> pd.DataFrame:
+def _skew_series(gap: float) -> pd.DataFrame:
     rows = []
     for rep in range(REPLICATIONS):
         base = 0.35 + 0.01 * rep  # replications differ, the pairing removes it
-        for pricing, share in (("cost_recovery", base), ("free", base + gap + 0.001 * rep)):
-            rows.append({"pricing": pricing, "replication": rep, "top_decile_share_mean": share})
+        arms = {
+            ("cost_recovery", 1.0, False): base,
+            ("free", 1.0, False): base + gap + 0.001 * rep,
+            # Decoys a wrong selection would read.
+            ("cost_recovery", 0.5, False): base + 0.5,
+            ("free", 1.0, True): base - 0.3,
+        }
+        for (pricing, level, responds), share in arms.items():
+            for step in range(1, 5):
+                rows.append(
+                    {
+                        "pricing": pricing,
+                        "price_level": level,
+                        "supply_responds": responds,
+                        "replication": rep,
+                        "step": step,
+                        # The quarters average to the arm's share.
+                        "top_decile_share": share + (step - 2.5) * 0.01,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def test_skew_row_is_the_paired_gap_of_free_over_cost_recovery():
-    row = _skew_free(_skew_runs(0.01), ["pricing"])
+    row = _skew_free(_skew_series(0.01))
     assert row["key"] == "size_skew_free" and row["behaviour"] == 8
     assert row["value"] == pytest.approx(0.01 + 0.0015)
     assert row["holds"]
-    assert not _skew_free(_skew_runs(-0.01), ["pricing"])["holds"]
+    assert not _skew_free(_skew_series(-0.01))["holds"]
 
 
 def _baseline(first: float, last: float) -> SimpleNamespace:

@@ -335,22 +335,28 @@ def _price_and_supply(r: Results) -> list[dict]:
         )
     if {"public_data_uses", "public_price"} <= set(series):
         rows.append(_benefit_cost(series))
-    if "top_decile_share_mean" in runs:
-        rows.append(_skew_free(runs[~runs["supply_responds"]], r.factors))
+    if "top_decile_share" in series:
+        rows.append(_skew_free(series))
     return rows
 
 
-def _skew_free(runs: pd.DataFrame, factors: list[str]) -> dict:
-    """The top-decile share of output under free pricing minus cost recovery, paired."""
-    e = _effect(
-        runs, {"pricing": "cost_recovery"}, "top_decile_share_mean", factors, pricing="free"
-    )
-    return _effect_row(
+def _skew_free(series: pd.DataFrame) -> dict:
+    """The top-decile share of output under free pricing minus cost recovery (supply fixed).
+
+    Each run's mean share over its quarters, paired by replication (the runs share seeds).
+    """
+    sub = series[~series["supply_responds"] & (series["price_level"] == 1.0)]
+    means = sub.groupby(["pricing", "replication"])["top_decile_share"].mean()
+    mean, low, high, _ = mean_ci((means.loc["free"] - means.loc["cost_recovery"]).dropna())
+    return _row(
         "size_skew_free",
         8,
+        BEHAVIOURS[8],
         "top-decile share of mainland output, free minus cost recovery (supply fixed)",
-        e,
-        e["ci_low"] > 0,
+        mean,
+        low,
+        high,
+        low > 0,
     )
 
 
