@@ -15,16 +15,19 @@ import pandas as pd
 import statsmodels.api as sm
 from SALib.analyze import morris, sobol
 from scipy import stats
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, SingularMatrixWarning
 
 from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
 from econ.statistics import equivalence_pvalue, minimal_detectable_effect, paired_pvalue
 
 __all__ = [
+    "DRAW_EFFECT_COLUMNS",
     "EFFECT_COLUMNS",
     "SOBOL_TOLERANCE",
     "UnreliableIndicesWarning",
     "effects",
+    "effects_over_draws",
     "frontier",
     "mean_ci",
     "morris_indices",
@@ -214,13 +217,56 @@ def effects(
         If a factor or baseline column is missing, or no successful run matches the baseline.
     """
     outcomes = _as_list(outcomes)
+    rows = []
+    for labels, sub, ref in _comparisons(runs, baseline, factors, by, "effects"):
+        for outcome in outcomes:
+            paired = (
+                sub.set_index("replication")[outcome]
+                .to_frame("y")
+                .join(ref.set_index("replication")[outcome].to_frame("b"), how="inner")
+            )
+            diff = paired["y"] - paired["b"]
+            effect, low, high, n = mean_ci(diff, level)
+            b_mean = float(paired["b"].mean())
+            margin = equivalence_margin * abs(b_mean)
+            rows.append(
+                {
+                    **labels,
+                    "outcome": outcome,
+                    "baseline_mean": b_mean,
+                    "mean": float(paired["y"].mean()),
+                    "effect": effect,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "relative": effect / abs(b_mean) if b_mean else np.nan,
+                    "n": n,
+                    "significant": bool(n > 1 and (low > 0 or high < 0)),
+                    "p_value": paired_pvalue(diff),
+                    "tost_p": equivalence_pvalue(diff, margin),
+                    "mde": minimal_detectable_effect(float(diff.std(ddof=1)), n),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _comparisons(
+    runs: pd.DataFrame,
+    baseline: dict,
+    factors: Sequence[str],
+    by: str | Sequence[str] | None,
+    caller: str,
+):
+    """Each design point's successful runs with the baseline runs it is compared with.
+
+    Yields ``(labels, runs, baseline_runs)``: ``labels`` holds the group's ``by`` values and
+    the point's values of the other factors (and of the baseline's columns).
+    """
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     factors = _as_list(factors)
     missing = [f for f in [*factors, *baseline] if f not in ok.columns]
     if missing:
-        raise ValueError(f"effects: no column {missing[0]!r} in the runs; factors: {factors}")
+        raise ValueError(f"{caller}: no column {missing[0]!r} in the runs; factors: {factors}")
     by = _as_list(by) if by is not None else [f for f in factors if f not in baseline]
-    rows = []
     base_mask = np.logical_and.reduce([ok[k] == v for k, v in baseline.items()])
     base = ok[base_mask]
     if base.empty:
@@ -239,35 +285,210 @@ def effects(
             continue
         for point, sub in group.groupby(point_keys, sort=True, dropna=False):
             point = point if isinstance(point, tuple) else (point,)
-            for outcome in outcomes:
-                paired = (
-                    sub.set_index("replication")[outcome]
-                    .to_frame("y")
-                    .join(ref.set_index("replication")[outcome].to_frame("b"), how="inner")
-                )
-                diff = paired["y"] - paired["b"]
-                effect, low, high, n = mean_ci(diff, level)
-                b_mean = float(paired["b"].mean())
-                margin = equivalence_margin * abs(b_mean)
-                rows.append(
-                    {
-                        **labels,
-                        **dict(zip(point_keys, point, strict=True)),
-                        "outcome": outcome,
-                        "baseline_mean": b_mean,
-                        "mean": float(paired["y"].mean()),
-                        "effect": effect,
-                        "ci_low": low,
-                        "ci_high": high,
-                        "relative": effect / abs(b_mean) if b_mean else np.nan,
-                        "n": n,
-                        "significant": bool(n > 1 and (low > 0 or high < 0)),
-                        "p_value": paired_pvalue(diff),
-                        "tost_p": equivalence_pvalue(diff, margin),
-                        "mde": minimal_detectable_effect(float(diff.std(ddof=1)), n),
-                    }
-                )
-    return pd.DataFrame(rows)
+            yield {**labels, **dict(zip(point_keys, point, strict=True))}, sub, ref
+
+
+#: Columns of an :func:`effects_over_draws` table beyond the ones that identify the comparison.
+DRAW_EFFECT_COLUMNS = (
+    "outcome",
+    "baseline_mean",
+    "mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "relative",
+    "p_value",
+    "n_draws",
+    "n",
+    "draw_var",
+    "seed_var",
+    "param_var",
+    "param_share",
+    "method",
+)
+
+
+def effects_over_draws(
+    runs: pd.DataFrame,
+    baseline: dict,
+    outcomes: str | Sequence[str],
+    *,
+    factors: Sequence[str],
+    by: str | Sequence[str] | None = None,
+    level: float = 0.95,
+    draw: str = "draw",
+) -> pd.DataFrame:
+    r"""Effect of each design point against a baseline over posterior draws and seeds.
+
+    For runs over posterior draws (``posterior_draws`` in the spec): within draw ``j`` the
+    runs of replication ``r`` share a seed, so each design point is paired with the
+    baseline by seed, giving differences :math:`d_{jr}`. These follow a two-level model,
+
+    .. math::
+
+        d_{jr} = \mu + u_j + e_{jr}, \qquad u_j \sim N(0, \tau^2), \quad
+        e_{jr} \sim N(0, \sigma^2),
+
+    where :math:`\mu` is the effect averaged over the posterior, :math:`\tau^2` the
+    variance of the effect across parameter draws and :math:`\sigma^2` its variance across
+    seeds within a draw. statsmodels' ``MixedLM`` (a random intercept per draw, REML) fits
+    it; the interval is :math:`\hat\mu \pm t_{J-1} \, \mathrm{se}(\hat\mu)` with J the
+    number of draws, so it includes parameter uncertainty (with the same replications in
+    every draw it is the t interval of the J draw means).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per run (``results.runs``) with a ``replication`` column and the draw column.
+    baseline : dict
+        The baseline's values of some factors, e.g. ``{"pricing": "cost_recovery"}``.
+    outcomes : str or sequence of str
+        Outcome columns.
+    factors : sequence of str
+        The columns that identify a design point (``results.factors``; the draw column is
+        left out of them if listed).
+    by : str or sequence of str or None, default None
+        Groups within which factors the baseline does not name are matched; None: all other
+        factors.
+    level : float, default 0.95
+        Confidence level.
+    draw : str, default "draw"
+        The column numbering the posterior draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, design point and outcome: ``by...``, the point's factors, and
+
+        - ``baseline_mean``, ``mean``: the arms' means over all paired runs;
+        - ``effect``: :math:`\hat\mu`, in the outcome's unit; ``ci_low``, ``ci_high``
+          its interval; ``relative`` the effect as a share of the baseline mean;
+          ``p_value`` that of :math:`\mu = 0` (t with J - 1 degrees of freedom);
+        - ``n_draws`` (J) and ``n`` (paired runs);
+        - ``draw_var``: the variance of the J draw-mean effects, :math:`\bar d_j`
+          (expected :math:`\tau^2 + \sigma^2 / R` with R seeds a draw);
+        - ``seed_var``: the mean over draws of the variance of :math:`d_{jr}` across seeds
+          (estimates :math:`\sigma^2`);
+        - ``param_var``: :math:`\hat\tau^2`, the model's between-draw variance;
+        - ``param_share``: :math:`\hat\tau^2 / (\hat\tau^2 + \hat\sigma^2)`, the share
+          of one run's effect variance due to the parameters (the intraclass correlation);
+        - ``method``: how the interval was found.
+
+        Variances are in the outcome's unit squared. With one draw the parameter variance
+        and the interval are NaN; with one replication a draw (or no spread across seeds)
+        the seed and parameter variances are not told apart, and the interval is the t
+        interval of the draw means.
+
+    Raises
+    ------
+    ValueError
+        If the draw, a factor or a baseline column is missing, or no successful run
+        matches the baseline.
+
+    See Also
+    --------
+    effects : effects paired by seed at one parameter set.
+    econ.experiment.posterior.draw_particles : how the draws are made.
+    """
+    outcomes = _as_list(outcomes)
+    if draw not in runs.columns:
+        raise ValueError(
+            f"effects_over_draws: no column {draw!r} in the runs; run the experiment with "
+            "[experiment] posterior_draws"
+        )
+    factors = [f for f in _as_list(factors) if f != draw]
+    by = None if by is None else [b for b in _as_list(by) if b != draw]
+    rows = []
+    for labels, sub, ref in _comparisons(runs, baseline, factors, by, "effects_over_draws"):
+        for outcome in outcomes:
+            keys = [draw, "replication"]
+            paired = (
+                sub.set_index(keys)[outcome]
+                .to_frame("y")
+                .join(ref.set_index(keys)[outcome].to_frame("b"), how="inner")
+                .dropna()
+            )
+            diff = paired["y"] - paired["b"]
+            b_mean = float(paired["b"].mean())
+            fit = _two_levels(diff, draw, level)
+            rows.append(
+                {
+                    **labels,
+                    "outcome": outcome,
+                    "baseline_mean": b_mean,
+                    "mean": float(paired["y"].mean()),
+                    **fit,
+                    "relative": fit["effect"] / abs(b_mean) if b_mean else np.nan,
+                }
+            )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    ident = [c for c in table.columns if c not in DRAW_EFFECT_COLUMNS]
+    return table[[*ident, *DRAW_EFFECT_COLUMNS]]
+
+
+def _two_levels(diff: pd.Series, draw: str, level: float) -> dict:
+    """Effect, interval and variance components of paired differences indexed by draw."""
+    by_draw = diff.groupby(level=draw)
+    means, variances, counts = by_draw.mean(), by_draw.var(ddof=1), by_draw.size()
+    j, n = len(means), len(diff)
+    out = {
+        "effect": float(diff.mean()) if n else np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "p_value": np.nan,
+        "n_draws": j,
+        "n": n,
+        "draw_var": float(means.var(ddof=1)) if j > 1 else np.nan,
+        "seed_var": float(variances.dropna().mean()) if (counts > 1).any() else np.nan,
+        "param_var": np.nan,
+        "param_share": np.nan,
+        "method": "one draw: parameter variance unknown",
+    }
+    if j < 2:
+        return out
+    quantile = stats.t.ppf(0.5 + level / 2, j - 1)
+    x = diff.to_numpy(dtype=float)
+    if np.all(x == x[0]):  # no spread at all: the effect is known exactly
+        return out | {
+            "ci_low": out["effect"],
+            "ci_high": out["effect"],
+            "p_value": paired_pvalue(x),
+            "param_var": 0.0,
+            "method": "no spread across draws or seeds",
+        }
+    if not out["seed_var"] > 0:
+        # One seed a draw, or seeds that never differ: the draw means carry all the
+        # variance, and their t interval is the two-level model's.
+        effect, low, high, _ = mean_ci(means.to_numpy(), level)
+        se = float(means.std(ddof=1)) / np.sqrt(j)
+        return out | {
+            "effect": effect,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": float(2 * stats.t.sf(abs(effect) / se, j - 1)) if se > 0 else np.nan,
+            "method": "t interval of the draw means (no spread across seeds)",
+        }
+    groups = diff.index.get_level_values(draw).to_numpy()
+    with warnings.catch_warnings():
+        # tau^2 = 0 lies on the boundary: statsmodels warns, and the estimate is then 0.
+        # A fit that did not converge is said so in the method column.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", SingularMatrixWarning)
+        fit = sm.MixedLM(x, np.ones((n, 1)), groups=groups).fit(reml=True)
+    effect, se = float(fit.fe_params[0]), float(fit.bse_fe[0])
+    tau2, sigma2 = max(float(np.asarray(fit.cov_re)[0, 0]), 0.0), float(fit.scale)
+    return out | {
+        "effect": effect,
+        "ci_low": effect - quantile * se,
+        "ci_high": effect + quantile * se,
+        "p_value": float(2 * stats.t.sf(abs(effect) / se, j - 1)),
+        "param_var": tau2,
+        "param_share": tau2 / (tau2 + sigma2),
+        "method": "MixedLM (REML), random intercept per draw; t with draws - 1 df"
+        + ("" if fit.converged else " (did not converge)"),
+    }
 
 
 def pooled_effect(

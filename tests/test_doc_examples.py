@@ -74,8 +74,16 @@ def _check_extending(ns: dict) -> None:
     assert table.brokered.sum() == pytest.approx(brokered.quarter.data_uses)
 
 
+def _check_calibration(ns: dict) -> None:
+    runs = ns["results"].runs
+    assert len(runs) == 2 * 3 * 2 and sorted(runs["draw"].unique()) == [0, 1, 2]
+    row = ns["table"].set_index("pricing").loc["cost_recovery"]
+    assert row["n_draws"] == 3 and row["n"] == 6 and row["ci_low"] <= row["ci_high"]
+
+
 CHECKS = {
     "README.md": _check_readme,
+    "docs/guide/calibration.md": _check_calibration,
     "docs/guide/results.md": _check_results,
     "docs/guide/extending.md": _check_extending,
 }

@@ -15,6 +15,7 @@ key and what is allowed; nothing runs until the spec is valid.
     steps = 8
     replications = 2
     seed = 2024
+    # posterior_draws = 20   # with scenario = "china_2024@posterior": run at 20 particles
 
     [policy]                 # levers held fixed
     pricing = "conditional_free"
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from econ.experiment.posterior import read_posterior
 from econ.experiment.runs import DEFAULT_MODEL, resolve_model
 from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS
 from econ.parameters import Parameter, ParameterError, shown
@@ -75,7 +77,8 @@ LIMITS = {
     "levels": (2, 64),
     "seed": (0, 2**64 - 1),
     "values": (1, 1_000),  # values listed for one factor
-    "runs": (1, 100_000),  # design points x replications
+    "posterior_draws": (1, 10_000),
+    "runs": (1, 100_000),  # design points x replications (x posterior draws)
 }
 #: Per-run time limit (seconds) a spec or the command line may set.
 TIME_LIMIT_BOUNDS = (1.0, 7 * 24 * 3600.0)
@@ -172,6 +175,15 @@ SPEC_KEYS: tuple[SpecKey, ...] = (
     SpecKey("experiment", "seed", "integer", 0, "the root seed of the replications", minimum=0),
     SpecKey(
         "experiment",
+        "posterior_draws",
+        "integer",
+        "none: the posterior mean",
+        "with scenario '<scenario>@posterior': run every design point and replication at this "
+        "many particles drawn by weight from the stored posterior, instead of at its mean",
+        minimum=1,
+    ),
+    SpecKey(
+        "experiment",
         "time_limit",
         "number",
         "an estimate from the model's size",
@@ -237,6 +249,14 @@ SPEC_KEYS: tuple[SpecKey, ...] = (
     ),
     SpecKey(
         "quick", "samples", "integer", "min(samples, 8)", "design samples under --quick", minimum=2
+    ),
+    SpecKey(
+        "quick",
+        "posterior_draws",
+        "integer",
+        "min(posterior_draws, 2)",
+        "posterior draws under --quick",
+        minimum=1,
     ),
 )
 
@@ -331,6 +351,10 @@ class ExperimentSpec:
     time_limit : float or None, optional
         Seconds one run may take before it is stopped and recorded as failed; None (the
         default) derives a limit from the model's size (:meth:`run_time_limit`).
+    posterior_draws : int, optional
+        Particles drawn from the stored posterior of a ``"<scenario>@<label>"`` scenario, each
+        run with every design point and replication (:mod:`econ.experiment.posterior`); 0
+        (the default) runs at the posterior mean.
     """
 
     name: str
@@ -353,6 +377,7 @@ class ExperimentSpec:
     source: str = "<dict>"
     model: str = DEFAULT_MODEL  # the model class, "package.module:Class"
     time_limit: float | None = None  # seconds per run; None: derived from the size
+    posterior_draws: int = 0  # 0: the scenario's point estimate, no draws
 
     def quick(self) -> ExperimentSpec:
         """A shrunken copy for smoke runs: fewer firms, quarters, replications and samples.
@@ -363,11 +388,12 @@ class ExperimentSpec:
         -------
         ExperimentSpec
             Named ``<name>_quick``, sized by ``[quick]`` or at most 150 firms, 8 quarters,
-            2 replications and 8 samples.
+            2 replications, 8 samples and 2 posterior draws.
         """
         q = self.quick_settings
         n_firms = q.get("n_firms", min(self.n_firms or 10**9, 150))
         samples = q.get("samples", min(self.samples, 8)) if self.samples else 0
+        draws = q.get("posterior_draws", min(self.posterior_draws, 2))
         return replace(
             self,
             name=f"{self.name}_quick",
@@ -375,6 +401,7 @@ class ExperimentSpec:
             steps=q.get("steps", min(self.steps, 8)),
             replications=q.get("replications", min(self.replications, 2)),
             samples=samples,
+            posterior_draws=draws if self.posterior_draws else 0,
         )
 
     @property
@@ -384,8 +411,8 @@ class ExperimentSpec:
 
     @property
     def n_runs(self) -> int:
-        """Runs the experiment plans: design points times replications."""
-        return self.n_points * self.replications
+        """Runs the experiment plans: design points times replications (times draws)."""
+        return self.n_points * self.replications * max(self.posterior_draws, 1)
 
     def view_width(self) -> int:
         """Products a firm sees at most (sets a run's memory and time per firm).
@@ -504,6 +531,8 @@ class ExperimentSpec:
             if k in data
         }
         experiment["outputs"] = data.get("outputs", list(MODEL_COLUMNS))
+        if data.get("posterior_draws"):  # 0 (no draws) is the default, not a value to check
+            experiment["posterior_draws"] = data["posterior_draws"]
         for key in ("n_firms", "time_limit"):
             if data.get(key) is not None:
                 experiment[key] = data[key]
@@ -650,6 +679,20 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     steps = integer(exp, "steps", "[experiment] steps", 40)
     replications = integer(exp, "replications", "[experiment] replications", 1)
     seed = integer(exp, "seed", "[experiment] seed", 0)
+    draws = 0
+    if "posterior_draws" in exp:
+        where = "[experiment] posterior_draws"
+        draws = integer(exp, "posterior_draws", where)
+        if "@" not in scenario:
+            raise fail(
+                where,
+                f"draws from a stored posterior; set [experiment] scenario to "
+                f"'{scenario}@posterior' (or '{scenario}@<calibration folder>')",
+            )
+        try:
+            read_posterior(scenario)
+        except ParameterError as err:
+            raise fail(where, str(err)) from None
     n_firms = exp.get("n_firms")
     if n_firms is not None:
         n_firms = integer(exp, "n_firms", "[experiment] n_firms")
@@ -759,6 +802,8 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     for qname in data.get("quick", {}):
         if qname == "samples" and DESIGNS[kind] != "bounds":
             raise fail("[quick] samples", f"only used by sampling designs, not {kind}")
+        if qname == "posterior_draws" and not draws:
+            raise fail("[quick] posterior_draws", "only used with [experiment] posterior_draws")
         quick[qname] = integer(data["quick"], qname, f"[quick] {qname}")
     model = exp.get("model", DEFAULT_MODEL)
     if not isinstance(model, str):
@@ -773,12 +818,14 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
     for label, shrink in (("", {}), ("[quick] ", quick)):
         points = design_size(kind, factors, shrink.get("samples", samples), second_order)
         reps = shrink.get("replications", replications)
-        if points * reps > LIMITS["runs"][1]:
+        k = shrink.get("posterior_draws", draws)
+        if points * reps * max(k, 1) > LIMITS["runs"][1]:
+            times = f" x {k:,} posterior draws" if k else ""
             raise fail(
                 f"{label}[design]".strip(),
-                f"{points:,} design points x {reps:,} replications = {points * reps:,} runs; "
-                f"at most {LIMITS['runs'][1]:,} (fewer values, samples or replications, "
-                "or split the experiment)",
+                f"{points:,} design points x {reps:,} replications{times} = "
+                f"{points * reps * max(k, 1):,} runs; at most {LIMITS['runs'][1]:,} (fewer "
+                "values, samples, replications or draws, or split the experiment)",
             )
     return ExperimentSpec(
         name=name,
@@ -801,4 +848,5 @@ def parse_spec(data: dict[str, Any], source: str = "<dict>") -> ExperimentSpec:
         source=source,
         model=model,
         time_limit=time_limit,
+        posterior_draws=draws,
     )

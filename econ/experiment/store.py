@@ -674,8 +674,12 @@ class Results:
 
     @property
     def factors(self) -> list[str]:
-        """Names of the varied factors."""
-        return list(self.spec.factors)
+        """Names of the varied factors, and ``draw`` when the runs are over posterior draws.
+
+        With ``draw`` among the factors, :func:`econ.analysis.effects` pairs runs within a
+        draw; :func:`econ.analysis.effects_over_draws` pools the draws.
+        """
+        return [*self.spec.factors, *(["draw"] if self.spec.posterior_draws else [])]
 
     @property
     def ok(self) -> pd.DataFrame:
@@ -750,7 +754,8 @@ def load(path: str | Path, skip_damaged: bool = False) -> Results:
         records = (store.read_record(run_id) for run_id in dict.fromkeys(manifest["plan"]))
         runs = _runs_frame([_row(r) for r in records if r is not None])
     if "status" not in runs:  # no run has finished yet: the columns a run's row would have
-        columns = ["run_id", "point", "replication", "seed", "status", *spec.factors]
+        draws = ["draw"] if spec.posterior_draws else []
+        columns = ["run_id", "point", "replication", "seed", "status", *spec.factors, *draws]
         runs = pd.DataFrame(columns=columns)
     damaged = {}
     if len(runs):

@@ -30,6 +30,7 @@ from econ.experiment.executors import (
     make_executor,
 )
 from econ.experiment.pool import TaskTimeoutError, WorkerDiedError
+from econ.experiment.posterior import draw_particles, draw_seeds
 from econ.experiment.runner import abandon_after, execute_runs
 from econ.experiment.runs import RunResult, RunSpec, model_fingerprint
 from econ.experiment.spec import LIMITS, TIME_LIMIT_BOUNDS, ExperimentSpec, load_spec
@@ -76,6 +77,13 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
     Replication r of every design point uses the same seed (common random numbers), drawn
     from ``SeedSequence(spec.seed).spawn(replications)``.
 
+    With ``spec.posterior_draws = K`` every design point runs at each of K particles drawn
+    by weight from the stored posterior (:func:`~econ.experiment.posterior.draw_particles`),
+    replication by replication: within a draw, replication r of every point shares a seed;
+    each draw has seeds of its own (:func:`~econ.experiment.posterior.draw_seeds`). A run's
+    ``factors`` then also hold ``draw`` (0 to K - 1), ``particle`` (the posterior row drawn)
+    and the drawn values of the estimated parameters the spec does not set itself.
+
     Parameters
     ----------
     spec : ExperimentSpec
@@ -84,35 +92,49 @@ def plan_runs(spec: ExperimentSpec) -> list[RunSpec]:
     Returns
     -------
     list of RunSpec
-        Point by point, replication by replication.
+        Point by point, (draw by draw,) replication by replication.
     """
     design = design_points(spec)
-    seeds = spawn_seeds(spec.seed, spec.replications)
     # "<scenario>@posterior": the estimated values become explicit parameters, so run ids
     # change when the stored calibration does, and a run reproduces without it.
     scenario, estimated = resolve_estimate(spec.scenario)
+    # Each arm: the labels its runs record, the estimated values they run at, their seeds.
+    arms: list[tuple[dict[str, Any], dict[str, Any], list[int]]]
+    if spec.posterior_draws:
+        particles = draw_particles(spec.scenario, spec.posterior_draws, spec.seed)
+        seeds = draw_seeds(spec.seed, spec.posterior_draws, spec.replications)
+        shown_values = [n for n in estimated if n not in spec.params and n not in spec.factors]
+        arms = []
+        for draw, row in particles.iterrows():
+            values = {n: float(row[n]) for n in estimated}
+            labels = {"draw": int(draw), "particle": int(row["particle"])}
+            labels |= {n: values[n] for n in shown_values}
+            arms.append((labels, values, seeds[int(draw)]))
+    else:
+        arms = [({}, estimated, spawn_seeds(spec.seed, spec.replications))]
     plan = []
     factor_names = list(spec.factors)
     for point, row in design.iterrows():
         values = {n: _plain(row[n]) for n in factor_names}
         levers = {k: v for k, v in values.items() if k in LEVERS}
         params = {k: v for k, v in values.items() if k not in LEVERS}
-        for replication, seed in enumerate(seeds):
-            plan.append(
-                RunSpec(
-                    point=int(point),
-                    replication=replication,
-                    seed=seed,
-                    scenario=scenario,
-                    n_firms=spec.n_firms,
-                    steps=spec.steps,
-                    policy={**spec.policy, **levers},
-                    params={**estimated, **spec.params, **params},
-                    factors=values,
-                    outputs=spec.outputs,
-                    model_class=spec.model,
+        for labels, drawn, seeds in arms:
+            for replication, seed in enumerate(seeds):
+                plan.append(
+                    RunSpec(
+                        point=int(point),
+                        replication=replication,
+                        seed=seed,
+                        scenario=scenario,
+                        n_firms=spec.n_firms,
+                        steps=spec.steps,
+                        policy={**spec.policy, **levers},
+                        params={**drawn, **spec.params, **params},
+                        factors={**values, **labels},
+                        outputs=spec.outputs,
+                        model_class=spec.model,
+                    )
                 )
-            )
     return plan
 
 
@@ -303,9 +325,10 @@ def _check_resources(spec: ExperimentSpec, executor, workers, scheduler) -> None
     """Refuse a sweep that cannot fit: too many runs, or more memory than the machine has."""
     runs_limit = LIMITS["runs"][1]
     if spec.n_runs > runs_limit:
+        draws = f" x {spec.posterior_draws:,} posterior draws" if spec.posterior_draws else ""
         raise ValueError(
             f"{spec.name}: {spec.n_points:,} design points x {spec.replications:,} "
-            f"replications = {spec.n_runs:,} runs; at most {runs_limit:,}"
+            f"replications{draws} = {spec.n_runs:,} runs; at most {runs_limit:,}"
         )
     if executor == "dask" and scheduler:
         local = 0  # the runs use the cluster's memory
