@@ -99,7 +99,7 @@ def _skew_series(gap: float) -> pd.DataFrame:
 def test_skew_row_is_the_paired_gap_of_free_over_cost_recovery():
     row = _skew_free(_skew_series(0.01))
     assert row["key"] == "size_skew_free" and row["behaviour"] == 8
-    assert row["value"] == pytest.approx(0.01 + 0.0015)
+    assert row["value"] == pytest.approx(100 * (0.01 + 0.0015))  # percentage points
     assert row["holds"]
     assert not _skew_free(_skew_series(-0.01))["holds"]
 
@@ -123,7 +123,7 @@ def _baseline(first: float, last: float) -> SimpleNamespace:
 def test_skew_trend_reads_the_first_and_last_years():
     row = _skew_trend(_baseline(0.30, 0.38))
     assert row["key"] == "size_skew_trend"
-    assert row["value"] == pytest.approx(0.08)
+    assert row["value"] == pytest.approx(8.0)  # percentage points
     assert row["holds"]
     assert not _skew_trend(_baseline(0.38, 0.30))["holds"]
 

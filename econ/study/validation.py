@@ -171,6 +171,7 @@ def check_behaviours(
     if targets is None:
         targets = calibration_targets() | set(HAND_CALIBRATED)
     table = pd.DataFrame(_claims(results), columns=[*_COLUMNS, "holds"])
+    table = table.sort_values("behaviour", kind="stable", ignore_index=True)
     table["role"] = [TARGET if key in targets else HELD_OUT for key in table["key"]]
     return table
 
@@ -219,12 +220,12 @@ def _skew_trend(baseline: Results) -> dict:
     last = series["step"].max()
     first = series[series["step"] <= 4].groupby("run_id")["top_decile_share"].mean()
     final = series[series["step"] > last - 4].groupby("run_id")["top_decile_share"].mean()
-    mean, low, high, _ = mean_ci(final - first)
+    mean, low, high, _ = mean_ci(100 * (final - first))
     return _row(
         "size_skew_trend",
         8,
         BEHAVIOURS[8],
-        "top-decile share of mainland output, last year minus first (baseline)",
+        "top-decile share of mainland output, last year minus first (baseline; percentage points)",
         mean,
         low,
         high,
@@ -347,12 +348,14 @@ def _skew_free(series: pd.DataFrame) -> dict:
     """
     sub = series[~series["supply_responds"] & (series["price_level"] == 1.0)]
     means = sub.groupby(["pricing", "replication"])["top_decile_share"].mean()
-    mean, low, high, _ = mean_ci((means.loc["free"] - means.loc["cost_recovery"]).dropna())
+    gap = (means.loc["free"] - means.loc["cost_recovery"]).dropna()
+    mean, low, high, _ = mean_ci(100 * gap)
     return _row(
         "size_skew_free",
         8,
         BEHAVIOURS[8],
-        "top-decile share of mainland output, free minus cost recovery (supply fixed)",
+        "top-decile share of mainland output, free minus cost recovery (supply fixed; "
+        "percentage points)",
         mean,
         low,
         high,
