@@ -640,7 +640,9 @@ SOBOL_TOLERANCE = 0.05
 
 def _sobol_rows(problem: dict, y: np.ndarray, second_order: bool, level: float, seed: int):
     """SALib's S1, ST and their intervals for one outcome, a tuple of arrays per index."""
-    res = sobol.analyze(problem, y, calc_second_order=second_order, conf_level=level, seed=seed)
+    # SALib's sobol.analyze ignores a falsy seed (`if seed:`) and then bootstraps from numpy's
+    # global state, so seed 0 gave intervals, and reliability flags, that changed run to run.
+    res = sobol.analyze(problem, y, calc_second_order=second_order, conf_level=level, seed=seed + 1)
     return tuple(np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf"))
 
 
@@ -665,7 +667,7 @@ def sobol_indices(
     level : float, default 0.95
         Confidence level of the bootstrap intervals.
     seed : int, default 0
-        Seed of SALib's bootstrap.
+        Seed of SALib's bootstrap (non-negative; SALib gets ``seed + 1``, as it ignores 0).
 
     Returns
     -------
