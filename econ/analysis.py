@@ -318,23 +318,18 @@ def effects_over_draws(
     level: float = 0.95,
     draw: str = "draw",
 ) -> pd.DataFrame:
-    r"""Effect of each design point against a baseline over posterior draws and seeds.
+    """Effect of each design point against a baseline over posterior draws and seeds.
 
     For runs over posterior draws (``posterior_draws`` in the spec): within draw ``j`` the
     runs of replication ``r`` share a seed, so each design point is paired with the
-    baseline by seed, giving differences :math:`d_{jr}`. These follow a two-level model,
-
-    .. math::
-
-        d_{jr} = \mu + u_j + e_{jr}, \qquad u_j \sim N(0, \tau^2), \quad
-        e_{jr} \sim N(0, \sigma^2),
-
-    where :math:`\mu` is the effect averaged over the posterior, :math:`\tau^2` the
-    variance of the effect across parameter draws and :math:`\sigma^2` its variance across
-    seeds within a draw. statsmodels' ``MixedLM`` (a random intercept per draw, REML) fits
-    it; the interval is :math:`\hat\mu \pm t_{J-1} \, \mathrm{se}(\hat\mu)` with J the
-    number of draws, so it includes parameter uncertainty (with the same replications in
-    every draw it is the t interval of the J draw means).
+    baseline by seed, giving differences ``d_jr``. These follow a two-level model,
+    ``d_jr = mu + u_j + e_jr`` with ``u_j ~ N(0, tau^2)`` and ``e_jr ~ N(0, sigma^2)``,
+    where ``mu`` is the effect averaged over the posterior, ``tau^2`` the variance of the
+    effect across parameter draws and ``sigma^2`` its variance across seeds within a draw.
+    statsmodels' ``MixedLM`` (a random intercept per draw, REML) fits it; the interval is
+    ``mu_hat +- t(J - 1) se(mu_hat)`` with J the number of draws, so it includes parameter
+    uncertainty (with the same replications in every draw it is the t interval of the J
+    draw means).
 
     Parameters
     ----------
@@ -361,16 +356,16 @@ def effects_over_draws(
         One row per group, design point and outcome: ``by...``, the point's factors, and
 
         - ``baseline_mean``, ``mean``: the arms' means over all paired runs;
-        - ``effect``: :math:`\hat\mu`, in the outcome's unit; ``ci_low``, ``ci_high``
+        - ``effect``: ``mu_hat``, in the outcome's unit; ``ci_low``, ``ci_high``
           its interval; ``relative`` the effect as a share of the baseline mean;
-          ``p_value`` that of :math:`\mu = 0` (t with J - 1 degrees of freedom);
+          ``p_value`` that of ``mu = 0`` (t with J - 1 degrees of freedom);
         - ``n_draws`` (J) and ``n`` (paired runs);
-        - ``draw_var``: the variance of the J draw-mean effects, :math:`\bar d_j`
-          (expected :math:`\tau^2 + \sigma^2 / R` with R seeds a draw);
-        - ``seed_var``: the mean over draws of the variance of :math:`d_{jr}` across seeds
-          (estimates :math:`\sigma^2`);
-        - ``param_var``: :math:`\hat\tau^2`, the model's between-draw variance;
-        - ``param_share``: :math:`\hat\tau^2 / (\hat\tau^2 + \hat\sigma^2)`, the share
+        - ``draw_var``: the variance of the J draw-mean effects, ``mean_r d_jr``
+          (expected ``tau^2 + sigma^2 / R`` with R seeds a draw);
+        - ``seed_var``: the mean over draws of the variance of ``d_jr`` across seeds
+          (estimates ``sigma^2``);
+        - ``param_var``: ``tau_hat^2``, the model's between-draw variance;
+        - ``param_share``: ``tau_hat^2 / (tau_hat^2 + sigma_hat^2)``, the share
           of one run's effect variance due to the parameters (the intraclass correlation);
         - ``method``: how the interval was found.
 
