@@ -45,6 +45,7 @@ def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_
     assert len(tables) >= 6
     numbers = json.loads((tmp_path / "tables_quick" / "numbers.json").read_text())
     assert numbers["quick"] is True and "free_use_ratio" in numbers
+    assert {"market_size_cagr", "welfare_mean"} <= set(numbers["morris"])
 
 
 def test_committed_paper_numbers_come_from_the_generated_files():

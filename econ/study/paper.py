@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import typst
 
-from econ.analysis import UnreliableIndicesWarning, effects, sobol_indices
+from econ.analysis import UnreliableIndicesWarning, effects, morris_indices, sobol_indices
 from econ.experiment import run
 from econ.experiment.store import Results, load, write_atomic
 from econ.metrics import cagr
@@ -86,6 +86,7 @@ def paper_numbers(
     baseline: Results,
     sensitivity: Results,
     breakeven: Results | None = None,
+    screening: Results | None = None,
 ) -> dict:
     """The numbers the paper's text cites, by name.
 
@@ -101,6 +102,8 @@ def paper_numbers(
         Results of the Sobol sensitivity experiment.
     breakeven : Results or None, default None
         Results of the security break-even experiment, when there are some.
+    screening : Results or None, default None
+        Results of the Morris screening, when there are some.
 
     Returns
     -------
@@ -196,6 +199,8 @@ def paper_numbers(
     }  # fmt: skip
     if breakeven is not None:
         numbers["breakeven"] = _breakeven(breakeven)
+    if screening is not None:
+        numbers["morris"] = _morris_constants(screening, set(sensitivity.factors))
     # Power (issue #12): the smallest welfare effect each headline comparison detects with
     # 80% power at the 5% level, as a share of its baseline; a design detects a 1% effect
     # when this is at most 0.01.
@@ -222,6 +227,27 @@ def _finite(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _morris_constants(screening: Results, sobol_factors: set[str], top: int = 2) -> dict:
+    """The Morris screening's most influential factors outside the Sobol design, by outcome.
+
+    Each is named with its mean absolute elementary effect and its rank among all screened
+    factors (1 is the most influential).
+    """
+    table = morris_indices(screening, ["market_size_cagr", "welfare_mean"])
+    found = {}
+    for outcome, group in table.groupby("outcome"):
+        ranked = group.sort_values("mu_star", ascending=False).reset_index(drop=True)
+        others = ranked[~ranked["factor"].isin(sobol_factors)].head(top)
+        found[outcome] = {
+            "factors": len(ranked),
+            "top": [
+                {"factor": row.factor, "mu_star": float(row.mu_star), "rank": int(i) + 1}
+                for i, row in others.iterrows()
+            ],
+        }
+    return found
 
 
 def _breakeven(results: Results) -> dict:
@@ -307,6 +333,7 @@ def build_paper(
         load(Path(results_root) / f"baseline{suffix}"),
         extra["sensitivity"],
         load(Path(results_root) / f"security_breakeven{suffix}"),
+        extra["screening"],
     )
     numbers["quick"] = quick
     calibration = calibration_table()
