@@ -575,13 +575,26 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
         # The six most influential factors and the three with the widest spread of effects
         # (interactions or non-linearity), so no outlying point is left unnamed.
         named = pd.concat([t.head(6), t.nlargest(3, "sigma")]).drop_duplicates("factor")
-        for row in named.itertuples():
+        # Labels of nearby points are stacked downwards so that none overlaps another: a
+        # label is about a third of the axis wide and a twentieth high.
+        x_span = max(float(t["mu_star"].max()), 1e-300)
+        y_span = max(float(t["sigma"].max()), 1e-300)
+        placed: list[tuple[float, float]] = []
+        for row in named.sort_values("sigma", ascending=False).itertuples():
+            x, y = row.mu_star / x_span, row.sigma / y_span
+            while any(abs(x - px) < 0.35 and abs(y - py) < 0.05 for px, py in placed):
+                y -= 0.05
+            placed.append((x, y))
+            # The shift in points: the axes are about 0.7 of the 2.8 in figure high.
+            shift = (y - row.sigma / y_span) * 2.8 * 72 * 0.7
             ax.annotate(
                 FACTOR_LABELS.get(row.factor, row.factor.replace("_", " ")),
                 (row.mu_star, row.sigma),
-                xytext=(3, 2),
+                xytext=(3 if shift == 0 else 8, 2 + shift),
                 textcoords="offset points",
                 fontsize=5.5,
+                # A moved label keeps a thin line to its point.
+                arrowprops=None if shift == 0 else {"arrowstyle": "-", "lw": 0.4, "color": "0.3"},
             )
         unit = OUTCOME_UNITS.get(outcome, "outcome units")
         name = OUTCOME_LABELS.get(outcome, outcome).lower()
