@@ -271,10 +271,13 @@ def run(
                         records[result.run.run_id] = record_of(result)
                         counts["done" if result.status == "ok" else "failed"] += 1
                         bar.update()
+                # refresh=False: a postfix redraws the bar at once, which in a log would be
+                # one line per finished run whatever the bar's interval.
                 bar.set_postfix(
                     done=counts["done"] + counts["skipped"],
                     failed=counts["failed"],
                     remaining=len(plan) - bar.n,
+                    refresh=False,
                 )
     except BaseException:
         manifest.update(status="interrupted", finished_at=_now(), counts=counts)
