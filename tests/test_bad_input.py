@@ -157,6 +157,8 @@ def test_shown_keeps_messages_short():
         ({"seed": True}, "seed=True"),
         ({"seed": float("nan")}, "seed=nan"),
         ({"seed": [1]}, "seed=[1]"),
+        ({"seed": 3, "rng": 3}, "give seed or rng, not both"),
+        ({"rng": np.random.default_rng(3)}, "rng must be an integer seed"),
         ({"scenario": ["small"]}, "unknown scenario ['small']"),
         ({"scenario": None}, "unknown scenario None"),
         ({"scenario": 3}, "unknown scenario 3"),

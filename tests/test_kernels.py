@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
@@ -184,6 +184,32 @@ def test_poisson_quantile_is_scipys():
     # Inversion of one uniform: a higher rate never gives fewer events.
     grid = np.linspace(0.01, 50, 400)
     assert np.all(np.diff(kernels.poisson_ppf(0.37, grid)) >= 0)
+
+
+def test_poisson_quantile_is_scipys_at_the_steps_of_the_cdf():
+    """At u = P(X <= k) and one ulp either side of it, scipy's counts: there the continuous
+    inverse (pdtrik) lands on or next to an integer and the check with the CDF decides, and
+    random uniforms almost never fall. Just above P(X = 0) scipy's own rounding sometimes
+    gives 0 where the exact count is 1; the kernel gives what scipy gives."""
+    rate, k = np.meshgrid(10 ** np.linspace(-2, 3, 60), np.arange(200))
+    cdf = special.pdtr(k, rate)
+    inside = (cdf > 0) & (cdf < 1)
+    rate, k, cdf = rate[inside], k[inside], cdf[inside]
+    for u in (cdf, np.nextafter(cdf, 0), np.nextafter(cdf, 1)):
+        assert np.array_equal(kernels.poisson_ppf(u, rate), stats.poisson.ppf(u, rate))
+    counts = kernels.poisson_ppf(cdf, rate)
+    assert np.mean(counts == k) > 0.99  # k itself, up to the CDF's own rounding
+    assert np.all(kernels.poisson_ppf(np.nextafter(cdf, 0), rate) <= counts)
+
+
+def test_e5s_default_cost_is_zero():
+    """Sellers who pass no cost (suppliers, holders, foreign sellers) price on demand alone:
+    buyers who would pay under 1 RMB still set a price."""
+    wtp = np.array([[0.9, 40.0], [0.8, 30.0], [0.7, 20.0], [0.6, 10.0], [0.5, 5.0], [0.4, 1.0]])
+    expected = eq.revenue_maximising_price(wtp)
+    assert np.array_equal(kernels.revenue_maximising_price(wtp), expected)
+    assert np.array_equal(kernels.revenue_maximising_price(_grouped(wtp)), expected)
+    assert expected[0] == 0.5  # 5 x 0.5 beats 6 x 0.4
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 29, 127, 128, 129, 300, 1000, 4099])

@@ -9,6 +9,7 @@ firm slots change only by exits and entries.
 """
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,13 @@ from econ import equations as eq
 from econ.agents import ComputeClusters, Firm, Firms, PublicHolders
 from econ.agents.compute import latency_cost
 from econ.agents.holders import public_fees
-from econ.calibration import REFERENCE_POLICY, Calibration, calibrate, national_scale
+from econ.calibration import (
+    REFERENCE_POLICY,
+    Calibration,
+    _nobody_uses_data,
+    calibrate,
+    national_scale,
+)
 from econ.categories import ProductKind, Region
 from econ.market import (
     Market,
@@ -32,6 +39,7 @@ from econ.market import (
 from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, cagr, measure
 from econ.parameters import ParameterError
 from econ.policy import LEVERS
+from econ.scenarios import get_scenario
 from econ.seeds import STREAMS, RandomStreams, spawn_seeds
 
 PUBLIC, OPERATOR, PRIVATE, FOREIGN = (int(k) for k in ProductKind)
@@ -669,6 +677,23 @@ def test_calibration_refuses_an_economy_where_nobody_buys():
         "lower integration_cost_rmb, search_cost_rmb, compute_cost_rmb, cross_border_cost_rmb, "
         "reference_price_rmb or the shares of firms abroad (share_foreign, share_hong_kong)"
     )
+
+
+def test_calibration_without_open_data_prices_compute_at_the_reference_size():
+    # No open datasets: public products have size 0, so E13's start-up size cannot scale the
+    # compute cost; the reference size does.
+    model = DataEconomy(scenario="small", n_firms=150, seed=2, open_datasets=0.0)
+    p = model.params
+    assert np.all(model.holders.product_size(p) == 0.0)
+    cost = model.calibration.compute_cost_per_unit_rmb
+    assert cost == pytest.approx(p.compute_cost_rmb / p.public_product_size)
+
+
+def test_the_nobody_buys_message_for_an_empty_view():
+    # An economy whose firms see no product at all has no best licence to quote.
+    empty = SimpleNamespace(value=np.zeros((30, 0)), usage=np.zeros((30, 0)))
+    message = _nobody_uses_data(get_scenario("small"), empty)
+    assert "(the best licence was worth nothing to its firm and cost - to use)" in message
 
 
 def test_calibration_with_no_fee_revenue_keeps_a_positive_effort_cost():
