@@ -388,6 +388,22 @@ def rngs(seed):
     return [np.random.default_rng([seed, k]) for k in range(3)]
 
 
+def test_operators_incident_rate_takes_the_scenarios_cuts():
+    # E9 with the scenario's own cuts (not E9's defaults): infrastructure and security cut
+    # operators' risk by the scenario's shares.
+    policy = Policy(operators=2, infrastructure=0.6, audit_rate=0.0)
+    regulator, o, p = regulated(
+        policy, incident_rate=0.01, security=0.5,
+        incident_infrastructure_cut=0.35, incident_security_decay=4.0,
+    )  # fmt: skip
+    cuts = (0.35, 4.0, p.incident_review_cut, p.incident_bridge_cut)
+    exposure = o.uses * o.licensed
+    want = eq.incident_rate(0.01, exposure, 0.6, o.security, 0.0, 0.0, cuts).sum()
+    assert want != pytest.approx(eq.incident_rate(0.01, exposure, 0.6, o.security, 0.0, 0.0).sum())
+    regulator.enforce(o, p, 0.0, 0.0, *rngs(0))
+    assert regulator.expected_incidents == pytest.approx(want)
+
+
 def test_certain_audits_fine_non_compliant_operators_and_revoke_those_with_incidents():
     policy = Policy(operators=3, audit_rate=1.0, penalty=2.0, openness=0.0)
     regulator, o, p = regulated(
@@ -613,7 +629,7 @@ def test_a_sliver_of_a_rack_is_priced_as_no_rack():
     assert c.price_index(p, np.array([0.0, 1.0]))[WEST] == pytest.approx(full)
 
 
-def test_a_one_rack_east_keeps_its_work_when_the_west_is_far():
+def test_a_one_rack_cluster_is_a_cluster_like_any_other():
     # Rack counts are whole racks or parts of them: a cluster of one rack (or half of one)
     # with room is a cluster like any other, and latency keeps the work there.
     for racks in (1.0, 0.5):
@@ -622,6 +638,11 @@ def test_a_one_rack_east_keeps_its_work_when_the_west_is_far():
         c.table.base_load_racks = np.array([0.2 * racks, 250.0])
         assert c.route(p, 0.1 * racks, 1e6) == (0.0, 1.0)
         assert np.allclose(c.table.data_load_racks, [0.1 * racks, 0.0])
+        # And a one-rack West with room takes the work from a full East.
+        c.table.capacity_racks = np.array([500.0, racks])
+        c.table.base_load_racks = np.array([490.0, 0.2 * racks])
+        assert c.route(p, 0.1 * racks, 0.0) == (1.0, 1.0)
+        assert np.allclose(c.table.data_load_racks, [0.0, 0.1 * racks])
 
 
 def test_planned_compute_cost_moves_toward_last_quarters_price():

@@ -145,6 +145,12 @@ def test_shown_keeps_messages_short():
     assert shown("x" * 200).endswith("...") and len(shown("x" * 200)) == 80
     assert shown(2**63) == repr(2**63)
 
+    class Unprintable:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    assert shown(Unprintable()) == "<Unprintable>"  # named by its type
+
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),

@@ -116,6 +116,15 @@ def test_grouped_e5_is_the_equation():
         assert np.array_equal(got, expected)
 
 
+def test_columns_of_grouped_demand_are_a_slice_of_its_products():
+    dense = np.random.default_rng(5).random((12, 7))
+    dense[dense < 0.4] = np.nan
+    grouped = _grouped(dense)
+    for block in (slice(2, 5), slice(0, 7), slice(5, None), slice(-2, None), slice(-7, -3)):
+        part = grouped.columns(block)
+        assert np.array_equal(part.dense(), dense[:, block], equal_nan=True), block
+
+
 def test_a_product_seen_twice_is_one_entry_with_the_later_value():
     model = scrambled(POLICIES[0], 1)
     view = model.market.view
@@ -200,6 +209,18 @@ def test_poisson_quantile_is_scipys_at_the_steps_of_the_cdf():
     counts = kernels.poisson_ppf(cdf, rate)
     assert np.mean(counts == k) > 0.99  # k itself, up to the CDF's own rounding
     assert np.all(kernels.poisson_ppf(np.nextafter(cdf, 0), rate) <= counts)
+    # One uniform and one rate take the scalar path: the same counts there too.
+    for u in (cdf[::7], np.nextafter(cdf[::7], 0), np.nextafter(cdf[::7], 1)):
+        expected = stats.poisson.ppf(u, rate[::7])
+        for a, b, c in zip(u, rate[::7], expected, strict=True):
+            assert kernels.poisson_ppf(float(a), float(b)) == c
+
+
+def test_poisson_quantile_of_many_uniforms_at_one_rate():
+    u = np.random.default_rng(4).random(500)
+    for rate in (0.3, 3.5, 40.0):
+        assert np.array_equal(kernels.poisson_ppf(u, rate), stats.poisson.ppf(u, rate))
+        assert np.array_equal(kernels.poisson_ppf(u[:1], rate), stats.poisson.ppf(u[:1], rate))
 
 
 def test_e5s_default_cost_is_zero():
