@@ -313,7 +313,7 @@ def test_free_security_is_full_once_a_fine_is_expected():
     p = P.replace(operator_marginal_cost_rmb=0.0)
     policy = Policy(operators=3, audit_rate=0.5, penalty=2.0)
     o = operators(policy, revenue=1000.0)
-    o.table.revenue = np.array([1000.0, 0.0, 500.0, 0.0, 0.0])
+    o.table.revenue = np.array([1000.0, 0.0, 0.5, 0.0, 0.0])  # any fine: even 0.5 RMB
     o.set_prices(policy, p, 0.0, WTP)
     assert list(o.table.security) == [1.0, 0.2, 1.0, 0.2, 0.2]
     unaudited = policy.replace(audit_rate=0.0)
