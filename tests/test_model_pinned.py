@@ -8,6 +8,7 @@ received, holders get the revenue share, trust follows E17 from the quarter's in
 firm slots change only by exits and entries.
 """
 
+import inspect
 import math
 from types import SimpleNamespace
 
@@ -822,3 +823,19 @@ def test_the_firm_frame_is_the_firms_agent_type_frame():
     plain.run(1)
     with pytest.raises(ValueError, match="build the model with collect_agents=True"):
         plain.datacollector.get_agent_vars_dataframe()
+
+
+def test_the_openness_in_effect_is_chinas_times_its_partners(monkeypatch):
+    # E21: the market clears at China's openness times its partners' response to it.
+    model = DataEconomy(policy=Policy(openness=0.6), scenario="small", n_firms=150, seed=4)
+    partner = model.partner_openness
+    assert 0 < partner < 1
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(inspect.signature(clear).bind(*args, **kwargs).arguments["openness"])
+        return clear(*args, **kwargs)
+
+    monkeypatch.setattr("econ.model.clear", spy)
+    model.step()
+    assert seen == [pytest.approx(0.6 * partner)]
