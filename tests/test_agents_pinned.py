@@ -15,6 +15,7 @@ import pytest
 from scipy import stats
 
 from econ import DataEconomy, Policy
+from econ import equations as eq
 from econ.agents import (
     MAX_OPERATORS,
     ComputeClusters,
@@ -32,7 +33,7 @@ from econ.agents import (
     Table,
     TableAgent,
 )
-from econ.agents.compute import latency_cost
+from econ.agents.compute import EAST, WEST, latency_cost
 from econ.agents.holders import public_fees
 from econ.agents.regulator import poisson_draws
 from econ.agents.table import column
@@ -312,7 +313,7 @@ def test_free_security_is_full_once_a_fine_is_expected():
     p = P.replace(operator_marginal_cost_rmb=0.0)
     policy = Policy(operators=3, audit_rate=0.5, penalty=2.0)
     o = operators(policy, revenue=1000.0)
-    o.table.revenue = np.array([1000.0, 0.0, 500.0, 0.0, 0.0])
+    o.table.revenue = np.array([1000.0, 0.0, 0.5, 0.0, 0.0])  # any fine: even 0.5 RMB
     o.set_prices(policy, p, 0.0, WTP)
     assert list(o.table.security) == [1.0, 0.2, 1.0, 0.2, 0.2]
     unaudited = policy.replace(audit_rate=0.0)
@@ -385,6 +386,22 @@ def regulated(policy, incident_rate=0.0, seed=0, operators_uses=50.0, security=0
 
 def rngs(seed):
     return [np.random.default_rng([seed, k]) for k in range(3)]
+
+
+def test_operators_incident_rate_takes_the_scenarios_cuts():
+    # E9 with the scenario's own cuts (not E9's defaults): infrastructure and security cut
+    # operators' risk by the scenario's shares.
+    policy = Policy(operators=2, infrastructure=0.6, audit_rate=0.0)
+    regulator, o, p = regulated(
+        policy, incident_rate=0.01, security=0.5,
+        incident_infrastructure_cut=0.35, incident_security_decay=4.0,
+    )  # fmt: skip
+    cuts = (0.35, 4.0, p.incident_review_cut, p.incident_bridge_cut)
+    exposure = o.uses * o.licensed
+    want = eq.incident_rate(0.01, exposure, 0.6, o.security, 0.0, 0.0, cuts).sum()
+    assert want != pytest.approx(eq.incident_rate(0.01, exposure, 0.6, o.security, 0.0, 0.0).sum())
+    regulator.enforce(o, p, 0.0, 0.0, *rngs(0))
+    assert regulator.expected_incidents == pytest.approx(want)
 
 
 def test_certain_audits_fine_non_compliant_operators_and_revoke_those_with_incidents():
@@ -584,6 +601,48 @@ def test_routing_rations_work_when_capacity_is_short():
     assert np.allclose(t.data_load_racks, np.minimum(want, room))
     assert served == pytest.approx(min(room / want))
     assert served < 0.3
+
+
+@pytest.mark.parametrize("east_share", [0.0, 1.0])
+def test_a_region_with_no_racks_is_full_and_gets_no_work(east_share):
+    # east_rack_share 0 or 1: E10 prices the empty cluster as full (utilisation taken at its
+    # 0.95 cap), with no division by zero, and all work goes to the other one.
+    c, p = clusters(
+        racks=1000.0, rack_utilisation=0.5, east_rack_share=east_share,
+        west_price_discount=0.3, compute_price_steepness=2.0,
+    )  # fmt: skip
+    empty = WEST if east_share == 1.0 else EAST
+    full = eq.compute_price(1.0, 0.5, 2.0) * (1 - c.table.price_discount[empty])
+    assert full == pytest.approx(100.0 * (1 - c.table.price_discount[empty]))
+    for load in ([10.0, 10.0], [0.0, 0.0], [3.0, 0.0]):
+        assert c.price_index(p, np.array(load))[empty] == pytest.approx(full)
+    west, served = c.route(p, 100.0, 0.0)
+    assert (west, served) == (float(empty == EAST), 1.0)
+    assert c.table.data_load_racks[empty] == 0.0 and c.table.data_load_racks.sum() == 100.0
+
+
+def test_a_sliver_of_a_rack_is_priced_as_no_rack():
+    c, p = clusters(racks=1000.0, rack_utilisation=0.5, compute_price_steepness=2.0)
+    c.table.capacity_racks = np.array([500.0, 1e-310])  # the load over it overflows to inf
+    c.table.base_load_racks = np.array([250.0, 0.0])
+    full = eq.compute_price(1.0, 0.5, 2.0) * (1 - c.table.price_discount[WEST])
+    assert c.price_index(p, np.array([0.0, 1.0]))[WEST] == pytest.approx(full)
+
+
+def test_a_one_rack_cluster_is_a_cluster_like_any_other():
+    # Rack counts are whole racks or parts of them: a cluster of one rack (or half of one)
+    # with room is a cluster like any other, and latency keeps the work there.
+    for racks in (1.0, 0.5):
+        c, p = clusters(racks=1000.0, rack_utilisation=0.5)
+        c.table.capacity_racks = np.array([racks, 500.0])
+        c.table.base_load_racks = np.array([0.2 * racks, 250.0])
+        assert c.route(p, 0.1 * racks, 1e6) == (0.0, 1.0)
+        assert np.allclose(c.table.data_load_racks, [0.1 * racks, 0.0])
+        # And a one-rack West with room takes the work from a full East.
+        c.table.capacity_racks = np.array([500.0, racks])
+        c.table.base_load_racks = np.array([490.0, 0.2 * racks])
+        assert c.route(p, 0.1 * racks, 0.0) == (1.0, 1.0)
+        assert np.allclose(c.table.data_load_racks, [0.0, 0.1 * racks])
 
 
 def test_planned_compute_cost_moves_toward_last_quarters_price():
@@ -904,6 +963,8 @@ def test_a_fresh_regulator_and_fresh_clusters_start_from_zero():
     regulator = Regulator(mesa.Model(rng=0), Policy())
     counters = (regulator.incidents, regulator.audits, regulator.revocations, regulator.fines_rmb)
     assert counters == (0, 0, 0, 0.0) and regulator.extra_strictness == 0.0
+    assert regulator.cross_border_incidents == 0
+    assert (regulator.expected_incidents, regulator.expected_cross_border_incidents) == (0.0, 0.0)
     c = ComputeClusters.build(P)
     assert c.west_share == 0.0 and c.cost_per_data_unit == 0.0
     assert c.table.region.dtype == np.int8

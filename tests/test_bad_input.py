@@ -145,6 +145,12 @@ def test_shown_keeps_messages_short():
     assert shown("x" * 200).endswith("...") and len(shown("x" * 200)) == 80
     assert shown(2**63) == repr(2**63)
 
+    class Unprintable:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    assert shown(Unprintable()) == "<Unprintable>"  # named by its type
+
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
@@ -157,6 +163,8 @@ def test_shown_keeps_messages_short():
         ({"seed": True}, "seed=True"),
         ({"seed": float("nan")}, "seed=nan"),
         ({"seed": [1]}, "seed=[1]"),
+        ({"seed": 3, "rng": 3}, "give seed or rng, not both"),
+        ({"rng": np.random.default_rng(3)}, "rng must be an integer seed"),
         ({"scenario": ["small"]}, "unknown scenario ['small']"),
         ({"scenario": None}, "unknown scenario None"),
         ({"scenario": 3}, "unknown scenario 3"),

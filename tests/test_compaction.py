@@ -9,6 +9,7 @@ import shutil
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -142,3 +143,38 @@ def test_staged_files_left_by_an_interrupted_compaction_are_harmless(copy, stage
     again = run(parse_spec(SPEC), executor="serial", out=copy, progress=False)
     assert again.manifest["counts"]["skipped"] == 4
     assert {p.name for p in copy.iterdir()} == FINISHED  # compacted again, staging gone
+
+
+def test_a_store_reads_its_own_compaction_and_leaves_damaged_runs_staged(staged, tmp_path):
+    out = tmp_path / "store"
+    shutil.copytree(staged.path, out)
+    plan = plan_runs(parse_spec(SPEC))
+    ids = [r.run_id for r in plan]
+    store = ResultStore(out)
+    before = store.read_series(ids)
+    damaged = store.series_path(ids[0])
+    damaged.write_bytes(damaged.read_bytes()[:-10])  # a torn series file stays staged
+    store.compact(plan)
+    assert damaged.exists() and store.record_path(ids[0]).exists()
+    records = json.loads((out / COMPACTED_RECORDS).read_text())["records"]
+    assert sorted(records) == sorted(ids[1:])
+    assert all(record["series_sha256"] is None for record in records.values())
+    # The same store object reads the new dataset (its cache of the old one is dropped).
+    kept = before.filter(pc.is_in(before.column("run_id"), pa.array(ids[1:])))
+    assert store.read_series(ids[1:]).equals(kept)
+
+
+def test_failed_runs_are_compacted_and_a_sweep_with_no_success_too(tmp_path):
+    # A prohibitive integration cost: no data market at start-up, so those runs fail.
+    factors = {"integration_cost_rmb": [1_500.0, 1e9]}
+    mixed = {**SPEC, "design": {"type": "factorial", "factors": factors}}
+    results = run(parse_spec(mixed), executor="serial", out=tmp_path / "mixed", progress=False)
+    records = json.loads((tmp_path / "mixed" / COMPACTED_RECORDS).read_text())["records"]
+    assert sorted(r["status"] for r in records.values()) == ["failed", "failed", "ok", "ok"]
+    series = pq.read_table(tmp_path / "mixed" / COMPACTED_SERIES)
+    assert set(series.column("run_id").to_pylist()) == set(results.ok["run_id"])
+    failing = {**SPEC, "design": {"type": "factorial", "factors": {"integration_cost_rmb": [1e9]}}}
+    results = run(parse_spec(failing), executor="serial", out=tmp_path / "none", progress=False)
+    assert results.manifest["counts"]["failed"] == 2 and len(results.series) == 0
+    assert {p.name for p in (tmp_path / "none").iterdir()} == FINISHED
+    assert pq.read_table(tmp_path / "none" / COMPACTED_SERIES).num_rows == 0

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
@@ -116,6 +116,15 @@ def test_grouped_e5_is_the_equation():
         assert np.array_equal(got, expected)
 
 
+def test_columns_of_grouped_demand_are_a_slice_of_its_products():
+    dense = np.random.default_rng(5).random((12, 7))
+    dense[dense < 0.4] = np.nan
+    grouped = _grouped(dense)
+    for block in (slice(2, 5), slice(0, 7), slice(5, None), slice(-2, None), slice(-7, -3)):
+        part = grouped.columns(block)
+        assert np.array_equal(part.dense(), dense[:, block], equal_nan=True), block
+
+
 def test_a_product_seen_twice_is_one_entry_with_the_later_value():
     model = scrambled(POLICIES[0], 1)
     view = model.market.view
@@ -184,6 +193,44 @@ def test_poisson_quantile_is_scipys():
     # Inversion of one uniform: a higher rate never gives fewer events.
     grid = np.linspace(0.01, 50, 400)
     assert np.all(np.diff(kernels.poisson_ppf(0.37, grid)) >= 0)
+
+
+def test_poisson_quantile_is_scipys_at_the_steps_of_the_cdf():
+    """At u = P(X <= k) and one ulp either side of it, scipy's counts: there the continuous
+    inverse (pdtrik) lands on or next to an integer and the check with the CDF decides, and
+    random uniforms almost never fall. Just above P(X = 0) scipy's own rounding sometimes
+    gives 0 where the exact count is 1; the kernel gives what scipy gives."""
+    rate, k = np.meshgrid(10 ** np.linspace(-2, 3, 60), np.arange(200))
+    cdf = special.pdtr(k, rate)
+    inside = (cdf > 0) & (cdf < 1)
+    rate, k, cdf = rate[inside], k[inside], cdf[inside]
+    for u in (cdf, np.nextafter(cdf, 0), np.nextafter(cdf, 1)):
+        assert np.array_equal(kernels.poisson_ppf(u, rate), stats.poisson.ppf(u, rate))
+    counts = kernels.poisson_ppf(cdf, rate)
+    assert np.mean(counts == k) > 0.99  # k itself, up to the CDF's own rounding
+    assert np.all(kernels.poisson_ppf(np.nextafter(cdf, 0), rate) <= counts)
+    # One uniform and one rate take the scalar path: the same counts there too.
+    for u in (cdf[::7], np.nextafter(cdf[::7], 0), np.nextafter(cdf[::7], 1)):
+        expected = stats.poisson.ppf(u, rate[::7])
+        for a, b, c in zip(u, rate[::7], expected, strict=True):
+            assert kernels.poisson_ppf(float(a), float(b)) == c
+
+
+def test_poisson_quantile_of_many_uniforms_at_one_rate():
+    u = np.random.default_rng(4).random(500)
+    for rate in (0.3, 3.5, 40.0):
+        assert np.array_equal(kernels.poisson_ppf(u, rate), stats.poisson.ppf(u, rate))
+        assert np.array_equal(kernels.poisson_ppf(u[:1], rate), stats.poisson.ppf(u[:1], rate))
+
+
+def test_e5s_default_cost_is_zero():
+    """Sellers who pass no cost (suppliers, holders, foreign sellers) price on demand alone:
+    buyers who would pay under 1 RMB still set a price."""
+    wtp = np.array([[0.9, 40.0], [0.8, 30.0], [0.7, 20.0], [0.6, 10.0], [0.5, 5.0], [0.4, 1.0]])
+    expected = eq.revenue_maximising_price(wtp)
+    assert np.array_equal(kernels.revenue_maximising_price(wtp), expected)
+    assert np.array_equal(kernels.revenue_maximising_price(_grouped(wtp)), expected)
+    assert expected[0] == 0.5  # 5 x 0.5 beats 6 x 0.4
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 29, 127, 128, 129, 300, 1000, 4099])

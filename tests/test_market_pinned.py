@@ -919,3 +919,16 @@ def test_transactions_are_kept_only_when_asked(model, clearing):
     crossing = kept.bought & kept.cross_border
     assert crossing.any()
     assert np.allclose(kept.cross_border_paid, np.where(crossing, kept.paid, 0).sum(axis=1))
+
+
+@pytest.mark.parametrize("bridge", [False, True])
+def test_the_bridge_aligns_each_firms_transfers_as_the_scenario_says(bridge):
+    # E15's alignment, in [0, 1]: the scenario's, Hong Kong's or everyone else's, with the
+    # bridge; none without it.
+    policy = Policy(operators=2, openness=0.5, hk_bridge=bridge)
+    model = economy(policy, bridge_alignment_hong_kong=0.9, bridge_alignment_other=0.4)
+    alignment = value(model).alignment
+    hong_kong = model.firms.table.region == Region.HONG_KONG
+    assert hong_kong.any() and not hong_kong.all()
+    assert np.allclose(alignment, bridge * np.where(hong_kong, 0.9, 0.4))
+    assert np.all((alignment >= 0) & (alignment <= 1))

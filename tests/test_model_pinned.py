@@ -8,7 +8,9 @@ received, holders get the revenue share, trust follows E17 from the quarter's in
 firm slots change only by exits and entries.
 """
 
+import inspect
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,13 @@ from econ import equations as eq
 from econ.agents import ComputeClusters, Firm, Firms, PublicHolders
 from econ.agents.compute import latency_cost
 from econ.agents.holders import public_fees
-from econ.calibration import REFERENCE_POLICY, Calibration, calibrate, national_scale
+from econ.calibration import (
+    REFERENCE_POLICY,
+    Calibration,
+    _nobody_uses_data,
+    calibrate,
+    national_scale,
+)
 from econ.categories import ProductKind, Region
 from econ.market import (
     Market,
@@ -32,6 +40,7 @@ from econ.market import (
 from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, cagr, measure
 from econ.parameters import ParameterError
 from econ.policy import LEVERS
+from econ.scenarios import get_scenario
 from econ.seeds import STREAMS, RandomStreams, spawn_seeds
 
 PUBLIC, OPERATOR, PRIVATE, FOREIGN = (int(k) for k in ProductKind)
@@ -671,6 +680,23 @@ def test_calibration_refuses_an_economy_where_nobody_buys():
     )
 
 
+def test_calibration_without_open_data_prices_compute_at_the_reference_size():
+    # No open datasets: public products have size 0, so E13's start-up size cannot scale the
+    # compute cost; the reference size does.
+    model = DataEconomy(scenario="small", n_firms=150, seed=2, open_datasets=0.0)
+    p = model.params
+    assert np.all(model.holders.product_size(p) == 0.0)
+    cost = model.calibration.compute_cost_per_unit_rmb
+    assert cost == pytest.approx(p.compute_cost_rmb / p.public_product_size)
+
+
+def test_the_nobody_buys_message_for_an_empty_view():
+    # An economy whose firms see no product at all has no best licence to quote.
+    empty = SimpleNamespace(value=np.zeros((30, 0)), usage=np.zeros((30, 0)))
+    message = _nobody_uses_data(get_scenario("small"), empty)
+    assert "(the best licence was worth nothing to its firm and cost - to use)" in message
+
+
 def test_calibration_with_no_fee_revenue_keeps_a_positive_effort_cost():
     # At a prohibitive reference fee nobody buys open data at cost recovery.
     model = DataEconomy(scenario="small", n_firms=100, seed=1, reference_price_rmb=1e9)
@@ -797,3 +823,19 @@ def test_the_firm_frame_is_the_firms_agent_type_frame():
     plain.run(1)
     with pytest.raises(ValueError, match="build the model with collect_agents=True"):
         plain.datacollector.get_agent_vars_dataframe()
+
+
+def test_the_openness_in_effect_is_chinas_times_its_partners(monkeypatch):
+    # E21: the market clears at China's openness times its partners' response to it.
+    model = DataEconomy(policy=Policy(openness=0.6), scenario="small", n_firms=150, seed=4)
+    partner = model.partner_openness
+    assert 0 < partner < 1
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(inspect.signature(clear).bind(*args, **kwargs).arguments["openness"])
+        return clear(*args, **kwargs)
+
+    monkeypatch.setattr("econ.model.clear", spy)
+    model.step()
+    assert seen == [pytest.approx(0.6 * partner)]

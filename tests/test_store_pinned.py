@@ -465,7 +465,7 @@ def test_a_store_claims_only_a_new_empty_or_own_folder(tmp_path):
         ResultStore(tmp_path / "toy").claim("other")
     (tmp_path / "stuff").mkdir()
     (tmp_path / "stuff" / "notes.txt").write_text("mine")
-    with pytest.raises(ResultsFolderError, match="is not empty and holds no econ results"):
+    with pytest.raises(ResultsFolderError, match=r"holds no econ results .*: choose another --out"):
         ResultStore(tmp_path / "stuff").claim("toy")
 
 
