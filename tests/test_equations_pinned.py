@@ -395,3 +395,9 @@ def test_e24_equal_sizes_give_the_fraction_and_skew_raises_it():
     assert eq.top_share(skewed) == pytest.approx(45 / (45 + 135))  # 0.25 > 0.1
     assert eq.top_share(np.zeros(4)) == 0.0
     assert eq.top_share([]) == 0.0
+
+
+def test_e24_a_total_below_one_is_still_a_total():
+    # Shares of small sizes: only a total of exactly zero has no top share.
+    assert eq.top_share([0.2, 0.3]) == pytest.approx(0.6)
+    assert eq.top_share([0.0, 0.5, 0.25], 0.5) == pytest.approx(1.0)

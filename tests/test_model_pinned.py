@@ -193,6 +193,9 @@ def test_reported_columns_recomputed_from_the_clearing(stepped):
     assert q.licensed_operators == o.licensed.sum() > 0
     assert q.trust == model.trust and q.review_strictness == model.regulator.review_strictness
     assert q.incidents == model.regulator.incidents
+    # E24 over the active mainland firms' output, not over every slot.
+    assert q.top_decile_share == pytest.approx(eq.top_share(s.output[mainland]))
+    assert q.top_decile_share != pytest.approx(eq.top_share(s.output))
 
 
 def test_public_data_uses_count_public_products_only():

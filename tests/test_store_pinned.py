@@ -516,3 +516,60 @@ def test_to_ema_keeps_numbers_as_numbers_and_makes_switches_categories(tmp_path)
     assert pd.api.types.is_integer_dtype(experiments["operators"])
     assert isinstance(experiments["hk_bridge"].dtype, pd.CategoricalDtype)
     assert list(experiments["operators"]) == [1, 2]
+
+
+def test_an_unreadable_runs_table_is_rebuilt_from_the_records(tmp_path):
+    store = folder(tmp_path, "complete", [result(PLAN[0]), result(PLAN[1])], consolidate=True)
+    (store.root / "runs.parquet").write_bytes(b"not parquet")
+    assert list(load(store.root).runs["run_id"]) == [PLAN[0].run_id, PLAN[1].run_id]
+
+
+def test_a_manifest_that_is_not_json_names_the_parse_error(tmp_path):
+    store = folder(tmp_path)
+    (store.root / "manifest.json").write_text("{")
+    with pytest.raises(DamagedResultsError, match="not JSON \\(JSONDecodeError\\)"):
+        load(store.root)
+
+
+def test_a_symlink_named_like_a_temporary_is_left_alone(tmp_path):
+    store = folder(tmp_path, results=[result(PLAN[0])])
+    outside = tmp_path / "theirs.txt"
+    outside.write_text("not ours")
+    link = store.root / "runs" / f"{TEMPORARY_PREFIX}link.json.1.tmp"
+    link.symlink_to(outside)
+    store.remove_stale_temporaries()
+    assert link.is_symlink() and outside.read_text() == "not ours"
+
+
+@pytest.mark.parametrize(("lost", "more"), [(5, ""), (6, "; and 1 more")])
+def test_damaged_runs_are_listed_five_at_most(tmp_path, lost, more):
+    plan = [run_spec(point, rep) for point in (0, 1, 2) for rep in (0, 1)]
+    store = ResultStore(tmp_path / "toy")
+    store.write_manifest({**manifest("running"), "plan": [r.run_id for r in plan]})
+    for run in plan:
+        store.write_result(result(run))
+    for run in plan[:lost]:
+        store.series_path(run.run_id).unlink()
+    with pytest.raises(DamagedResultsError) as error:
+        load(store.root)
+    message = str(error.value)
+    assert f"{lost} stored run(s) are damaged" in message
+    assert message.count("series file missing") == 5
+    assert ("more" in message) == bool(more) and more in message
+
+
+def test_a_second_compaction_refreshes_what_the_store_knows(tmp_path):
+    store = folder(tmp_path, results=[result(PLAN[0])])
+    store.compact(PLAN)
+    assert store.damage(PLAN[0].run_id) is None  # reads, and caches, the compacted series
+    store.write_result(result(PLAN[1]))
+    store.compact(PLAN)
+    assert store.damage(PLAN[1].run_id) is None
+    assert store.finished() == {PLAN[0].run_id, PLAN[1].run_id}
+
+
+def test_a_compaction_of_failed_runs_only_keeps_a_run_id_column(tmp_path):
+    store = folder(tmp_path, results=[result(PLAN[0], "failed", series=False)])
+    store.compact(PLAN)
+    compacted = pq.read_table(store.root / "series.parquet")
+    assert compacted.column_names == ["run_id"] and compacted.num_rows == 0
