@@ -573,3 +573,14 @@ def test_a_compaction_of_failed_runs_only_keeps_a_run_id_column(tmp_path):
     store.compact(PLAN)
     compacted = pq.read_table(store.root / "series.parquet")
     assert compacted.column_names == ["run_id"] and compacted.num_rows == 0
+
+
+@pytest.mark.parametrize(
+    "table", [pd.DataFrame({"run_id": ["abc"], "status": ["ok"]}), pd.DataFrame({"x": [1]})]
+)
+def test_a_runs_table_of_other_runs_or_columns_is_rebuilt_from_the_records(tmp_path, table):
+    store = folder(tmp_path, "complete", [result(PLAN[0]), result(PLAN[1])], consolidate=True)
+    table.to_parquet(store.root / "runs.parquet")
+    runs = load(store.root).runs
+    assert list(runs["run_id"]) == [PLAN[0].run_id, PLAN[1].run_id]
+    assert list(runs["status"]) == ["ok", "ok"]
