@@ -50,12 +50,3 @@ def _paper_folder(folder: Path) -> Path | None:
         if (candidate / "paper.typ").is_file():
             return candidate
     return None
-
-
-def _paper_folder(folder: Path) -> Path | None:
-    """The paper's folder (the one holding paper.typ) that ``folder`` is in, if any."""
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / "paper.typ").is_file():
-            return candidate
-    return None
