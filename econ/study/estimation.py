@@ -37,7 +37,7 @@ from collections.abc import Callable
 from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -342,11 +342,7 @@ def calibrate_spec_path(name: str) -> Path:
     FileNotFoundError
         If no shipped calibrate spec has that name.
     """
-    if name not in calibrate_spec_names():
-        raise FileNotFoundError(
-            f"no shipped calibrate spec {name!r}; shipped: {', '.join(calibrate_spec_names())}"
-        )
-    return Path(str(resources.files("econ.study") / "specs" / "calibrate" / f"{name}.toml"))
+    return shipped.spec_path(name, shipped.CALIBRATE_SPECS, "calibrate")
 
 
 def read_calibrate_spec(path: str | Path, quick: bool = False) -> CalibrateSpec:

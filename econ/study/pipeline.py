@@ -8,7 +8,6 @@ directory by default.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -73,11 +72,7 @@ def spec_path(name: str) -> Path:
     FileNotFoundError
         If no shipped spec has that name.
     """
-    if name not in spec_names():
-        raise FileNotFoundError(
-            f"no shipped experiment spec {name!r}; shipped: {', '.join(spec_names())}"
-        )
-    return Path(str(resources.files("econ.study") / "specs" / f"{name}.toml"))
+    return shipped.spec_path(name, shipped.EXPERIMENT_SPECS, "experiment")
 
 
 def baseline_spec(
