@@ -341,13 +341,19 @@ def _price_and_supply(r: Results) -> list[dict]:
     return rows
 
 
+def _fixed_supply_means(series: pd.DataFrame, columns: str | list[str]):
+    """Each run's mean of ``columns`` over its quarters, by pricing and replication, with
+    supply fixed and fees at the reference level (the arms' runs share seeds)."""
+    sub = series[~series["supply_responds"] & (series["price_level"] == 1.0)]
+    return sub.groupby(["pricing", "replication"])[columns].mean()
+
+
 def _skew_free(series: pd.DataFrame) -> dict:
     """The top-decile share of output under free pricing minus cost recovery (supply fixed).
 
     Each run's mean share over its quarters, paired by replication (the runs share seeds).
     """
-    sub = series[~series["supply_responds"] & (series["price_level"] == 1.0)]
-    means = sub.groupby(["pricing", "replication"])["top_decile_share"].mean()
+    means = _fixed_supply_means(series, "top_decile_share")
     gap = (means.loc["free"] - means.loc["cost_recovery"]).dropna()
     mean, low, high, _ = mean_ci(100 * gap)
     return _row(
@@ -370,9 +376,8 @@ def _benefit_cost(series: pd.DataFrame) -> dict:
     holder charges every user alike; both sides are means over the whole run, paired by
     replication.
     """
-    sub = series[~series["supply_responds"] & (series["price_level"] == 1.0)]
-    sub = sub.assign(fees=sub["public_data_uses"] * sub["public_price"])
-    means = sub.groupby(["pricing", "replication"])[["welfare", "fees"]].mean()
+    fees = series["public_data_uses"] * series["public_price"]
+    means = _fixed_supply_means(series.assign(fees=fees), ["welfare", "fees"])
     gain = means.loc["free", "welfare"] - means.loc["cost_recovery", "welfare"]
     ratio = (gain / means.loc["cost_recovery", "fees"]).dropna()
     mean, low, high, _ = mean_ci(ratio)
