@@ -600,17 +600,26 @@ def _grouped_revenue_maximising_price(offsets, value, n_buyers, cost_per_sale, m
                 count += 1
         if count < first_rank:
             continue
-        ranked = np.sort(top[:count])
-        best_profit = 0.0
-        best_price = 0.0
-        for rank in range(first_rank, count + 1):
-            x = ranked[count - rank]
-            profit = rank * (x - cost_per_sale)
-            if profit > best_profit:
-                best_profit = profit
-                best_price = x
-        out[col] = best_price
+        out[col] = _best_price(top[:count], first_rank, cost_per_sale)
     return out
+
+
+@numba.njit(cache=True)
+def _best_price(above_cost, first_rank, cost_per_sale):
+    """E5 on one product: the first price that maximises ``rank * (price - cost)``, ranking
+    only the buyers who pay more than the cost (0 when none of the ranks from
+    ``first_rank`` on makes a profit)."""
+    count = len(above_cost)
+    ranked = np.sort(above_cost)
+    best_profit = 0.0
+    best_price = 0.0
+    for rank in range(first_rank, count + 1):
+        x = ranked[count - rank]
+        profit = rank * (x - cost_per_sale)
+        if profit > best_profit:
+            best_profit = profit
+            best_price = x
+    return best_price
 
 
 @numba.njit(cache=True)
@@ -636,16 +645,7 @@ def _revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
         count = counts[col]
         if count < first_rank:
             continue
-        ranked = np.sort(top[col, :count])
-        best_profit = 0.0
-        best_price = 0.0
-        for rank in range(first_rank, count + 1):
-            x = ranked[count - rank]
-            profit = rank * (x - cost_per_sale)
-            if profit > best_profit:
-                best_profit = profit
-                best_price = x
-        out[col] = best_price
+        out[col] = _best_price(top[col, :count], first_rank, cost_per_sale)
     return out
 
 
