@@ -168,6 +168,7 @@ class DataEconomy(mesa.Model):
         self.keep_transactions = keep_transactions
         self.collect_agents = collect_agents
         self.datacollector = make_datacollector(collect_agents, self.firms_class.agent_class)
+        self._spin_up()
 
     def _build(self, policy: Policy, scenario: Scenario) -> None:
         """The initial economy (ODD 5): the same for a scenario and seed, whatever the policy."""
@@ -238,8 +239,24 @@ class DataEconomy(mesa.Model):
 
     # ------------------------------------------------------------------------ dynamics ---
     def step(self) -> None:
-        """Advance the economy by one quarter (ODD 3, process overview and scheduling)."""
-        p, policy, q = self.params, self.policy, self.steps
+        """Advance the economy by one reported quarter (ODD 3) and collect its data."""
+        self._advance(self.params.spin_up_quarters + self.steps)
+        self.datacollector.collect(self)
+
+    def _spin_up(self) -> None:
+        """The quarters before 2022Q1 (ODD 5.3): the same dynamics, nothing reported.
+
+        Sellers start at revenue-maximising prices for the start-up demand and holders at
+        their initial effort; the spin-up lets prices, effort, entry and exit settle under
+        the run's policy, so the reported path does not open with that transient.
+        """
+        for quarter in range(1, self.params.spin_up_quarters + 1):
+            self._advance(quarter)
+
+    def _advance(self, q: int) -> None:
+        """Advance the economy by one quarter, the ``q``-th simulated (ODD 3, process
+        overview and scheduling); ``q`` numbers the quarter's random streams."""
+        p, policy = self.params, self.policy
         cal, market, catalogue = self.calibration, self.market, self.market.catalogue
         firms, holders, operators = self.firms, self.holders, self.operators
         # 1. Holders choose effort from last quarter's revenue and visible use (E8, E12).
@@ -380,7 +397,6 @@ class DataEconomy(mesa.Model):
             entries=len(entrants),
             exits=exits,
         )
-        self.datacollector.collect(self)
 
     def run(self, quarters: int) -> pd.DataFrame:
         """Run ``quarters`` steps and return the model-level data so far (one row a quarter).

@@ -25,6 +25,8 @@ __all__ = [
     "morris_screening",
     "operator_profit_vs_cap",
     "paper_style",
+    "posterior_marginals",
+    "predictive_check",
     "safeguard_breakeven",
     "sobol_bars",
     "supply_effort_response",
@@ -458,6 +460,7 @@ FACTOR_LABELS = {
     "capability_diffusion": "Capability diffusion",
     "mandate_share": "Holders' mandate",
     "visibility_value_share": "Value of visible use",
+    "private_product_size": "Private product size",
     "fee_retention": "Fee retention",
     "incident_rate": "Operator incident rate",
     "trust_loss_per_incident": "Trust loss per incident",
@@ -659,4 +662,110 @@ def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.
         ax.set_xlabel("Welfare loss of one incident (RMB m)")
         ax.set_ylabel("Trust collapses above\n(incidents per 1,000 firms a quarter)")
         fig.tight_layout()
+    return fig
+
+
+#: Moments of a calibration, for axes: label, and the divisor to the unit in the label.
+MOMENT_LABELS = {
+    "market_2022": ("Data market, 2022\n(RMB bn a year)", RMB_BN),
+    "market_growth": ("Market growth, 2022-24\n(share a year)", 1.0),
+    "utilisation_change": ("Rack utilisation change\nover 2 years (share)", 1.0),
+    "datasets_growth": ("Open datasets growth\n(share a year)", 1.0),
+}
+
+
+def posterior_marginals(
+    populations: pd.DataFrame, priors: dict[str, tuple[float, float]], point: dict[str, float]
+) -> plt.Figure:
+    """The ABC-SMC posterior of each estimated parameter over its uniform prior.
+
+    Weighted histograms of the first generation (outline) and the last (filled), on the
+    prior's range; a dashed line marks the point estimate (the weighted posterior mean).
+
+    Parameters
+    ----------
+    populations : pandas.DataFrame
+        Every generation's particles: ``generation``, a column per parameter and ``weight``
+        (``Estimate.populations`` of :mod:`econ.study.estimation`).
+    priors : dict of str to (float, float)
+        Each parameter's uniform prior ``(low, high)``.
+    point : dict of str to float
+        The point estimate of each parameter.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide, a panel per parameter.
+    """
+    names = list(priors)
+    first, last = populations["generation"].min(), populations["generation"].max()
+    with paper_style():
+        rows = -(-len(names) // 2)
+        fig, axes = plt.subplots(rows, 2, figsize=(COLUMN_WIDTH_IN, 1.35 * rows + 0.3))
+        axes = np.atleast_1d(axes).ravel()
+        for ax, name in zip(axes, names, strict=False):
+            low, high = priors[name]
+            bins = np.linspace(low, high, 21)
+            for generation, style in ((first, "step"), (last, "stepfilled")):
+                pop = populations[populations["generation"] == generation]
+                ax.hist(
+                    pop[name],
+                    bins=bins,
+                    weights=pop["weight"],
+                    density=True,
+                    histtype=style,
+                    alpha=0.45 if style == "stepfilled" else 1.0,
+                    color="C0" if style == "stepfilled" else "grey",
+                    label=f"generation {generation}",
+                )
+            ax.axhline(1.0 / (high - low), color="black", linewidth=0.6, linestyle=":")
+            ax.axvline(point[name], color="C3", linestyle="--", linewidth=0.9)
+            ax.set_xlim(low, high)
+            ax.set_yticks([])
+            ax.set_xlabel(FACTOR_LABELS.get(name, name))
+        for ax in axes[len(names) :]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=6)
+        fig.supylabel("Posterior density (dotted: prior)", fontsize=6.5)
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def predictive_check(predictive: pd.DataFrame, check: pd.DataFrame) -> plt.Figure:
+    """Posterior predictive check: each moment over runs at posterior draws, against its target.
+
+    A histogram per moment of the runs at posterior draws; the target is a vertical line and
+    its sd a shaded band.
+
+    Parameters
+    ----------
+    predictive : pandas.DataFrame
+        One row per run at a posterior draw, a column per moment.
+    check : pandas.DataFrame
+        One row per moment: ``moment``, ``target`` and ``sd`` (``Estimate.predictive_check``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one column (3.5 in) wide, a panel per moment.
+    """
+    with paper_style():
+        rows = -(-len(check) // 2)
+        fig, axes = plt.subplots(rows, 2, figsize=(COLUMN_WIDTH_IN, 1.35 * rows + 0.2))
+        axes = np.atleast_1d(axes).ravel()
+        for ax, row in zip(axes, check.itertuples(), strict=False):
+            label, unit = MOMENT_LABELS.get(row.moment, (row.moment, 1.0))
+            values = predictive[row.moment].dropna() / unit
+            target, sd = row.target / unit, row.sd / unit
+            ax.axvspan(target - sd, target + sd, color="C1", alpha=0.2, linewidth=0)
+            ax.axvline(target, color="C1", linewidth=1.0, label="target +/- sd")
+            ax.hist(values, bins=15, color="C0", alpha=0.75, label="runs at posterior draws")
+            ax.set_yticks([])
+            ax.set_xlabel(label)
+        for ax in axes[len(check) :]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=6)
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig

@@ -38,8 +38,13 @@ ARTICLE = "NDA press conference, reported by Ta Kung Pao, 2024"
 CDTM = "China Data Trading Market report 2023 (CDTM)"
 ASSUMED = "assumption (see docs/ODD.md 7)"
 CAC = "CAC (2023), Digital China Development Report 2022: digital economy RMB 50.2 tn, 41.5% of GDP"
+CAICT = (
+    "CAICT (2020), China Digital Economy Development White Paper: digital economy RMB 35.8 tn "
+    "in 2019, 36.2% of GDP"
+)
 IBM = "IBM & Ponemon (2023), Cost of a Data Breach: global mean USD 4.45 m (x 7.1 RMB/USD)"
 CALIBRATED = "calibrated (see docs/ODD.md 8)"
+ESTIMATED = "estimated: posterior mean of `econ calibrate china_2024` (see docs/ODD.md 8)"
 
 
 def _p(
@@ -148,14 +153,16 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "national_output_rmb",
-            50.2e12,
+            35.8e12,
             "RMB per year",
-            "Value added of the data-using economy at start; with mean_output_rmb it fixes how "
-            "many real firms a simulated firm stands for (one scale per scenario). The narrower "
-            "core digital industries were RMB 12.8 tn in 2023 (NBS 2024).",
+            "Value added of the data-using economy in the initial economy, the start of the "
+            "spin-up (2019 with 12 quarters); with mean_output_rmb it fixes how many real firms "
+            "a simulated firm stands for (one scale per scenario). 2022's RMB 50.2 tn (CAC "
+            "2023) is a held-out check. The narrower core digital industries were RMB 12.8 tn "
+            "in 2023 (NBS 2024).",
             1,
             1e15,
-            source=CAC,
+            source=CAICT,
         ),
         _p(
             "racks",
@@ -216,12 +223,12 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         _p("capital_elasticity", 0.3, "exponent", "alpha in Y = A K^alpha (1 + D/D0)^beta.", 0, 1),
         _p(
             "data_elasticity",
-            0.08,
+            0.081,
             "exponent",
-            "beta: returns to data diminish (beta < 1).",
+            "beta: returns to data diminish (beta < 1; Farboodi & Veldkamp 2021).",
             0,
             1,
-            source="Farboodi & Veldkamp (2021): diminishing returns to data",
+            source=ESTIMATED,
         ),
         _p(
             "data_scale",
@@ -306,13 +313,12 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.075,
+            0.092,
             "per quarter",
-            "Logistic rate at which digital "
-            "capability spreads; calibrated to 2022-2025 market growth.",
+            "Logistic rate at which digital capability spreads.",
             0,
             1,
-            source=CALIBRATED,
+            source=ESTIMATED,
         ),
         _p(
             "initial_active_share",
@@ -386,13 +392,13 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "private_product_size",
-            0.14,
+            0.24,
             "data units",
             "Data a private product adds per licence-quarter; sets the level of the paid "
             "market, which is mostly private data today.",
             0,
             10,
-            source="calibrated (see docs/ODD.md 8): 2022 market under today's policy",
+            source=ESTIMATED,
         ),
         _p(
             "sensitive_product_size",
@@ -463,20 +469,21 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.3,
+            0.23,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,
             1,
-            source=CALIBRATED,
+            source=ESTIMATED,
         ),
         _p(
             "visibility_value_share",
-            0.005,
+            0.011,
             "x reference price per use",
             "Value to a holder of one use made visible by registration and disclosure.",
             0,
             10,
+            source=ESTIMATED,
         ),
         _p(
             "fee_retention",
@@ -868,6 +875,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Fall in review strictness after a quarter without incidents.",
             (0.01, 0.05),
             "strictness per quarter",
+        ),
+        _p(
+            "spin_up_quarters",
+            12,
+            "quarters",
+            "Quarters simulated under the run's policy before the first reported quarter "
+            "(2022Q1), so that prices, supply effort and the firm population start settled "
+            "rather than at their start-up values; never reported.",
+            0,
+            100,
+            int,
+            plausible=(8, 20),
         ),
         _p(
             "relicense_quarters",

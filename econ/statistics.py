@@ -9,6 +9,7 @@ after correcting the p-values of the whole table for multiple comparisons.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +18,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import TTestPower
 from statsmodels.stats.weightstats import DescrStatsW
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 __all__ = [
     "CORRECTION",
@@ -154,9 +156,15 @@ def replications_needed(effect: float, sd: float, alpha: float = 0.05, power: fl
     """
     if effect == 0 or sd <= 0:
         return 2 if sd <= 0 else math.inf
-    n = TTestPower().solve_power(
-        effect_size=abs(effect) / sd, alpha=alpha, power=power, alternative="two-sided"
-    )
+    test, size = TTestPower(), abs(effect) / sd
+    with warnings.catch_warnings():
+        # statsmodels' root finder gives up (NaN, with a warning) when the answer is outside
+        # its bracket: below 2 replications for a huge effect, or beyond its upper end.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        n = test.solve_power(effect_size=size, alpha=alpha, power=power, alternative="two-sided")
+    if not math.isfinite(n):
+        enough = test.power(effect_size=size, nobs=2, alpha=alpha, alternative="two-sided")
+        return 2 if enough >= power else math.inf
     return max(2, math.ceil(n))
 
 

@@ -56,7 +56,8 @@ def responsive_supply():
         "cost_recovery": Policy(pricing="cost_recovery", registration=False, operators=0),
         "operators": Policy(pricing="free", registration=False, operators=2, revenue_share=0.5),
     }
-    return {k: mean_path(p, 32) for k, p in policies.items()}
+    # Decay from the initial effort: without the spin-up, which would settle it first.
+    return {k: mean_path(p, 32, spin_up_quarters=0) for k, p in policies.items()}
 
 
 def test_unfunded_free_data_lets_effort_and_datasets_decay(responsive_supply):

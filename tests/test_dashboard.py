@@ -369,7 +369,9 @@ def test_dashboard_in_the_browser(server: str, context: BrowserContext, tmp_path
         expect(summary).to_contain_text("hong kong bridge on")
 
         _step(page, 8)
-        expect(captions.first).to_contain_text("Quarter 8:", timeout=STEP_WAIT_MS)
+        # Charts redraw one after another: wait for each to show the eighth quarter.
+        for i in range(CHARTS):
+            expect(captions.nth(i)).to_contain_text("Quarter 8", timeout=STEP_WAIT_MS)
         texts = captions.all_inner_texts()
         assert all(t.startswith("Quarter 8") for t in texts), texts
         market, supply, operators, incidents, firms, comparison = texts

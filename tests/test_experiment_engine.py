@@ -273,3 +273,18 @@ def test_model_fingerprint_ignores_docstrings_and_comments():
     changed = 'def f(x):\n    """Old words."""\n    return x + 2\n'
     assert code_of(source) == code_of(reworded)
     assert code_of(source) != code_of(changed)
+
+
+def test_model_fingerprint_covers_every_module_the_model_runs():
+    """Every econ module that importing the model loads is hashed, so no code the model runs
+    can change without new run ids (econ.kernels, the compiled clearing, once was not)."""
+    code = (
+        "import sys, json, econ.model\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('econ.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout)) - {"econ._version"}
+    from econ.experiment.runs import MODEL_MODULES
+
+    hashed = set(MODEL_MODULES) | {m for m in loaded if m.startswith("econ.agents")}
+    assert loaded <= hashed, sorted(loaded - hashed)

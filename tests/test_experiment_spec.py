@@ -4,6 +4,7 @@ import pytest
 
 from econ.experiment import ExperimentSpec, SpecError, design_points, load_spec, parse_spec, run
 from econ.study import spec_names, spec_path
+from tests.test_posterior_draws import write_calibration
 
 SHIPPED = [spec_path(name) for name in spec_names()]
 
@@ -108,7 +109,10 @@ def test_quick_shrinks(tmp_path):
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
-def test_shipped_specs_are_valid(path):
+def test_shipped_specs_are_valid(path, tmp_path, monkeypatch):
+    # posterior_effects reads a stored calibration of china_2024: give it one.
+    write_calibration(tmp_path, name="china_2024", scenario="china_2024")
+    monkeypatch.setenv("ECON_CALIBRATIONS", str(tmp_path))
     spec = load_spec(path)
     assert len(design_points(spec)) > 0
     # The manifest's plain-data form parses back to the same spec.

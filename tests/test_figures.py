@@ -86,7 +86,7 @@ def test_study_writes_figures_tables_and_validation(quick_root, tmp_path, capsys
     import pandas as pd
 
     validation = pd.read_csv(tables / "validation.csv")
-    assert set(validation["behaviour"]) == {1, 2, 3, 4, 5, 6, 7, 8}
+    assert set(validation["behaviour"]) == {1, 2, 3, 4, 5, 6, 7, 8, 9}
 
 
 def test_a_users_own_experiment_is_faceted_by_every_factor(quick_root, tmp_path):

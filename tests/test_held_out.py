@@ -140,3 +140,26 @@ def test_top_decile_share_is_e24_of_active_mainland_firms_output():
     assert reported != pytest.approx(eq.top_share(firms.output))
     assert 0.1 < reported < 1.0
     assert np.count_nonzero(mainland) >= 10
+
+
+def _output_baseline(first_year_per_quarter: float) -> SimpleNamespace:
+    """Two runs of 8 quarters: the first year's output as given, the second year's doubled
+    (a row that read the wrong year would be twice off)."""
+    rows = []
+    for run, wobble in (("a", 0.99), ("b", 1.01)):
+        for step in range(1, 9):
+            level = first_year_per_quarter * wobble * (1 if step <= 4 else 2)
+            rows.append({"run_id": run, "step": step, "output": level})
+    return SimpleNamespace(series=pd.DataFrame(rows))
+
+
+def test_output_2022_is_the_first_years_output_against_cac():
+    from econ.study.validation import OUTPUT_2022_RMB, _output_2022
+
+    row = _output_2022(_output_baseline(OUTPUT_2022_RMB / 4))
+    assert row["key"] == "output_2022" and row["behaviour"] == 9
+    assert row["value"] == pytest.approx(OUTPUT_2022_RMB)
+    assert row["holds"]
+    assert _output_2022(_output_baseline(1.08 * OUTPUT_2022_RMB / 4))["holds"]
+    assert not _output_2022(_output_baseline(1.12 * OUTPUT_2022_RMB / 4))["holds"]
+    assert not _output_2022(_output_baseline(0.88 * OUTPUT_2022_RMB / 4))["holds"]

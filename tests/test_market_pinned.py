@@ -44,6 +44,8 @@ SENSITIVITY = np.array([0.1, 0.8, 0.3, 0.2])
 def economy(policy=None, n=120, seed=3, quarters=1, **params):
     """A small economy after ``quarters`` quarters (prices, availability and sizes set)."""
     policy = policy or Policy(operators=2, openness=0.5)
+    # The quarter's mechanics from the initial economy (the spin-up has tests of its own).
+    params.setdefault("spin_up_quarters", 0)
     model = DataEconomy(policy=policy, scenario="small", n_firms=n, seed=seed, **params)
     model.run(quarters)
     return model

@@ -63,6 +63,8 @@ BUSY = Policy(
 def busy(quarters=3, seed=5, n=250, policy=BUSY, **params):
     # Incidents likely, but no collapse of trust (E17b), which would stop most trade.
     params = {
+        # The quarter's mechanics from the initial economy (the spin-up has tests of its own).
+        "spin_up_quarters": 0,
         "incident_rate": 0.2,
         "cross_border_incident_rate": 0.2,
         "trust_collapse": 0.0,
@@ -479,10 +481,12 @@ def test_entrants_see_products_of_their_own():
 def test_exits_and_entries_are_paired_across_policies():
     """The per-quarter streams: a lever that changes prices moves no exit or entry draw
     (before the policies' economies diverge, the same firms exit)."""
-    a = DataEconomy(policy=Policy(), scenario="small", n_firms=300, seed=9, exit_hazard=0.1)
+    # From the initial economy: the spin-up runs each policy's own quarters first.
+    a = DataEconomy(policy=Policy(), scenario="small", n_firms=300, seed=9, exit_hazard=0.1,
+                    spin_up_quarters=0)  # fmt: skip
     b = DataEconomy(
         policy=Policy(pricing="market", operators=0), scenario="small", n_firms=300, seed=9,
-        exit_hazard=0.1,
+        exit_hazard=0.1, spin_up_quarters=0,
     )  # fmt: skip
     a.step()
     b.step()
@@ -548,7 +552,7 @@ def test_model_arguments():
 
 
 def test_the_model_starts_with_full_trust_and_routed_compute():
-    model = DataEconomy(policy=BUSY, scenario="small", n_firms=100, seed=2)
+    model = DataEconomy(policy=BUSY, scenario="small", n_firms=100, seed=2, spin_up_quarters=0)
     p = model.params
     assert model.trust == 1.0 and model.clearing is None and model.quarter == Quarter()
     start = p.data_compute_share * p.racks * p.rack_utilisation
@@ -793,7 +797,9 @@ def test_cross_border_incidents_follow_e9_with_the_bridge_alignment():
 
 
 def test_partners_start_at_their_response_to_todays_openness_and_scale_foreign_supply():
-    model = DataEconomy(scenario="small", n_firms=120, seed=2, partner_reciprocity=0.8)
+    model = DataEconomy(
+        scenario="small", n_firms=120, seed=2, partner_reciprocity=0.8, spin_up_quarters=0
+    )
     p, today = model.params, LEVERS["openness"].default
     start = eq.partner_openness(today, today, 0.8, 1.0, 0.0, 0.0)
     assert start < 1 and model.partner_openness == pytest.approx(start)

@@ -101,7 +101,9 @@ def test_calibration_does_not_depend_on_the_policy():
 def test_warm_up_prices_do_not_leak_into_the_run():
     # Market pricing starts at the revenue-maximising price (E5b's first-quarter rule),
     # not at a fee left over from the calibration warm-up.
-    model = DataEconomy(policy=Policy(pricing="market"), scenario="small", seed=3)
+    model = DataEconomy(
+        policy=Policy(pricing="market"), scenario="small", seed=3, spin_up_quarters=0
+    )
     assert (model.holders.table.price == 0).all()
     model.step()
     assert not (model.holders.table.price == model.params.reference_price_rmb).all()

@@ -11,7 +11,9 @@ from econ.study.paper import REQUIRED_SECTIONS, build_paper, sections
 PAPER = Path(__file__).parents[1] / "paper"
 
 
-def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_path):
+def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_path, monkeypatch):
+    # The paper's estimation writes its calibration where `econ calibrate` would.
+    monkeypatch.setenv("ECON_CALIBRATIONS", str(tmp_path / "calibrations"))
     for name in ("paper.typ", "refs.bib"):
         shutil.copy(PAPER / name, tmp_path / name)
     pdf = build_paper(quick=True, results_root=quick_root, out=tmp_path)
@@ -46,6 +48,17 @@ def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_
     numbers = json.loads((tmp_path / "tables_quick" / "numbers.json").read_text())
     assert numbers["quick"] is True and "free_use_ratio" in numbers
     assert {"market_size_cagr", "welfare_mean"} <= set(numbers["morris"])
+    # The estimation section: the quick calibration and the effects over its draws.
+    assert (tmp_path / "calibrations" / "china_2024_quick" / "estimate.json").is_file()
+    estimation = numbers["estimation"]
+    assert set(estimation["effects"]) == {
+        "free_over_cost_recovery",
+        "operators_over_none",
+        "registration_over_none",
+    }
+    assert {"estimation_posterior.png", "estimation_predictive.png"} <= {
+        p.name for p in (tmp_path / "figures_quick").iterdir()
+    }
 
 
 def test_committed_paper_numbers_come_from_the_generated_files():
@@ -55,3 +68,26 @@ def test_committed_paper_numbers_come_from_the_generated_files():
     numbers = json.loads((PAPER / "tables" / "numbers.json").read_text())
     assert numbers["quick"] is False
     assert (PAPER / "paper.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_replications_for_one_percent_invert_the_mde():
+    """A comparison whose paired differences have sd 10 around a baseline of 1,000 needs the
+    replications that detect 10 at sd 10 (power analysis), whatever n it was run with."""
+    import pandas as pd
+
+    from econ.statistics import minimal_detectable_effect, replications_needed
+    from econ.study.paper import _replications_for_one_percent
+
+    rows = [
+        {"mde": minimal_detectable_effect(10.0, n), "n": n, "baseline_mean": -1000.0}
+        for n in (4, 8, 30)
+    ]
+    rows.append({"mde": float("inf"), "n": 8, "baseline_mean": 1000.0})
+    needed = _replications_for_one_percent(pd.DataFrame(rows))
+    assert needed.iloc[:3].tolist() == [replications_needed(10.0, 10.0)] * 3
+    assert needed.iloc[3] != needed.iloc[3]  # NaN: no MDE, no answer
+    # Twice the spread, about four times the replications (fewer at small n: t quantiles).
+    twice = _replications_for_one_percent(
+        pd.DataFrame([{"mde": minimal_detectable_effect(20.0, 8), "n": 8, "baseline_mean": 1e3}])
+    )
+    assert 3 < twice.iloc[0] / needed.iloc[0] < 4.5

@@ -45,6 +45,9 @@ def test_power_analysis_round_trips():
     assert 5.0 < mde < 6.0  # about 0.53 sd at n = 30, 80% power, alpha 0.05
     assert replications_needed(mde, sd) in (30, 31)
     assert replications_needed(2 * mde, sd) < 12
+    # Outside statsmodels' bracket: a huge effect needs the minimum, 2 (it used to be NaN).
+    assert replications_needed(100.0, 1.0) == 2
+    assert replications_needed(-100.0, 1.0) == 2
 
 
 def test_verdicts_say_only_what_the_evidence_supports():

@@ -42,6 +42,7 @@ def main(args: argparse.Namespace) -> int:
     with pd.option_context("display.float_format", "{:,.4g}".format, "display.width", 140):
         print("\nGenerations:")
         print(pd.DataFrame(diagnostics["generations"]).set_index("generation").to_string())
+        print(f"Stopped at {diagnostics['stopped']}.")
         print("\nPosterior (weighted; the point estimate is the mean):")
         print(result.summary().set_index("parameter").to_string())
         check = result.predictive_check().drop(columns=["description", "source"])

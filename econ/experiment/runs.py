@@ -42,6 +42,7 @@ DEFAULT_MODEL = "econ.model:DataEconomy"
 MODEL_MODULES = (
     "econ.model",
     "econ.market",
+    "econ.kernels",
     "econ.calibration",
     "econ.equations",
     "econ.metrics",

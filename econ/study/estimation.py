@@ -237,6 +237,13 @@ class CalibrateSpec:
         Generations at most.
     min_epsilon : float
         Stop once the distance threshold falls to this (0: run every generation).
+    min_epsilon_change : float
+        Stop once the distance threshold falls by less than this in one generation (pyabc's
+        ``min_eps_diff``; 0: never): the posterior has stopped tightening.
+    min_acceptance : float
+        Stop once a generation accepts less than this share of its proposals (pyabc's
+        ``min_acceptance_rate``; 0: never): each further generation would cost more runs
+        than it is worth, as epsilon nears the floor the missed moments set.
     predictive : int
         Runs at posterior draws for the posterior predictive check.
     priors : dict of str to tuple of float
@@ -263,6 +270,8 @@ class CalibrateSpec:
     moments: tuple[MomentTarget, ...]
     policy: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    min_epsilon_change: float = 0.0
+    min_acceptance: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The spec as plain values (for the manifest).
@@ -282,6 +291,8 @@ class CalibrateSpec:
             "population": self.population,
             "generations": self.generations,
             "min_epsilon": self.min_epsilon,
+            "min_epsilon_change": self.min_epsilon_change,
+            "min_acceptance": self.min_acceptance,
             "predictive": self.predictive,
             "priors": {k: list(v) for k, v in self.priors.items()},
             "moments": [vars(m) for m in self.moments],
@@ -300,6 +311,8 @@ _CALIBRATION_KEYS = {
     "population",
     "generations",
     "min_epsilon",
+    "min_epsilon_change",
+    "min_acceptance",
     "predictive",
 }
 _TABLES = {"calibration", "parameters", "moments", "policy", "params", "quick"}
@@ -427,13 +440,16 @@ def _parse(data: dict[str, Any], source: str, quick: bool) -> CalibrateSpec:
     description = cal.get("description", "")
     if not isinstance(description, str):
         raise fail("[calibration] description", f"{shown(description)}; expected a string")
-    min_epsilon = cal.get("min_epsilon", 0.0)
-    if (
-        isinstance(min_epsilon, bool)
-        or not isinstance(min_epsilon, int | float)
-        or not (0 <= min_epsilon < math.inf)
-    ):
-        raise fail("[calibration] min_epsilon", f"{shown(min_epsilon)}; expected a number >= 0")
+
+    def non_negative(key: str) -> float:
+        value = cal.get(key, 0.0)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 <= value < math.inf
+        ):
+            raise fail(f"[calibration] {key}", f"{shown(value)}; expected a number >= 0")
+        return float(value)
 
     priors: dict[str, tuple[float, float]] = {}
     for param, bounds in data.get("parameters", {}).items():
@@ -485,6 +501,11 @@ def _parse(data: dict[str, Any], source: str, quick: bool) -> CalibrateSpec:
                 "[calibration] steps",
                 f"{steps}; moment {m.name!r} needs at least {MOMENTS[m.name].quarters} quarters",
             )
+    min_acceptance = non_negative("min_acceptance")
+    if min_acceptance > 1:
+        raise fail(
+            "[calibration] min_acceptance", f"{min_acceptance:g}; expected a share in [0, 1]"
+        )
     policy = data.get("policy", {})
     try:
         Policy(**policy)
@@ -509,7 +530,9 @@ def _parse(data: dict[str, Any], source: str, quick: bool) -> CalibrateSpec:
         seed=integer("seed", 0),
         population=integer("population", 100),
         generations=integer("generations", 5),
-        min_epsilon=float(min_epsilon),
+        min_epsilon=non_negative("min_epsilon"),
+        min_epsilon_change=non_negative("min_epsilon_change"),
+        min_acceptance=min_acceptance,
         predictive=integer("predictive", 50),
         priors=priors,
         moments=tuple(moments),
@@ -681,6 +704,10 @@ class Estimate:
     def summary(self) -> pd.DataFrame:
         """Posterior mean, sd, median and 90% interval of each parameter, with its prior.
 
+        ``sd_ratio`` is the posterior sd over the uniform prior's, ``(high - low) / sqrt(12)``:
+        near 1 the moments say little about the parameter (it is not identified); the
+        smaller, the more they pin it down.
+
         Returns
         -------
         pandas.DataFrame
@@ -693,16 +720,18 @@ class Estimate:
             mean = float(np.sum(w * x))
             low, median, high = _weighted_quantiles(x, w, (0.05, 0.5, 0.95))
             prior = self.spec["priors"][name]
+            sd = float(np.sqrt(np.sum(w * (x - mean) ** 2)))
             rows.append(
                 {
                     "parameter": name,
                     "mean": mean,
-                    "sd": float(np.sqrt(np.sum(w * (x - mean) ** 2))),
+                    "sd": sd,
                     "median": median,
                     "q05": low,
                     "q95": high,
                     "prior_low": prior[0],
                     "prior_high": prior[1],
+                    "sd_ratio": sd / ((prior[1] - prior[0]) / np.sqrt(12.0)),
                 }
             )
         return pd.DataFrame(rows)
@@ -825,7 +854,12 @@ def estimate(
                 sampler=_sampler(pool, spec.seed, progress),
             )
             abc.new(f"sqlite:///{database.resolve()}", targets)
-            history = abc.run(minimum_epsilon=spec.min_epsilon, max_nr_populations=spec.generations)
+            history = abc.run(
+                minimum_epsilon=spec.min_epsilon,
+                max_nr_populations=spec.generations,
+                min_eps_diff=spec.min_epsilon_change,
+                min_acceptance_rate=spec.min_acceptance,
+            )
             populations = _populations(history, list(spec.priors))
             posterior = populations[populations["generation"] == populations["generation"].max()]
             posterior = posterior.drop(columns="generation").reset_index(drop=True)
@@ -840,6 +874,7 @@ def estimate(
         "evaluations": int(sum(g["evaluations"] for g in generations)),
         "seconds": time.perf_counter() - started,
         "point": "weighted posterior mean",
+        "stopped": _stopped(spec, generations),
     }
     _write_parquet(path / "populations.parquet", populations)
     _write_parquet(path / "posterior.parquet", posterior)
@@ -893,6 +928,32 @@ def _generations(history, populations: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _stopped(spec: CalibrateSpec, generations: list[dict[str, Any]]) -> str:
+    """Why the ABC-SMC stopped: the rule that ended it, as the diagnostics report it."""
+    eps = [g["epsilon"] for g in generations]
+    if spec.min_epsilon and eps[-1] <= spec.min_epsilon:
+        return f"epsilon reached min_epsilon {spec.min_epsilon:g}"
+    if len(eps) > 1 and abs(eps[-1] - eps[-2]) < spec.min_epsilon_change:
+        return (
+            f"epsilon fell by {eps[-2] - eps[-1]:.3g} < min_epsilon_change "
+            f"{spec.min_epsilon_change:g}: the posterior stopped tightening"
+        )
+    rate = generations[-1]["acceptance_rate"] if generations else 1.0
+    if rate < spec.min_acceptance:
+        return (
+            f"generation {len(eps)} accepted {rate:.1%} < min_acceptance "
+            f"{spec.min_acceptance:.0%} of its proposals"
+        )
+    if len(eps) < spec.generations and spec.min_acceptance:
+        # pyabc gives a generation population / min_acceptance proposals at most and drops
+        # it if they do not fill the population: the posterior is the last full generation.
+        return (
+            f"generation {len(eps) + 1} was dropped: it accepted under min_acceptance "
+            f"{spec.min_acceptance:.0%} of {spec.population / spec.min_acceptance:,.0f} proposals"
+        )
+    return f"the last of {spec.generations} generations: epsilon was still falling"
 
 
 def _predictive(

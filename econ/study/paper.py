@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import tomllib
 import warnings
 from pathlib import Path
 
@@ -16,11 +18,14 @@ import pandas as pd
 import typst
 
 from econ.analysis import UnreliableIndicesWarning, effects, morris_indices, sobol_indices
-from econ.experiment import run
+from econ.experiment import parse_spec, run
 from econ.experiment.store import Results, load, write_atomic
 from econ.metrics import cagr
 from econ.scenarios import ASSUMED, SCENARIO_PARAMETERS, get_scenario
+from econ.statistics import minimal_detectable_effect, replications_needed
+from econ.study.estimation import estimate
 from econ.study.pipeline import spec_path, study
+from econ.study.posterior_report import posterior_effects, write_estimation
 from econ.study.report import write_figures
 
 __all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbers", "sections"]
@@ -28,11 +33,14 @@ __all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbe
 #: The paper's folder (its Typst source, references, figures and tables), relative to the
 #: working directory: run ``econ paper`` from the repository root, or pass ``out``.
 PAPER = Path("paper")
+#: The calibration the paper estimates (a shipped calibrate spec, `econ calibrate NAME`).
+CALIBRATION = "china_2024"
 #: The headings the compiled paper must have (tests/test_paper.py checks them).
 REQUIRED_SECTIONS = (
     "Introduction",
     "The model",
     "Calibration",
+    "Estimation",
     "Experiments",
     "Free versus priced public data",
     "Authorised operation",
@@ -72,7 +80,7 @@ def calibration_table() -> pd.DataFrame:
             "parameter": p.name,
             "value": f"{getattr(scenario, p.name):,.6g}",
             "unit": p.unit,
-            "source": p.source,
+            "source": p.source.replace("`", ""),  # code marks read as text in the table
         }
         for p in SCENARIO_PARAMETERS.values()
         if p.source and p.source != ASSUMED
@@ -171,22 +179,29 @@ def paper_numbers(
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnreliableIndicesWarning)
-        sobol = sobol_indices(sensitivity, ["market_size_cagr", "welfare_mean"])
+        sobol = sobol_indices(sensitivity, ["market_size_cagr", "welfare_mean", "incidents_total"])
     top = {}
     for outcome, group in sobol.groupby("outcome"):
-        best = group.sort_values("ST", ascending=False).iloc[0]
+        ranked = group.sort_values("ST", ascending=False)
+        best = ranked.iloc[0]
         top[outcome] = {
             "factor": best["factor"],
             "S1": float(best["S1"]),
             "ST": float(best["ST"]),
             "reliable": bool(best["reliable"]),
             "converged": int(group["converged"].sum()),
+            "unreliable": int((~group["reliable"]).sum()),
             "factors": len(group),
+            # The three largest total indices, for the text.
+            "top": [
+                {"factor": row.factor, "ST": float(row.ST)} for row in ranked.head(3).itertuples()
+            ],
         }
     numbers["sobol"] = top
     numbers["sobol_samples"] = {
         "n": int(sensitivity.spec.samples),
         "half": int(sensitivity.spec.samples // 2),
+        "replications": int(sensitivity.spec.replications),
         "scenario": sensitivity.spec.scenario,
         "n_firms": int(sensitivity.spec.n_firms or get_scenario(sensitivity.spec.scenario).n_firms),
     }
@@ -206,16 +221,38 @@ def paper_numbers(
     # when this is at most 0.01.
     if "mde" in welfare:
         mde_share = (welfare["mde"] / welfare["baseline_mean"].abs()).replace(math.inf, math.nan)
+        needed = _replications_for_one_percent(welfare)
         numbers["power"] = {
             "mde_share_median": float(mde_share.median()),
             "mde_share_max": float(mde_share.max()),
             "detects_one_percent": int((mde_share <= 0.01).sum()),
             "comparisons": int(mde_share.notna().sum()),
+            "replications_used": {
+                name: int(n) for name, n in welfare.groupby("experiment")["n"].max().items()
+            },
+            "replications_for_one_percent": {
+                name: int(n) if math.isfinite(n) else None
+                for name, n in needed.groupby(welfare["experiment"]).max().items()
+            },
         }
     numbers["counts"] = {
         name: int(v) for name, v in summary.groupby("experiment")["n"].max().items()
     }
     return numbers
+
+
+def _replications_for_one_percent(welfare: pd.DataFrame) -> pd.Series:
+    """Paired replications each comparison needs to detect 1% of its baseline welfare with
+    80% power at 5%: the sd of its paired differences is read back from its MDE at its n
+    (the MDE is linear in the sd), then the power analysis is solved for the 1% effect."""
+    needed = []
+    for row in welfare.itertuples():
+        if not (math.isfinite(row.mde) and row.n > 1 and row.baseline_mean):
+            needed.append(math.nan)
+            continue
+        sd = row.mde / minimal_detectable_effect(1.0, int(row.n))
+        needed.append(float(replications_needed(0.01 * abs(row.baseline_mean), sd)))
+    return pd.Series(needed, index=welfare.index, dtype=float)
 
 
 def _finite(value):
@@ -285,7 +322,13 @@ def build_paper(
     results_root: str | Path = "results",
     out: str | Path = PAPER,
 ) -> Path:
-    """Run (or reuse) the experiments, write figures, tables and numbers; compile the PDF.
+    """Run (or reuse) the estimation and the experiments, write figures, tables and numbers;
+    compile the PDF.
+
+    The order: ``econ calibrate china_2024`` (stored under
+    :func:`~econ.scenarios.calibrations_root`, reused when done), the ``posterior_effects``
+    experiment at draws from that posterior, the study, the Morris screening and the Sobol
+    run. A finished step is reused, so a second call only redraws and recompiles.
 
     Parameters
     ----------
@@ -315,6 +358,25 @@ def build_paper(
             "(or the repository root)"
         )
     suffix = "_quick" if quick else ""
+    # The estimation goes where `econ calibrate` puts it (calibrations_root()), which is
+    # where the posterior-draws experiment's "china_2024@..." scenario reads it.
+    estimated = estimate(
+        CALIBRATION,
+        quick=quick,
+        executor=executor,
+        progress=lambda line: print(f"calibrate {CALIBRATION}: {line}", file=sys.stderr),
+    )
+    draws_path = spec_path("posterior_effects")
+    data = tomllib.loads(draws_path.read_text())
+    # The spec names the full posterior; a quick paper reads the quick calibration.
+    base = data["experiment"]["scenario"].partition("@")[0]
+    data["experiment"]["scenario"] = f"{base}@{estimated.path.name}"
+    draws = run(
+        parse_spec(data, source=str(draws_path)),
+        executor=executor,
+        quick=quick,
+        out=Path(results_root) / f"posterior_effects{suffix}",
+    )
     paths = study(quick=quick, executor=executor, results_root=str(results_root), out=str(out))
     extra = {}
     for name in ("screening", "sensitivity"):
@@ -336,6 +398,9 @@ def build_paper(
         extra["screening"],
     )
     numbers["quick"] = quick
+    numbers["estimation"] = write_estimation(
+        estimated, posterior_effects(draws), paths["figures"], paths["tables"]
+    )
     calibration = calibration_table()
     write_atomic(
         paths["tables"] / "calibration.csv", lambda tmp: calibration.to_csv(tmp, index=False)

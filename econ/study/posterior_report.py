@@ -1,0 +1,208 @@
+"""The estimation in the paper: posterior figures, predictive check and policy effects over
+posterior draws, written from a stored calibration and the ``posterior_effects`` experiment.
+
+:func:`posterior_effects` pairs runs by seed within each posterior draw
+(:func:`econ.analysis.effects_over_draws`), so each headline effect carries both sources of
+variance; :func:`write_estimation` writes the figures, the tables and the numbers the paper
+cites.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from econ import __version__, plots
+from econ.analysis import DRAW_EFFECT_COLUMNS, effects_over_draws
+from econ.experiment.store import Results, write_atomic
+from econ.study.estimation import Estimate
+
+__all__ = ["POSTERIOR_COMPARISONS", "POSTERIOR_OUTCOMES", "posterior_effects", "write_estimation"]
+
+#: Headline comparisons over posterior draws, each one change from the policy in force:
+#: name -> (the baseline arm, where the other factors stand).
+POSTERIOR_COMPARISONS = {
+    "free_over_cost_recovery": (
+        {"pricing": "cost_recovery"},
+        {"operators": 2, "registration": True},
+    ),
+    "operators_over_none": ({"operators": 0}, {"pricing": "free", "registration": True}),
+    "registration_over_none": ({"registration": False}, {"pricing": "free", "operators": 2}),
+}
+#: The outcomes compared over posterior draws (RMB per quarter, simulated and scaled).
+POSTERIOR_OUTCOMES = ["welfare_mean", "market_size_mean"]
+#: Run columns that number the posterior draws, not design points.
+_DRAW_COLUMNS = ("draw", "particle")
+
+
+def posterior_effects(results: Results) -> pd.DataFrame:
+    """The headline effects of :data:`POSTERIOR_COMPARISONS` over posterior draws and seeds.
+
+    Parameters
+    ----------
+    results : Results
+        Results of an experiment run with ``posterior_draws`` over ``pricing``,
+        ``operators`` and ``registration`` (the shipped ``posterior_effects`` spec).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per comparison and outcome: ``comparison``, ``outcome``, ``baseline_mean``,
+        ``mean`` and the columns of :data:`econ.analysis.DRAW_EFFECT_COLUMNS` (the effect,
+        its interval over draws and seeds, and the variance components).
+    """
+    design = [f for f in results.factors if f not in _DRAW_COLUMNS]
+    frames = []
+    for name, (baseline, at) in POSTERIOR_COMPARISONS.items():
+        table = effects_over_draws(results.ok, baseline, POSTERIOR_OUTCOMES, factors=design)
+        # The policy in force against its one change (not the baseline against itself).
+        keep = np.logical_and.reduce(
+            [*(table[k] == v for k, v in at.items()), *(table[k] != v for k, v in baseline.items())]
+        )
+        frames.append(table[keep].assign(comparison=name))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["comparison", *DRAW_EFFECT_COLUMNS]]
+
+
+def _strongest_correlation(posterior: pd.DataFrame, names: list[str]) -> dict:
+    """The pair of parameters most correlated in the weighted posterior, and the correlation
+    (a trade-off the moments cannot resolve shows as a strong negative one)."""
+    w = posterior["weight"].to_numpy()
+    x = posterior[names].to_numpy(dtype=float)
+    centred = x - w @ x
+    cov = (centred * w[:, None]).T @ centred
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    np.fill_diagonal(corr, 0.0)
+    i, j = np.unravel_index(np.argmax(np.abs(corr)), corr.shape)
+    return {"pair": [names[min(i, j)], names[max(i, j)]], "corr": float(corr[i, j])}
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _save(fig: plt.Figure, stem: Path, source: dict) -> list[Path]:
+    """PDF and 300-dpi PNG with no creation date (same inputs, same bytes), and a sidecar."""
+    written = []
+    for suffix in (".pdf", ".png"):
+        path = stem.with_suffix(suffix)
+        meta = {"CreationDate": None} if suffix == ".pdf" else {}
+        write_atomic(
+            path,
+            lambda tmp, s=suffix, m=meta: fig.savefig(tmp, format=s[1:], dpi=300, metadata=m),
+        )
+        written.append(path)
+    plt.close(fig)
+    sidecar = stem.with_suffix(".json")
+    write_atomic(sidecar, lambda tmp: tmp.write_text(json.dumps(source, indent=2)))
+    return [*written, sidecar]
+
+
+def write_estimation(
+    estimate: Estimate, effects: pd.DataFrame, figures: str | Path, tables: str | Path
+) -> dict:
+    """Write the estimation's figures and tables, and return the numbers the paper cites.
+
+    Figures: ``estimation_posterior`` (:func:`econ.plots.posterior_marginals`) and
+    ``estimation_predictive`` (:func:`econ.plots.predictive_check`), each PDF, PNG and a
+    sidecar naming the calibration. Tables (CSV): ``estimation.csv`` (the posterior summary),
+    ``estimation_generations.csv``, ``estimation_predictive.csv`` and
+    ``posterior_effects.csv`` (``effects``).
+
+    Parameters
+    ----------
+    estimate : Estimate
+        The stored calibration (:func:`econ.study.estimation.load_estimate`).
+    effects : pandas.DataFrame
+        :func:`posterior_effects` of the posterior-draws experiment.
+    figures, tables : str or pathlib.Path
+        The paper's figures and tables folders.
+
+    Returns
+    -------
+    dict
+        ``evaluations``, ``generations``, ``population``, ``stopped``, the first and last
+        epsilon, the last acceptance rate and ESS, ``strongest_correlation`` (the most
+        correlated pair of parameters in the posterior), ``parameters`` (mean, 90% interval and
+        sd ratio by name), ``predictive`` (target, predictive mean, z and coverage by moment)
+        and ``effects`` (effect, interval, relative effect and parameter share by comparison
+        and outcome).
+    """
+    figures, tables = Path(figures), Path(tables)
+    figures.mkdir(parents=True, exist_ok=True)
+    tables.mkdir(parents=True, exist_ok=True)
+    source = {
+        "calibration": str(estimate.path),
+        "manifest": str(estimate.path / "manifest.json"),
+        "econ_version": __version__,
+    }
+    priors = {k: tuple(v) for k, v in estimate.spec["priors"].items()}
+    _save(
+        plots.posterior_marginals(estimate.populations, priors, estimate.point),
+        figures / "estimation_posterior",
+        {**source, "figure": "posterior"},
+    )
+    check = estimate.predictive_check()
+    _save(
+        plots.predictive_check(estimate.predictive, check),
+        figures / "estimation_predictive",
+        {**source, "figure": "predictive"},
+    )
+    summary = estimate.summary()
+    generations = pd.DataFrame(estimate.diagnostics["generations"])
+    for name, frame in (
+        ("estimation", summary),
+        ("estimation_generations", generations),
+        ("estimation_predictive", check.drop(columns=["description"], errors="ignore")),
+        ("posterior_effects", effects),
+    ):
+        write_atomic(tables / f"{name}.csv", lambda tmp, f=frame: f.to_csv(tmp, index=False))
+    last = generations.iloc[-1]
+    return {
+        "evaluations": int(estimate.diagnostics["evaluations"]),
+        "generations": len(generations),
+        "population": int(estimate.spec["population"]),
+        "stopped": estimate.diagnostics.get("stopped", ""),
+        "epsilon_first": float(generations["epsilon"].iloc[0]),
+        "epsilon_last": float(last["epsilon"]),
+        "acceptance_last": float(last["acceptance_rate"]),
+        "ess_last": float(last["ess"]),
+        "strongest_correlation": _strongest_correlation(estimate.posterior, list(priors)),
+        "parameters": {
+            row.parameter: {
+                "mean": row.mean,
+                "low": row.q05,
+                "high": row.q95,
+                "sd_ratio": row.sd_ratio,
+            }
+            for row in summary.itertuples()
+        },
+        "predictive": {
+            row.moment: {
+                "target": row.target,
+                "mean": row.mean,
+                "z": row.z,
+                "covered": bool(row.covered),
+            }
+            for row in check.itertuples()
+        },
+        "effects": {
+            name: {
+                row.outcome: {
+                    "value": row.effect,
+                    "low": _finite_or_none(row.ci_low),
+                    "high": _finite_or_none(row.ci_high),
+                    "relative": _finite_or_none(row.relative),
+                    "param_share": _finite_or_none(row.param_share),
+                    "n_draws": int(row.n_draws),
+                }
+                for row in group.itertuples()
+            }
+            for name, group in effects.groupby("comparison", sort=False)
+        },
+    }
