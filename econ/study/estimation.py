@@ -237,13 +237,6 @@ class CalibrateSpec:
         Generations at most.
     min_epsilon : float
         Stop once the distance threshold falls to this (0: run every generation).
-    min_epsilon_change : float
-        Stop once the distance threshold falls by less than this in one generation (pyabc's
-        ``min_eps_diff``; 0: never): the posterior has stopped tightening.
-    min_acceptance : float
-        Stop once a generation accepts less than this share of its proposals (pyabc's
-        ``min_acceptance_rate``; 0: never): each further generation would cost more runs
-        than it is worth, as epsilon nears the floor the missed moments set.
     predictive : int
         Runs at posterior draws for the posterior predictive check.
     priors : dict of str to tuple of float
@@ -254,6 +247,13 @@ class CalibrateSpec:
         Levers held fixed (default: today's policy, the lever defaults).
     params : dict
         Scenario parameters held fixed.
+    min_epsilon_change : float
+        Stop once the distance threshold falls by less than this in one generation (pyabc's
+        ``min_eps_diff``; 0: never): the posterior has stopped tightening.
+    min_acceptance : float
+        Stop once a generation accepts less than this share of its proposals (pyabc's
+        ``min_acceptance_rate``; 0: never): each further generation would cost more runs
+        than it is worth, as epsilon nears the floor the missed moments set.
     """
 
     name: str
