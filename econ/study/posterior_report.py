@@ -9,10 +9,8 @@ cites.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -20,6 +18,7 @@ from econ import __version__, plots
 from econ.analysis import DRAW_EFFECT_COLUMNS, effects_over_draws
 from econ.experiment.store import Results, write_atomic
 from econ.study.estimation import Estimate
+from econ.study.report import save_figure
 
 __all__ = ["POSTERIOR_COMPARISONS", "POSTERIOR_OUTCOMES", "posterior_effects", "write_estimation"]
 
@@ -71,10 +70,7 @@ def posterior_effects(results: Results) -> pd.DataFrame:
 def _strongest_correlation(posterior: pd.DataFrame, names: list[str]) -> dict:
     """The pair of parameters most correlated in the weighted posterior, and the correlation
     (a trade-off the moments cannot resolve shows as a strong negative one)."""
-    w = posterior["weight"].to_numpy()
-    x = posterior[names].to_numpy(dtype=float)
-    centred = x - w @ x
-    cov = (centred * w[:, None]).T @ centred
+    cov = np.cov(posterior[names].to_numpy(dtype=float), rowvar=False, aweights=posterior["weight"])
     sd = np.sqrt(np.diag(cov))
     corr = cov / np.outer(sd, sd)
     np.fill_diagonal(corr, 0.0)
@@ -84,23 +80,6 @@ def _strongest_correlation(posterior: pd.DataFrame, names: list[str]) -> dict:
 
 def _finite_or_none(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
-
-
-def _save(fig: plt.Figure, stem: Path, source: dict) -> list[Path]:
-    """PDF and 300-dpi PNG with no creation date (same inputs, same bytes), and a sidecar."""
-    written = []
-    for suffix in (".pdf", ".png"):
-        path = stem.with_suffix(suffix)
-        meta = {"CreationDate": None} if suffix == ".pdf" else {}
-        write_atomic(
-            path,
-            lambda tmp, s=suffix, m=meta: fig.savefig(tmp, format=s[1:], dpi=300, metadata=m),
-        )
-        written.append(path)
-    plt.close(fig)
-    sidecar = stem.with_suffix(".json")
-    write_atomic(sidecar, lambda tmp: tmp.write_text(json.dumps(source, indent=2)))
-    return [*written, sidecar]
 
 
 def write_estimation(
@@ -142,13 +121,13 @@ def write_estimation(
         "econ_version": __version__,
     }
     priors = {k: tuple(v) for k, v in estimate.spec["priors"].items()}
-    _save(
+    save_figure(
         plots.posterior_marginals(estimate.populations, priors, estimate.point),
         figures / "estimation_posterior",
         {**source, "figure": "posterior"},
     )
     check = estimate.predictive_check()
-    _save(
+    save_figure(
         plots.predictive_check(estimate.predictive, check),
         figures / "estimation_predictive",
         {**source, "figure": "predictive"},

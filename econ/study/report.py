@@ -27,6 +27,7 @@ __all__ = [
     "Headline",
     "figures_for",
     "headline_effects",
+    "save_figure",
     "to_typst",
     "write_figures",
     "write_tables",
@@ -126,25 +127,42 @@ def write_figures(results: Results | str | Path, out: str | Path) -> list[Path]:
     for name, make in figures_for(results).items():
         # Quick runs go to their own folder; their files keep the experiment's plain name.
         stem = f"{experiment.removesuffix('_quick')}_{name}"
-        fig = make()
-        for suffix in (".pdf", ".png"):
-            path = out / f"{stem}{suffix}"
-            # No creation date in the file: the same results give the same bytes.
-            meta = {"CreationDate": None} if suffix == ".pdf" else {}
-            write_atomic(
-                path,
-                lambda tmp, s=suffix, f=fig, m=meta: f.savefig(
-                    tmp, format=s[1:], dpi=300, metadata=m
-                ),
-            )
-            written.append(path)
-        plt.close(fig)
-        sidecar = out / f"{stem}.json"
-        write_atomic(
-            sidecar, lambda tmp, n=name: tmp.write_text(json.dumps(_sidecar(results, n), indent=2))
-        )
-        written.append(sidecar)
+        written += save_figure(make(), out / stem, _sidecar(results, name))
     return written
+
+
+def save_figure(fig: plt.Figure, stem: str | Path, sidecar: dict) -> list[Path]:
+    """Write a figure as PDF and 300-dpi PNG, and ``sidecar`` as JSON beside them; close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    stem : str or pathlib.Path
+        The files' path without suffix.
+    sidecar : dict
+        What the figure came from (plain values).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PDF, the PNG and the sidecar.
+    """
+    stem = Path(stem)
+    written = []
+    for suffix in (".pdf", ".png"):
+        path = stem.with_suffix(suffix)
+        # No creation date in the file: the same results give the same bytes.
+        meta = {"CreationDate": None} if suffix == ".pdf" else {}
+        write_atomic(
+            path,
+            lambda tmp, s=suffix, m=meta: fig.savefig(tmp, format=s[1:], dpi=300, metadata=m),
+        )
+        written.append(path)
+    plt.close(fig)
+    path = stem.with_suffix(".json")
+    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(sidecar, indent=2)))
+    return [*written, path]
 
 
 @dataclass(frozen=True)
