@@ -650,6 +650,32 @@ def data_capability_cost(fixed_cost, licences):
     return np.where(licences > 0, fixed_cost, 0.0)
 
 
+def data_setup_cost(setup_cost, licences, set_up):
+    """E2c (ODD 7.2): the one-off cost of building a data capability, ``S`` if
+    ``licences > 0`` and the firm has none yet.
+
+    A firm pays ``S`` in the first quarter it licenses data (hiring, pipelines, governance
+    set up before the data pays), then E2b's running cost; firms of the initial economy have
+    their capability already. So a data-driven entrant opens with a loss unless its first
+    licences pay at once (Farboodi & Veldkamp).
+
+    Parameters
+    ----------
+    setup_cost : float
+        ``S``, RMB, once.
+    licences : numpy.ndarray
+        Data products each firm licensed this quarter.
+    set_up : numpy.ndarray
+        Whether each firm has a data capability already.
+
+    Returns
+    -------
+    numpy.ndarray
+        The cost per firm this quarter (RMB).
+    """
+    return np.where((licences > 0) & ~set_up, setup_cost, 0.0)
+
+
 def capability_growth(capability, diffusion):
     """E18 (ODD 7.2): logistic diffusion of digital capability, ``g c (1 - c)``.
 

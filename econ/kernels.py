@@ -482,6 +482,8 @@ def produce(
     usage_cost,
     licences,
     data_fixed_cost,
+    data_setup_cost,
+    data_set_up,
     data_added,
     investment_rate,
     capital_depreciation,
@@ -499,7 +501,7 @@ def produce(
     productivity,
     age,
 ):
-    """E1, E2, E2b, E18 per firm in the order of ``Firms.produce_reference``.
+    """E1, E2, E2b, E2c, E18 per firm in the order of ``Firms.produce_reference``.
 
     Given the powers ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy);
     every state array is updated in place.
@@ -516,6 +518,10 @@ def produce(
         Licence fees and non-fee costs (RMB), and licences bought.
     data_fixed_cost : float
         E2b's fixed cost of a data capability, paid by a firm that licensed anything (RMB).
+    data_setup_cost : float
+        E2c's one-off cost of building one, paid by a firm without one that licensed (RMB).
+    data_set_up : numpy.ndarray
+        Whether each firm has a data capability; set for active firms that licensed.
     data_added : numpy.ndarray
         Data licensed (data units).
     investment_rate, capital_depreciation, byproduct_rate : float
@@ -534,7 +540,12 @@ def produce(
         gain = y - non_data_cost_share * b
         gain -= spending[i]
         # E2b: the fixed cost of a data capability, for firms that licensed data.
-        gain -= usage_cost[i] + (data_fixed_cost if licences[i] > 0 else 0.0)
+        # E2c: the set-up cost, once, for a firm that licenses without a capability yet.
+        setting_up = licences[i] > 0 and not data_set_up[i]
+        gain -= usage_cost[i] + (
+            (data_fixed_cost if licences[i] > 0 else 0.0)
+            + (data_setup_cost if setting_up else 0.0)
+        )
         y_kept = y if live else 0.0
         s = gain if live else 0.0
         output[i] = y_kept
@@ -550,6 +561,8 @@ def produce(
         productivity[i] *= 1 + tfp_growth
         if live:
             age[i] += 1.0
+            if licences[i] > 0:
+                data_set_up[i] = True
 
 
 def revenue_maximising_price(

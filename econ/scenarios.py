@@ -91,6 +91,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             10_000,
             int,
+            plausible=(20, 80),
         ),
         _p(
             "n_foreign_products",
@@ -100,10 +101,35 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1_000,
             int,
+            plausible=(6, 24),
         ),
-        _p("share_hong_kong", 0.02, "share of firms", "Firm slots located in Hong Kong.", 0, 0.5),
-        _p("share_foreign", 0.05, "share of firms", "Firm slots located abroad.", 0, 0.5),
-        _p("share_west", 0.30, "share of mainland firms", "Mainland firms in the West.", 0, 1),
+        _p(
+            "share_hong_kong",
+            0.02,
+            "share of firms",
+            "Firm slots located in Hong Kong.",
+            0,
+            0.5,
+            plausible=(0.01, 0.04),
+        ),
+        _p(
+            "share_foreign",
+            0.05,
+            "share of firms",
+            "Firm slots located abroad.",
+            0,
+            0.5,
+            plausible=(0.02, 0.1),
+        ),
+        _p(
+            "share_west",
+            0.30,
+            "share of mainland firms",
+            "Mainland firms in the West.",
+            0,
+            1,
+            plausible=(0.2, 0.4),
+        ),
         _p(
             "share_public_interest",
             0.08,
@@ -111,6 +137,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Hospitals, universities and utilities that qualify for free public-interest use.",
             0,
             1,
+            plausible=(0.04, 0.15),
         ),
         # --- visibility and search ---------------------------------------------------------
         _p(
@@ -121,6 +148,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1,
             200,
             int,
+            plausible=(4, 16),
         ),
         _p(
             "public_seen_unregistered",
@@ -130,8 +158,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1,
             200,
             int,
+            plausible=(1, 6),
         ),
-        _p("private_seen", 4, "products", "Private data products a firm sees.", 0, 200, int),
+        _p(
+            "private_seen",
+            4,
+            "products",
+            "Private data products a firm sees.",
+            0,
+            200,
+            int,
+            plausible=(2, 8),
+        ),
         # --- initial conditions (article and market figures) -------------------------------
         _p(
             "open_datasets",
@@ -182,7 +220,15 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0.99,
             source=ARTICLE,
         ),
-        _p("east_rack_share", 0.55, "share", "Share of racks in eastern hub nodes.", 0, 1),
+        _p(
+            "east_rack_share",
+            0.55,
+            "share",
+            "Share of racks in eastern hub nodes.",
+            0,
+            1,
+            plausible=(0.45, 0.65),
+        ),
         _p(
             "latency_ms",
             20.0,
@@ -218,9 +264,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Public holders' supply effort at start.",
             0,
             1,
+            plausible=(0.3, 0.7),
         ),
         # --- firms and production (ODD 7.2) ------------------------------------------------
-        _p("capital_elasticity", 0.3, "exponent", "alpha in Y = A K^alpha (1 + D/D0)^beta.", 0, 1),
+        _p(
+            "capital_elasticity",
+            0.3,
+            "exponent",
+            "alpha in Y = A K^alpha (1 + D/D0)^beta.",
+            0,
+            1,
+            plausible=(0.25, 0.4),
+        ),
         _p(
             "data_elasticity",
             0.081,
@@ -229,6 +284,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             source=ESTIMATED,
+            plausible=(0.04, 0.12),
         ),
         _p(
             "data_scale",
@@ -237,6 +293,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "D0, the data stock at which data doubles its effect.",
             1e-6,
             1e6,
+            plausible=(0.5, 2.0),
         ),
         _p(
             "data_depreciation",
@@ -245,6 +302,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Share of a data stock that goes stale each quarter.",
             0,
             1,
+            plausible=(0.05, 0.25),
         ),
         _p(
             "byproduct_rate",
@@ -254,6 +312,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             10,
             source="Farboodi & Veldkamp (2021): data is a by-product of activity",
+            plausible=(0.01, 0.04),
         ),
         _p(
             "mean_output_rmb",
@@ -262,6 +321,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Mean quarterly output of a simulated firm at start.",
             1,
             1e12,
+            plausible=(2500000.0, 10000000.0),
         ),
         _p(
             "productivity_dispersion",
@@ -271,8 +331,17 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             3,
             source="Farboodi et al. (2019): skewed firm sizes",
+            plausible=(0.6, 1.0),
         ),
-        _p("tfp_growth", 0.008, "per quarter", "Exogenous productivity growth.", -0.1, 0.1),
+        _p(
+            "tfp_growth",
+            0.008,
+            "per quarter",
+            "Exogenous productivity growth.",
+            -0.1,
+            0.1,
+            plausible=(0.0, 0.015),
+        ),
         _p(
             "data_fixed_cost_share",
             0.03,
@@ -286,12 +355,26 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             plausible=(0.0, 0.06),
         ),
         _p(
+            "data_setup_cost_share",
+            0.12,
+            "share of mean_output_rmb, once",
+            "One-off cost of building a data capability (E2c): an entrant pays it in the first "
+            "quarter it licenses data; firms of the initial economy have theirs. The default is "
+            "a year of E2b's running cost, so a data-driven entrant opens with a loss unless "
+            "its data pays at once.",
+            0,
+            10,
+            source="assumption; early losses of data-driven entrants: Farboodi & Veldkamp (2021)",
+            plausible=(0.0, 0.24),
+        ),
+        _p(
             "non_data_cost_share",
             0.85,
             "share of data-free output",
             "Labour and other costs as a share of the output the firm would make without data.",
             0,
             1,
+            plausible=(0.75, 0.9),
         ),
         _p(
             "investment_rate",
@@ -300,9 +383,26 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Share of positive surplus invested in capital.",
             0,
             1,
+            plausible=(0.2, 0.45),
         ),
-        _p("capital_depreciation", 0.025, "per quarter", "Capital depreciation.", 0, 1),
-        _p("discount_rate", 0.02, "per quarter", "Firms' discount rate when valuing data.", 0, 1),
+        _p(
+            "capital_depreciation",
+            0.025,
+            "per quarter",
+            "Capital depreciation.",
+            0,
+            1,
+            plausible=(0.015, 0.04),
+        ),
+        _p(
+            "discount_rate",
+            0.02,
+            "per quarter",
+            "Firms' discount rate when valuing data.",
+            0,
+            1,
+            plausible=(0.01, 0.04),
+        ),
         _p(
             "initial_capability",
             0.3,
@@ -310,6 +410,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Mean digital capability at start.",
             0.01,
             0.99,
+            plausible=(0.2, 0.45),
         ),
         _p(
             "capability_diffusion",
@@ -319,6 +420,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             source=ESTIMATED,
+            plausible=(0.03, 0.12),
         ),
         _p(
             "initial_active_share",
@@ -327,6 +429,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Firm slots active at start; the rest are room for entry.",
             0.05,
             1,
+            plausible=(0.8, 0.95),
         ),
         _p(
             "price_adjustment",
@@ -335,8 +438,17 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Speed at which sellers move their price toward the revenue-maximising price.",
             0.01,
             1,
+            plausible=(0.25, 0.75),
         ),
-        _p("exit_hazard", 0.01, "per quarter", "Base probability that a firm exits.", 0, 1),
+        _p(
+            "exit_hazard",
+            0.01,
+            "per quarter",
+            "Base probability that a firm exits.",
+            0,
+            1,
+            plausible=(0.005, 0.02),
+        ),
         _p(
             "entry_rate",
             0.012,
@@ -344,6 +456,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Entrants per active firm at average profitability.",
             0,
             1,
+            plausible=(0.006, 0.024),
         ),
         # --- data products and their valuation (ODD 7.3) -----------------------------------
         _p(
@@ -354,6 +467,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1,
             1e9,
             source="Azcoitia et al. (2021): median subscription ~USD 1,400/month",
+            plausible=(15000.0, 60000.0),
         ),
         _p(
             "fit_tail_index",
@@ -363,9 +477,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0.5,
             5,
             source="Houghton (2011): price elasticity of public data ~1.3",
+            plausible=(1.1, 2.0),
         ),
         _p("fit_scale", 0.1, "fit units", "Minimum firm-product fit.", 1e-6, 10, source=CALIBRATED),
-        _p("fit_max_ratio", 100.0, "x fit_scale", "Upper bound of firm-product fit.", 1.0, 1e6),
+        _p(
+            "fit_max_ratio",
+            100.0,
+            "x fit_scale",
+            "Upper bound of firm-product fit.",
+            1.0,
+            1e6,
+            plausible=(30.0, 300.0),
+        ),
         Parameter(
             "public_product_size",
             0.0357,
@@ -378,6 +501,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             source=ASSUMED,
             note="compute_cost_rmb is the compute cost of a public product of this size, "
             "so the size cannot be 0",
+            plausible=(0.018, 0.07),
         ),
         _p(
             "reference_datasets_per_holder",
@@ -399,6 +523,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             10,
             source=ESTIMATED,
+            plausible=(0.05, 0.4),
         ),
         _p(
             "sensitive_product_size",
@@ -408,6 +533,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "processed sensitive public data adds per licence-quarter.",
             0,
             10,
+            plausible=(0.12, 0.5),
         ),
         _p(
             "foreign_product_size",
@@ -416,6 +542,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Data a foreign product adds per licence-quarter.",
             0,
             10,
+            plausible=(0.04, 0.16),
         ),
         _p(
             "integration_cost_rmb",
@@ -425,6 +552,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1e9,
             source="Houghton (2011): marginal cost of distribution is tiny",
+            plausible=(750.0, 3000.0),
         ),
         _p(
             "search_cost_rmb",
@@ -433,6 +561,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Search cost without registration and disclosure (registration cuts it by 60%).",
             0,
             1e9,
+            plausible=(250.0, 1000.0),
         ),
         _p(
             "sensitive_compliance_cost_rmb",
@@ -441,6 +570,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Compliance cost of sensitive data without infrastructure.",
             0,
             1e9,
+            plausible=(3000.0, 12000.0),
         ),
         _p(
             "cross_border_cost_rmb",
@@ -449,6 +579,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Compliance cost of a cross-border transfer without infrastructure or bridge.",
             0,
             1e9,
+            plausible=(6000.0, 24000.0),
         ),
         _p(
             "compute_cost_rmb",
@@ -457,6 +588,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Compute cost of using one data unit-sized product at start-up compute prices.",
             0,
             1e9,
+            plausible=(400.0, 1600.0),
         ),
         # --- public holders (ODD 7.4) ------------------------------------------------------
         _p(
@@ -475,6 +607,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             source=ESTIMATED,
+            plausible=(0.1, 0.5),
         ),
         _p(
             "visibility_value_share",
@@ -484,6 +617,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             10,
             source=ESTIMATED,
+            plausible=(0.0, 0.02),
         ),
         _p(
             "fee_retention",
@@ -492,6 +626,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Share of fee revenue a holder keeps (the rest goes to the treasury).",
             0,
             1,
+            plausible=(0.25, 0.75),
         ),
         _p(
             "effort_adjustment",
@@ -500,6 +635,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Speed at which effort moves to its optimum.",
             0,
             1,
+            plausible=(0.1, 0.5),
         ),
         _p(
             "dataset_staleness",
@@ -511,6 +647,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             source="open-data platform surveys: <10% updated within two years",
+            plausible=(0.2, 0.4),
         ),
         # --- operators, incidents, regulator (ODD 7.5-7.7) ---------------------------------
         _p(
@@ -520,6 +657,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Fixed cost of an authorised operator per simulated firm in the economy.",
             0,
             1e9,
+            plausible=(125.0, 500.0),
         ),
         _p(
             "operator_marginal_cost_rmb",
@@ -528,6 +666,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Marginal cost of serving one licence of processed sensitive data.",
             0,
             1e9,
+            plausible=(250.0, 1000.0),
         ),
         _p(
             "security_cost_per_firm_rmb",
@@ -536,6 +675,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Cost of full security investment by one operator.",
             0,
             1e9,
+            plausible=(75.0, 300.0),
         ),
         _p(
             "incident_rate",
@@ -544,6 +684,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Incident rate with no infrastructure, security or review.",
             0,
             1,
+            plausible=(0.0005, 0.008),
         ),
         _p(
             "cross_border_incident_rate",
@@ -552,6 +693,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Incident rate of sensitive cross-border transfers without safeguards.",
             0,
             1,
+            plausible=(0.001, 0.016),
         ),
         _p(
             "incident_loss_rmb",
@@ -562,6 +704,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             1e12,
             source=IBM,
+            plausible=(15800000.0, 63200000.0),
         ),
         _p(
             "trust_collapse_threshold",
@@ -572,6 +715,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "data. Set at about twice the rate under today's policy at start (0.13).",
             0,
             1000,
+            plausible=(0.1, 1.0),
         ),
         _p(
             "trust_collapse",
@@ -580,6 +724,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Share of trust lost in a quarter when incidents exceed the collapse threshold.",
             0,
             1,
+            plausible=(0.1, 0.5),
         ),
         _p(
             "partner_reciprocity",
@@ -589,6 +734,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "it; closure then fragments the partners' side too (OECD-WTO 2025).",
             0,
             1,
+            plausible=(0.25, 0.75),
         ),
         _p(
             "partner_adjustment",
@@ -597,6 +743,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Speed at which partners' openness moves toward its reciprocal target (E21).",
             0,
             1,
+            plausible=(0.1, 0.5),
         ),
         _p(
             "partner_retaliation",
@@ -606,6 +753,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "flows to a jurisdiction whose transfers leak.",
             0,
             1,
+            plausible=(0.02, 0.3),
         ),
         # --- costs of the levers (national, RMB per year; converted by the national scale) --
         _p(
@@ -617,6 +765,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Computing investment was over RMB 400 bn in 2022-23 (NDA); this is an assumption.",
             0,
             1e13,
+            plausible=(50000000000.0, 200000000000.0),
         ),
         _p(
             "registration_cost_rmb",
@@ -625,6 +774,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Cost of the public data resource registration and disclosure system.",
             0,
             1e13,
+            plausible=(2000000000.0, 10000000000.0),
         ),
         _p(
             "review_cost_rmb",
@@ -634,6 +784,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "(firms' compliance cost of review is in E16).",
             0,
             1e13,
+            plausible=(1000000000.0, 4000000000.0),
         ),
         _p(
             "audit_cost_rmb",
@@ -642,6 +793,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Cost of one audit of an authorised operator.",
             0,
             1e12,
+            plausible=(10000000.0, 40000000.0),
         ),
         _p(
             "bridge_cost_rmb",
@@ -651,6 +803,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "international security standards.",
             0,
             1e13,
+            plausible=(1500000000.0, 6000000000.0),
         ),
         _p(
             "trust_loss_per_incident",
@@ -659,8 +812,17 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Fall in firms' trust in sensitive and cross-border data after an incident.",
             0,
             1,
+            plausible=(0.0025, 0.04),
         ),
-        _p("trust_recovery", 0.05, "per quarter", "Speed at which trust recovers.", 0, 1),
+        _p(
+            "trust_recovery",
+            0.05,
+            "per quarter",
+            "Speed at which trust recovers.",
+            0,
+            1,
+            plausible=(0.02, 0.1),
+        ),
         # --- behavioural constants of the market, firms and regulator (ODD 7) -----------
         # Each was a constant in code; here each has a unit, its source (all assumptions)
         # and the range a sensitivity analysis varies it over.
@@ -896,6 +1058,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             100,
             int,
+            plausible=(2, 8),
         ),
         # --- compute (ODD 7.8) -------------------------------------------------------------
         _p(
@@ -905,8 +1068,17 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "eta: compute price rises as ((1 - u0) / (1 - u))^eta.",
             0,
             10,
+            plausible=(0.75, 3.0),
         ),
-        _p("west_price_discount", 0.3, "share", "How much cheaper compute is in the West.", 0, 1),
+        _p(
+            "west_price_discount",
+            0.3,
+            "share",
+            "How much cheaper compute is in the West.",
+            0,
+            1,
+            plausible=(0.15, 0.45),
+        ),
         _p(
             "latency_cost_share",
             0.4,
@@ -915,6 +1087,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "for latency-sensitive work, as a share of the eastern compute price.",
             0,
             5,
+            plausible=(0.2, 0.8),
         ),
         _p(
             "base_load_growth",
@@ -926,6 +1099,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             -0.5,
             0.5,
             source=ARTICLE,
+            plausible=(0.03, 0.05),
         ),
         _p(
             "data_compute_share",
@@ -934,6 +1108,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Share of compute load at start that serves data products.",
             0.01,
             0.99,
+            plausible=(0.1, 0.4),
         ),
     ]
 }

@@ -24,3 +24,8 @@ def test_their_defaults_are_the_posterior_means_to_two_figures():
         default = SCENARIO_PARAMETERS[row.parameter].default
         assert default == float(f"{row.mean:.2g}"), row.parameter
         assert row.q05 <= default <= row.q95, row.parameter
+
+
+def test_their_plausible_ranges_are_the_priors():
+    for name, prior in read_calibrate_spec("china_2024").priors.items():
+        assert SCENARIO_PARAMETERS[name].plausible == tuple(prior), name

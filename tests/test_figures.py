@@ -61,13 +61,6 @@ def test_free_public_data_beats_cost_recovery_on_welfare_and_use(quick):
     assert free.loc["data_uses_mean", "effect"] > 0
 
 
-def test_tighter_price_cap_lowers_operator_profit(quick):
-    runs = quick["authorised_operation"].ok
-    capped = runs[(runs["operator_cap"] == "price") & (runs["operators"] == 2)]
-    profit = capped.groupby("price_cap")["operator_profit_mean"].mean()
-    assert profit.loc[0.5] < profit.loc[3.0]
-
-
 def test_openness_raises_the_data_market(quick):
     table = report.headline_effects(quick["cross_border"])
     assert (table[table["outcome"] == "market_size_mean"]["effect"] > 0).all()

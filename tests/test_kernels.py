@@ -31,6 +31,7 @@ def scrambled(policy: Policy, seed: int) -> DataEconomy:
     s.public_interest = rng.random(n) < 0.2
     s.region = rng.integers(0, 4, n)
     s.capability = rng.random(n)
+    s.data_set_up = rng.random(n) < 0.5  # E2c's set-up cost falls on the other half
     s.data_stock *= rng.lognormal(0, 1, n)
     c.price[:] = np.where(rng.random(len(c.price)) < 0.3, 0.0, c.price * rng.lognormal(0, 1))
     c.price_public_interest[:] = c.price * (rng.random(len(c.price)) < 0.5)

@@ -5,9 +5,10 @@ import pytest
 
 from econ import DataEconomy, Policy
 from econ import equations as eq
-from econ.agents import AuthorisedOperator, Firm, Operators
+from econ.agents import AuthorisedOperator, Firm, Firms, Operators
 from econ.categories import ProductKind, Region
 from econ.market import clear
+from econ.scenarios import Scenario
 
 from .conftest import small, valuation_of
 
@@ -271,6 +272,7 @@ def test_a_fixed_cost_of_data_capability_makes_loss_makers_who_exit_faster():
             seed=2,
             data_fixed_cost_share=share,
             loss_exit_multiplier=multiplier,
+            data_setup_cost_share=0.0,  # E2b alone: entrants' set-up losses are E2c's test
         )
         loss_share, exits = [], 0
         for _ in range(12):
@@ -286,6 +288,46 @@ def test_a_fixed_cost_of_data_capability_makes_loss_makers_who_exit_faster():
     assert some > 0.0
     _, exits_sticky = losses(0.05, multiplier=1.0)
     assert exits_some > exits_sticky
+
+
+def test_a_set_up_cost_makes_data_driven_entrants_open_with_losses():
+    # E2c: an entrant pays the set-up cost in the first quarter it licenses data, so young
+    # firms lose money far more often than established ones; without it they do not.
+    def loss_shares(share):
+        model = DataEconomy(scenario="small", n_firms=800, seed=4, data_setup_cost_share=share)
+        first, established = [], []
+        for _ in range(16):
+            model.step()
+            f = model.firms.table
+            new, old = f.active & (f.age == 1), f.active & (f.age > 8)
+            first += list(f.surplus[new] < 0)
+            established += list(f.surplus[old] < 0)
+        return float(np.mean(first)), float(np.mean(established))
+
+    first_none, established_none = loss_shares(0.0)
+    first_some, established_some = loss_shares(0.24)
+    assert first_none < 2 * established_none + 0.02
+    assert first_some > first_none + 0.2
+    assert first_some > 5 * established_some
+
+
+def test_the_set_up_cost_is_paid_once_by_a_firm_without_a_capability_that_licenses():
+    cost = eq.data_setup_cost(9.0, np.array([0, 2, 2, 0]), np.array([False, False, True, True]))
+    np.testing.assert_array_equal(cost, [0.0, 9.0, 0.0, 0.0])
+    p = Scenario(data_setup_cost_share=0.5, data_fixed_cost_share=0.0)
+    firms = Firms.draw(p, np.random.default_rng(0))
+    s, n = firms.table, len(firms)
+    s.data_set_up[:] = np.arange(n) % 2 == 0  # odd rows have no capability yet
+    licences, zeros = np.ones(n), np.zeros(n)
+    setup = 0.5 * p.mean_output_rmb * (np.arange(n) % 2 == 1) * s.active
+    for quarter in range(2):
+        base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
+        y = eq.output(base, s.data_stock, p.data_elasticity, p.data_scale)
+        firms.produce(p, zeros, zeros, zeros, licences)
+        paid = setup if quarter == 0 else 0.0  # once: then every active firm has one
+        want = np.where(s.active, y - p.non_data_cost_share * base - paid, 0.0)
+        np.testing.assert_allclose(s.surplus, want, rtol=1e-12)
+        assert s.data_set_up[s.active].all()
 
 
 def test_fixed_cost_of_data_capability_is_paid_only_by_firms_that_license():

@@ -44,6 +44,11 @@ class FirmTable(Table):
     data_spending: np.ndarray = column("Licence fees paid last quarter (RMB).")
     licences: np.ndarray = column("Data products licensed last quarter.")
     age: np.ndarray = column("Quarters since entry.")
+    data_set_up: np.ndarray = column(
+        "True once the firm has built a data capability (E2c): at start, or when an entrant "
+        "first licenses data.",
+        bool,
+    )
 
 
 class Firm(TableAgent, table=FirmTable):
@@ -161,6 +166,7 @@ class Firms(Population):
         s.capability[rows] = capability * (p.entrant_capability_share if entrant else 1.0)
         for name in ("output", "surplus", "data_spending", "licences", "age"):
             getattr(s, name)[rows] = 0.0
+        s.data_set_up[rows] = not entrant
 
     def value_per_unit(self, scenario: Scenario) -> np.ndarray:
         """Present value of one more data unit to each firm, times its capability (E1-E4).
@@ -190,7 +196,7 @@ class Firms(Population):
         usage_cost: np.ndarray,
         licences: np.ndarray,
     ) -> None:
-        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E2b, E18).
+        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E2b, E2c, E18).
 
         One compiled pass (:func:`econ.kernels.produce`); :meth:`produce_reference` is the
         numpy reference.
@@ -216,7 +222,8 @@ class Firms(Population):
         factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
         kernels.produce(
             s.active, base, factor, p.non_data_cost_share, spending, usage_cost, licences,
-            p.data_fixed_cost_share * p.mean_output_rmb, data_added,
+            p.data_fixed_cost_share * p.mean_output_rmb,
+            p.data_setup_cost_share * p.mean_output_rmb, s.data_set_up, data_added,
             p.investment_rate, p.capital_depreciation, p.byproduct_rate, p.mean_output_rmb,
             p.data_depreciation, p.capability_diffusion, p.tfp_growth, s.output, s.surplus,
             s.cash, s.capital, s.data_stock, s.capability, s.productivity, s.age,
@@ -250,7 +257,9 @@ class Firms(Population):
         s.data_spending = spending
         s.licences = licences
         fixed_cost = p.data_fixed_cost_share * p.mean_output_rmb
-        usage_cost = usage_cost + eq.data_capability_cost(fixed_cost, licences)
+        setup_cost = p.data_setup_cost_share * p.mean_output_rmb
+        setup = eq.data_setup_cost(setup_cost, licences, s.data_set_up)
+        usage_cost = usage_cost + (eq.data_capability_cost(fixed_cost, licences) + setup)
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         y = eq.output(base, s.data_stock, p.data_elasticity, p.data_scale)
         surplus = y - p.non_data_cost_share * base - spending - usage_cost
@@ -266,6 +275,7 @@ class Firms(Population):
         s.capability += eq.capability_growth(s.capability, p.capability_diffusion) * live
         s.productivity *= 1 + p.tfp_growth
         s.age += live
+        s.data_set_up |= live & (licences > 0)
 
     def exit(self, scenario: Scenario, rng: np.random.Generator) -> int:
         """Firms exit at the hazard of E19, higher after a loss.
