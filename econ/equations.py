@@ -107,6 +107,48 @@ def marginal_product_of_data(base_output, data_stock, data_elasticity, data_scal
     ) / data_scale
 
 
+def data_value_index(growth, quarters):
+    """E2d (ODD 7.2): the value of data to its users, ``a_t = (1 + g_ai)^t``, t quarters
+    after the initial economy.
+
+    AI raises what firms make of data: ``a_t`` scales data's contribution to output,
+    ``Y = B (1 + a_t ((1 + D/D0)^beta - 1))``, and so the marginal product of data (E3)
+    and every licence's value (E4). With ``g_ai = 0`` it is E2 and E3 unchanged.
+
+    Parameters
+    ----------
+    growth : float
+        ``g_ai``, growth of data's value per quarter.
+    quarters : int
+        Quarters simulated since the initial economy (the spin-up's included).
+
+    Returns
+    -------
+    float
+        The index ``a_t`` (1 in the initial economy).
+    """
+    return (1.0 + growth) ** quarters
+
+
+def data_output_factor(output_factor, value_index):
+    """E2d (ODD 7.2): ``1 + a_t ((1 + D/D0)^beta - 1)``, E2's factor with data's
+    contribution scaled by the data value index ``a_t``.
+
+    Parameters
+    ----------
+    output_factor : float or numpy.ndarray
+        ``(1 + D/D0)^beta`` from E2 (``Y / B``).
+    value_index : float
+        ``a_t`` from :func:`data_value_index`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``Y / B`` with the index applied.
+    """
+    return 1.0 + value_index * (output_factor - 1.0)
+
+
 def data_licence_value(marginal_product, size, depreciation, discount_rate):
     """E4 (ODD 7.3): present value of adding ``size`` data units that decay at ``depreciation``.
 

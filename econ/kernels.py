@@ -543,8 +543,7 @@ def produce(
         # E2c: the set-up cost, once, for a firm that licenses without a capability yet.
         setting_up = licences[i] > 0 and not data_set_up[i]
         gain -= usage_cost[i] + (
-            (data_fixed_cost if licences[i] > 0 else 0.0)
-            + (data_setup_cost if setting_up else 0.0)
+            (data_fixed_cost if licences[i] > 0 else 0.0) + (data_setup_cost if setting_up else 0.0)
         )
         y_kept = y if live else 0.0
         s = gain if live else 0.0

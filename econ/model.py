@@ -279,12 +279,14 @@ class DataEconomy(mesa.Model):
             foreign_supply=self.partner_openness,
         )
         strictness = self.regulator.review_strictness
+        # AI raises the value of data to its users, from the initial economy on (E2d).
+        value_index = eq.data_value_index(p.ai_data_value_growth, q - 1)
         valuation = value_licences(
             firms.table,
             market,
             policy,
             p,
-            value_per_unit=firms.value_per_unit(p),
+            value_per_unit=firms.value_per_unit(p, value_index),
             trust=self.trust,
             review_strictness=strictness,
             compute_cost_per_unit=self.compute.cost_per_data_unit,
@@ -370,6 +372,7 @@ class DataEconomy(mesa.Model):
             result.spending,
             result.usage_cost,
             result.licences,
+            value_index,
         )
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter("exit", q))

@@ -334,6 +334,18 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             plausible=(0.6, 1.0),
         ),
         _p(
+            "ai_data_value_growth",
+            0.0,
+            "per quarter",
+            "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
+            "contribution to output and so in every licence's value. No source measures it: "
+            "it is what the data market's growth implies, estimated with the others.",
+            -0.1,
+            0.2,
+            source=ESTIMATED,
+            plausible=(0.0, 0.08),
+        ),
+        _p(
             "tfp_growth",
             0.008,
             "per quarter",

@@ -231,16 +231,19 @@ def test_validation_rows_say_which_are_calibration_targets(tmp_path):
     )
     results = {"baseline": SimpleNamespace(series=series)}
     # The shipped calibrate spec targets market growth, so the baseline growth row is a target.
-    table = check_behaviours(results)
-    assert table.set_index("key").loc["baseline_growth", "role"] == TARGET
-    # With a calibration that targets nothing in the table, the row is a held-out check.
+    table = check_behaviours(results).set_index("key")
+    assert table.loc["baseline_growth", "role"] == TARGET
+    # The 2025 forecast is the end of the growth moment's path: a target with it.
+    assert table.loc["forecast_2025", "role"] == TARGET
+    # With a calibration that targets nothing in the table, the rows are held-out checks.
     path = tmp_path / "c.toml"
     path.write_text(GOOD.replace("market_growth", "market_2022").replace("steps = 12", "steps = 4"))
     table = check_behaviours(results, targets=calibration_targets(read_calibrate_spec(path)))
     assert table.set_index("key").loc["baseline_growth", "role"] == HELD_OUT
+    assert table.set_index("key").loc["forecast_2025", "role"] == HELD_OUT
 
 
-def test_the_2025_forecast_row_is_a_held_out_check_of_the_fourth_year():
+def test_the_2025_forecast_row_checks_the_fourth_year():
     def baseline(per_quarter):
         rows = [
             {"run_id": run, "step": q, "market_size": per_quarter * (1 + 0.01 * run)}

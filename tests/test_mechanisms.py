@@ -330,6 +330,35 @@ def test_the_set_up_cost_is_paid_once_by_a_firm_without_a_capability_that_licens
         assert s.data_set_up[s.active].all()
 
 
+def test_the_ai_trend_scales_the_value_of_data_and_its_share_of_output():
+    # E2d: a_t scales the marginal value of data and data's contribution to output.
+    assert eq.data_value_index(0.1, 0) == 1.0
+    assert eq.data_value_index(0.1, 2) == pytest.approx(1.21)
+    factor = np.array([1.0, 1.05, 1.2])
+    np.testing.assert_allclose(eq.data_output_factor(factor, 2.0), [1.0, 1.1, 1.4])
+    model = DataEconomy(scenario="small", n_firms=400, seed=3, spin_up_quarters=0)
+    p = model.params
+    np.testing.assert_allclose(
+        model.firms.value_per_unit(p, 1.5), 1.5 * model.firms.value_per_unit(p), rtol=1e-12
+    )
+
+
+def test_the_ai_trend_makes_the_market_grow():
+    def run(growth):
+        model = DataEconomy(scenario="small", n_firms=400, seed=5, ai_data_value_growth=growth)
+        return model.run(12)
+
+    zero, trend = run(0.0), run(0.05)
+    growth = {
+        name: df["market_size"].iloc[-4:].sum() / df["market_size"].iloc[:4].sum()
+        for name, df in (("zero", zero), ("trend", trend))
+    }
+    # 0.05 a quarter is 1.05^8 = 1.48 between the first year and the third, before the
+    # extensive margin: the trend must show at least most of it.
+    assert growth["trend"] > 1.3 * growth["zero"]
+    assert trend["output"].iloc[-1] > zero["output"].iloc[-1]
+
+
 def test_fixed_cost_of_data_capability_is_paid_only_by_firms_that_license():
     cost = eq.data_capability_cost(7.0, np.array([0, 1, 3]))
     np.testing.assert_array_equal(cost, [0.0, 7.0, 7.0])

@@ -168,13 +168,15 @@ class Firms(Population):
             getattr(s, name)[rows] = 0.0
         s.data_set_up[rows] = not entrant
 
-    def value_per_unit(self, scenario: Scenario) -> np.ndarray:
-        """Present value of one more data unit to each firm, times its capability (E1-E4).
+    def value_per_unit(self, scenario: Scenario, value_index: float = 1.0) -> np.ndarray:
+        """Present value of one more data unit to each firm, times its capability (E1-E4, E2d).
 
         Parameters
         ----------
         scenario : Scenario
             The scenario's parameters.
+        value_index : float, default 1.0
+            E2d's index of data's value to its users (1 in the initial economy).
 
         Returns
         -------
@@ -184,6 +186,7 @@ class Firms(Population):
         s, p = self.table, scenario
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         marginal = eq.marginal_product_of_data(base, s.data_stock, p.data_elasticity, p.data_scale)
+        marginal = value_index * marginal  # E2d
         return eq.data_licence_value(
             marginal * s.capability * s.active, 1.0, p.data_depreciation, p.discount_rate
         )
@@ -195,8 +198,9 @@ class Firms(Population):
         spending: np.ndarray,
         usage_cost: np.ndarray,
         licences: np.ndarray,
+        value_index: float = 1.0,
     ) -> None:
-        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E2b, E2c, E18).
+        """Pay, produce, earn, invest, accumulate data and adopt capability (E1, E2, E2b-d, E18).
 
         One compiled pass (:func:`econ.kernels.produce`); :meth:`produce_reference` is the
         numpy reference.
@@ -213,6 +217,8 @@ class Firms(Population):
             Non-fee costs of using the data: integration, search, compliance, compute (RMB).
         licences : numpy.ndarray
             Data products licensed this quarter.
+        value_index : float, default 1.0
+            E2d's index of data's value to its users.
         """
         s, p = self.table, scenario
         s.data_spending = spending
@@ -220,6 +226,8 @@ class Firms(Population):
         # Powers in numpy: its SIMD pow and libm's can differ in the last bit.
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
+        if value_index != 1.0:  # at 1, E2 exactly (1 + (f - 1) can differ from f in a bit)
+            factor = eq.data_output_factor(factor, value_index)
         kernels.produce(
             s.active, base, factor, p.non_data_cost_share, spending, usage_cost, licences,
             p.data_fixed_cost_share * p.mean_output_rmb,
@@ -236,6 +244,7 @@ class Firms(Population):
         spending: np.ndarray,
         usage_cost: np.ndarray,
         licences: np.ndarray,
+        value_index: float = 1.0,
     ) -> None:
         """:meth:`produce` in numpy (the reference the kernel is tested against).
 
@@ -251,6 +260,8 @@ class Firms(Population):
             Non-fee costs of using the data (RMB).
         licences : numpy.ndarray
             Data products licensed this quarter.
+        value_index : float, default 1.0
+            E2d's index of data's value to its users.
         """
         s, p = self.table, scenario
         live = s.active
@@ -262,6 +273,9 @@ class Firms(Population):
         usage_cost = usage_cost + (eq.data_capability_cost(fixed_cost, licences) + setup)
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         y = eq.output(base, s.data_stock, p.data_elasticity, p.data_scale)
+        if value_index != 1.0:
+            factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
+            y = base * eq.data_output_factor(factor, value_index)
         surplus = y - p.non_data_cost_share * base - spending - usage_cost
         s.output = np.where(live, y, 0.0)
         s.surplus = np.where(live, surplus, 0.0)
