@@ -1106,12 +1106,14 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0.04,
             "per quarter",
             "Growth of compute demand not from data products (AI training and inference "
-            "among it). Capacity grows 10-20% a year and utilisation rose 4 points over "
-            "2022-24 (58.7% -> 62.7%), so load grew about 17% a year: 4% a quarter.",
+            "among it). Capacity grows 10-20% a year (the compute_growth levers) and "
+            "utilisation rose 4 points over 2022-24 (58.7% -> 62.7%, NDA): estimated with the "
+            "others, that rise identifying it. It is what makes compute bind: E10's price "
+            "climbs as the load outgrows capacity.",
             -0.5,
             0.5,
-            source=ARTICLE,
-            plausible=(0.03, 0.05),
+            source=ESTIMATED,
+            plausible=(0.02, 0.07),
         ),
         _p(
             "data_compute_share",
