@@ -107,27 +107,31 @@ def marginal_product_of_data(base_output, data_stock, data_elasticity, data_scal
     ) / data_scale
 
 
-def data_value_index(growth, quarters):
-    """E2d (ODD 7.2): the value of data to its users, ``a_t = (1 + g_ai)^t``, t quarters
-    after the initial economy.
+def data_value_index(growth, quarters, half_life):
+    """E2d (ODD 7.2): the value of data to its users, ``a_t = prod_{s<t} (1 + g_s)`` with
+    ``g_s = g_ai 2^(-s/H)``, t quarters after the initial economy.
 
     AI raises what firms make of data: ``a_t`` scales data's contribution to output,
     ``Y = B (1 + a_t ((1 + D/D0)^beta - 1))``, and so the marginal product of data (E3)
-    and every licence's value (E4). With ``g_ai = 0`` it is E2 and E3 unchanged.
+    and every licence's value (E4). The trend eases, halving every ``H`` quarters, as the
+    market's record and forecasts do. With ``g_ai = 0`` it is E2 and E3 unchanged.
 
     Parameters
     ----------
     growth : float
-        ``g_ai``, growth of data's value per quarter.
+        ``g_ai``, growth of data's value per quarter in the initial economy.
     quarters : int
         Quarters simulated since the initial economy (the spin-up's included).
+    half_life : float
+        ``H``, quarters in which the growth rate halves (``inf``: it never eases).
 
     Returns
     -------
     float
         The index ``a_t`` (1 in the initial economy).
     """
-    return (1.0 + growth) ** quarters
+    rates = growth * 0.5 ** (np.arange(quarters) / half_life)
+    return float(np.prod(1.0 + rates))
 
 
 def data_output_factor(output_factor, value_index):

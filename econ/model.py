@@ -280,7 +280,9 @@ class DataEconomy(mesa.Model):
         )
         strictness = self.regulator.review_strictness
         # AI raises the value of data to its users, from the initial economy on (E2d).
-        value_index = eq.data_value_index(p.ai_data_value_growth, q - 1)
+        value_index = eq.data_value_index(
+            p.ai_data_value_growth, q - 1, p.ai_growth_half_life_quarters
+        )
         valuation = value_licences(
             firms.table,
             market,

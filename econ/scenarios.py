@@ -346,6 +346,19 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             plausible=(0.0, 0.08),
         ),
         _p(
+            "ai_growth_half_life_quarters",
+            23.0,
+            "quarters",
+            "H: quarters in which the growth of data's value (E2d) halves. The CDTM path, "
+            "RMB 87.68 bn (2022), 204.6 bn (2025), 515.6 bn (2030), grows 32.6% a year and "
+            "then 20.3%: growth falls to 0.62 of itself in the 16 quarters between the two "
+            "periods' midpoints, a half-life of 16 ln 2 / ln(1/0.62) = 23 quarters.",
+            1,
+            1e9,
+            source="CDTM (2023) forecast path: 2022, 2025, 2030",
+            plausible=(12.0, 48.0),
+        ),
+        _p(
             "tfp_growth",
             0.008,
             "per quarter",

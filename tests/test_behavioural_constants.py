@@ -40,6 +40,7 @@ SETTINGS = {
     "trust_collapse_threshold": {"incident_rate": 0.02},
     "trust_collapse": {"incident_rate": 0.5},
     "relicense_quarters": {"incident_rate": 0.5},
+    "ai_growth_half_life_quarters": {"ai_data_value_growth": 0.04},
 }
 
 

@@ -25,7 +25,12 @@ from econ.study.estimation import (
     moments_of,
     read_calibrate_spec,
 )
-from econ.study.validation import FORECAST_2025_RMB, _forecast_2025
+from econ.study.validation import (
+    FORECAST_2025_RMB,
+    FORECAST_2030_RMB,
+    _forecast_2025,
+    _forecast_2030,
+)
 
 pytest.importorskip("pyabc")
 
@@ -235,12 +240,14 @@ def test_validation_rows_say_which_are_calibration_targets(tmp_path):
     assert table.loc["baseline_growth", "role"] == TARGET
     # The 2025 forecast is the end of the growth moment's path: a target with it.
     assert table.loc["forecast_2025", "role"] == TARGET
+    assert table.loc["forecast_2030", "role"] == TARGET
     # With a calibration that targets nothing in the table, the rows are held-out checks.
     path = tmp_path / "c.toml"
     path.write_text(GOOD.replace("market_growth", "market_2022").replace("steps = 12", "steps = 4"))
     table = check_behaviours(results, targets=calibration_targets(read_calibrate_spec(path)))
     assert table.set_index("key").loc["baseline_growth", "role"] == HELD_OUT
     assert table.set_index("key").loc["forecast_2025", "role"] == HELD_OUT
+    assert table.set_index("key").loc["forecast_2030", "role"] == HELD_OUT
 
 
 def test_the_2025_forecast_row_checks_the_fourth_year():
@@ -256,3 +263,18 @@ def test_the_2025_forecast_row_checks_the_fourth_year():
     assert on_target["key"] == "forecast_2025" and on_target["holds"]
     assert on_target["value"] == pytest.approx(FORECAST_2025_RMB * 1.01)
     assert not _forecast_2025(baseline(FORECAST_2025_RMB / 8))["holds"]
+
+
+def test_the_2030_forecast_row_checks_the_ninth_year():
+    rows = [
+        {"run_id": run, "step": q, "market_size": (2.0 if q > 32 else 1.0) * (1 + 0.01 * run)}
+        for run in range(3)
+        for q in range(1, 41)
+    ]
+    series = pd.DataFrame(rows)
+    series["market_size"] *= FORECAST_2030_RMB / 8
+    row = _forecast_2030(SimpleNamespace(series=series))
+    assert row["key"] == "forecast_2030" and row["holds"]
+    assert row["value"] == pytest.approx(FORECAST_2030_RMB * 1.01)
+    short = SimpleNamespace(series=series[series["step"] <= 16])
+    assert not _forecast_2030(short)["holds"]

@@ -332,8 +332,11 @@ def test_the_set_up_cost_is_paid_once_by_a_firm_without_a_capability_that_licens
 
 def test_the_ai_trend_scales_the_value_of_data_and_its_share_of_output():
     # E2d: a_t scales the marginal value of data and data's contribution to output.
-    assert eq.data_value_index(0.1, 0) == 1.0
-    assert eq.data_value_index(0.1, 2) == pytest.approx(1.21)
+    assert eq.data_value_index(0.1, 0, np.inf) == 1.0
+    assert eq.data_value_index(0.1, 2, np.inf) == pytest.approx(1.21)
+    # Easing: the second quarter's growth is half the first's at a half-life of 1.
+    assert eq.data_value_index(0.1, 2, 1.0) == pytest.approx(1.1 * 1.05)
+    assert eq.data_value_index(0.0, 40, 23.0) == 1.0
     factor = np.array([1.0, 1.05, 1.2])
     np.testing.assert_allclose(eq.data_output_factor(factor, 2.0), [1.0, 1.1, 1.4])
     model = DataEconomy(scenario="small", n_firms=400, seed=3, spin_up_quarters=0)
@@ -343,20 +346,25 @@ def test_the_ai_trend_scales_the_value_of_data_and_its_share_of_output():
     )
 
 
-def test_the_ai_trend_makes_the_market_grow():
-    def run(growth):
-        model = DataEconomy(scenario="small", n_firms=400, seed=5, ai_data_value_growth=growth)
-        return model.run(12)
+def test_the_ai_trend_makes_the_market_grow_and_its_easing_slows_it():
+    def growth(rate, half_life=1e9):
+        model = DataEconomy(
+            scenario="small",
+            n_firms=400,
+            seed=5,
+            ai_data_value_growth=rate,
+            ai_growth_half_life_quarters=half_life,
+        )
+        df = model.run(12)
+        return df["market_size"].iloc[-4:].sum() / df["market_size"].iloc[:4].sum(), df
 
-    zero, trend = run(0.0), run(0.05)
-    growth = {
-        name: df["market_size"].iloc[-4:].sum() / df["market_size"].iloc[:4].sum()
-        for name, df in (("zero", zero), ("trend", trend))
-    }
+    (zero, flat), (trend, rising) = growth(0.0), growth(0.05)
     # 0.05 a quarter is 1.05^8 = 1.48 between the first year and the third, before the
     # extensive margin: the trend must show at least most of it.
-    assert growth["trend"] > 1.3 * growth["zero"]
-    assert trend["output"].iloc[-1] > zero["output"].iloc[-1]
+    assert trend > 1.3 * zero
+    assert rising["output"].iloc[-1] > flat["output"].iloc[-1]
+    eased, _ = growth(0.05, half_life=8.0)  # by 2022 the rate is an eighth of its start
+    assert zero < eased < trend
 
 
 def test_fixed_cost_of_data_capability_is_paid_only_by_firms_that_license():

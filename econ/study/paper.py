@@ -143,6 +143,7 @@ def paper_numbers(
         "safeguards_vs_none_bridge",
         "bridge_market",
         "forecast_2025",
+        "forecast_2030",
         "benefit_cost",
         "size_skew_free",
         "size_skew_trend",
