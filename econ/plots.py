@@ -461,6 +461,12 @@ FACTOR_LABELS = {
     "mandate_share": "Holders' mandate",
     "visibility_value_share": "Value of visible use",
     "private_product_size": "Private product size",
+    "ai_data_value_growth": "AI trend in data's value",
+    "base_load_growth": "Other compute load growth",
+    "rack_utilisation": "Utilisation in 2019",
+    "data_fixed_cost_share": "Fixed cost of data capability",
+    "relevance_operator": "Relevance of operators' data",
+    "relevance_private": "Relevance of private data",
     "fee_retention": "Fee retention",
     "incident_rate": "Operator incident rate",
     "trust_loss_per_incident": "Trust loss per incident",
@@ -669,6 +675,7 @@ def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.
 MOMENT_LABELS = {
     "market_2022": ("Data market, 2022\n(RMB bn a year)", RMB_BN),
     "market_growth": ("Market growth, 2022-24\n(share a year)", 1.0),
+    "utilisation_2022": ("Rack utilisation,\n2022Q1 (share)", 1.0),
     "utilisation_change": ("Rack utilisation change\nover 2 years (share)", 1.0),
     "datasets_growth": ("Open datasets growth\n(share a year)", 1.0),
 }

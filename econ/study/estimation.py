@@ -125,6 +125,10 @@ def _market_growth(series: pd.DataFrame) -> float:
     return (third / first) ** 0.5 - 1.0 if first > 0 and third > 0 else float("nan")
 
 
+def _utilisation_2022(series: pd.DataFrame) -> float:
+    return float(series["compute_utilisation"].iloc[0])
+
+
 def _utilisation_change(series: pd.DataFrame) -> float:
     util = series["compute_utilisation"]
     return float(util.iloc[8] - util.iloc[0])
@@ -153,6 +157,13 @@ MOMENTS: dict[str, Moment] = {
             12,
             _market_growth,
             "baseline_growth",
+        ),
+        Moment(
+            "utilisation_2022",
+            "compute rack utilisation in the first quarter, 2022Q1 (share)",
+            ("compute_utilisation",),
+            1,
+            _utilisation_2022,
         ),
         Moment(
             "utilisation_change",
