@@ -213,7 +213,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "rack_utilisation",
-            0.6272,
+            0.45,
             "share",
             "Rack utilisation in the initial economy (2019, the start of the spin-up), E10's "
             "reference. The seed gives 58.7% for 2022 and 62.72% for 2024 (NDA), not 2019: "
@@ -282,7 +282,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "data_elasticity",
-            0.081,
+            0.063,
             "exponent",
             "beta: returns to data diminish (beta < 1; Farboodi & Veldkamp 2021).",
             0,
@@ -339,7 +339,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "ai_data_value_growth",
-            0.0,
+            0.091,
             "per quarter",
             "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
             "contribution to output and so in every licence's value. No source measures it: "
@@ -443,7 +443,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.092,
+            0.065,
             "per quarter",
             "Logistic rate at which digital capability spreads.",
             0,
@@ -545,7 +545,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "private_product_size",
-            0.24,
+            0.13,
             "data units",
             "Data a private product adds per licence-quarter; sets the level of the paid "
             "market, which is mostly private data today.",
@@ -630,7 +630,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.23,
+            0.24,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,
@@ -640,7 +640,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "visibility_value_share",
-            0.011,
+            0.014,
             "x reference price per use",
             "Value to a holder of one use made visible by registration and disclosure.",
             0,
@@ -1120,7 +1120,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "base_load_growth",
-            0.04,
+            0.048,
             "per quarter",
             "Growth of compute demand not from data products (AI training and inference "
             "among it). Capacity grows 10-20% a year (the compute_growth levers) and "
