@@ -78,7 +78,10 @@ def test_a_wave_of_incidents_collapses_trust_in_the_model():
     wave = small(risky, trust_collapse_threshold=0.01, seed=2).run(20)
     assert calm["trust"].min() > 0.8
     assert wave["trust"].min() < 0.3
-    assert wave["market_size"].iloc[-4:].mean() < calm["market_size"].iloc[-4:].mean()
+    # Welfare, not the paid market: as trust goes, operators under the revenue cap lose uses
+    # and raise their price toward allowed revenue (E7b), so sales in RMB can even rise.
+    assert wave["welfare"].iloc[-4:].mean() < 0.95 * calm["welfare"].iloc[-4:].mean()
+    assert wave["data_uses"].iloc[-4:].mean() < calm["data_uses"].iloc[-4:].mean()
 
 
 def test_partners_reciprocate_openness_and_retaliate_after_incidents():

@@ -742,7 +742,7 @@ def test_sensitivity_of_each_kind_of_product(model):
 def test_clearing_totals_are_sums_over_the_bought_licences(model, clearing):
     val = value(model)
     got = clear_with(
-        model, val, model.policy.replace(openness=0.8), strictness=0.2, seed=4, how=clearing
+        model, val, model.policy.replace(openness=1.0), strictness=0.0, seed=4, how=clearing
     )
     c, v, s = model.market.catalogue, model.market.view, model.firms.table
     bought = got.bought

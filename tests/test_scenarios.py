@@ -3,7 +3,8 @@
 import pytest
 
 from econ import SCENARIOS, ParameterError, Scenario, get_scenario
-from econ.scenarios import ARTICLE, CDTM
+from econ.scenarios import ARTICLE, CDTM, ESTIMATED
+from econ.study.estimation import read_calibrate_spec
 
 
 def test_every_parameter_records_a_source_and_unit():
@@ -15,12 +16,17 @@ def test_every_parameter_records_a_source_and_unit():
 def test_china_2024_uses_the_article_figures():
     s = get_scenario("china_2024")
     assert s.n_holders == 226 and s.open_datasets == 340_000
-    assert s.racks == 1.46e6 and s.rack_utilisation == 0.6272 and s.latency_ms == 20
+    assert s.racks == 1.46e6 and s.latency_ms == 20
     assert s.china_compute_share == 0.33
     assert s.market_size_2022_rmb == pytest.approx(87.68e9)
-    for name in ("n_holders", "open_datasets", "racks", "rack_utilisation", "latency_ms"):
+    for name in ("n_holders", "open_datasets", "racks", "latency_ms"):
         assert Scenario.PARAMETERS[name].source == ARTICLE
     assert Scenario.PARAMETERS["market_size_2022_rmb"].source == CDTM
+    # The article's utilisation figures are for 2022 and 2024: they are the calibration's
+    # moments, and the utilisation of 2019 (the initial economy) is estimated from them.
+    moments = {m.name: m.value for m in read_calibrate_spec("china_2024").moments}
+    assert moments["utilisation_2022"] == 0.587 and moments["utilisation_change"] == 0.04
+    assert Scenario.PARAMETERS["rack_utilisation"].source == ESTIMATED
 
 
 def test_small_is_smaller():
