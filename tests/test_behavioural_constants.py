@@ -5,6 +5,8 @@ the model does (a parameter that changed nothing would be decorative), and a spe
 for the table's range by name.
 """
 
+import tomllib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from econ.experiment import parse_spec
 from econ.model import DataEconomy
 from econ.scenarios import SCENARIO_PARAMETERS
+from econ.shipped import spec_path
 
 RANGED = [name for name, p in SCENARIO_PARAMETERS.items() if p.plausible is not None]
 # Every lever whose mechanism one of these constants shapes is switched on.
@@ -137,3 +140,9 @@ def test_every_assumption_and_estimate_has_a_plausible_range():
             assert p.plausible is not None, f"{name} ({p.source}) has no plausible range"
             low, high = p.plausible
             assert p.low <= low <= p.default <= high <= p.high, name
+
+
+def test_the_screen_varies_every_parameter_with_a_range_but_the_counts_of_sellers():
+    spec = parse_spec(tomllib.loads(spec_path("screening").read_text()))
+    counts = {"n_private_suppliers", "n_foreign_products"}  # their ranges are china_2024's
+    assert set(RANGED) - counts <= set(spec.factors)
