@@ -614,15 +614,21 @@ def frontier(
     return pd.concat(out)
 
 
-def _point_means(results: Results, outcome: str) -> np.ndarray:
-    """Outcome per design point (mean over replications), in design order."""
+def _point_means(results: Results, outcome: str, undefined: bool = False) -> np.ndarray:
+    """Outcome per design point (mean over replications), in design order; NaN where the
+    outcome is undefined (growth from a quarter with no trade) if ``undefined``."""
     ok = results.ok
     points = len(results.design)
-    means = ok.groupby("point")[outcome].mean().reindex(range(points))
-    if means.isna().any():
-        missing = int(means.isna().sum())
+    missing = points - int(ok["point"].nunique())
+    if missing:
         raise ValueError(
             f"{missing} design points have no successful run; rerun the sweep "
+            "(sensitivity indices need every point)"
+        )
+    means = ok.groupby("point")[outcome].mean().reindex(range(points))
+    if means.isna().any() and not undefined:
+        raise ValueError(
+            f"{int(means.isna().sum())} design points have no defined {outcome} "
             "(sensitivity indices need every point)"
         )
     return means.to_numpy()
@@ -787,7 +793,10 @@ def morris_indices(
     -------
     pandas.DataFrame
         Columns ``outcome, factor, mu_star, mu_star_conf, sigma``, in the outcome's unit
-        (elementary effects are taken per step of each factor's range scaled to [0, 1]).
+        (elementary effects are taken per step of each factor's range scaled to [0, 1]),
+        and ``trajectories``: those used. A trajectory with a point where the outcome is
+        undefined (growth from a quarter with no paid trade) is left out whole, since its
+        elementary effects cannot all be taken; the count says how many remain.
 
     Raises
     ------
@@ -799,10 +808,20 @@ def morris_indices(
         raise ValueError(f"morris_indices needs a morris design, not {spec.design!r}")
     problem = salib_problem(spec)
     x = results.design[list(problem["names"])].to_numpy(dtype=float)
+    length = problem["num_vars"] + 1  # points in one trajectory
     rows = []
     for outcome in _as_list(outcomes):
-        y = _point_means(results, outcome)
-        res = morris.analyze(problem, x, y, conf_level=level, num_levels=spec.levels, seed=seed)
+        y = _point_means(results, outcome, undefined=True)
+        whole = ~np.isnan(y).reshape(-1, length).any(axis=1)
+        if whole.sum() < 2:
+            raise ValueError(
+                f"{outcome} is undefined in all but {int(whole.sum())} Morris trajectories; "
+                "screening needs at least 2"
+            )
+        keep = np.repeat(whole, length)
+        res = morris.analyze(
+            problem, x[keep], y[keep], conf_level=level, num_levels=spec.levels, seed=seed
+        )
         for i, name in enumerate(problem["names"]):
             rows.append(
                 {
@@ -811,6 +830,7 @@ def morris_indices(
                     "mu_star": float(res["mu_star"][i]),
                     "mu_star_conf": float(res["mu_star_conf"][i]),
                     "sigma": float(res["sigma"][i]),
+                    "trajectories": int(whole.sum()),
                 }
             )
     return pd.DataFrame(rows)

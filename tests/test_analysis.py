@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from SALib.analyze import morris
 
 from econ.analysis import (
     SOBOL_TOLERANCE,
@@ -20,6 +21,7 @@ from econ.analysis import (
     summarise_series,
 )
 from econ.experiment import design_points, parse_spec
+from econ.experiment.designs import salib_problem
 from econ.experiment.store import Results
 
 
@@ -249,6 +251,29 @@ def test_morris_ranks_factors_of_a_linear_function():
     assert table.loc["openness", "mu_star"] > table.loc["infrastructure", "mu_star"]
     assert table.loc["infrastructure", "mu_star"] > table.loc["review_strictness", "mu_star"]
     assert table.loc["review_strictness", "mu_star"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_morris_leaves_out_whole_trajectories_where_the_outcome_is_undefined():
+    def linear(x):
+        return 10 * x[:, 0] + 1 * x[:, 1] + 0 * x[:, 2]
+
+    full = fake_results("morris", 20, linear, levels=4)
+    holed = fake_results("morris", 20, linear, levels=4)
+    holed.runs.loc[holed.runs["point"].isin([5, 9]), "y"] = np.nan  # trajectories 2 and 3
+    # The same as the design without those two trajectories (4 points each).
+    kept = ~full.runs["point"].between(4, 11)
+    table = morris_indices(holed, "y", seed=1).set_index("factor")
+    assert (table["trajectories"] == 18).all()
+    problem = salib_problem(full.spec)
+    x = full.design[list(problem["names"])].to_numpy(dtype=float)[kept.to_numpy()]
+    y = full.runs["y"].to_numpy()[kept.to_numpy()]
+    want = morris.analyze(problem, x, y, num_levels=4, seed=1)
+    np.testing.assert_allclose(table["mu_star"].to_numpy(), want["mu_star"])
+    np.testing.assert_allclose(table["sigma"].to_numpy(), want["sigma"])
+    # An outcome undefined nearly everywhere is refused in one line.
+    holed.runs["y"] = np.nan
+    with pytest.raises(ValueError, match="undefined in all but 0 Morris trajectories"):
+        morris_indices(holed, "y")
 
 
 def test_sobol_needs_every_point():

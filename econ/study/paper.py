@@ -282,6 +282,8 @@ def _morris_constants(screening: Results, sobol_factors: set[str], top: int = 2)
         others = ranked[~ranked["factor"].isin(sobol_factors)].head(top)
         found[outcome] = {
             "factors": len(ranked),
+            "trajectories": int(ranked["trajectories"].iloc[0]),
+            "samples": int(screening.spec.samples),
             "top": [
                 {"factor": row.factor, "mu_star": float(row.mu_star), "rank": int(i) + 1}
                 for i, row in others.iterrows()
