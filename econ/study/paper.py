@@ -176,6 +176,11 @@ def paper_numbers(
         else float("nan"),
         "growth_3y": float(pd.Series(growth).mean()),
         "growth_10y": float(pd.Series(long).mean()),
+        # Output in the first and the last reported year (RMB tn a year), and its growth.
+        "output_first_year_tn": float(annual["output"].sum().unstack("year").iloc[:, 0].mean())
+        / 1e12,
+        "output_last_year_tn": float(annual["output"].sum().unstack("year").iloc[:, -1].mean())
+        / 1e12,
         "market_start_bn": float(start / 1e9),
         "market_end_bn": float(end["market_size"].mean() * 4 / 1e9),
         "replications": int(baseline.series["run_id"].nunique()),
