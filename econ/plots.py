@@ -675,6 +675,7 @@ def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.
 MOMENT_LABELS = {
     "market_2022": ("Data market, 2022\n(RMB bn a year)", RMB_BN),
     "market_growth": ("Market growth, 2022-24\n(share a year)", 1.0),
+    "output_2022": ("Output, 2022\n(RMB tn a year)", 1e12),
     "utilisation_2022": ("Rack utilisation,\n2022Q1 (share)", 1.0),
     "utilisation_change": ("Rack utilisation change\nover 2 years (share)", 1.0),
     "datasets_growth": ("Open datasets growth\n(share a year)", 1.0),

@@ -151,6 +151,7 @@ def test_moments_are_computed_from_a_series():
     series = pd.DataFrame(
         {
             "market_size": 10.0 * 1.1**quarters,
+            "output": 1000.0 + quarters,
             "compute_utilisation": 0.6 + 0.005 * quarters,
             "public_datasets": 100.0 * 1.05**quarters,
         }
@@ -158,14 +159,15 @@ def test_moments_are_computed_from_a_series():
     got = moments_of(series, list(MOMENTS))
     assert got["market_2022"] == pytest.approx(sum(10.0 * 1.1**q for q in range(4)))
     assert got["market_growth"] == pytest.approx(1.1**4 - 1)  # two years of 4 quarters
+    assert got["output_2022"] == 4006.0
     assert got["utilisation_change"] == pytest.approx(0.04)
     assert got["datasets_growth"] == pytest.approx(1.05**4 - 1)
 
 
-def test_shipped_spec_targets_the_growth_row():
+def test_shipped_spec_targets_the_growth_and_output_rows():
     spec = read_calibrate_spec(calibrate_spec_path("china_2024"))
     assert spec.population >= 100 and spec.generations >= 3
-    assert calibration_targets(spec) == {"baseline_growth"}
+    assert calibration_targets(spec) == {"baseline_growth", "output_2022"}
     quick = read_calibrate_spec("china_2024", quick=True)
     assert quick.population < spec.population and quick.n_firms < spec.n_firms
 

@@ -142,13 +142,15 @@ def test_top_decile_share_is_e24_of_active_mainland_firms_output():
     assert np.count_nonzero(mainland) >= 10
 
 
-def _output_baseline(first_year_per_quarter: float) -> SimpleNamespace:
-    """Two runs of 8 quarters: the first year's output as given, the second year's doubled
-    (a row that read the wrong year would be twice off)."""
+def _output_baseline(
+    first_year_per_quarter: float, second_year: float = 2.0, quarters: int = 8
+) -> SimpleNamespace:
+    """Two runs: the first year's output as given, the second year's ``second_year`` times it
+    (by default doubled: a row that read the wrong year would be twice off)."""
     rows = []
     for run, wobble in (("a", 0.99), ("b", 1.01)):
-        for step in range(1, 9):
-            level = first_year_per_quarter * wobble * (1 if step <= 4 else 2)
+        for step in range(1, quarters + 1):
+            level = first_year_per_quarter * wobble * (1 if step <= 4 else second_year)
             rows.append({"run_id": run, "step": step, "output": level})
     return SimpleNamespace(series=pd.DataFrame(rows))
 
@@ -163,3 +165,21 @@ def test_output_2022_is_the_first_years_output_against_cac():
     assert _output_2022(_output_baseline(1.08 * OUTPUT_2022_RMB / 4))["holds"]
     assert not _output_2022(_output_baseline(1.12 * OUTPUT_2022_RMB / 4))["holds"]
     assert not _output_2022(_output_baseline(0.88 * OUTPUT_2022_RMB / 4))["holds"]
+
+
+def test_output_growth_2023_is_the_second_years_output_over_the_firsts_against_caicts():
+    from econ.study.validation import OUTPUT_2022_RMB, OUTPUT_2023_RMB, _output_growth_2023
+
+    expected = OUTPUT_2023_RMB / OUTPUT_2022_RMB - 1
+    assert expected == pytest.approx(0.0737, abs=1e-4)
+    row = _output_growth_2023(_output_baseline(1e12, 1 + expected))
+    assert row["key"] == "output_growth_2023" and row["behaviour"] == 9
+    assert row["value"] == pytest.approx(expected)
+    assert row["holds"]
+    # Within 2.5 points either way, not beyond.
+    assert _output_growth_2023(_output_baseline(1e12, 1 + expected + 0.02))["holds"]
+    assert not _output_growth_2023(_output_baseline(1e12, 1 + expected + 0.03))["holds"]
+    assert not _output_growth_2023(_output_baseline(1e12, 1 + expected - 0.03))["holds"]
+    # Runs shorter than two years have no second year: no value, and the claim does not hold.
+    short = _output_growth_2023(_output_baseline(1e12, quarters=4))
+    assert np.isnan(short["value"]) and not short["holds"]

@@ -125,6 +125,10 @@ def _market_growth(series: pd.DataFrame) -> float:
     return (third / first) ** 0.5 - 1.0 if first > 0 and third > 0 else float("nan")
 
 
+def _output_2022(series: pd.DataFrame) -> float:
+    return _year(series, "output", 1)
+
+
 def _utilisation_2022(series: pd.DataFrame) -> float:
     return float(series["compute_utilisation"].iloc[0])
 
@@ -157,6 +161,15 @@ MOMENTS: dict[str, Moment] = {
             12,
             _market_growth,
             "baseline_growth",
+        ),
+        Moment(
+            "output_2022",
+            "output of the data-using economy in the first year, 2022 (RMB per year); with the "
+            "scale set on 2019, it measures output's growth over the spin-up",
+            ("output",),
+            4,
+            _output_2022,
+            "output_2022",
         ),
         Moment(
             "utilisation_2022",
