@@ -146,6 +146,7 @@ def paper_numbers(
         "forecast_2025",
         "forecast_2030",
         "output_2022",
+        "output_growth_2023",
         "benefit_cost",
         "size_skew_free",
         "size_skew_trend",
