@@ -282,7 +282,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "data_elasticity",
-            0.063,
+            0.051,
             "exponent",
             "beta: returns to data diminish (beta < 1; Farboodi & Veldkamp 2021).",
             0,
@@ -339,7 +339,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "ai_data_value_growth",
-            0.091,
+            0.086,
             "per quarter",
             "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
             "contribution to output and so in every licence's value. No source measures it: "
@@ -364,7 +364,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "tfp_growth",
-            0.008,
+            0.0054,
             "per quarter",
             "Exogenous productivity growth, outside data. Output grew 11.9% a year over "
             "2019-22 (RMB 35.8 tn to 50.2 tn, CAICT and CAC), E2d's trend among it: estimated "
@@ -446,7 +446,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.065,
+            0.077,
             "per quarter",
             "Logistic rate at which digital capability spreads.",
             0,
@@ -548,7 +548,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "private_product_size",
-            0.13,
+            0.18,
             "data units",
             "Data a private product adds per licence-quarter; sets the level of the paid "
             "market, which is mostly private data today.",
@@ -633,7 +633,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.24,
+            0.3,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,
@@ -643,7 +643,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "visibility_value_share",
-            0.014,
+            0.012,
             "x reference price per use",
             "Value to a holder of one use made visible by registration and disclosure.",
             0,

@@ -74,14 +74,21 @@ def test_trust_erodes_with_a_trickle_and_collapses_with_a_wave():
 
 def test_a_wave_of_incidents_collapses_trust_in_the_model():
     risky = Policy(openness=1.0, review_strictness=0.0, operators=3, infrastructure=0.0)
-    calm = small(risky, trust_collapse_threshold=1000.0, seed=2).run(20)
-    wave = small(risky, trust_collapse_threshold=0.01, seed=2).run(20)
-    assert calm["trust"].min() > 0.8
-    assert wave["trust"].min() < 0.3
-    # Welfare, not the paid market: as trust goes, operators under the revenue cap lose uses
-    # and raise their price toward allowed revenue (E7b), so sales in RMB can even rise.
-    assert wave["welfare"].iloc[-4:].mean() < 0.95 * calm["welfare"].iloc[-4:].mean()
-    assert wave["data_uses"].iloc[-4:].mean() < calm["data_uses"].iloc[-4:].mean()
+    for seed in (2, 3):
+        calm = small(risky, trust_collapse_threshold=1000.0, seed=seed).run(20)
+        wave = small(risky, trust_collapse_threshold=0.01, seed=seed).run(20)
+        assert calm["trust"].min() > 0.8
+        assert wave["trust"].min() < 0.3
+        # Welfare, not the paid market: as trust goes, operators under the revenue cap lose
+        # uses and raise their price toward allowed revenue (E7b), so sales in RMB can even
+        # rise. How far welfare falls depends on the value of the trust-scaled data, so on
+        # the estimated returns to data and product size: 2-5% at the 2026-11-30 estimate,
+        # 10% at the one before. The test asks for a fall beyond 1%, not for its size.
+        assert wave["welfare"].iloc[-4:].mean() < 0.99 * calm["welfare"].iloc[-4:].mean()
+        # The trust-scaled flows fall. All uses together need not: firms turn to open public
+        # data (11-14% more uses at this estimate) as operators' prices rise.
+        flows = wave["cross_border_volume"].iloc[-4:].mean()
+        assert flows < 0.9 * calm["cross_border_volume"].iloc[-4:].mean()
 
 
 def test_partners_reciprocate_openness_and_retaliate_after_incidents():
