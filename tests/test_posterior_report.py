@@ -134,7 +134,8 @@ def test_the_stopping_rule_is_read_and_reported(tmp_path):
     assert "accepted 6.0% < min_acceptance 10%" in _stopped(spec, collapsed)
     # A generation pyabc dropped (too few acceptances in population / min_acceptance tries).
     assert "generation 3 was dropped" in _stopped(spec, gens[:2])
-    assert "2,000 proposals" in _stopped(spec, gens[:2])
+    proposals = f"{spec.population / spec.min_acceptance:,.0f} proposals"  # 400 / 0.1
+    assert proposals == "4,000 proposals" and proposals in _stopped(spec, gens[:2])
     every = [{"epsilon": 10.0 - g, "acceptance_rate": 0.5} for g in range(12)]
     assert "still falling" in _stopped(spec, every)
     bad = tmp_path / "bad.toml"
