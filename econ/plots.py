@@ -462,6 +462,7 @@ FACTOR_LABELS = {
     "visibility_value_share": "Value of visible use",
     "private_product_size": "Private product size",
     "ai_data_value_growth": "AI trend in data's value",
+    "tfp_growth": "Productivity growth",
     "base_load_growth": "Other compute load growth",
     "rack_utilisation": "Utilisation in 2019",
     "data_fixed_cost_share": "Fixed cost of data capability",

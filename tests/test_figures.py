@@ -5,7 +5,10 @@ import json
 import pytest
 
 from econ import plots
+from econ.experiment.spec import load_spec
 from econ.study import report
+from econ.study.estimation import read_calibrate_spec
+from econ.study.pipeline import spec_path
 
 NAMES = ["free_vs_priced", "authorised_operation", "cross_border", "sensitivity", "screening"]
 
@@ -107,3 +110,10 @@ def test_a_users_own_experiment_is_faceted_by_every_factor(quick_root, tmp_path)
     assert titled == ["openness = 0.0", "openness = 0.5", "openness = 1.0"]
     written = write_figures(results, tmp_path / "figures")
     assert any(p.name == "mine_market_paths.png" for p in written)
+
+
+def test_every_estimated_and_sobol_factor_has_an_axis_label():
+    estimated = set(read_calibrate_spec("china_2024").priors)
+    sobol = set(load_spec(spec_path("sensitivity")).factors)
+    missing = (estimated | sobol) - set(plots.FACTOR_LABELS)
+    assert not missing
