@@ -18,7 +18,7 @@ Kernels are compiled on first use and cached on disk (``cache=True``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numba
 import numpy as np
@@ -167,7 +167,9 @@ class GroupedDemand:
             Its columns, sharing this one's entries.
         """
         start, stop, _ = block.indices(len(self.offsets) - 1)
-        return replace(self, offsets=self.offsets[start : max(start, stop) + 1])
+        # Built directly: dataclasses.replace looks the fields up on every call.
+        offsets = self.offsets[start : max(start, stop) + 1]
+        return type(self)(self.n_buyers, offsets, self.buyer, self.value)
 
     def dense(self) -> np.ndarray:
         """The (buyers x products) matrix, NaN where a buyer has no entry.
