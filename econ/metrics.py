@@ -232,12 +232,13 @@ def measure(
     """
     s, h, o = firms.table, holders.table, operators.table
     scale = calibration.firms_represented
-    kinds = market.catalogue.kind
+    public = market.catalogue.block(ProductKind.PUBLIC)
+    ops = market.catalogue.block(ProductKind.OPERATOR)
     mainland = s.active & ~is_abroad(s.region)
     incident_loss = incidents * scenario.incident_loss_rmb
     firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
-    public_fees = market.catalogue.price[kinds == ProductKind.PUBLIC]
+    public_fees = market.catalogue.price[public]
     # Review and the bridge work only while flows can cross the border.
     border_open = policy.openness > 0
     lever_cost = eq.policy_cost(
@@ -261,8 +262,8 @@ def measure(
     )
     licensed = o.licensed
     # Sales by seller: operators one seller each, other products by owner (E11).
-    is_op = kinds == ProductKind.OPERATOR
-    sales = np.concatenate([clearing.revenue[~is_op], clearing.revenue[is_op]])
+    revenue = clearing.revenue
+    sales = np.concatenate([revenue[: ops.start], revenue[ops.stop :], revenue[ops]])
     return Quarter(
         market_size=float(clearing.revenue.sum()) * scale,
         data_uses=float(clearing.uses.sum()) * scale,
@@ -276,7 +277,7 @@ def measure(
         active_firms=int(s.active.sum()),
         hhi=eq.hhi(sales),
         compute_utilisation=compute.utilisation(),
-        public_data_uses=float(clearing.uses[kinds == ProductKind.PUBLIC].sum()) * scale,
+        public_data_uses=float(clearing.uses[public].sum()) * scale,
         public_price=float(public_fees.mean()) if len(public_fees) else 0.0,
         operator_price=float(o.price[licensed].mean()) if licensed.any() else 0.0,
         holder_revenue=holder_revenue * scale,
