@@ -622,9 +622,16 @@ def _grouped_revenue_maximising_price(offsets, value, n_buyers, cost_per_sale, m
 def _best_price(above_cost, first_rank, cost_per_sale):
     """E5 on one product: the first price that maximises ``rank * (price - cost)``, ranking
     only the buyers who pay more than the cost (0 when none of the ranks from
-    ``first_rank`` on makes a profit)."""
+    ``first_rank`` on makes a profit). ``above_cost`` (the callers' scratch) is sorted in
+    place."""
     count = len(above_cost)
-    ranked = np.sort(above_cost)
+    if cost_per_sale >= 0.0:
+        # Every value is then a positive finite float, and those order as their bit patterns
+        # do: the same sort, without the NaN-aware float comparison (a third faster).
+        above_cost.view(np.uint64).sort()
+    else:
+        above_cost.sort()
+    ranked = above_cost
     best_profit = 0.0
     best_price = 0.0
     for rank in range(first_rank, count + 1):
