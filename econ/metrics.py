@@ -249,14 +249,17 @@ def measure(
         policy.hk_bridge and border_open,
         calibration.lever_costs_rmb,
     )
-    output = float(s.output[mainland].sum())
+    mainland_output = s.output[mainland]
+    output = float(mainland_output.sum())
+    operator_profit = float(o.profit.sum())
+    supply_cost = float(h.supply_cost.sum())
     welfare = eq.welfare(
         firm_surplus,
-        float(o.profit.sum()),
+        operator_profit,
         holder_revenue,
         float(suppliers.table.revenue.sum()),
         float(o.clawback.sum() + o.penalty.sum()),
-        float(h.supply_cost.sum()),
+        supply_cost,
         incident_loss,
         lever_cost,
     )
@@ -271,7 +274,7 @@ def measure(
         welfare=float(welfare) * scale,
         public_datasets=float(h.datasets.sum()),
         supply_effort=float(h.effort.mean()),
-        operator_profit=float(o.profit.sum()) * scale,
+        operator_profit=operator_profit * scale,
         incidents=int(incidents),
         cross_border_volume=float(clearing.cross_border_paid.sum()) * scale,
         active_firms=int(s.active.sum()),
@@ -282,7 +285,7 @@ def measure(
         operator_price=float(o.price[licensed].mean()) if licensed.any() else 0.0,
         holder_revenue=holder_revenue * scale,
         firm_surplus=firm_surplus * scale,
-        supply_cost=float(h.supply_cost.sum()) * scale,
+        supply_cost=supply_cost * scale,
         incident_loss=incident_loss * scale,
         policy_cost=lever_cost * scale,
         welfare_share=float(welfare) / output if output > 0 else 0.0,
@@ -292,7 +295,7 @@ def measure(
         licensed_operators=int(licensed.sum()),
         entries=entries,
         exits=exits,
-        top_decile_share=eq.top_share(s.output[mainland]),
+        top_decile_share=eq.top_share(mainland_output),
     )
 
 
