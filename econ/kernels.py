@@ -269,8 +269,9 @@ def group_demand(
         i = rows[k]
         if not active[i]:
             continue
+        abroad = region_abroad[i]
         for j in range(w):
-            if (region_abroad[i] != view_foreign[j]) and not border_open:
+            if (abroad != view_foreign[j]) and not border_open:
                 continue
             p = product[i, j]
             if last[p] != k:
@@ -285,16 +286,19 @@ def group_demand(
         i = rows[k]
         if not active[i]:
             continue
-        s = sector[i]
+        # The firm's factors are read once a row: the compiler does not hoist them out of a
+        # loop that writes other arrays (it cannot rule out that they overlap).
+        s, abroad, vpu = sector[i], region_abroad[i], value_per_unit[i]
+        integ, border = integration[i], border_cost[i]
         for j in range(w):
-            cross = region_abroad[i] != view_foreign[j]
+            cross = abroad != view_foreign[j]
             if cross and not border_open:
                 continue
             p = product[i, j]
-            v = worth[s, p] * value_per_unit[i] * np.float64(fit[i, j])
-            usage = product_cost[p] + integration[i]
+            v = worth[s, p] * vpu * np.float64(fit[i, j])
+            usage = product_cost[p] + integ
             if cross:
-                usage += border_cost[i]
+                usage += border
             if last[p] == k:  # seen twice: the later slot's value, as in the dense scatter
                 value[fill[p] - 1] = v - usage
                 continue
@@ -402,14 +406,15 @@ def clear_market(
         s = sector[i]
         vpu = value_per_unit[i]
         pi = public_interest[i]
+        integ, border, align = integration[i], border_cost[i], alignment[i]  # read once a row
         for j in range(w):
             p = product[i, j]
             q = price_public_interest[p] if pi else price[p]
             cross = abroad != view_foreign[j]
             value = worth[s, p] * vpu * np.float64(fit[i, j])
-            usage = product_cost[p] + integration[i]
+            usage = product_cost[p] + integ
             if cross:
-                usage += border_cost[i]
+                usage += border
             sur = value - q
             sur -= usage
             surplus[j] = sur
@@ -439,9 +444,7 @@ def clear_market(
         for j in range(w):
             cross = abroad != view_foreign[j]
             if want[j] and cross:
-                p_approve = _approval_probability(
-                    openness, strictness, view_sensitivity[j], alignment[i]
-                )
+                p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
                 if rng.random() >= p_approve:
                     want[j] = False
         count = 0.0
