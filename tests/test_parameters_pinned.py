@@ -130,7 +130,19 @@ def test_immutable():
     with pytest.raises(AttributeError) as raised:
         small.rate = 0.9
     assert str(raised.value) == "Small is immutable; use .replace(rate=...)"
+    with pytest.raises(AttributeError, match=r"^Small is immutable$"):
+        del small.rate
     assert small.rate == 0.5
+
+
+def test_no_shipped_parameter_shadows_a_method():
+    # Values are instance attributes, so a parameter named like a method would hide it.
+    from econ.policy import Policy
+    from econ.scenarios import Scenario
+
+    for kind in (Policy, Scenario):
+        assert not set(kind.PARAMETERS) & set(dir(kind)), kind.__name__
+        assert kind().replace is not None and callable(kind().to_dict)
 
 
 def test_equality_needs_the_same_type_and_the_same_values():
