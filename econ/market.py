@@ -574,22 +574,22 @@ def value_licences(
         Values and costs in factors (RMB).
     """
     c, v = market.catalogue, market.view
-    kind = c.kind
-    trusting = np.where((kind == OPERATOR) | (kind == FOREIGN), trust, 1.0)
+    # Per kind of product, written block by block (the blocks are fixed: Catalogue.block).
+    public, ops = c.block(ProductKind.PUBLIC), c.block(ProductKind.OPERATOR)
+    private, foreign = c.block(ProductKind.PRIVATE), c.block(ProductKind.FOREIGN)
+    trusting = np.ones(len(c.kind))
+    trusting[ops] = trust
+    trusting[foreign] = trust
     worth = c.relevance * (c.size * trusting * c.available)
 
     # Non-fee costs: search, compliance and compute per product; integration per firm.
     saving = scenario.registration_search_saving if policy.registration else 0.0
-    search = np.select(
-        [kind == PUBLIC, kind == PRIVATE],
-        [scenario.search_cost_rmb * (1 - saving), scenario.search_cost_rmb],
-        0.0,
-    )
-    compliance = np.where(
-        kind == OPERATOR,
-        scenario.sensitive_compliance_cost_rmb
-        * (1 - scenario.infrastructure_compliance_saving * policy.infrastructure),
-        0.0,
+    search = np.zeros(len(c.kind))
+    search[public] = scenario.search_cost_rmb * (1 - saving)
+    search[private] = scenario.search_cost_rmb
+    compliance = np.zeros(len(c.kind))
+    compliance[ops] = scenario.sensitive_compliance_cost_rmb * (
+        1 - scenario.infrastructure_compliance_saving * policy.infrastructure
     )
     product_cost = search + compliance + compute_cost_per_unit * c.size
     integration = scenario.integration_cost_rmb * (

@@ -232,12 +232,13 @@ def measure(
     """
     s, h, o = firms.table, holders.table, operators.table
     scale = calibration.firms_represented
-    kinds = market.catalogue.kind
+    public = market.catalogue.block(ProductKind.PUBLIC)
+    ops = market.catalogue.block(ProductKind.OPERATOR)
     mainland = s.active & ~is_abroad(s.region)
     incident_loss = incidents * scenario.incident_loss_rmb
     firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
-    public_fees = market.catalogue.price[kinds == ProductKind.PUBLIC]
+    public_fees = market.catalogue.price[public]
     # Review and the bridge work only while flows can cross the border.
     border_open = policy.openness > 0
     lever_cost = eq.policy_cost(
@@ -248,21 +249,24 @@ def measure(
         policy.hk_bridge and border_open,
         calibration.lever_costs_rmb,
     )
-    output = float(s.output[mainland].sum())
+    mainland_output = s.output[mainland]
+    output = float(mainland_output.sum())
+    operator_profit = float(o.profit.sum())
+    supply_cost = float(h.supply_cost.sum())
     welfare = eq.welfare(
         firm_surplus,
-        float(o.profit.sum()),
+        operator_profit,
         holder_revenue,
         float(suppliers.table.revenue.sum()),
         float(o.clawback.sum() + o.penalty.sum()),
-        float(h.supply_cost.sum()),
+        supply_cost,
         incident_loss,
         lever_cost,
     )
     licensed = o.licensed
     # Sales by seller: operators one seller each, other products by owner (E11).
-    is_op = kinds == ProductKind.OPERATOR
-    sales = np.concatenate([clearing.revenue[~is_op], clearing.revenue[is_op]])
+    revenue = clearing.revenue
+    sales = np.concatenate([revenue[: ops.start], revenue[ops.stop :], revenue[ops]])
     return Quarter(
         market_size=float(clearing.revenue.sum()) * scale,
         data_uses=float(clearing.uses.sum()) * scale,
@@ -270,18 +274,18 @@ def measure(
         welfare=float(welfare) * scale,
         public_datasets=float(h.datasets.sum()),
         supply_effort=float(h.effort.mean()),
-        operator_profit=float(o.profit.sum()) * scale,
+        operator_profit=operator_profit * scale,
         incidents=int(incidents),
         cross_border_volume=float(clearing.cross_border_paid.sum()) * scale,
         active_firms=int(s.active.sum()),
         hhi=eq.hhi(sales),
         compute_utilisation=compute.utilisation(),
-        public_data_uses=float(clearing.uses[kinds == ProductKind.PUBLIC].sum()) * scale,
+        public_data_uses=float(clearing.uses[public].sum()) * scale,
         public_price=float(public_fees.mean()) if len(public_fees) else 0.0,
         operator_price=float(o.price[licensed].mean()) if licensed.any() else 0.0,
         holder_revenue=holder_revenue * scale,
         firm_surplus=firm_surplus * scale,
-        supply_cost=float(h.supply_cost.sum()) * scale,
+        supply_cost=supply_cost * scale,
         incident_loss=incident_loss * scale,
         policy_cost=lever_cost * scale,
         welfare_share=float(welfare) / output if output > 0 else 0.0,
@@ -291,7 +295,7 @@ def measure(
         licensed_operators=int(licensed.sum()),
         entries=entries,
         exits=exits,
-        top_decile_share=eq.top_share(s.output[mainland]),
+        top_decile_share=eq.top_share(mainland_output),
     )
 
 

@@ -180,7 +180,6 @@ class ParameterSet:
     """
 
     PARAMETERS: ClassVar[dict[str, Parameter]] = {}
-    __slots__ = ("_values",)
 
     def __init__(self, **values: Any) -> None:
         owner = type(self).__name__
@@ -195,18 +194,22 @@ class ParameterSet:
             for name, param in self.PARAMETERS.items()
         }
         object.__setattr__(self, "_values", checked)
+        # Each value is also an instance attribute, so reading one is a plain attribute
+        # lookup: a model reads about 150 parameters a quarter.
+        self.__dict__.update(checked)
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return object.__getattribute__(self, "_values")[name]
-        except KeyError:
-            raise AttributeError(
-                f"{type(self).__name__} has no parameter {name!r}; "
-                f"allowed: {', '.join(self.PARAMETERS)}"
-            ) from None
+        # Only reached for a name that is not a parameter (parameters are found directly).
+        raise AttributeError(
+            f"{type(self).__name__} has no parameter {name!r}; "
+            f"allowed: {', '.join(self.PARAMETERS)}"
+        )
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable; use .replace({name}=...)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other._values == self._values
@@ -216,9 +219,6 @@ class ParameterSet:
 
     def __reduce__(self):
         return (_rebuild, (type(self), self.to_dict()))
-
-    def __dir__(self) -> list[str]:
-        return [*super().__dir__(), *self.PARAMETERS]
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]):

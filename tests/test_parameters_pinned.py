@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from econ.parameters import Parameter, ParameterError, ParameterSet
+from econ.policy import Policy
+from econ.scenarios import Scenario
 
 RATE = Parameter("rate", 0.5, "share", "A rate.", low=0.0, high=1.0)
 COUNT = Parameter("count", 2, "items", "A count.", low=1, high=4, kind=int)
@@ -130,7 +132,16 @@ def test_immutable():
     with pytest.raises(AttributeError) as raised:
         small.rate = 0.9
     assert str(raised.value) == "Small is immutable; use .replace(rate=...)"
+    with pytest.raises(AttributeError, match=r"^Small is immutable$"):
+        del small.rate
     assert small.rate == 0.5
+
+
+def test_no_shipped_parameter_shadows_a_method():
+    # Values are instance attributes, so a parameter named like a method would hide it.
+    for kind in (Policy, Scenario):
+        assert not set(kind.PARAMETERS) & set(dir(kind)), kind.__name__
+        assert kind().replace is not None and callable(kind().to_dict)
 
 
 def test_equality_needs_the_same_type_and_the_same_values():

@@ -12,6 +12,7 @@ reads the array, and assigning to it writes the array.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import Field, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -107,10 +108,10 @@ class Table:
     @classmethod
     def columns(cls) -> tuple[Field, ...]:
         """The declared columns, in order."""
-        return fields(cls)
+        return _columns(cls)
 
     def __len__(self) -> int:
-        return len(getattr(self, fields(self)[0].name))
+        return len(getattr(self, _columns(type(self))[0].name))
 
     def check_finite(self) -> None:
         """Raise if any float column holds NaN or infinity (an accounting bug)."""
@@ -118,6 +119,13 @@ class Table:
             values = getattr(self, f.name)
             if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
                 raise FloatingPointError(f"{type(self).__name__}.{f.name} is not finite")
+
+
+@functools.cache
+def _columns(table: type[Table]) -> tuple[Field, ...]:
+    """The fields of a table class, found once per class (``len(table)`` is asked for a few
+    times a quarter, and ``dataclasses.fields`` rebuilds the tuple on every call)."""
+    return fields(table)
 
 
 class _ColumnAttribute:
