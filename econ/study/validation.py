@@ -256,13 +256,19 @@ FORECAST_2025_RMB = 204.6e9
 FORECAST_2030_RMB = 515.6e9
 
 
+def _by_year(baseline: Results, column: str, year: int) -> pd.Series:
+    """Each run's ``column`` summed over reported year ``year`` (1 = 2022): RMB per year for
+    a flow; empty when the runs are shorter."""
+    series = baseline.series
+    in_year = series[(series["step"] > 4 * (year - 1)) & (series["step"] <= 4 * year)]
+    return in_year.groupby("run_id")[column].sum()
+
+
 def _forecast(baseline: Results, year: int, forecast_rmb: float) -> dict:
     """The simulated market in ``year`` (2022 is the first) against the CDTM forecast,
     within 20%; NaN when the runs are shorter (a quick study)."""
-    series = baseline.series
     nth = year - 2021
-    in_year = series[(series["step"] > 4 * (nth - 1)) & (series["step"] <= 4 * nth)]
-    mean, low, high, _ = mean_ci(in_year.groupby("run_id")["market_size"].sum())
+    mean, low, high, _ = mean_ci(_by_year(baseline, "market_size", nth))
     ordinal = {4: "fourth", 9: "ninth"}.get(nth, f"{nth}th")
     return _row(
         f"forecast_{year}",
@@ -296,16 +302,9 @@ OUTPUT_2022_RMB = 50.2e12
 OUTPUT_2023_RMB = 53.9e12
 
 
-def _output_by_year(baseline: Results, year: int) -> pd.Series:
-    """Each run's output in reported year ``year`` (1 = 2022), RMB per year."""
-    series = baseline.series
-    in_year = series[(series["step"] > 4 * (year - 1)) & (series["step"] <= 4 * year)]
-    return in_year.groupby("run_id")["output"].sum()
-
-
 def _output_2022(baseline: Results) -> dict:
     """The baseline's first reported year's output (2022) against CAC's, within 10%."""
-    mean, low, high, _ = mean_ci(_output_by_year(baseline, 1))
+    mean, low, high, _ = mean_ci(_by_year(baseline, "output", 1))
     return _row(
         "output_2022",
         9,
@@ -322,7 +321,7 @@ def _output_2022(baseline: Results) -> dict:
 def _output_growth_2023(baseline: Results) -> dict:
     """Output's growth from 2022 to 2023 against CAICT's 7.4%, within 2.5 points; NaN when
     the runs are shorter than two years."""
-    growth = _output_by_year(baseline, 2) / _output_by_year(baseline, 1) - 1
+    growth = _by_year(baseline, "output", 2) / _by_year(baseline, "output", 1) - 1
     mean, low, high, _ = mean_ci(growth)
     expected = OUTPUT_2023_RMB / OUTPUT_2022_RMB - 1
     return _row(
