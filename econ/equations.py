@@ -19,6 +19,8 @@ __all__ = [
     "data_free_output",
     "data_licence_value",
     "effort_optimum",
+    "exchange_choice",
+    "exchange_saving_share",
     "exit_probability",
     "fresh_datasets",
     "hhi",
@@ -639,10 +641,13 @@ def partner_openness(previous, openness, reciprocity, adjustment, retaliation, i
     return float(np.clip(updated, 0.0, 1.0))
 
 
-def policy_cost(infrastructure, registration, strictness, audits, bridge, costs):
+def policy_cost(
+    infrastructure, registration, strictness, audits, bridge, costs, exchange_subsidy=0.0
+):
     """E22 (ODD 7.9): the public cost of the levers in a quarter (RMB).
 
-    Levels and switches scale the per-quarter cost of each lever at full level.
+    Levels and switches scale the per-quarter cost of each lever at full level; the state's
+    net cost of running the data exchanges (E26) is added as it is.
 
     Parameters
     ----------
@@ -659,6 +664,9 @@ def policy_cost(infrastructure, registration, strictness, audits, bridge, costs)
     costs : dict
         Per-quarter costs (RMB): ``infrastructure`` at level 1, ``registration``, ``review``
         at strictness 1, one ``audit`` and the ``bridge``.
+    exchange_subsidy : float, default 0.0
+        What the exchanges' trades cost the state beyond the fees traders pay (RMB; negative
+        when fees exceed the exchanges' cost).
 
     Returns
     -------
@@ -671,6 +679,7 @@ def policy_cost(infrastructure, registration, strictness, audits, bridge, costs)
         + strictness * costs["review"]
         + audits * costs["audit"]
         + bridge * costs["bridge"]
+        + exchange_subsidy
     )
 
 
@@ -760,6 +769,61 @@ def exit_probability(base_hazard, surplus, loss_multiplier=5.0):
         Exit probability per quarter, one per firm.
     """
     return base_hazard * np.where(surplus < 0, loss_multiplier, 1.0)
+
+
+def exchange_saving_share(max_saving, liquidity, half_liquidity):
+    """E25 (ODD 7.3): share of a trade's transaction cost an exchange saves, ``s L / (L + L_h)``.
+
+    An exchange saves search, contracting and compliance work in proportion to how much
+    trade it already carries: its liquidity ``L``, the exchange-traded share of trade last
+    quarter. At ``L = L_h`` it saves half of ``s``.
+
+    Parameters
+    ----------
+    max_saving : float
+        ``s``: the share saved at full liquidity, in [0, 1] (``exchange_saving``).
+    liquidity : float
+        ``L``: exchange-traded share of trade value last quarter, in [0, 1].
+    half_liquidity : float
+        ``L_h``: the liquidity at which half of ``s`` is saved (``exchange_liquidity_half``).
+
+    Returns
+    -------
+    float
+        The share of the transaction cost saved, in [0, s].
+    """
+    return max_saving * liquidity / (liquidity + half_liquidity)
+
+
+def exchange_choice(transaction_cost, saving_share, fee, dispersion):
+    """E26 (ODD 7.3): logit choice between an exchange and over-the-counter trade.
+
+    A trade on the exchange saves ``s tau`` of the firm's transaction cost ``tau`` and pays
+    the fee ``f``; idiosyncratic costs of each channel are Gumbel with scale ``d``. So the
+    exchange carries ``pi = 1 / (1 + exp(-g / d))`` of the firm's trades, with
+    ``g = s tau - f``, and its expected cost of a trade is ``tau - d ln(1 + exp(g / d))``
+    (the logit inclusive value; it equals ``tau`` when the exchange is never worth it).
+
+    Parameters
+    ----------
+    transaction_cost : numpy.ndarray
+        ``tau``: each firm's cost of one over-the-counter trade (RMB per licence).
+    saving_share : float
+        ``s``: the share of it the exchange saves (E25).
+    fee : float
+        ``f``: what a trader pays the exchange per trade; negative for a subsidy (RMB).
+    dispersion : float
+        ``d`` > 0: scale of the idiosyncratic costs (RMB per licence).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(pi, expected_cost)``: the exchange's share of each firm's trades, in (0, 1),
+        and each firm's expected transaction cost of a trade, fee included (RMB).
+    """
+    gain = (saving_share * np.asarray(transaction_cost, dtype=float) - fee) / dispersion
+    share = 0.5 * (1.0 + np.tanh(0.5 * gain))  # the logistic function, stable for any gain
+    return share, transaction_cost - dispersion * np.logaddexp(0.0, gain)
 
 
 def top_share(values, fraction=0.1):

@@ -19,6 +19,7 @@ import numpy as np
 
 from econ import equations as eq
 from econ import kernels
+from econ.agents.exchanges import DataExchanges
 from econ.agents.firms import FirmTable
 from econ.categories import ProductKind, Region, Sector, is_abroad
 from econ.policy import Policy
@@ -541,6 +542,7 @@ def value_licences(
     trust: float,
     review_strictness: float,
     compute_cost_per_unit: float,
+    exchanges: DataExchanges | None = None,
 ) -> Valuation:
     """E4 for every firm and view slot, and the non-fee costs of using each product (ODD 7.3).
 
@@ -567,6 +569,10 @@ def value_licences(
         Strictness of cross-border review in force, in [0, 1].
     compute_cost_per_unit : float
         Compute cost of using one data unit (RMB per data unit).
+    exchanges : DataExchanges or None, default None
+        The data exchanges: firms trade through them where that is cheaper (E25-E26), and
+        each firm's ``integration`` is its expected cost of a trade. ``None`` leaves every
+        trade over the counter.
 
     Returns
     -------
@@ -595,6 +601,8 @@ def value_licences(
     integration = scenario.integration_cost_rmb * (
         1 - scenario.capability_integration_saving * firms.capability
     )
+    if exchanges is not None:
+        integration = exchanges.route(integration, policy, scenario)
     # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
     hong_kong = firms.region == Region.HONG_KONG
     bridge = policy.hk_bridge * np.where(

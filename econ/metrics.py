@@ -17,7 +17,15 @@ import numpy as np
 import pandas as pd
 
 from econ import equations as eq
-from econ.agents import ComputeClusters, Firm, Firms, Operators, PrivateSuppliers, PublicHolders
+from econ.agents import (
+    ComputeClusters,
+    DataExchanges,
+    Firm,
+    Firms,
+    Operators,
+    PrivateSuppliers,
+    PublicHolders,
+)
 from econ.calibration import Calibration
 from econ.categories import ProductKind, is_abroad
 from econ.market import Clearing, Market
@@ -130,6 +138,9 @@ class Quarter:
     top_decile_share : float
         E24: the share of mainland output produced by the largest tenth of active mainland
         firms, the firm-size skew (dimensionless, in [0.1, 1]).
+    exchange_share : float
+        E26: the exchange-traded share of data trade value (the rest is over the counter),
+        in [0, 1].
     """
 
     market_size: float = 0.0
@@ -160,6 +171,7 @@ class Quarter:
     entries: int = 0
     exits: int = 0
     top_decile_share: float = 0.0
+    exchange_share: float = 0.0
 
 
 #: Every column the model reports, any of which an experiment may keep.
@@ -185,6 +197,7 @@ def measure(
     review_strictness: float,
     entries: int,
     exits: int,
+    exchanges: DataExchanges | None = None,
 ) -> Quarter:
     """National figures for the quarter just cleared (ODD 7.9).
 
@@ -224,6 +237,9 @@ def measure(
         Firms that entered.
     exits : int
         Firms that exited.
+    exchanges : DataExchanges or None, default None
+        The data exchanges after the quarter's trade (their share and net public cost);
+        ``None`` when every trade is over the counter.
 
     Returns
     -------
@@ -248,6 +264,7 @@ def measure(
         audits,
         policy.hk_bridge and border_open,
         calibration.lever_costs_rmb,
+        exchanges.subsidy if exchanges is not None else 0.0,
     )
     mainland_output = s.output[mainland]
     output = float(mainland_output.sum())
@@ -296,6 +313,7 @@ def measure(
         entries=entries,
         exits=exits,
         top_decile_share=eq.top_share(mainland_output),
+        exchange_share=exchanges.liquidity if exchanges is not None else 0.0,
     )
 
 

@@ -20,6 +20,7 @@ from econ import equations as eq
 from econ.agents import (
     MAX_OPERATORS,
     ComputeClusters,
+    DataExchanges,
     Firms,
     Operators,
     PrivateSuppliers,
@@ -178,6 +179,7 @@ class DataEconomy(mesa.Model):
         self.suppliers = self.suppliers_class.draw(scenario, rng)
         self.operators = self.operators_class.license(policy, scenario)
         self.compute = self.compute_class.build(scenario)
+        self.exchanges = DataExchanges.build(scenario)
         catalogue = Catalogue.layout(
             scenario,
             MAX_OPERATORS,
@@ -292,6 +294,7 @@ class DataEconomy(mesa.Model):
             trust=self.trust,
             review_strictness=strictness,
             compute_cost_per_unit=self.compute.cost_per_data_unit,
+            exchanges=self.exchanges,
         )
         # 5. Sellers set prices against sampled demand.
         # Demand grouped by product: the dense (sample x products) matrix is mostly empty.
@@ -323,6 +326,7 @@ class DataEconomy(mesa.Model):
             catalogue.block(ProductKind.PRIVATE),
             catalogue.block(ProductKind.FOREIGN),
         )
+        self.exchanges.settle(result.spending, result.licences, policy, p)
         operators.receive(uses[ops], revenue[ops])
         shared = policy.revenue_share * float(revenue[ops].sum())
         holders.receive(uses[public], revenue[public], shared)
@@ -401,6 +405,7 @@ class DataEconomy(mesa.Model):
             review_strictness=self.regulator.review_strictness,
             entries=len(entrants),
             exits=exits,
+            exchanges=self.exchanges,
         )
 
     def run(self, quarters: int) -> pd.DataFrame:

@@ -119,6 +119,16 @@ LEVERS: dict[str, Lever] = {
             kind=bool,
         ),
         Lever(
+            "exchange_fee",
+            1.0,
+            "x the exchanges' cost of a trade",
+            "Fee traders pay per exchange-traded licence, as a multiple of the exchanges' cost "
+            "of a trade (exchange_cost_rmb): 1 covers it, below 1 the state subsidises the "
+            "rest (0 makes exchange trading free), above 1 the exchanges earn a margin.",
+            low=0.0,
+            high=3.0,
+        ),
+        Lever(
             "infrastructure",
             0.3,
             "level in [0, 1]",

@@ -622,6 +622,54 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1e9,
             plausible=(400.0, 1600.0),
         ),
+        # --- data exchanges (ODD 7.3, E25-E26) ----------------------------------------------
+        _p(
+            "exchange_share_start",
+            0.025,
+            "share of trade value",
+            "Exchange-traded share of data trade when the spin-up starts: the exchanges' "
+            "liquidity in their first quarter (E25). CDTM 2023 has 2-3% of trade through "
+            "exchanges in 2022 (and expects over 20% by 2030).",
+            0,
+            1,
+            source=CDTM,
+            plausible=(0.02, 0.03),
+        ),
+        _share(
+            "exchange_saving",
+            0.5,
+            "Share of a firm's over-the-counter transaction cost (integration, contracting, "
+            "compliance assessment) that a trade on a fully liquid exchange saves (E25).",
+            (0.25, 0.75),
+        ),
+        _share(
+            "exchange_liquidity_half",
+            0.2,
+            "Exchange-traded share of trade at which an exchange saves half its full saving "
+            "(E25): below it, thin exchanges save little, so liquidity feeds on itself.",
+            (0.1, 0.4),
+            unit="share of trade value",
+        ),
+        _p(
+            "exchange_cost_rmb",
+            600.0,
+            "RMB per trade",
+            "The exchanges' cost of one exchange-traded licence (listing, compliance "
+            "assessment, settlement); traders pay exchange_fee times it (E26).",
+            0,
+            1e9,
+            plausible=(300.0, 1200.0),
+        ),
+        _p(
+            "exchange_choice_dispersion_rmb",
+            150.0,
+            "RMB per trade",
+            "Scale of firms' idiosyncratic costs of each channel (E26, logit): how far the "
+            "exchange's share responds to its net saving.",
+            1,
+            1e9,
+            plausible=(75.0, 300.0),
+        ),
         # --- public holders (ODD 7.4) ------------------------------------------------------
         _p(
             "supply_responds",

@@ -22,6 +22,7 @@ LEVER_TABLE = {
     "audit_rate": (0.25, "probability per operator-quarter", 0.0, 1.0, None, float),
     "penalty": (1.0, "x operator quarterly revenue", 0.0, 10.0, None, float),
     "registration": (True, "on/off", None, None, None, bool),
+    "exchange_fee": (1.0, "x the exchanges' cost of a trade", 0.0, 3.0, None, float),
     "infrastructure": (0.3, "level in [0, 1]", 0.0, 1.0, None, float),
     "openness": (0.3, "level in [0, 1]", 0.0, 1.0, None, float),
     "hk_bridge": (False, "on/off", None, None, None, bool),

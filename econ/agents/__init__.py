@@ -2,6 +2,7 @@
 and Mesa agents that view one row of it (ODD 2)."""
 
 from econ.agents.compute import ComputeCluster, ComputeClusters, ComputeTable
+from econ.agents.exchanges import DataExchanges
 from econ.agents.firms import CrossBorderFirm, Firm, Firms, FirmTable
 from econ.agents.holders import HolderTable, PublicDataHolder, PublicHolders
 from econ.agents.operators import MAX_OPERATORS, AuthorisedOperator, Operators, OperatorTable
@@ -16,6 +17,7 @@ __all__ = [
     "ComputeClusters",
     "ComputeTable",
     "CrossBorderFirm",
+    "DataExchanges",
     "Firm",
     "FirmTable",
     "Firms",

@@ -129,6 +129,10 @@ def _output_2022(series: pd.DataFrame) -> float:
     return _year(series, "output", 1)
 
 
+def _exchange_share_2022(series: pd.DataFrame) -> float:
+    return float(series["exchange_share"].iloc[:4].mean())
+
+
 def _utilisation_2022(series: pd.DataFrame) -> float:
     return float(series["compute_utilisation"].iloc[0])
 
@@ -184,6 +188,13 @@ MOMENTS: dict[str, Moment] = {
             ("compute_utilisation",),
             9,
             _utilisation_change,
+        ),
+        Moment(
+            "exchange_share_2022",
+            "exchange-traded share of data trade value in the first year, 2022 (share)",
+            ("exchange_share",),
+            4,
+            _exchange_share_2022,
         ),
         Moment(
             "datasets_growth",

@@ -220,6 +220,20 @@ def paper_numbers(
                            "output_share": float(row.effect) / output}
         for row in registration.itertuples()
     }  # fmt: skip
+    # The exchange fee against today's (1): welfare, and the exchange share it buys.
+    exchanges = summary[summary["experiment"] == "exchanges"]
+    numbers["exchanges"] = {
+        f"{float(fee):g}": {
+            outcome.removesuffix("_mean"): {
+                "value": float(row.effect), "low": float(row.ci_low),
+                "high": float(row.ci_high), "holds": bool(row.significant),
+                "treated": float(row.mean),
+            }
+            for row in group.itertuples()
+            for outcome in [row.outcome]
+        }
+        for fee, group in exchanges.groupby("exchange_fee")
+    }  # fmt: skip
     if breakeven is not None:
         numbers["breakeven"] = _breakeven(breakeven)
     if screening is not None:

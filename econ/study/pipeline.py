@@ -39,6 +39,7 @@ STUDY = (
     "cross_border",
     "who_trades",
     "registration",
+    "exchanges",
     "security_breakeven",
 )
 

@@ -206,6 +206,10 @@ HEADLINES = {
         by=["pricing"],
         outcomes=["welfare_mean", "data_uses_mean", "supply_effort_final", "market_size_mean"],
     ),
+    "exchanges": Headline(
+        baseline={"exchange_fee": 1.0},
+        outcomes=["welfare_mean", "exchange_share_mean", "market_size_mean", "policy_cost_mean"],
+    ),
     "cross_border": Headline(
         baseline={"openness": 0.0},
         where={"openness": [0.0, 1.0]},
