@@ -213,7 +213,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "rack_utilisation",
-            0.45,
+            0.46,
             "share",
             "Rack utilisation in the initial economy (2019, the start of the spin-up), E10's "
             "reference. The seed gives 58.7% for 2022 and 62.72% for 2024 (NDA), not 2019: "
@@ -282,7 +282,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "data_elasticity",
-            0.051,
+            0.056,
             "exponent",
             "beta: returns to data diminish (beta < 1; Farboodi & Veldkamp 2021).",
             0,
@@ -339,7 +339,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "ai_data_value_growth",
-            0.086,
+            0.071,
             "per quarter",
             "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
             "contribution to output and so in every licence's value. No source measures it: "
@@ -364,7 +364,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "tfp_growth",
-            0.0054,
+            0.0068,
             "per quarter",
             "Exogenous productivity growth, outside data. Output grew 11.9% a year over "
             "2019-22 (RMB 35.8 tn to 50.2 tn, CAICT and CAC), E2d's trend among it: estimated "
@@ -446,7 +446,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.077,
+            0.075,
             "per quarter",
             "Logistic rate at which digital capability spreads.",
             0,
@@ -652,12 +652,14 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "exchange_cost_rmb",
-            600.0,
+            610.0,
             "RMB per trade",
             "The exchanges' cost of one exchange-traded licence (listing, compliance "
-            "assessment, settlement); traders pay exchange_fee times it (E26).",
+            "assessment, settlement); traders pay exchange_fee times it (E26). No source "
+            "gives it; the 2022 exchange share of trade (2-3%, CDTM 2023) identifies it.",
             0,
             1e9,
+            source=ESTIMATED,
             plausible=(300.0, 1200.0),
         ),
         _p(
@@ -681,7 +683,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.3,
+            0.28,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,
@@ -691,7 +693,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "visibility_value_share",
-            0.012,
+            0.011,
             "x reference price per use",
             "Value to a holder of one use made visible by registration and disclosure.",
             0,

@@ -154,6 +154,7 @@ def test_moments_are_computed_from_a_series():
             "output": 1000.0 + quarters,
             "compute_utilisation": 0.6 + 0.005 * quarters,
             "public_datasets": 100.0 * 1.05**quarters,
+            "exchange_share": 0.01 * (1 + quarters),
         }
     )
     got = moments_of(series, list(MOMENTS))
@@ -162,6 +163,7 @@ def test_moments_are_computed_from_a_series():
     assert got["output_2022"] == 4006.0
     assert got["utilisation_change"] == pytest.approx(0.04)
     assert got["datasets_growth"] == pytest.approx(1.05**4 - 1)
+    assert got["exchange_share_2022"] == pytest.approx(0.025)  # the first four quarters
 
 
 def test_shipped_spec_targets_the_growth_and_output_rows():

@@ -25,7 +25,7 @@ import pandas as pd
 
 from econ.experiment.runs import RunResult, RunSpec, resolve_model
 from econ.experiment.store import ResultStore
-from econ.metrics import MODEL_COLUMNS, cagr
+from econ.metrics import ALL_COLUMNS, MODEL_COLUMNS, cagr
 
 __all__ = ["FAULTS", "RunTimeoutError", "abandon_after", "execute_run", "execute_runs", "summarise"]
 
@@ -55,6 +55,10 @@ def abandon_after(time_limit: float) -> float:
     return time_limit + 1.0 + 0.05 * time_limit
 
 
+#: Columns summarised when a run reports them: DESIGN.md's first, then the rest.
+SUMMARISED = (*MODEL_COLUMNS, *(c for c in ALL_COLUMNS if c not in MODEL_COLUMNS))
+
+
 def summarise(df: pd.DataFrame) -> dict[str, float]:
     """Summary outcomes of one run: final and mean values, CAGRs, totals.
 
@@ -71,7 +75,7 @@ def summarise(df: pd.DataFrame) -> dict[str, float]:
         year), ``incidents_total`` (count) and ``welfare_total`` (RMB).
     """
     out: dict[str, float] = {}
-    for column in MODEL_COLUMNS:
+    for column in SUMMARISED:
         if column in df:
             out[f"{column}_final"] = float(df[column].iloc[-1])
             out[f"{column}_mean"] = float(df[column].mean())
