@@ -699,6 +699,9 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw: the same steps on plain floats
         return _poisson_ppf_scalar(float(u), float(rate))
     u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
+    if u.size <= _FEW_DRAWS:  # a few (the operators' incidents): draw by draw is cheaper
+        counts = [_poisson_ppf_scalar(a, b) for a, b in zip(u.flat, rate.flat, strict=True)]
+        return np.array(counts, dtype=float).reshape(u.shape)
     counts = np.where(u == 0, -1.0, 0.0)
     rest = special.pdtr(0.0, rate) < u
     if rest.any():
@@ -709,6 +712,11 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     counts[u == 1] = np.inf
     counts[~(rate >= 0)] = np.nan
     return counts
+
+
+#: Up to this many draws, :func:`poisson_ppf` takes them one at a time (the array steps cost
+#: about ten numpy calls whatever the size).
+_FEW_DRAWS = 8
 
 
 def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:

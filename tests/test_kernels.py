@@ -210,6 +210,22 @@ def test_poisson_quantile_is_scipys():
     assert np.all(np.diff(kernels.poisson_ppf(0.37, grid)) >= 0)
 
 
+def test_a_few_poisson_quantiles_are_the_array_steps():
+    # Up to _FEW_DRAWS draws go one at a time: scipy's counts, in the arrays' shape.
+    rng = np.random.default_rng(8)
+    specials = [0.0, 1.0, -1.0, np.nan]
+    for size in range(1, kernels._FEW_DRAWS + 1):
+        for _ in range(50):
+            u = rng.choice([*specials[:2], *rng.random(4)], size)
+            rate = rng.choice([*specials, *(10 ** rng.uniform(-8, 4, 6))], size)
+            got = kernels.poisson_ppf(u, rate)
+            assert got.dtype == np.float64 and got.shape == (size,)
+            assert np.array_equal(got, stats.poisson.ppf(u, rate), equal_nan=True)
+    u, rate = rng.random((2, 3)), 10 ** rng.uniform(-2, 3, (2, 3))
+    assert np.array_equal(kernels.poisson_ppf(u, rate), stats.poisson.ppf(u, rate))
+    assert kernels.poisson_ppf(np.array([0.4]), 2.0).shape == (1,)
+
+
 def test_poisson_quantile_is_scipys_at_the_steps_of_the_cdf():
     """At u = P(X <= k) and one ulp either side of it, scipy's counts: there the continuous
     inverse (pdtrik) lands on or next to an integer and the check with the CDF decides, and

@@ -37,7 +37,7 @@ from econ.market import (
     set_foreign_prices,
     value_licences,
 )
-from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, cagr, measure
+from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, _mean, cagr, measure
 from econ.parameters import ParameterError
 from econ.policy import LEVERS
 from econ.scenarios import get_scenario
@@ -865,3 +865,10 @@ def test_the_openness_in_effect_is_chinas_times_its_partners(monkeypatch):
     monkeypatch.setattr("econ.model.clear", spy)
     model.step()
     assert seen == [pytest.approx(0.6 * partner)]
+
+
+def test_mean_is_numpys():
+    rng = np.random.default_rng(9)
+    for n in (1, 2, 7, 8, 9, 127, 128, 129, 1000, 4099):
+        values = rng.lognormal(0, 3, n) * rng.choice([1e-6, 1.0, 1e9])
+        assert _mean(values) == values.mean() and type(_mean(values)) is float
