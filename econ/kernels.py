@@ -323,7 +323,7 @@ def clear_market(
     view_kind,
     view_foreign,
     view_hidden,
-    view_is_operator,
+    operator_slots,
     view_sensitivity,
     worth,
     value_per_unit,
@@ -366,15 +366,17 @@ def clear_market(
         Per firm: state and region.
     product, fit, tie_break : numpy.ndarray
         Per firm and view slot: catalogue column, fit and tie-break among operators.
-    view_kind, view_foreign, view_hidden, view_is_operator, view_sensitivity : numpy.ndarray
-        Per view slot: product kind, foreign, hidden without registration, operator,
-        sensitivity.
+    view_kind, view_foreign, view_hidden, view_sensitivity : numpy.ndarray
+        Per view slot: product kind, foreign, hidden without registration, sensitivity.
+    operator_slots : numpy.ndarray
+        The view slots holding operators' products, ascending (int64).
     worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
         The factors of :class:`econ.market.Valuation` (RMB).
     price, price_public_interest, size : numpy.ndarray
         Per product: prices (RMB per licence) and data units per licence.
     pick_one_operator : bool
-        Whether a firm licenses at most one operator product (operators available).
+        Whether a firm licenses at most one operator product (operators available; there
+        is then at least one operator slot).
     openness, strictness : float
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
@@ -426,21 +428,18 @@ def clear_market(
                 ok = False  # foreign data stays abroad
             want[j] = ok
         if pick_one_operator:
+            # Only the operator slots, in order (not every slot, asking which is one).
             best = -1
             best_score = -np.inf
-            first = -1
-            for j in range(w):
-                if view_is_operator[j]:
-                    if first < 0:
-                        first = j
-                    score = surplus[j] + np.float64(tie_break[i, j]) if want[j] else -np.inf
-                    if score > best_score:
-                        best_score = score
-                        best = j
+            for j in operator_slots:
+                score = surplus[j] + np.float64(tie_break[i, j]) if want[j] else -np.inf
+                if score > best_score:
+                    best_score = score
+                    best = j
             if best < 0:
-                best = first  # numpy's argmax of all -inf is the first slot
-            for j in range(w):
-                if view_is_operator[j] and j != best:
+                best = operator_slots[0]  # numpy's argmax of all -inf is the first slot
+            for j in operator_slots:
+                if j != best:
                     want[j] = False
         for j in range(w):
             cross = abroad != view_foreign[j]

@@ -840,7 +840,7 @@ def clear(
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
-        slots["foreign"], hidden, slots["operator"], c.kind_sensitivity[v.kind], val.worth,
+        slots["foreign"], hidden, ops, c.kind_sensitivity[v.kind], val.worth,
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),
