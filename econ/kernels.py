@@ -324,6 +324,7 @@ def clear_market(
     view_foreign,
     view_hidden,
     operator_slots,
+    foreign_slots,
     view_sensitivity,
     worth,
     value_per_unit,
@@ -368,8 +369,8 @@ def clear_market(
         Per firm and view slot: catalogue column, fit and tie-break among operators.
     view_kind, view_foreign, view_hidden, view_sensitivity : numpy.ndarray
         Per view slot: product kind, foreign, hidden without registration, sensitivity.
-    operator_slots : numpy.ndarray
-        The view slots holding operators' products, ascending (int64).
+    operator_slots, foreign_slots : numpy.ndarray
+        The view slots holding operators' and foreign products, ascending (int64).
     worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
         The factors of :class:`econ.market.Valuation` (RMB).
     price, price_public_interest, size : numpy.ndarray
@@ -395,6 +396,7 @@ def clear_market(
         Written in place with ``keep``: bought, paid (RMB), crossed the border.
     """
     n, w = product.shape
+    every_slot = np.arange(w)
     surplus = np.empty(w)
     want = np.empty(w, dtype=np.bool_)
     row_price = np.empty(w)
@@ -441,9 +443,10 @@ def clear_market(
             for j in operator_slots:
                 if j != best:
                     want[j] = False
-        for j in range(w):
-            cross = abroad != view_foreign[j]
-            if want[j] and cross:
+        # A mainland firm's requests cross the border only in foreign slots: it visits just
+        # those (in order, so the draws are the same).
+        for j in every_slot if abroad else foreign_slots:
+            if want[j] and abroad != view_foreign[j]:
                 p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
                 if rng.random() >= p_approve:
                     want[j] = False

@@ -203,8 +203,8 @@ class View:
     def slots(self) -> dict[str, Any]:
         """Per view slot, what clearing and drawing read every quarter (fixed by the layout,
         found once per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator``, the
-        ``operator_columns``, and by kind of product (public, private) its ``columns`` (a
-        slice when contiguous) and their ``width``.
+        ``operator_columns`` and ``foreign_columns``, and by kind of product (public,
+        private) its ``columns`` (a slice when contiguous) and their ``width``.
 
         Returns
         -------
@@ -220,6 +220,7 @@ class View:
                 "foreign": kind == FOREIGN,
                 "operator": kind == OPERATOR,
                 "operator_columns": np.flatnonzero(kind == OPERATOR),
+                "foreign_columns": np.flatnonzero(kind == FOREIGN),
                 "columns": {k: _as_slice(c) for k, c in columns.items()},
                 "width": {k: len(c) for k, c in columns.items()},
             }
@@ -840,7 +841,8 @@ def clear(
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
-        slots["foreign"], hidden, ops, c.kind_sensitivity[v.kind], val.worth,
+        slots["foreign"], hidden, ops, slots["foreign_columns"], c.kind_sensitivity[v.kind],
+        val.worth,
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),
