@@ -34,6 +34,7 @@ __all__ = [
     "poisson_ppf",
     "produce",
     "revenue_maximising_price",
+    "seed_sequence_state",
 ]
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
@@ -322,7 +323,8 @@ def clear_market(
     view_kind,
     view_foreign,
     view_hidden,
-    view_is_operator,
+    operator_slots,
+    foreign_slots,
     view_sensitivity,
     worth,
     value_per_unit,
@@ -365,15 +367,17 @@ def clear_market(
         Per firm: state and region.
     product, fit, tie_break : numpy.ndarray
         Per firm and view slot: catalogue column, fit and tie-break among operators.
-    view_kind, view_foreign, view_hidden, view_is_operator, view_sensitivity : numpy.ndarray
-        Per view slot: product kind, foreign, hidden without registration, operator,
-        sensitivity.
+    view_kind, view_foreign, view_hidden, view_sensitivity : numpy.ndarray
+        Per view slot: product kind, foreign, hidden without registration, sensitivity.
+    operator_slots, foreign_slots : numpy.ndarray
+        The view slots holding operators' and foreign products, ascending (int64).
     worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
         The factors of :class:`econ.market.Valuation` (RMB).
     price, price_public_interest, size : numpy.ndarray
         Per product: prices (RMB per licence) and data units per licence.
     pick_one_operator : bool
-        Whether a firm licenses at most one operator product (operators available).
+        Whether a firm licenses at most one operator product (operators available; there
+        is then at least one operator slot).
     openness, strictness : float
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
@@ -392,6 +396,8 @@ def clear_market(
         Written in place with ``keep``: bought, paid (RMB), crossed the border.
     """
     n, w = product.shape
+    every_slot = np.arange(w)
+    bought_slots = np.empty(w, dtype=np.int64)
     surplus = np.empty(w)
     want = np.empty(w, dtype=np.bool_)
     row_price = np.empty(w)
@@ -425,55 +431,61 @@ def clear_market(
                 ok = False  # foreign data stays abroad
             want[j] = ok
         if pick_one_operator:
+            # Only the operator slots, in order (not every slot, asking which is one).
             best = -1
             best_score = -np.inf
-            first = -1
-            for j in range(w):
-                if view_is_operator[j]:
-                    if first < 0:
-                        first = j
-                    score = surplus[j] + np.float64(tie_break[i, j]) if want[j] else -np.inf
-                    if score > best_score:
-                        best_score = score
-                        best = j
+            for j in operator_slots:
+                score = surplus[j] + np.float64(tie_break[i, j]) if want[j] else -np.inf
+                if score > best_score:
+                    best_score = score
+                    best = j
             if best < 0:
-                best = first  # numpy's argmax of all -inf is the first slot
-            for j in range(w):
-                if view_is_operator[j] and j != best:
+                best = operator_slots[0]  # numpy's argmax of all -inf is the first slot
+            for j in operator_slots:
+                if j != best:
                     want[j] = False
-        for j in range(w):
-            cross = abroad != view_foreign[j]
-            if want[j] and cross:
+        # A mainland firm's requests cross the border only in foreign slots: it visits just
+        # those (in order, so the draws are the same).
+        for j in every_slot if abroad else foreign_slots:
+            if want[j] and abroad != view_foreign[j]:
                 p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
                 if rng.random() >= p_approve:
                     want[j] = False
-        count = 0.0
+        # Whether a slot is bought is hard to predict: the row's sums take selects, not
+        # branches, and the bought slots are listed (branch-free) for the sellers' tallies.
+        n_bought = 0
         for j in range(w):
-            cross = abroad != view_foreign[j]
-            if want[j]:
-                p = product[i, j]
-                scratch[j] = row_price[j]
-                scratch2[j] = size[p]
-                scratch3[j] = row_usage[j]
-                scratch4[j] = row_price[j] if cross else 0.0
-                revenue[p] += row_price[j]
-                uses[p] += 1.0
-                count += 1.0
-                if cross:
-                    transfers[view_kind[j], 1 if hong_kong[i] else 0] += 1
-            else:
-                scratch[j] = 0.0
-                scratch2[j] = 0.0
-                scratch3[j] = 0.0
-                scratch4[j] = 0.0
-            if keep:
+            bought = want[j]
+            scratch[j] = row_price[j] if bought else 0.0
+            scratch2[j] = size[product[i, j]] if bought else 0.0
+            scratch3[j] = row_usage[j] if bought else 0.0
+            scratch4[j] = row_price[j] if bought and abroad != view_foreign[j] else 0.0
+            bought_slots[n_bought] = j
+            n_bought += bought
+        for b in range(n_bought):
+            j = bought_slots[b]
+            p = product[i, j]
+            revenue[p] += row_price[j]
+            uses[p] += 1.0
+            if abroad != view_foreign[j]:
+                transfers[view_kind[j], 1 if hong_kong[i] else 0] += 1
+        count = float(n_bought)
+        if keep:
+            for j in range(w):
                 bought_out[i, j] = want[j]
                 paid_out[i, j] = scratch[j]
-                cross_out[i, j] = cross
-        spending[i] = pairwise_sum(scratch, 0, w)
-        data_added[i] = pairwise_sum(scratch2, 0, w)
-        usage_cost[i] = pairwise_sum(scratch3, 0, w)
-        cross_border_paid[i] = pairwise_sum(scratch4, 0, w)
+                cross_out[i, j] = abroad != view_foreign[j]
+        if w <= _PW_BLOCKSIZE:  # one block: its sum directly (the call of pairwise_sum
+            # is not inlined, and cost the clearing a seventh of its time)
+            spending[i] = _block_sum(scratch, 0, w)
+            data_added[i] = _block_sum(scratch2, 0, w)
+            usage_cost[i] = _block_sum(scratch3, 0, w)
+            cross_border_paid[i] = _block_sum(scratch4, 0, w)
+        else:
+            spending[i] = pairwise_sum(scratch, 0, w)
+            data_added[i] = pairwise_sum(scratch2, 0, w)
+            usage_cost[i] = pairwise_sum(scratch3, 0, w)
+            cross_border_paid[i] = pairwise_sum(scratch4, 0, w)
         licences[i] = count
 
 
@@ -574,7 +586,9 @@ def revenue_maximising_price(
 ) -> np.ndarray:
     """E5, compiled: the same prices as :func:`econ.equations.revenue_maximising_price`.
 
-    Only the buyers who would pay more than the cost are sorted.
+    Only the buyers who would pay more than the cost are ranked: they are gathered into one
+    row per product (padded below every value), the rows sorted by numpy in one call (its
+    vectorised sort is several times numba's), and each row scanned for the best rank.
 
     Parameters
     ----------
@@ -591,72 +605,53 @@ def revenue_maximising_price(
     numpy.ndarray
         One price per product (RMB per licence), 0 where nobody would pay more than the cost.
     """
+    cost = float(cost_per_sale)
+    # With a cost >= 0 every value ranked is a positive finite float, and those order as
+    # their bit patterns do: 0.0 pads below them, and the rows sort as unsigned integers.
+    bits = cost >= 0.0
+    pad = 0.0 if bits else -np.inf
     if isinstance(willingness_to_pay, GroupedDemand):
         d = willingness_to_pay
-        return _grouped_revenue_maximising_price(
-            d.offsets, d.value, d.n_buyers, float(cost_per_sale), int(min_buyers)
-        )
-    wtp = np.asarray(willingness_to_pay, dtype=float)
-    return _revenue_maximising_price(wtp, float(cost_per_sale), int(min_buyers))
+        top, counts = _grouped_above_cost(d.offsets, d.value, cost, pad)
+        n_buyers = d.n_buyers
+    else:
+        wtp = np.asarray(willingness_to_pay, dtype=float)
+        top, counts = _above_cost(wtp, cost, pad)
+        n_buyers = wtp.shape[0]
+    top = np.sort(top.view(np.uint64), axis=1).view(np.float64) if bits else np.sort(top, axis=1)
+    return _best_prices(top, counts, min(int(min_buyers), n_buyers), cost)
 
 
 @numba.njit(cache=True)
-def _grouped_revenue_maximising_price(offsets, value, n_buyers, cost_per_sale, min_buyers):
-    """E5 per product of grouped demand: the same prices as on the dense matrix, whose
-    missing cells never pay more than the cost."""
+def _grouped_above_cost(offsets, value, cost_per_sale, pad):
+    """Each product's values above the cost, one row per product padded with ``pad`` at the
+    end, and how many each row holds."""
     k = len(offsets) - 1
-    out = np.zeros(k)
-    first_rank = min(min_buyers, n_buyers)
-    top = np.empty(max(n_buyers, 1))
+    counts = np.zeros(k, dtype=np.int64)
+    kept = np.empty(offsets[k] - offsets[0])
+    n = 0
     for col in range(k):
-        count = 0
+        start = n
         for e in range(offsets[col], offsets[col + 1]):
             x = value[e]
-            if np.isfinite(x) and x > cost_per_sale:
-                top[count] = x
-                count += 1
-        if count < first_rank:
-            continue
-        out[col] = _best_price(top[:count], first_rank, cost_per_sale)
-    return out
+            # Stored always, kept only above the cost (finite): most entries are missing
+            # (NaN), and a branch on them mispredicts.
+            kept[n] = x
+            n += (x > cost_per_sale) & (x < np.inf)
+        counts[col] = n - start
+    top = np.full((k, counts.max() if k else 0), pad)
+    n = 0
+    for col in range(k):
+        top[col, : counts[col]] = kept[n : n + counts[col]]
+        n += counts[col]
+    return top, counts
 
 
 @numba.njit(cache=True)
-def _best_price(above_cost, first_rank, cost_per_sale):
-    """E5 on one product: the first price that maximises ``rank * (price - cost)``, ranking
-    only the buyers who pay more than the cost (0 when none of the ranks from
-    ``first_rank`` on makes a profit). ``above_cost`` (the callers' scratch) is sorted in
-    place."""
-    count = len(above_cost)
-    if cost_per_sale >= 0.0:
-        # Every value is then a positive finite float, and those order as their bit patterns
-        # do: the same sort, without the NaN-aware float comparison (a third faster).
-        above_cost.view(np.uint64).sort()
-    else:
-        above_cost.sort()
-    ranked = above_cost
-    best_profit = 0.0
-    best_price = 0.0
-    for rank in range(first_rank, count + 1):
-        x = ranked[count - rank]
-        profit = rank * (x - cost_per_sale)
-        if profit > best_profit:
-            best_profit = profit
-            best_price = x
-    return best_price
-
-
-@numba.njit(cache=True)
-def _revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
-    """E5 per column, as :func:`econ.equations.revenue_maximising_price` computes it.
-
-    Only buyers who would pay more than the cost can make the profit positive, and they are
-    the top of the ranking, so only they are sorted; the ranks (and so the profits and the
-    first maximum) are those of the full ranking.
-    """
+def _above_cost(willingness_to_pay, cost_per_sale, pad):
+    """:func:`_grouped_above_cost` of a dense (buyers x products) matrix."""
     m, k = willingness_to_pay.shape
-    out = np.zeros(k)
-    top = np.empty((k, m))
+    top = np.full((k, m), pad)
     counts = np.zeros(k, dtype=np.int64)
     for row in range(m):  # row by row: the matrix is C-ordered
         for col in range(k):
@@ -664,12 +659,31 @@ def _revenue_maximising_price(willingness_to_pay, cost_per_sale, min_buyers):
             if np.isfinite(x) and x > cost_per_sale:
                 top[col, counts[col]] = x
                 counts[col] += 1
-    first_rank = min(min_buyers, m)
+    return top, counts
+
+
+@numba.njit(cache=True)
+def _best_prices(ranked, counts, first_rank, cost_per_sale):
+    """E5 per product from rows sorted ascending (values above the cost last): the first
+    price that maximises ``rank * (price - cost)`` over ranks from ``first_rank`` (0 when
+    fewer buyers pay more than the cost, or none of those ranks makes a profit). Only buyers
+    above the cost can make a profit, and they are the top of the full ranking, so the ranks
+    (and so the profits and the first maximum) are those of the full ranking."""
+    k, width = ranked.shape
+    out = np.zeros(k)
     for col in range(k):
         count = counts[col]
         if count < first_rank:
             continue
-        out[col] = _best_price(top[col, :count], first_rank, cost_per_sale)
+        best_profit = 0.0
+        best_price = 0.0
+        for rank in range(first_rank, count + 1):
+            x = ranked[col, width - rank]
+            profit = rank * (x - cost_per_sale)
+            if profit > best_profit:
+                best_profit = profit
+                best_price = x
+        out[col] = best_price
     return out
 
 
@@ -696,6 +710,9 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw: the same steps on plain floats
         return _poisson_ppf_scalar(float(u), float(rate))
     u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
+    if u.size <= _FEW_DRAWS:  # a few (the operators' incidents): draw by draw is cheaper
+        counts = [_poisson_ppf_scalar(a, b) for a, b in zip(u.flat, rate.flat, strict=True)]
+        return np.array(counts, dtype=float).reshape(u.shape)
     counts = np.where(u == 0, -1.0, 0.0)
     rest = special.pdtr(0.0, rate) < u
     if rest.any():
@@ -706,6 +723,11 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     counts[u == 1] = np.inf
     counts[~(rate >= 0)] = np.nan
     return counts
+
+
+#: Up to this many draws, :func:`poisson_ppf` takes them one at a time (the array steps cost
+#: about ten numpy calls whatever the size).
+_FEW_DRAWS = 8
 
 
 def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:
@@ -721,3 +743,62 @@ def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:
         below = max(vals - 1, 0.0)
         count = below if special.pdtr(below, rate) >= u else vals
     return np.float64(count)
+
+
+# numpy's SeedSequence constants (numpy/random/bit_generator.pyx): 32-bit hashing.
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
+_MASK32 = 0xFFFFFFFF
+_POOL_SIZE = 4
+
+
+@numba.njit(cache=True)
+def _hashmix(value, hash_const, mult):
+    """SeedSequence's ``hashmix`` in uint32: the hashed value and the next hash constant."""
+    mask = np.uint64(_MASK32)
+    value ^= hash_const
+    hash_const = (hash_const * np.uint64(mult)) & mask
+    value = (value * hash_const) & mask
+    return value ^ (value >> np.uint64(16)), hash_const
+
+
+@numba.njit(cache=True)
+def _mix(x, y):
+    """SeedSequence's ``mix`` in uint32."""
+    result = (np.uint64(_MIX_MULT_L) * x - np.uint64(_MIX_MULT_R) * y) & np.uint64(_MASK32)
+    return result ^ (result >> np.uint64(16))
+
+
+@numba.njit(cache=True)
+def seed_sequence_state(entropy, n_words):
+    """``numpy.random.SeedSequence.generate_state(n_words, numpy.uint64)`` of the sequence
+    whose assembled entropy (seed words padded to the pool, then the spawn key's words) is
+    ``entropy`` (uint32 words), with numpy's default pool of four words.
+
+    numpy hashes in Python-level loops (~8 us a generator); this is the same uint32
+    arithmetic, done in uint64 and masked after each multiply, so every word is equal.
+    """
+    pool = np.zeros(_POOL_SIZE, dtype=np.uint64)
+    hash_const = np.uint64(_INIT_A)
+    n = len(entropy)
+    for i in range(_POOL_SIZE):
+        value = np.uint64(entropy[i]) if i < n else np.uint64(0)
+        pool[i], hash_const = _hashmix(value, hash_const, _MULT_A)
+    for i_src in range(_POOL_SIZE):
+        for i_dst in range(_POOL_SIZE):
+            if i_src != i_dst:
+                value, hash_const = _hashmix(pool[i_src], hash_const, _MULT_A)
+                pool[i_dst] = _mix(pool[i_dst], value)
+    for i_src in range(_POOL_SIZE, n):
+        for i_dst in range(_POOL_SIZE):
+            value, hash_const = _hashmix(np.uint64(entropy[i_src]), hash_const, _MULT_A)
+            pool[i_dst] = _mix(pool[i_dst], value)
+    # generate_state: cycle through the pool with the second constant; two uint32 words
+    # make one uint64, low word first (numpy's little-endian view).
+    out = np.zeros(n_words, dtype=np.uint64)
+    hash_const = np.uint64(_INIT_B)
+    for i in range(2 * n_words):
+        value, hash_const = _hashmix(pool[i % _POOL_SIZE], hash_const, _MULT_B)
+        out[i // 2] |= value << np.uint64(32 * (i % 2))
+    return out

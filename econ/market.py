@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -200,24 +201,29 @@ class View:
     kind: np.ndarray  # (view,) kind of product in each view slot (fixed by layout)
     needs_registration: np.ndarray  # (view,) bool: visible only with registration
 
-    def slots(self) -> dict[str, np.ndarray]:
-        """Per view slot, what clearing reads every quarter (fixed by the layout, found once
-        per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator`` and the
-        ``operator_columns``.
+    def slots(self) -> dict[str, Any]:
+        """Per view slot, what clearing and drawing read every quarter (fixed by the layout,
+        found once per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator``, the
+        ``operator_columns`` and ``foreign_columns``, and by kind of product (public,
+        private) its ``columns`` (a slice when contiguous) and their ``width``.
 
         Returns
         -------
-        dict of str to numpy.ndarray
+        dict
             The arrays by name (shared: do not write to them).
         """
         cached = self.__dict__.get("_slots")
         if cached is None or cached[0] is not self.kind:
             kind = self.kind
+            columns = {k: np.flatnonzero(kind == k) for k in (PUBLIC, PRIVATE)}
             slots = {
                 "kind": kind.astype(np.int64),
                 "foreign": kind == FOREIGN,
                 "operator": kind == OPERATOR,
                 "operator_columns": np.flatnonzero(kind == OPERATOR),
+                "foreign_columns": np.flatnonzero(kind == FOREIGN),
+                "columns": {k: _as_slice(c) for k, c in columns.items()},
+                "width": {k: len(c) for k, c in columns.items()},
             }
             cached = self.__dict__["_slots"] = (kind, slots)
         return cached[1]
@@ -279,23 +285,26 @@ class View:
         n = len(rows)
         if n == 0:  # nothing to draw (and a draw of size 0 takes nothing from the stream)
             return
+        slots = self.slots()
         for kind in (PUBLIC, PRIVATE):
-            cols = np.flatnonzero(self.kind == kind)
+            cols, width = slots["columns"][kind], slots["width"][kind]
             block = catalogue.block(kind)
-            offered = np.arange(block.start, block.stop)
-            total = len(offered)
-            if len(cols) == 0 or total == 0:
+            total = block.stop - block.start
+            if width == 0 or total == 0:
                 continue
             strides = _coprime_strides(total)
             start = rng.integers(total, size=n)
-            stride = rng.choice(strides, size=n)
+            # rng.choice(strides, size=n) draws exactly these, with less argument checking.
+            stride = strides[rng.integers(len(strides), size=n)]
             for chunk in _chunks(n):
-                seen = start[chunk, None] + stride[chunk, None] * np.arange(len(cols))
-                self.product[np.ix_(rows[chunk], cols)] = offered[seen % total]
+                seen = start[chunk, None] + stride[chunk, None] * np.arange(width)
+                at = rows[chunk]
+                where = (at, cols) if isinstance(cols, slice) else np.ix_(at, cols)
+                self.product[where] = block.start + seen % total
         # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
         # float64 temporaries of a million firms would cost gigabytes.
         tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
-        ops = self.kind == OPERATOR
+        ops = slots["operator"]
         for chunk in _chunks(n):
             u = rng.random((len(rows[chunk]), len(self.kind)))
             fit = scenario.fit_scale * (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
@@ -303,6 +312,13 @@ class View:
             self.fit[rows[chunk]] = fit
         for chunk in _chunks(n):
             self.tie_break[rows[chunk]] = rng.random((len(rows[chunk]), len(self.kind))) * 1e-6
+
+
+def _as_slice(index: np.ndarray) -> slice | np.ndarray:
+    """A contiguous run of column numbers as a slice (cheaper to index with), else as is."""
+    if len(index) and np.array_equal(index, np.arange(index[0], index[0] + len(index))):
+        return slice(int(index[0]), int(index[0]) + len(index))
+    return index
 
 
 @functools.lru_cache(maxsize=64)
@@ -833,7 +849,8 @@ def clear(
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
-        slots["foreign"], hidden, slots["operator"], c.kind_sensitivity[v.kind], val.worth,
+        slots["foreign"], hidden, ops, slots["foreign_columns"], c.kind_sensitivity[v.kind],
+        val.worth,
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),

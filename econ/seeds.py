@@ -9,6 +9,9 @@ quarter moves no other draw: paired comparisons stay paired (ODD 4, "Stochastici
 from __future__ import annotations
 
 import numpy as np
+from numpy.random.bit_generator import ISpawnableSeedSequence
+
+from econ.kernels import seed_sequence_state
 
 __all__ = ["STREAMS", "RandomStreams", "spawn_seeds"]
 
@@ -55,12 +58,57 @@ class RandomStreams:
         Returns
         -------
         numpy.random.Generator
-            A fresh generator: the same arguments always give the same draws.
+            A fresh generator: the same arguments always give the same draws, those of
+            ``default_rng(SeedSequence(seed, spawn_key=(stream's index, quarter)))``.
         """
-        return self._generator((STREAMS.index(stream), int(quarter)))
+        return np.random.Generator(
+            np.random.PCG64(_QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter))))
+        )
 
     def _generator(self, key: tuple[int, ...]) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+
+
+def _uint32_words(n: int) -> list[int]:
+    """A whole number >= 0 as SeedSequence reads it: 32-bit words, least significant first."""
+    words = [n & 0xFFFFFFFF]
+    while n > 0xFFFFFFFF:
+        n >>= 32
+        words.append(n & 0xFFFFFFFF)
+    return words
+
+
+class _QuarterSeed(ISpawnableSeedSequence):
+    """``SeedSequence(entropy, spawn_key=spawn_key)`` for seeding a ``PCG64``: the four
+    64-bit words PCG64 asks for come from :func:`~econ.kernels.seed_sequence_state` (numpy
+    hashes in Python-level loops, ~8 us a generator, six generators a quarter); anything
+    else (other state sizes, ``spawn``) is passed to the numpy sequence, made when needed.
+    """
+
+    def __init__(self, entropy: int, spawn_key: tuple[int, ...]) -> None:
+        self.entropy, self.spawn_key = entropy, spawn_key
+        self._sequence: np.random.SeedSequence | None = None
+
+    def _numpy(self) -> np.random.SeedSequence:
+        if self._sequence is None:
+            self._sequence = np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+        return self._sequence
+
+    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+        """``SeedSequence.generate_state``: compiled for 64-bit words, numpy's otherwise."""
+        if np.dtype(dtype) != np.uint64 or self.entropy < 0:  # numpy's error for < 0
+            return self._numpy().generate_state(n_words, dtype)
+        # Assembled entropy, as SeedSequence assembles it: the seed's words padded to the
+        # pool of four, then each spawn key's words.
+        words = _uint32_words(self.entropy)
+        words += [0] * (4 - len(words))
+        for key in self.spawn_key:
+            words += _uint32_words(key)
+        return seed_sequence_state(np.array(words, dtype=np.uint32), n_words)
+
+    def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
+        """``SeedSequence.spawn``."""
+        return self._numpy().spawn(n_children)
 
 
 def spawn_seeds(root: int, n: int) -> list[int]:

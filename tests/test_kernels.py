@@ -175,6 +175,20 @@ def test_revenue_maximising_price_is_the_equation():
         assert np.array_equal(kernels.revenue_maximising_price(wtp, cost, min_buyers), expected)
 
 
+def test_revenue_maximising_price_below_a_negative_cost_is_the_equation():
+    # A negative cost ranks non-positive values too (sorted as floats, not bit patterns);
+    # every buyer then sees every product, as a missing one would count as paying 0.
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        m, k = int(rng.integers(1, 40)), int(rng.integers(1, 6))
+        wtp = np.round(rng.normal(0, 1, (m, k)) * 10, int(rng.integers(0, 3)))  # ties
+        cost, min_buyers = float(rng.choice([-0.5, -2.0])), int(rng.integers(1, 8))
+        expected = eq.revenue_maximising_price(wtp, cost, min_buyers)
+        assert np.array_equal(kernels.revenue_maximising_price(wtp, cost, min_buyers), expected)
+        got = kernels.revenue_maximising_price(_grouped(wtp), cost, min_buyers)
+        assert np.array_equal(got, expected)
+
+
 def test_poisson_quantile_is_scipys():
     rng = np.random.default_rng(1)
     u = rng.random(100_000)
@@ -194,6 +208,22 @@ def test_poisson_quantile_is_scipys():
     # Inversion of one uniform: a higher rate never gives fewer events.
     grid = np.linspace(0.01, 50, 400)
     assert np.all(np.diff(kernels.poisson_ppf(0.37, grid)) >= 0)
+
+
+def test_a_few_poisson_quantiles_are_the_array_steps():
+    # Up to _FEW_DRAWS draws go one at a time: scipy's counts, in the arrays' shape.
+    rng = np.random.default_rng(8)
+    specials = [0.0, 1.0, -1.0, np.nan]
+    for size in range(1, kernels._FEW_DRAWS + 1):
+        for _ in range(50):
+            u = rng.choice([*specials[:2], *rng.random(4)], size)
+            rate = rng.choice([*specials, *(10 ** rng.uniform(-8, 4, 6))], size)
+            got = kernels.poisson_ppf(u, rate)
+            assert got.dtype == np.float64 and got.shape == (size,)
+            assert np.array_equal(got, stats.poisson.ppf(u, rate), equal_nan=True)
+    u, rate = rng.random((2, 3)), 10 ** rng.uniform(-2, 3, (2, 3))
+    assert np.array_equal(kernels.poisson_ppf(u, rate), stats.poisson.ppf(u, rate))
+    assert kernels.poisson_ppf(np.array([0.4]), 2.0).shape == (1,)
 
 
 def test_poisson_quantile_is_scipys_at_the_steps_of_the_cdf():
@@ -301,3 +331,27 @@ def test_agent_views_are_made_on_first_use_with_stable_ids():
     )
     first = min(firms, key=lambda f: f.index)
     assert first.index == 0 and first.unique_id == 2  # the regulator is 1, then firm rows
+
+
+def _entropy(seed: int, key: tuple[int, ...]) -> np.ndarray:
+    """SeedSequence's assembled entropy: the seed's 32-bit words padded to four, the key's."""
+
+    def words(n: int) -> list[int]:
+        return [(n >> (32 * i)) & 0xFFFFFFFF for i in range(max(1, -(-n.bit_length() // 32)))]
+
+    run = words(seed)
+    run += [0] * (4 - len(run)) if key else []
+    return np.array(run + [w for k in key for w in words(k)], dtype=np.uint32)
+
+
+def test_seed_sequence_state_is_numpys():
+    rng = np.random.default_rng(4)
+    for _ in range(500):
+        seed = int(rng.integers(0, 2**63)) >> int(rng.integers(0, 63))
+        seed <<= int(rng.choice([0, 0, 70]))  # and some of more than four words
+        key = tuple(int(rng.integers(0, 2 ** int(rng.integers(1, 40)))) for _ in range(3))
+        key = key[: int(rng.integers(0, 4))]
+        n_words = int(rng.integers(1, 9))
+        want = np.random.SeedSequence(seed, spawn_key=key).generate_state(n_words, np.uint64)
+        got = kernels.seed_sequence_state(_entropy(seed, key), n_words)
+        assert got.dtype == np.uint64 and np.array_equal(got, want), (seed, key, n_words)

@@ -1,7 +1,8 @@
 """The package's layers run one way, with no import cycles and no hidden imports.
 
 cli -> study/viz -> plots -> analysis -> results -> experiment -> model -> metrics ->
-calibration -> market -> agents -> policy/scenarios/seeds -> parameters/equations/categories,
+calibration -> market -> agents -> seeds -> kernels -> policy/scenarios ->
+parameters/equations/categories,
 as declared in pyproject.toml ([tool.importlinter]) and checked here with import-linter.
 """
 

@@ -376,6 +376,30 @@ def test_view_layout_and_draw():
     assert PRIVATE not in without_private.kind
 
 
+def test_view_draw_is_the_same_whether_a_kinds_slots_are_contiguous_or_not():
+    # Contiguous slots are written through a slice, scattered ones through np.ix_.
+    p = get_scenario("small", n_firms=40, public_seen=4, private_seen=3)
+    c = Catalogue.layout(
+        p,
+        2,
+        np.arange(p.n_holders, dtype=np.int8) % 6,
+        np.arange(p.n_private_suppliers, dtype=np.int8) % 6,
+        np.ones(p.n_private_suppliers),
+    )
+    v = View.layout(p, c)
+    assert isinstance(v.slots()["columns"][PUBLIC], slice)
+    kind = v.kind.copy()
+    kind[:7] = [PUBLIC, PRIVATE, PUBLIC, PRIVATE, PUBLIC, PRIVATE, PUBLIC]
+    scattered = View(v.product.copy(), v.fit.copy(), v.tie_break.copy(), kind, v.needs_registration)
+    assert not isinstance(scattered.slots()["columns"][PUBLIC], slice)
+    rows = np.array([0, 3, 4, 17, 39])
+    v.draw(rows, p, c, np.random.default_rng(7))
+    scattered.draw(rows, p, c, np.random.default_rng(7))
+    for k in (PUBLIC, PRIVATE):
+        assert np.array_equal(v.product[:, v.kind == k], scattered.product[:, kind == k])
+    assert np.array_equal(v.fit, scattered.fit)
+
+
 def test_view_draw_follows_the_bounded_pareto_law():
     p = get_scenario("small", n_firms=400, fit_tail_index=1.5, fit_max_ratio=50.0)
     model = DataEconomy(scenario=p, seed=2)

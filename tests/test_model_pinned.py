@@ -37,7 +37,7 @@ from econ.market import (
     set_foreign_prices,
     value_licences,
 )
-from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, cagr, measure
+from econ.metrics import ALL_COLUMNS, FIRM_COLUMNS, MODEL_COLUMNS, Quarter, _mean, cagr, measure
 from econ.parameters import ParameterError
 from econ.policy import LEVERS
 from econ.scenarios import get_scenario
@@ -735,6 +735,23 @@ def test_streams_are_spawned_from_the_seed_by_name_and_quarter():
         streams.quarter("weather", 1)
 
 
+def test_quarter_generators_are_numpys_in_state_and_spawn():
+    for seed in (0, 1, 2**32 - 1, 2**32, 2**63 - 1, 2**130 + 7):
+        streams = RandomStreams(seed)
+        for name in STREAMS[2:]:
+            for quarter in (1, 2, 40, 2**32 + 1):
+                key = (STREAMS.index(name), quarter)
+                got = streams.quarter(name, quarter)
+                want = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+                assert got.bit_generator.state == want.bit_generator.state
+    got, want = streams.quarter("exit", 3), np.random.SeedSequence(2**130 + 7, spawn_key=(6, 3))
+    assert np.array_equal(got.bit_generator.seed_seq.generate_state(3), want.generate_state(3))
+    for a, b in zip(got.spawn(2), np.random.default_rng(want).spawn(2), strict=True):
+        assert np.array_equal(a.random(3), b.random(3))
+    with pytest.raises(ValueError):
+        RandomStreams(-1).quarter("exit", 1)
+
+
 def test_spawn_seeds():
     seeds = spawn_seeds(123, 4)
     want = [
@@ -848,3 +865,10 @@ def test_the_openness_in_effect_is_chinas_times_its_partners(monkeypatch):
     monkeypatch.setattr("econ.model.clear", spy)
     model.step()
     assert seen == [pytest.approx(0.6 * partner)]
+
+
+def test_mean_is_numpys():
+    rng = np.random.default_rng(9)
+    for n in (1, 2, 7, 8, 9, 127, 128, 129, 1000, 4099):
+        values = rng.lognormal(0, 3, n) * rng.choice([1e-6, 1.0, 1e9])
+        assert _mean(values) == values.mean() and type(_mean(values)) is float
