@@ -166,10 +166,10 @@ def test_moments_are_computed_from_a_series():
     assert got["exchange_share_2022"] == pytest.approx(0.025)  # the first four quarters
 
 
-def test_shipped_spec_targets_the_growth_and_output_rows():
+def test_shipped_spec_targets_the_growth_output_and_exchange_rows():
     spec = read_calibrate_spec(calibrate_spec_path("china_2024"))
     assert spec.population >= 100 and spec.generations >= 3
-    assert calibration_targets(spec) == {"baseline_growth", "output_2022"}
+    assert calibration_targets(spec) == {"baseline_growth", "output_2022", "exchange_share_2022"}
     quick = read_calibrate_spec("china_2024", quick=True)
     assert quick.population < spec.population and quick.n_firms < spec.n_firms
 

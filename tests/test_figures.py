@@ -9,6 +9,7 @@ from econ.experiment.spec import load_spec
 from econ.study import report
 from econ.study.estimation import read_calibrate_spec
 from econ.study.pipeline import spec_path
+from econ.study.validation import BEHAVIOURS
 
 NAMES = ["free_vs_priced", "authorised_operation", "cross_border", "sensitivity", "screening"]
 
@@ -82,7 +83,7 @@ def test_study_writes_figures_tables_and_validation(quick_root, tmp_path, capsys
     import pandas as pd
 
     validation = pd.read_csv(tables / "validation.csv")
-    assert set(validation["behaviour"]) == {1, 2, 3, 4, 5, 6, 7, 8, 9}
+    assert set(validation["behaviour"]) == set(BEHAVIOURS)
 
 
 def test_a_users_own_experiment_is_faceted_by_every_factor(quick_root, tmp_path):

@@ -183,3 +183,34 @@ def test_output_growth_2023_is_the_second_years_output_over_the_firsts_against_c
     # Runs shorter than two years have no second year: no value, and the claim does not hold.
     short = _output_growth_2023(_output_baseline(1e12, quarters=4))
     assert np.isnan(short["value"]) and not short["holds"]
+
+
+def _exchange_runs(share_2022: float, share_2030: float, quarters: int = 36) -> SimpleNamespace:
+    """Runs at today's fee (1) and a decoy at fee 0 whose shares are far off: a row that read
+    the wrong fee or the wrong year would show it."""
+    rows = []
+    for fee, scale in ((1.0, 1.0), (0.0, 30.0)):
+        for run, wobble in (("a", 0.98), ("b", 1.02)):
+            for step in range(1, quarters + 1):
+                share = share_2030 if step > 32 else share_2022 if step <= 4 else 0.5
+                rows.append(
+                    {"run_id": f"{run}{fee}", "step": step, "exchange_fee": fee,
+                     "exchange_share": min(1.0, share * wobble * scale)}
+                )  # fmt: skip
+    return SimpleNamespace(series=pd.DataFrame(rows))
+
+
+def test_exchange_rows_read_todays_fee_in_2022_and_2030():
+    from econ.study.validation import _exchanges
+
+    first, last = _exchanges(_exchange_runs(0.025, 0.03))
+    assert first["key"] == "exchange_share_2022" and first["behaviour"] == 10
+    assert first["value"] == pytest.approx(0.025) and first["holds"]
+    assert last["key"] == "exchange_share_2030"
+    assert last["value"] == pytest.approx(0.03) and not last["holds"]
+    first, last = _exchanges(_exchange_runs(0.04, 0.25))
+    assert not first["holds"] and last["holds"]
+    assert not _exchanges(_exchange_runs(0.015, 0.25))[0]["holds"]
+    # Runs that stop before 2030 have no value there, and the claim does not hold.
+    short = _exchanges(_exchange_runs(0.025, 0.25, quarters=8))[1]
+    assert np.isnan(short["value"]) and not short["holds"]

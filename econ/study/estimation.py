@@ -195,6 +195,7 @@ MOMENTS: dict[str, Moment] = {
             ("exchange_share",),
             4,
             _exchange_share_2022,
+            "exchange_share_2022",
         ),
         Moment(
             "datasets_growth",

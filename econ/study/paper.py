@@ -147,6 +147,8 @@ def paper_numbers(
         "forecast_2030",
         "output_2022",
         "output_growth_2023",
+        "exchange_share_2022",
+        "exchange_share_2030",
         "benefit_cost",
         "size_skew_free",
         "size_skew_trend",
@@ -227,7 +229,7 @@ def paper_numbers(
             outcome.removesuffix("_mean"): {
                 "value": float(row.effect), "low": float(row.ci_low),
                 "high": float(row.ci_high), "holds": bool(row.significant),
-                "treated": float(row.mean),
+                "treated": float(row.mean), "base": float(row.baseline_mean),
             }
             for row in group.itertuples()
             for outcome in [row.outcome]
