@@ -205,9 +205,9 @@ def test_exchange_rows_read_todays_fee_in_2022_and_2030():
 
     first, last = _exchanges(_exchange_runs(0.025, 0.03))
     assert first["key"] == "exchange_share_2022" and first["behaviour"] == 10
-    assert first["value"] == pytest.approx(0.025) and first["holds"]
+    assert first["value"] == pytest.approx(2.5) and first["holds"]  # percent
     assert last["key"] == "exchange_share_2030"
-    assert last["value"] == pytest.approx(0.03) and not last["holds"]
+    assert last["value"] == pytest.approx(3.0) and not last["holds"]
     first, last = _exchanges(_exchange_runs(0.04, 0.25))
     assert not first["holds"] and last["holds"]
     assert not _exchanges(_exchange_runs(0.015, 0.25))[0]["holds"]

@@ -230,14 +230,14 @@ def _claims(results: dict[str, Results]) -> list[dict]:
 
 
 #: CDTM 2023's exchange-traded share of data trade in 2022 (2-3%), and what it expects by
-#: 2030 (over 20%: an expectation, not a record).
-EXCHANGE_SHARE_2022 = (0.02, 0.03)
-EXCHANGE_SHARE_2030 = 0.20
+#: 2030 (over 20%: an expectation, not a record); percent.
+EXCHANGE_SHARE_2022 = (2.0, 3.0)
+EXCHANGE_SHARE_2030 = 20.0
 
 
 def _exchanges(exchanges: Results) -> list[dict]:
-    """The exchange-traded share of trade at today's fee in 2022 and in 2030, from the
-    exchange-fee experiment; NaN in a year the runs do not reach (a quick study)."""
+    """The exchange-traded share of trade at today's fee in 2022 and in 2030 (percent), from
+    the exchange-fee experiment; NaN in a year the runs do not reach (a quick study)."""
     series = exchanges.series
     today = series[series["exchange_fee"] == 1.0]
     rows = []
@@ -247,13 +247,13 @@ def _exchanges(exchanges: Results) -> list[dict]:
     ):
         nth = year - 2021
         in_year = today[(today["step"] > 4 * (nth - 1)) & (today["step"] <= 4 * nth)]
-        mean, low, high, _ = mean_ci(in_year.groupby("run_id")["exchange_share"].mean())
+        mean, low, high, _ = mean_ci(100 * in_year.groupby("run_id")["exchange_share"].mean())
         rows.append(
             _row(
                 f"exchange_share_{year}",
                 10,
                 BEHAVIOURS[10],
-                f"exchange-traded share of data trade value in {year} at today's fee (share) "
+                f"exchange-traded share of data trade value in {year} at today's fee (percent) "
                 f"against {statistic}",
                 mean,
                 low,
