@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+from numba import types
+from numba.extending import overload
 from scipy import special
 
 from econ import equations as eq
@@ -31,10 +33,12 @@ __all__ = [
     "clear_market",
     "group_demand",
     "pairwise_sum",
+    "pcg64_words",
     "poisson_ppf",
     "produce",
     "revenue_maximising_price",
     "seed_sequence_state",
+    "set_pcg64_words",
 ]
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
@@ -382,8 +386,10 @@ def clear_market(
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
         Per firm: the standards alignment the bridge gives its transfers (E15), in [0, 1].
-    rng : numpy.random.Generator
-        The ``approvals`` stream: one uniform per request, in row-major order.
+    rng : numpy.random.Generator or numpy.ndarray
+        The ``approvals`` stream: one uniform per request, in row-major order. A PCG64
+        generator is best passed as its state words (:func:`pcg64_words`, advanced in
+        place): unboxing a fresh ``Generator`` costs numba more than the whole draw.
     data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
         Written in place, per firm (data units, RMB, RMB, licences, RMB).
     revenue, uses : numpy.ndarray
@@ -449,7 +455,7 @@ def clear_market(
         for j in every_slot if abroad else foreign_slots:
             if want[j] and abroad != view_foreign[j]:
                 p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
-                if rng.random() >= p_approve:
+                if _uniform(rng) >= p_approve:
                     want[j] = False
         # Whether a slot is bought is hard to predict: the row's sums take selects, not
         # branches, and the bought slots are listed (branch-free) for the sellers' tallies.
@@ -802,3 +808,92 @@ def seed_sequence_state(entropy, n_words):
         value, hash_const = _hashmix(pool[i % _POOL_SIZE], hash_const, _MULT_B)
         out[i // 2] |= value << np.uint64(32 * (i % 2))
     return out
+
+
+# numpy's PCG64 (numpy/random/src/pcg64/pcg64.h): a 128-bit LCG with the XSL-RR output.
+_PCG_MULT_HIGH, _PCG_MULT_LOW = 2549297995355413924, 4865540595714422341
+_MASK64 = (1 << 64) - 1
+
+
+def pcg64_words(generator: np.random.Generator) -> np.ndarray | None:
+    """The state of a PCG64 generator as four uint64 words (state high, low, increment
+    high, low), for :func:`pcg64_double`; None for another bit generator.
+
+    Parameters
+    ----------
+    generator : numpy.random.Generator
+        The generator (not changed).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        (4,) uint64 words.
+    """
+    if type(generator.bit_generator) is not np.random.PCG64:
+        return None
+    state = generator.bit_generator.state["state"]
+    s, inc = state["state"], state["inc"]
+    return np.array([s >> 64, s & _MASK64, inc >> 64, inc & _MASK64], dtype=np.uint64)
+
+
+def set_pcg64_words(generator: np.random.Generator, words: np.ndarray) -> None:
+    """Put words from :func:`pcg64_words` (advanced by draws) back into the generator.
+
+    Parameters
+    ----------
+    generator : numpy.random.Generator
+        A PCG64 generator; its buffered 32-bit word, if any, is kept.
+    words : numpy.ndarray
+        (4,) uint64 state words.
+    """
+    high, low, inc_high, inc_low = (int(w) for w in words)
+    bit_generator = generator.bit_generator
+    state = bit_generator.state
+    state["state"] = {"state": high << 64 | low, "inc": inc_high << 64 | inc_low}
+    bit_generator.state = state
+
+
+@numba.njit(cache=True)
+def _mulhi64(a, b):
+    """The high 64 bits of the 128-bit product of two uint64 (in 32-bit halves)."""
+    mask = np.uint64(0xFFFFFFFF)
+    shift = np.uint64(32)
+    a0, a1, b0, b1 = a & mask, a >> shift, b & mask, b >> shift
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    middle = (p00 >> shift) + (p01 & mask) + (p10 & mask)
+    return p11 + (p01 >> shift) + (p10 >> shift) + (middle >> shift)
+
+
+@numba.njit(cache=True)
+def pcg64_next(words):
+    """``PCG64.random_raw()``: step the LCG of ``words`` (advanced in place), then output
+    ``rotr(high ^ low, high >> 58)`` of the new state."""
+    mult_high, mult_low = np.uint64(_PCG_MULT_HIGH), np.uint64(_PCG_MULT_LOW)
+    high, low = words[0], words[1]
+    new_low = low * mult_low
+    new_high = _mulhi64(low, mult_low) + high * mult_low + low * mult_high
+    added = new_low + words[3]
+    new_high += words[2] + (np.uint64(1) if added < new_low else np.uint64(0))
+    words[0], words[1] = new_high, added
+    x = new_high ^ added
+    rot = new_high >> np.uint64(58)
+    return (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+
+
+@numba.njit(cache=True)
+def pcg64_double(words):
+    """``Generator.random()`` of a PCG64 generator in state ``words`` (advanced in place):
+    the top 53 bits of the next word, times 2**-53."""
+    return np.float64(pcg64_next(words) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+def _uniform(rng):
+    """One uniform in [0, 1) from a ``Generator`` or PCG64 state words (compiled only)."""
+    raise NotImplementedError  # pragma: no cover
+
+
+@overload(_uniform, jit_options={"cache": True})
+def _uniform_overload(rng):
+    if isinstance(rng, types.Array):
+        return lambda rng: pcg64_double(rng)
+    return lambda rng: rng.random()

@@ -846,6 +846,8 @@ def clear(
     transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
     hidden = v.needs_registration & (not policy.registration)
     unused = np.empty((0, 0))
+    # A PCG64 stream goes in as its state words (numba unboxes a fresh Generator slowly).
+    words = kernels.pcg64_words(rng)
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
@@ -854,11 +856,13 @@ def clear(
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),
-        val.alignment, rng,
+        val.alignment, rng if words is None else words,
         *out.values(), revenue, uses, transfers, keep,
         matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
         matrices.get("cross_border", unused.astype(bool)),
     )  # fmt: skip
+    if words is not None:
+        kernels.set_pcg64_words(rng, words)
     return Clearing(
         **out,
         revenue=revenue,

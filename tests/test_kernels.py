@@ -355,3 +355,35 @@ def test_seed_sequence_state_is_numpys():
         want = np.random.SeedSequence(seed, spawn_key=key).generate_state(n_words, np.uint64)
         got = kernels.seed_sequence_state(_entropy(seed, key), n_words)
         assert got.dtype == np.uint64 and np.array_equal(got, want), (seed, key, n_words)
+
+
+def test_pcg64_words_draw_the_generators_uniforms():
+    rng = np.random.default_rng(9)
+    for _ in range(300):
+        generator = np.random.default_rng(int(rng.integers(0, 2**63)))
+        generator.integers(2**32, size=int(rng.integers(0, 3)), dtype=np.uint32)  # buffered
+        twin = np.random.default_rng()
+        twin.bit_generator.state = generator.bit_generator.state
+        words = kernels.pcg64_words(generator)
+        n = int(rng.integers(1, 40))
+        got = np.array([kernels.pcg64_double(words) for _ in range(n)])
+        assert np.array_equal(got, twin.random(n))
+        kernels.set_pcg64_words(generator, words)  # in step again, buffered word kept
+        assert generator.bit_generator.state == twin.bit_generator.state
+        assert generator.random() == twin.random()
+
+
+def test_pcg64_words_of_another_bit_generator_is_none():
+    assert kernels.pcg64_words(np.random.Generator(np.random.Philox(1))) is None
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.Philox, np.random.MT19937])
+def test_clear_with_another_bit_generator_is_its_reference(bit_generator):
+    model = scrambled(POLICIES[0], 2)
+    valuation = valuation_of(model)
+    args = (model.firms.table, model.market, model.policy, model.regulator.review_strictness)
+    rng_a, rng_b = (np.random.Generator(bit_generator(7)) for _ in range(2))
+    a = mk.clear(valuation, *args, rng_a)
+    b = mk.clear_reference(valuation, *args, rng_b)
+    assert_same_clearing(a, b)
+    assert rng_a.random() == rng_b.random() and a.sensitive_transfers > 0
