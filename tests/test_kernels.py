@@ -1,5 +1,6 @@
 """Each compiled kernel gives exactly its numpy reference's numbers, on random inputs."""
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +9,7 @@ from scipy import special, stats
 from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
-from econ.agents import Firm
+from econ.agents import Firm, Operators, Regulator
 from econ.categories import ProductKind
 from tests.conftest import valuation_of
 
@@ -387,3 +388,39 @@ def test_clear_with_another_bit_generator_is_its_reference(bit_generator):
     b = mk.clear_reference(valuation, *args, rng_b)
     assert_same_clearing(a, b)
     assert rng_a.random() == rng_b.random() and a.sensitive_transfers > 0
+
+
+def test_audit_is_the_regulators_reference():
+    rng = np.random.default_rng(11)
+    scenario = DataEconomy(scenario="small", seed=0).params
+    revoked = reissued = 0
+    for _ in range(400):
+        policy = Policy(
+            operators=int(rng.integers(0, 6)),
+            audit_rate=float(rng.choice([0.0, 0.4, 1.0])),
+            penalty=float(rng.choice([0.0, 0.3, 2.0])),
+        )
+        p = scenario.replace(relicense_quarters=int(rng.integers(0, 4)))
+        a = Operators.license(policy, p).table
+        a.licensed = rng.random(5) < 0.7
+        a.incidents = rng.integers(0, 3, 5)
+        a.security = rng.random(5)
+        a.revenue = rng.random(5) * 1e4
+        a.profit = rng.normal(0, 1e3, 5)
+        a.relicense_in = rng.integers(0, 4, 5)
+        b, before = a.copy(), a.licensed.copy()
+        audit_u, finding_u = rng.random(5), rng.random(5)
+        regulator = Regulator(mesa.Model(rng=0), policy)
+        want = regulator.audit_reference(a, p, audit_u, finding_u)
+        got = kernels.audit(
+            b.licensed, b.incidents, b.security, b.revenue, audit_u, finding_u,
+            policy.audit_rate, policy.penalty, p.relicense_quarters, policy.operators,
+            b.relicense_in, b.penalty, b.profit,
+        )  # fmt: skip
+        assert got == want
+        for f in a.columns():
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        revoked += want[1]
+        reissued += int((~before & a.licensed).sum())
+    assert revoked > 20 and reissued > 20
