@@ -786,10 +786,12 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     """
     if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw: the same steps on plain floats
         return _poisson_ppf_scalar(float(u), float(rate))
-    u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
+    u, rate = np.asarray(u, dtype=float), np.asarray(rate, dtype=float)
+    if u.shape != rate.shape:
+        u, rate = np.broadcast_arrays(u, rate)
     if u.size <= _FEW_DRAWS:  # a few (the operators' incidents): draw by draw is cheaper
-        counts = [_poisson_ppf_scalar(a, b) for a, b in zip(u.flat, rate.flat, strict=True)]
-        return np.array(counts, dtype=float).reshape(u.shape)
+        pairs = zip(u.ravel().tolist(), rate.ravel().tolist(), strict=True)
+        return np.array([_poisson_ppf_scalar(a, b) for a, b in pairs]).reshape(u.shape)
     counts = np.where(u == 0, -1.0, 0.0)
     rest = special.pdtr(0.0, rate) < u
     if rest.any():
@@ -815,7 +817,8 @@ def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:
     if u == 1:
         return np.float64(np.inf)
     count = np.float64(-1.0 if u == 0 else 0.0)
-    if special.pdtr(0.0, rate) < u:
+    # At rate 0, P(X = 0) is 1 (an unlicensed operator): no event, without asking scipy.
+    if rate > 0 and special.pdtr(0.0, rate) < u:
         vals = np.ceil(special.pdtrik(u, rate))
         below = max(vals - 1, 0.0)
         count = below if special.pdtr(below, rate) >= u else vals

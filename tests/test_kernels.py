@@ -218,7 +218,7 @@ def test_a_few_poisson_quantiles_are_the_array_steps():
     for size in range(1, kernels._FEW_DRAWS + 1):
         for _ in range(50):
             u = rng.choice([*specials[:2], *rng.random(4)], size)
-            rate = rng.choice([*specials, *(10 ** rng.uniform(-8, 4, 6))], size)
+            rate = rng.choice([*specials, -0.0, *(10 ** rng.uniform(-8, 4, 6))], size)
             got = kernels.poisson_ppf(u, rate)
             assert got.dtype == np.float64 and got.shape == (size,)
             assert np.array_equal(got, stats.poisson.ppf(u, rate), equal_nan=True)
