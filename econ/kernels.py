@@ -33,13 +33,16 @@ __all__ = [
     "audit",
     "clear_market",
     "group_demand",
+    "initialise_firms",
     "pairwise_sum",
     "pcg64_words",
     "poisson_ppf",
     "produce",
     "revenue_maximising_price",
+    "scatter_rows",
     "seed_sequence_state",
     "set_pcg64_words",
+    "write_view_products",
 ]
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
@@ -656,6 +659,120 @@ def audit(
         audits += audited
         revocations += revoke
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
+
+
+@numba.njit(cache=True)
+def initialise_firms(
+    rows,
+    region,
+    hong_kong,
+    sector_draw,
+    interest_u,
+    services_u,
+    share_public_interest,
+    public_services,
+    capital_draw,
+    capital_scale,
+    productivity_draw,
+    productivity_scale,
+    productivity_growth,
+    data_draw,
+    data_scale,
+    data_share,
+    capability_draw,
+    capability_share,
+    entrant,
+    active,
+    sector,
+    public_interest,
+    productivity,
+    capital,
+    cash,
+    data_stock,
+    capability,
+    output,
+    surplus,
+    data_spending,
+    licences,
+    age,
+    data_set_up,
+):
+    """Write fresh firms into slots ``rows`` from their draws: the arithmetic and the column
+    writes of :meth:`econ.agents.firms.Firms.initialise_reference`, in one pass.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        The slots (distinct).
+    region : numpy.ndarray
+        Every slot's region code.
+    hong_kong : int
+        ``Region.HONG_KONG``: codes from it on are abroad (never public-interest users).
+    sector_draw, interest_u, services_u : numpy.ndarray
+        Per new firm: its sector, the uniform of public interest and that of a public-services
+        firm's public interest.
+    share_public_interest : float
+        Share of public-interest users.
+    public_services : int
+        The public-services sector code.
+    capital_draw, productivity_draw, data_draw, capability_draw : numpy.ndarray
+        Per new firm: the lognormal and beta draws.
+    capital_scale, productivity_scale, productivity_growth, data_scale : float
+        Their multipliers (``productivity_growth`` only for entrants).
+    data_share, capability_share : float
+        The entrants' shares of data and capability (1 for incumbents).
+    entrant : bool
+        Whether the firms are entrants.
+    active, ..., data_set_up : numpy.ndarray
+        The firm table's columns, written at ``rows``.
+    """
+    for k in range(len(rows)):
+        i = rows[k]
+        active[i] = True
+        sector[i] = sector_draw[k]
+        interested = interest_u[k] < share_public_interest
+        # Half the public-services firms are public-interest users too.
+        interested |= (sector[i] == public_services) & (services_u[k] < 0.5)
+        public_interest[i] = region[i] < hong_kong and interested  # mainland only
+        a = productivity_draw[k] * productivity_scale
+        if entrant:
+            a *= productivity_growth
+        productivity[i] = a
+        k_capital = capital_scale * capital_draw[k]
+        capital[i] = k_capital
+        cash[i] = 0.25 * k_capital
+        data_stock[i] = data_share * (data_scale * data_draw[k])
+        capability[i] = capability_draw[k] * capability_share
+        output[i] = 0.0
+        surplus[i] = 0.0
+        data_spending[i] = 0.0
+        licences[i] = 0.0
+        age[i] = 0.0
+        data_set_up[i] = not entrant
+
+
+@numba.njit(cache=True)
+def write_view_products(product, rows, columns, start, stride, first, total):
+    """``product[rows[k], columns[j]] = first + (start[k] + stride[k] * j) % total``: the
+    products a view's block shows, by a start and a stride (:meth:`econ.market.View.draw`)."""
+    for k in range(len(rows)):
+        i = rows[k]
+        for j in range(len(columns)):
+            product[i, columns[j]] = first + (start[k] + stride[k] * j) % total
+
+
+@numba.njit(cache=True)
+def scatter_rows(out, rows, values, factor, same_as_first):
+    """``out[rows] = factor * values`` (cast to ``out``'s dtype), the slots ``same_as_first``
+    taking the value of the first of them (operators sell the same data: one fit)."""
+    for k in range(len(rows)):
+        i = rows[k]
+        for j in range(values.shape[1]):
+            out[i, j] = factor * values[k, j]
+        if len(same_as_first):
+            first = factor * values[k, same_as_first[0]]
+            for j in same_as_first:
+                out[i, j] = first
 
 
 def revenue_maximising_price(

@@ -205,7 +205,8 @@ class View:
         """Per view slot, what clearing and drawing read every quarter (fixed by the layout,
         found once per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator``, the
         ``operator_columns`` and ``foreign_columns``, and by kind of product (public,
-        private) its ``columns`` (a slice when contiguous) and their ``width``.
+        private) its ``columns`` (a slice when contiguous), as an index (``column_index``)
+        and their ``width``.
 
         Returns
         -------
@@ -223,6 +224,7 @@ class View:
                 "operator_columns": np.flatnonzero(kind == OPERATOR),
                 "foreign_columns": np.flatnonzero(kind == FOREIGN),
                 "columns": {k: _as_slice(c) for k, c in columns.items()},
+                "column_index": columns,
                 "width": {k: len(c) for k, c in columns.items()},
             }
             cached = self.__dict__["_slots"] = (kind, slots)
@@ -269,7 +271,55 @@ class View:
         """Draw what firms ``rows`` see and how well each product fits them (ODD 5).
 
         Distinct public and private products through a random start and a coprime stride;
-        fit is bounded Pareto (its tail index sets the price elasticity of demand).
+        fit is bounded Pareto (its tail index sets the price elasticity of demand). The draws
+        and the powers are numpy's; the rows are written compiled
+        (:func:`econ.kernels.write_view_products`, :func:`econ.kernels.scatter_rows`).
+        :meth:`draw_reference` is the numpy reference.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots to draw for.
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        """
+        n = len(rows)
+        if n == 0:  # nothing to draw (and a draw of size 0 takes nothing from the stream)
+            return
+        slots = self.slots()
+        for kind in (PUBLIC, PRIVATE):
+            block = catalogue.block(kind)
+            total = block.stop - block.start
+            if slots["width"][kind] == 0 or total == 0:
+                continue
+            strides = _coprime_strides(total)
+            start = rng.integers(total, size=n)
+            # rng.choice(strides, size=n) draws exactly these, with less argument checking.
+            stride = strides[rng.integers(len(strides), size=n)]
+            kernels.write_view_products(
+                self.product, rows, slots["column_index"][kind], start, stride, block.start, total
+            )
+        # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
+        # float64 temporaries of a million firms would cost gigabytes.
+        tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
+        width, ops = len(self.kind), slots["operator_columns"]
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), width))
+            powered = (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
+            # Operators sell the same underlying data: one fit for all their slots.
+            kernels.scatter_rows(self.fit, rows[chunk], powered, scenario.fit_scale, ops)
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), width))
+            kernels.scatter_rows(self.tie_break, rows[chunk], u, 1e-6, ops[:0])
+
+    def draw_reference(
+        self, rows: np.ndarray, scenario: Scenario, catalogue: Catalogue, rng: np.random.Generator
+    ) -> None:
+        """:meth:`draw` in numpy (the reference the kernels are tested against).
 
         Parameters
         ----------

@@ -9,8 +9,9 @@ from scipy import special, stats
 from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
-from econ.agents import Firm, Operators, Regulator
+from econ.agents import Firm, Firms, Operators, Regulator
 from econ.categories import ProductKind
+from econ.market import View
 from tests.conftest import valuation_of
 
 POLICIES = [
@@ -284,6 +285,45 @@ def test_views_drawn_in_chunks_are_drawn_at_once(monkeypatch):
         assert np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("entrant", [False, True])
+def test_initialise_is_its_reference(entrant):
+    model = DataEconomy(scenario="small", n_firms=500, seed=3)
+    model.firms.table.region = np.random.default_rng(0).integers(0, 4, 500)  # every region
+    rng = np.random.default_rng(int(entrant))
+    for _ in range(20):
+        a, b = Firms(model.firms.table.copy()), Firms(model.firms.table.copy())
+        rows = rng.permutation(500)[: int(rng.integers(0, 60))]  # distinct, in any order
+        seed, quarter = int(rng.integers(2**63)), int(rng.integers(40))
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a.initialise(rows, model.params, rng_a, entrant=entrant, quarter=quarter)
+        b.initialise_reference(rows, model.params, rng_b, entrant=entrant, quarter=quarter)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        assert rng_a.random() == rng_b.random()  # the same draws were taken
+    assert a.table.public_interest.any()
+
+
+def test_view_draw_is_its_reference():
+    model = DataEconomy(scenario="small", n_firms=400, seed=6)
+    rng = np.random.default_rng(2)
+    v, p, c = model.market.view, model.params, model.market.catalogue
+    for _ in range(20):
+        a, b = (
+            View(v.product.copy(), v.fit.copy(), v.tie_break.copy(), v.kind, v.needs_registration)
+            for _ in range(2)
+        )
+        rows = rng.permutation(400)[: int(rng.integers(0, 80))]
+        seed = int(rng.integers(2**63))
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a.draw(rows, p, c, rng_a)
+        b.draw_reference(rows, p, c, rng_b)
+        for name in ("product", "fit", "tie_break"):
+            x, y = getattr(a, name), getattr(b, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), name
+        assert rng_a.random() == rng_b.random()
+
+
 def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     """The whole model on kernels equals the whole model on the numpy references."""
     policy = POLICIES[0]
@@ -302,6 +342,8 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(kernels, "revenue_maximising_price", _reference_e5)
     monkeypatch.setattr(kernels.GroupedDemand, "best", _reference_best)
     monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
+    monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
+    monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 

@@ -127,6 +127,58 @@ class Firms(Population):
     ) -> None:
         """Draw fresh firms into slots ``rows``: at start, or entrants later (ODD 5).
 
+        The draws come from ``rng`` in numpy; the columns are written in one compiled pass
+        (:func:`econ.kernels.initialise_firms`). :meth:`initialise_reference` is the numpy
+        reference.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The slots to fill (distinct).
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        entrant : bool
+            Entrants start smaller: a share of capital, data and capability.
+        quarter : int
+            The quarter of entry (entrants' productivity has grown since start-up).
+        """
+        s, p, n = self.table, scenario, len(rows)
+        # The draws in the reference's order.
+        sector = rng.integers(len(Sector), size=n)
+        interest_u = rng.random(n)
+        services_u = rng.random(n)
+        sd = p.productivity_dispersion
+        scale = p.entrant_capital_share if entrant else 1.0
+        capital = rng.lognormal(-0.5 * 0.25, 0.5, size=n)
+        productivity = rng.lognormal(-0.5 * sd * sd, sd, size=n)
+        data = rng.lognormal(0, 0.5, n)
+        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
+        capability = rng.beta(2.0, b, size=n)
+        # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
+        productivity_scale = p.mean_output_rmb / (4.0 * p.mean_output_rmb) ** p.capital_elasticity
+        growth = np.exp(p.tfp_growth * quarter) if entrant else 1.0
+        kernels.initialise_firms(
+            rows, s.region, int(Region.HONG_KONG), sector, interest_u, services_u,
+            p.share_public_interest, int(Sector.PUBLIC_SERVICES), capital,
+            scale * 4.0 * p.mean_output_rmb, productivity, productivity_scale, float(growth),
+            data, p.data_scale, p.entrant_data_share if entrant else 1.0, capability,
+            p.entrant_capability_share if entrant else 1.0, entrant, s.active, s.sector,
+            s.public_interest, s.productivity, s.capital, s.cash, s.data_stock, s.capability,
+            s.output, s.surplus, s.data_spending, s.licences, s.age, s.data_set_up,
+        )  # fmt: skip
+
+    def initialise_reference(
+        self,
+        rows: np.ndarray,
+        scenario: Scenario,
+        rng: np.random.Generator,
+        entrant: bool,
+        quarter: int,
+    ) -> None:
+        """:meth:`initialise` in numpy (the reference the kernel is tested against).
+
         Parameters
         ----------
         rows : numpy.ndarray
