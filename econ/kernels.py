@@ -32,6 +32,8 @@ __all__ = [
     "GroupedDemand",
     "audit",
     "clear_market",
+    "entry_state",
+    "exit_firms",
     "group_demand",
     "initialise_firms",
     "pairwise_sum",
@@ -659,6 +661,62 @@ def audit(
         audits += audited
         revocations += revoke
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
+
+
+@numba.njit(cache=True)
+def exit_firms(active, surplus, u, base_hazard, loss_multiplier):
+    """E19's exits: an active firm exits when its uniform is below its hazard
+    (:meth:`econ.agents.firms.Firms.exit_reference`); ``active`` is updated in place.
+
+    Returns
+    -------
+    int
+        The number of exits.
+    """
+    exits = 0
+    for i in range(len(active)):
+        hazard = base_hazard * (loss_multiplier if surplus[i] < 0 else 1.0)
+        leaves = active[i] and u[i] < hazard
+        if leaves:
+            active[i] = False
+        exits += leaves
+    return exits
+
+
+@numba.njit(cache=True)
+def entry_state(active, surplus, output):
+    """What entry reads (:meth:`econ.agents.firms.Firms.enter`): the active firms' surplus
+    and output, each summed as numpy sums ``x[active]``, their number, and the empty slots.
+
+    Returns
+    -------
+    surplus, output : float
+        ``surplus[active].sum()`` and ``output[active].sum()``.
+    n_active : int
+        Active slots.
+    empty : numpy.ndarray
+        ``numpy.flatnonzero(~active)``.
+    """
+    n = len(active)
+    kept_surplus = np.empty(n)
+    kept_output = np.empty(n)
+    empty = np.empty(n, dtype=np.int64)
+    n_active = 0
+    n_empty = 0
+    for i in range(n):
+        if active[i]:
+            kept_surplus[n_active] = surplus[i]
+            kept_output[n_active] = output[i]
+            n_active += 1
+        else:
+            empty[n_empty] = i
+            n_empty += 1
+    return (
+        pairwise_sum(kept_surplus, 0, n_active),
+        pairwise_sum(kept_output, 0, n_active),
+        n_active,
+        empty[:n_empty].copy(),
+    )
 
 
 @numba.njit(cache=True)

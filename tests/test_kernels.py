@@ -304,6 +304,31 @@ def test_initialise_is_its_reference(entrant):
     assert a.table.public_interest.any()
 
 
+def test_exit_is_its_reference():
+    model = DataEconomy(scenario="small", n_firms=500, seed=3)
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        table = model.firms.table.copy()
+        table.active = rng.random(500) < 0.8
+        table.surplus = rng.normal(0, 1, 500)
+        hazard = model.params.replace(exit_hazard=float(rng.uniform(0, 0.5)))
+        a, b = Firms(table.copy()), Firms(table.copy())
+        seed = int(rng.integers(2**63))
+        exits = a.exit(hazard, np.random.default_rng(seed))
+        assert exits == b.exit_reference(hazard, np.random.default_rng(seed)) > 0
+        assert np.array_equal(a.table.active, b.table.active)
+
+
+def test_entry_state_is_numpys():
+    rng = np.random.default_rng(12)
+    for n in (0, 1, 7, 9, 200, 1000, 3000):
+        active = rng.random(n) < rng.random()
+        surplus, output = rng.normal(0, 1, n) * 10.0 ** rng.integers(-3, 5, n), rng.random(n)
+        got = kernels.entry_state(active, surplus, output)
+        assert got[:3] == (surplus[active].sum(), output[active].sum(), active.sum())
+        assert got[3].dtype == np.int64 and np.array_equal(got[3], np.flatnonzero(~active))
+
+
 def test_view_draw_is_its_reference():
     model = DataEconomy(scenario="small", n_firms=400, seed=6)
     rng = np.random.default_rng(2)
@@ -344,6 +369,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
     monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
+    monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 

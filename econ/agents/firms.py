@@ -362,6 +362,30 @@ class Firms(Population):
         """
         s = self.table
         u = rng.random(len(s))
+        # One compiled pass (exit_reference is the numpy reference).
+        return int(
+            kernels.exit_firms(
+                s.active, s.surplus, u, scenario.exit_hazard, scenario.loss_exit_multiplier
+            )
+        )
+
+    def exit_reference(self, scenario: Scenario, rng: np.random.Generator) -> int:
+        """:meth:`exit` in numpy (the reference the kernel is tested against).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        int
+            The number of exits.
+        """
+        s = self.table
+        u = rng.random(len(s))
         hazard = eq.exit_probability(scenario.exit_hazard, s.surplus, scenario.loss_exit_multiplier)
         exits = s.active & (u < hazard)
         s.active &= ~exits
@@ -388,14 +412,16 @@ class Firms(Population):
         numpy.ndarray
             The entrants' rows.
         """
-        s = self.table
-        active = s.active
-        margin = s.surplus[active].sum() / max(s.output[active].sum(), 1e-9)
-        attraction = np.clip(
-            margin / scenario.entry_reference_margin, 0.0, scenario.entry_max_attraction
+        # The active firms' sums, their number and the empty slots in one compiled pass.
+        surplus, output, n_active, empty = kernels.entry_state(
+            self.table.active, self.table.surplus, self.table.output
         )
-        expected = scenario.entry_rate * active.sum() * attraction
-        empty = np.flatnonzero(~active)
+        margin = surplus / max(output, 1e-9)
+        # np.clip of one float, without its array handling: the same bounds, NaN kept.
+        attraction = min(
+            max(margin / scenario.entry_reference_margin, 0.0), scenario.entry_max_attraction
+        )
+        expected = scenario.entry_rate * n_active * attraction
         u = rng.random()
         count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
         n_enter = min(max(count, 0), len(empty))
