@@ -37,6 +37,9 @@ __all__ = [
     "group_demand",
     "initialise_firms",
     "pairwise_sum",
+    "pcg64_double",
+    "pcg64_seeded",
+    "pcg64_uniforms",
     "pcg64_words",
     "poisson_ppf",
     "produce",
@@ -44,6 +47,8 @@ __all__ = [
     "scatter_rows",
     "seed_sequence_state",
     "set_pcg64_words",
+    "uniform",
+    "uniforms",
     "write_view_products",
 ]
 
@@ -1134,6 +1139,72 @@ def pcg64_double(words):
     """``Generator.random()`` of a PCG64 generator in state ``words`` (advanced in place):
     the top 53 bits of the next word, times 2**-53."""
     return np.float64(pcg64_next(words) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True)
+def pcg64_uniforms(words, n):
+    """``Generator.random(n)`` of a PCG64 generator in state ``words`` (advanced in place)."""
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = pcg64_double(words)
+    return out
+
+
+@numba.njit(cache=True)
+def pcg64_seeded(seed_words):
+    """The state words of ``PCG64(seed_sequence)``, given the four uint64 words the sequence
+    generates for it (numpy's ``pcg64_set_seed``: the increment is ``(seq << 1) | 1``; the
+    state steps from 0, adds the seed's state words and steps again)."""
+    words = np.zeros(4, dtype=np.uint64)
+    one = np.uint64(1)
+    words[2] = (seed_words[2] << one) | (seed_words[3] >> np.uint64(63))
+    words[3] = (seed_words[3] << one) | one
+    pcg64_next(words)
+    low = words[1] + seed_words[1]
+    words[0] = words[0] + seed_words[0] + (one if low < words[1] else np.uint64(0))
+    words[1] = low
+    pcg64_next(words)
+    return words
+
+
+def uniform(rng: np.random.Generator | np.ndarray) -> float:
+    """One uniform in [0, 1) from a generator, or from a PCG64 generator's state words
+    (:func:`pcg64_words`, ``RandomStreams.quarter_state``; advanced in place): the same
+    draw either way.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or numpy.ndarray
+        The generator or its state words.
+
+    Returns
+    -------
+    float
+        ``rng.random()``.
+    """
+    if isinstance(rng, np.ndarray):
+        return pcg64_double(rng)
+    return rng.random()
+
+
+def uniforms(rng: np.random.Generator | np.ndarray, n: int) -> np.ndarray:
+    """``n`` uniforms in [0, 1), as :func:`uniform` draws one.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or numpy.ndarray
+        The generator or a PCG64 generator's state words (advanced in place).
+    n : int
+        How many.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``rng.random(n)``.
+    """
+    if isinstance(rng, np.ndarray):
+        return pcg64_uniforms(rng, n)
+    return rng.random(n)
 
 
 def _uniform(rng):

@@ -842,7 +842,7 @@ def clear(
     market: Market,
     policy: Policy,
     review_strictness: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     openness: float | None = None,
     keep: bool = False,
 ) -> Clearing:
@@ -865,8 +865,9 @@ def clear(
         The policy in force.
     review_strictness : float
         Strictness of cross-border review in force, in [0, 1].
-    rng : numpy.random.Generator
-        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    rng : numpy.random.Generator or numpy.ndarray
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order;
+        or its PCG64 state words (``RandomStreams.quarter_state``), advanced in place.
     openness : float or None, default None
         The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
         policy's.
@@ -897,7 +898,7 @@ def clear(
     hidden = v.needs_registration & (not policy.registration)
     unused = np.empty((0, 0))
     # A PCG64 stream goes in as its state words (numba unboxes a fresh Generator slowly).
-    words = kernels.pcg64_words(rng)
+    words = rng if isinstance(rng, np.ndarray) else kernels.pcg64_words(rng)
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
@@ -911,7 +912,7 @@ def clear(
         matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
         matrices.get("cross_border", unused.astype(bool)),
     )  # fmt: skip
-    if words is not None:
+    if words is not None and words is not rng:
         kernels.set_pcg64_words(rng, words)
     return Clearing(
         **out,
@@ -944,7 +945,7 @@ def clear_reference(
     market: Market,
     policy: Policy,
     review_strictness: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     openness: float | None = None,
     keep: bool = False,
 ) -> Clearing:
@@ -962,7 +963,7 @@ def clear_reference(
         The policy in force.
     review_strictness : float
         Strictness of cross-border review in force, in [0, 1].
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or numpy.ndarray
         The ``approvals`` stream this quarter: one uniform per request, in row-major order.
     openness : float or None, default None
         The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
@@ -1009,7 +1010,7 @@ def clear_reference(
         p_approve = eq.approval_probability(
             openness, review_strictness, sensitivity[cols], valuation.alignment[rows]
         )
-        refused = rng.random(n_asks) >= p_approve
+        refused = kernels.uniforms(rng, n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False
 
     bought = want

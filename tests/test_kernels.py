@@ -63,6 +63,13 @@ def test_clear_is_its_reference(seed):
         assert_same_clearing(a, b)
         # The approvals drew the same uniforms, one per request: the streams are in step.
         assert rng_a.random() == rng_b.random()
+        # And the same from the generator's state words, advanced in place.
+        words = [kernels.pcg64_words(np.random.default_rng(seed)) for _ in range(2)]
+        assert_same_clearing(mk.clear(valuation, *args, words[0], keep=keep), a)
+        assert_same_clearing(mk.clear_reference(valuation, *args, words[1], keep=keep), a)
+        rng_c = np.random.default_rng(seed)
+        mk.clear(valuation, *args, rng_c, keep=keep)
+        assert kernels.uniform(words[0]) == kernels.uniform(words[1]) == rng_c.random()
     assert a.licences.sum() > 0
 
 

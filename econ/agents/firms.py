@@ -343,7 +343,7 @@ class Firms(Population):
         s.age += live
         s.data_set_up |= live & (licences > 0)
 
-    def exit(self, scenario: Scenario, rng: np.random.Generator) -> int:
+    def exit(self, scenario: Scenario, rng: np.random.Generator | np.ndarray) -> int:
         """Firms exit at the hazard of E19, higher after a loss.
 
         One uniform per slot, whatever the firms' state, so exits stay paired across runs.
@@ -352,8 +352,9 @@ class Firms(Population):
         ----------
         scenario : Scenario
             The scenario's parameters.
-        rng : numpy.random.Generator
-            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        rng : numpy.random.Generator or numpy.ndarray
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`), or
+            its PCG64 state words (``RandomStreams.quarter_state``, advanced in place).
 
         Returns
         -------
@@ -361,7 +362,7 @@ class Firms(Population):
             The number of exits.
         """
         s = self.table
-        u = rng.random(len(s))
+        u = kernels.uniforms(rng, len(s))
         # One compiled pass (exit_reference is the numpy reference).
         return int(
             kernels.exit_firms(
@@ -369,15 +370,16 @@ class Firms(Population):
             )
         )
 
-    def exit_reference(self, scenario: Scenario, rng: np.random.Generator) -> int:
+    def exit_reference(self, scenario: Scenario, rng: np.random.Generator | np.ndarray) -> int:
         """:meth:`exit` in numpy (the reference the kernel is tested against).
 
         Parameters
         ----------
         scenario : Scenario
             The scenario's parameters.
-        rng : numpy.random.Generator
-            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        rng : numpy.random.Generator or numpy.ndarray
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`), or
+            its PCG64 state words (``RandomStreams.quarter_state``, advanced in place).
 
         Returns
         -------
@@ -385,7 +387,7 @@ class Firms(Population):
             The number of exits.
         """
         s = self.table
-        u = rng.random(len(s))
+        u = kernels.uniforms(rng, len(s))
         hazard = eq.exit_probability(scenario.exit_hazard, s.surplus, scenario.loss_exit_multiplier)
         exits = s.active & (u < hazard)
         s.active &= ~exits

@@ -84,9 +84,9 @@ class Regulator(mesa.Agent):
         scenario: Scenario,
         sensitive_transfers: float,
         bridge_alignment: float,
-        incident_rng: np.random.Generator,
-        cross_border_rng: np.random.Generator,
-        audit_rng: np.random.Generator,
+        incident_rng: np.random.Generator | np.ndarray,
+        cross_border_rng: np.random.Generator | np.ndarray,
+        audit_rng: np.random.Generator | np.ndarray,
     ) -> int:
         """Draw incidents (E9), audit operators, fine, revoke and adapt.
 
@@ -102,11 +102,12 @@ class Regulator(mesa.Agent):
             Approved cross-border transfers of sensitive data this quarter (simulated economy).
         bridge_alignment : float
             Share of those transfers under standards aligned through Hong Kong, in [0, 1].
-        incident_rng : numpy.random.Generator
-            The ``operator_incidents`` stream this quarter.
-        cross_border_rng : numpy.random.Generator
+        incident_rng : numpy.random.Generator or numpy.ndarray
+            The ``operator_incidents`` stream this quarter (a generator, or its PCG64 state
+            words from ``RandomStreams.quarter_state``, advanced in place; so for the others).
+        cross_border_rng : numpy.random.Generator or numpy.ndarray
             The ``cross_border_incidents`` stream this quarter.
-        audit_rng : numpy.random.Generator
+        audit_rng : numpy.random.Generator or numpy.ndarray
             The ``audits`` stream this quarter.
 
         Returns
@@ -125,7 +126,7 @@ class Regulator(mesa.Agent):
         op_rate = eq.incident_rate(
             p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0, cuts
         )
-        o.incidents = poisson_draws(op_rate, incident_rng.random(len(o)))
+        o.incidents = poisson_draws(op_rate, kernels.uniforms(incident_rng, len(o)))
         cb_rate = eq.incident_rate(
             p.cross_border_incident_rate,
             sensitive_transfers,
@@ -135,9 +136,12 @@ class Regulator(mesa.Agent):
             bridge_alignment,
             cuts,
         )
-        cross_border_incidents = int(poisson_draws(cb_rate, cross_border_rng.random()))
+        cross_border_incidents = int(poisson_draws(cb_rate, kernels.uniform(cross_border_rng)))
         # Audits find non-compliance with probability 1 - security.
-        audit_u, finding_u = audit_rng.random(len(o)), audit_rng.random(len(o))
+        audit_u, finding_u = (
+            kernels.uniforms(audit_rng, len(o)),
+            kernels.uniforms(audit_rng, len(o)),
+        )
         # Five slots: one compiled pass instead of twenty numpy calls (audit_reference).
         audits, revocations, fines = kernels.audit(
             o.licensed, o.incidents, o.security, o.revenue, audit_u, finding_u,
