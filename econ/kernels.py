@@ -36,6 +36,7 @@ __all__ = [
     "exit_firms",
     "group_demand",
     "initialise_firms",
+    "mainland_totals",
     "pairwise_sum",
     "pcg64_double",
     "pcg64_seeded",
@@ -721,6 +722,42 @@ def entry_state(active, surplus, output):
         pairwise_sum(kept_output, 0, n_active),
         n_active,
         empty[:n_empty].copy(),
+    )
+
+
+@numba.njit(cache=True)
+def mainland_totals(active, region, hong_kong, surplus, output):
+    """What :func:`econ.metrics.measure` reads of the firms: the active mainland firms'
+    surplus and output, summed as numpy sums ``x[mainland]``, their outputs, and the number
+    of active firms.
+
+    Returns
+    -------
+    surplus, output : float
+        ``surplus[mainland].sum()`` and ``output[mainland].sum()``, where ``mainland`` is
+        ``active & (region < hong_kong)``.
+    mainland_output : numpy.ndarray
+        ``output[mainland]``.
+    n_active : int
+        ``active.sum()``.
+    """
+    n = len(active)
+    kept_surplus = np.empty(n)
+    kept_output = np.empty(n)
+    n_kept = 0
+    n_active = 0
+    for i in range(n):
+        if active[i]:
+            n_active += 1
+            if region[i] < hong_kong:
+                kept_surplus[n_kept] = surplus[i]
+                kept_output[n_kept] = output[i]
+                n_kept += 1
+    return (
+        pairwise_sum(kept_surplus, 0, n_kept),
+        pairwise_sum(kept_output, 0, n_kept),
+        kept_output[:n_kept].copy(),
+        n_active,
     )
 
 

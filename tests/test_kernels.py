@@ -10,7 +10,7 @@ from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
 from econ.agents import Firm, Firms, Operators, Regulator
-from econ.categories import ProductKind
+from econ.categories import ProductKind, Region, is_abroad
 from econ.market import View
 from tests.conftest import valuation_of
 
@@ -499,3 +499,14 @@ def test_audit_is_the_regulators_reference():
         revoked += want[1]
         reissued += int((~before & a.licensed).sum())
     assert revoked > 20 and reissued > 20
+
+
+def test_mainland_totals_are_numpys():
+    rng = np.random.default_rng(13)
+    for n in (0, 1, 7, 9, 200, 1000, 3000):
+        active, region = rng.random(n) < rng.random(), rng.integers(0, 4, n).astype(np.int8)
+        surplus, output = rng.normal(0, 1, n) * 10.0 ** rng.integers(-3, 5, n), rng.random(n)
+        mainland = active & ~is_abroad(region)
+        got = kernels.mainland_totals(active, region, int(Region.HONG_KONG), surplus, output)
+        assert got[0] == surplus[mainland].sum() and got[1] == output[mainland].sum()
+        assert np.array_equal(got[2], output[mainland]) and got[3] == active.sum()
