@@ -31,6 +31,7 @@ from econ import equations as eq
 __all__ = [
     "GroupedDemand",
     "audit",
+    "choose_effort",
     "clear_market",
     "entry_state",
     "exit_firms",
@@ -723,6 +724,42 @@ def entry_state(active, surplus, output):
         n_active,
         empty[:n_empty].copy(),
     )
+
+
+@numba.njit(cache=True)
+def choose_effort(
+    effort,
+    datasets,
+    supply_cost,
+    fee_revenue,
+    share_revenue,
+    uses,
+    responds,
+    fee_retention,
+    min_effort,
+    registration,
+    value_per_use,
+    mandate,
+    effort_cost,
+    adjustment,
+    staleness,
+    release_per_effort,
+):
+    """Holders' effort (E8), datasets (E12) and supply cost, holder by holder: the steps of
+    :meth:`econ.agents.holders.PublicHolders.choose_effort_reference` (columns updated in
+    place). Without registration no use is visible."""
+    for i in range(len(effort)):
+        e = effort[i]
+        if responds:
+            kept = fee_retention * fee_revenue[i] + share_revenue[i]
+            floor = e if e >= min_effort or e != e else min_effort  # np.maximum
+            visible = value_per_use * (uses[i] if registration else 0.0)
+            x = (mandate + kept / floor + visible / floor) / effort_cost
+            target = x if x != x else (0.0 if x < 0.0 else (1.0 if x > 1.0 else x))  # np.clip
+            e += adjustment * (target - e)
+            effort[i] = e
+        datasets[i] = datasets[i] * (1.0 - staleness) + release_per_effort * e
+        supply_cost[i] = effort_cost * (e * e) / 2
 
 
 @numba.njit(cache=True)

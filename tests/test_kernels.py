@@ -9,7 +9,7 @@ from scipy import special, stats
 from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
-from econ.agents import Firm, Firms, Operators, Regulator
+from econ.agents import Firm, Firms, Operators, PublicHolders, Regulator
 from econ.categories import ProductKind, Region, is_abroad
 from econ.market import View
 from tests.conftest import valuation_of
@@ -377,6 +377,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
+    monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 
@@ -510,3 +511,26 @@ def test_mainland_totals_are_numpys():
         got = kernels.mainland_totals(active, region, int(Region.HONG_KONG), surplus, output)
         assert got[0] == surplus[mainland].sum() and got[1] == output[mainland].sum()
         assert np.array_equal(got[2], output[mainland]) and got[3] == active.sum()
+
+
+def test_choose_effort_is_its_reference():
+    model = DataEconomy(scenario="small", seed=0)
+    rng = np.random.default_rng(14)
+    n = len(model.holders)
+    for _ in range(100):
+        policy = Policy(registration=bool(rng.random() < 0.5))
+        p = model.params.replace(
+            supply_responds=bool(rng.random() < 0.8), effort_adjustment=float(rng.random())
+        )
+        table = model.holders.table.copy()
+        table.effort = rng.choice([0.0, 0.01, 0.3, 1.0], n) * rng.random(n)
+        table.fee_revenue, table.share_revenue = rng.random(n) * 1e3, rng.random(n) * 1e2
+        table.uses = rng.integers(0, 50, n).astype(float)
+        a, b = PublicHolders(table.copy()), PublicHolders(table.copy())
+        cost, mandate = float(rng.uniform(1, 1e3)), float(rng.uniform(0, 1e3))
+        a.choose_effort(policy, p, cost, mandate)
+        b.choose_effort_reference(policy, p, cost, mandate)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert np.array_equal(x, y), f.name
+    assert 0 < a.table.effort.max() <= 1.0
