@@ -49,6 +49,7 @@ __all__ = [
     "scatter_rows",
     "seed_sequence_state",
     "set_pcg64_words",
+    "settle_operators",
     "uniform",
     "uniforms",
     "write_view_products",
@@ -760,6 +761,53 @@ def choose_effort(
             effort[i] = e
         datasets[i] = datasets[i] * (1.0 - staleness) + release_per_effort * e
         supply_cost[i] = effort_cost * (e * e) / 2
+
+
+@numba.njit(cache=True)
+def settle_operators(
+    licensed,
+    security,
+    uses,
+    revenue,
+    security_cost,
+    fixed_cost,
+    marginal_cost,
+    revenue_share,
+    capped,
+    reasonable_profit,
+    cost,
+    clawback,
+    penalty,
+    profit,
+):
+    """Operators' costs, clawback and profit slot by slot: the steps of
+    :meth:`econ.agents.operators.Operators.settle_reference` (E7) but the price factor's
+    update, which needs the sums (columns written in place).
+
+    Returns
+    -------
+    net, allowed : numpy.ndarray
+        Revenue after the holders' share, and the revenue the cap allows (zeros uncapped).
+    """
+    n = len(licensed)
+    net = np.empty(n)
+    allowed = np.zeros(n)
+    for i in range(n):
+        on = 1.0 if licensed[i] else 0.0
+        z = security[i]
+        c = (fixed_cost + security_cost * (z * z)) * on + marginal_cost * uses[i]
+        cost[i] = c
+        r = (1.0 - revenue_share) * revenue[i]
+        net[i] = r
+        claw = 0.0
+        if capped:
+            allowed[i] = c * (1.0 + reasonable_profit) * on
+            excess = r - allowed[i]
+            claw = excess if excess >= 0.0 or excess != excess else 0.0  # np.maximum
+        clawback[i] = claw
+        penalty[i] = 0.0
+        profit[i] = r - claw - c if licensed[i] else 0.0
+    return net, allowed
 
 
 @numba.njit(cache=True)

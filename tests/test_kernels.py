@@ -378,6 +378,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
     monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
+    monkeypatch.setattr(Operators, "settle", Operators.settle_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 
@@ -534,3 +535,30 @@ def test_choose_effort_is_its_reference():
             x, y = getattr(a.table, f.name), getattr(b.table, f.name)
             assert np.array_equal(x, y), f.name
     assert 0 < a.table.effort.max() <= 1.0
+
+
+def test_settle_is_its_reference():
+    model = DataEconomy(scenario="small", seed=0)
+    rng = np.random.default_rng(15)
+    clawed = 0
+    for _ in range(200):
+        policy = Policy(
+            operators=3,
+            operator_cap=str(rng.choice(["none", "price", "revenue"])),
+            revenue_share=float(rng.random()),
+            reasonable_profit=float(rng.uniform(0, 0.3)),
+        )
+        table = Operators.license(policy, model.params).table
+        table.licensed = rng.random(5) < 0.7
+        table.security, table.uses = rng.random(5), rng.integers(0, 300, 5).astype(float)
+        table.revenue = rng.random(5) * rng.choice([1e3, 1e5])
+        table.price_factor = rng.uniform(0.01, 1.0, 5)
+        a, b = Operators(table.copy()), Operators(table.copy())
+        costs = float(rng.uniform(0, 5e4)), float(rng.uniform(0, 5e4))
+        a.settle(policy, model.params, *costs)
+        b.settle_reference(policy, model.params, *costs)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert np.array_equal(x, y), f.name
+        clawed += int((a.table.clawback > 0).sum())
+    assert clawed > 20

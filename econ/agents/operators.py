@@ -148,8 +148,42 @@ class Operators(Population):
         """
         self.table.uses, self.table.revenue = uses, revenue
 
-    def settle(self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float):
+    def settle(
+        self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float
+    ) -> None:
         """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7, E7b).
+
+        Slot by slot in one compiled pass (:func:`econ.kernels.settle_operators`), the cap's
+        price factor from its sums; :meth:`settle_reference` is the numpy reference.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        fixed_cost : float
+            Fixed operating cost of a licensed slot (RMB per quarter).
+        security_cost : float
+            Cost of full security (RMB per quarter); a slot pays ``security_cost * z^2``.
+        """
+        o = self.table
+        capped = policy.operator_cap == "revenue"
+        net, allowed = kernels.settle_operators(
+            o.licensed, o.security, o.uses, o.revenue, float(security_cost), float(fixed_cost),
+            float(scenario.operator_marginal_cost_rmb), float(policy.revenue_share), capped,
+            float(policy.reasonable_profit), o.cost, o.clawback, o.penalty, o.profit,
+        )  # fmt: skip
+        if capped:
+            # The cap guides the price of the product, not of each licensee: one factor,
+            # set from the licensees' combined revenue against their combined allowance.
+            ratio = eq.revenue_cap_adjustment(net[o.licensed].sum(), allowed.sum())
+            o.price_factor = np.clip(o.price_factor * ratio, MIN_PRICE_FACTOR, 1.0)
+
+    def settle_reference(
+        self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float
+    ) -> None:
+        """:meth:`settle` in numpy (the reference the kernel is tested against).
 
         Parameters
         ----------
