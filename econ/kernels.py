@@ -35,6 +35,7 @@ __all__ = [
     "clear_market",
     "entry_state",
     "exit_firms",
+    "firm_factors",
     "group_demand",
     "initialise_firms",
     "mainland_totals",
@@ -808,6 +809,60 @@ def settle_operators(
         penalty[i] = 0.0
         profit[i] = r - claw - c if licensed[i] else 0.0
     return net, allowed
+
+
+@numba.njit(cache=True)
+def firm_factors(
+    capability,
+    region,
+    hong_kong,
+    integration_cost,
+    capability_saving,
+    bridge,
+    discount_hong_kong,
+    discount_other,
+    alignment_hong_kong,
+    alignment_other,
+    border_scale,
+):
+    """The per-firm factors of :func:`econ.market.value_licences` in one pass: its numpy
+    steps firm by firm.
+
+    Parameters
+    ----------
+    capability, region : numpy.ndarray
+        Per firm: digital capability and region code.
+    hong_kong : int
+        ``Region.HONG_KONG`` (codes from it on are abroad).
+    integration_cost, capability_saving : float
+        Integration cost of a licence and the share of it capability saves.
+    bridge : float
+        1.0 with the Hong Kong bridge, else 0.0.
+    discount_hong_kong, discount_other, alignment_hong_kong, alignment_other : float
+        The bridge's discounts and alignments for Hong Kong and other firms.
+    border_scale : float
+        E16's cost of a transfer without the bridge's discount.
+
+    Returns
+    -------
+    integration, border_cost, alignment : numpy.ndarray
+        Per firm: integration cost, cost of a cross-border transfer, bridge alignment.
+    abroad : numpy.ndarray
+        Per firm: Hong Kong or foreign.
+    """
+    n = len(capability)
+    integration = np.empty(n)
+    border_cost = np.empty(n)
+    alignment = np.empty(n)
+    abroad = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        integration[i] = integration_cost * (1 - capability_saving * capability[i])
+        is_hong_kong = region[i] == hong_kong
+        discount = bridge * (discount_hong_kong if is_hong_kong else discount_other)
+        border_cost[i] = border_scale * (1.0 - discount)
+        alignment[i] = bridge * (alignment_hong_kong if is_hong_kong else alignment_other)
+        abroad[i] = region[i] >= hong_kong
+    return integration, border_cost, alignment, abroad
 
 
 @numba.njit(cache=True)

@@ -664,22 +664,19 @@ def value_licences(
         1 - scenario.infrastructure_compliance_saving * policy.infrastructure
     )
     product_cost = search + compliance + compute_cost_per_unit * c.size
-    integration = scenario.integration_cost_rmb * (
-        1 - scenario.capability_integration_saving * firms.capability
-    )
+    # Per firm in one compiled pass: integration, and what only Hong Kong and foreign rows
+    # pay or get at the border (E15, E16); E16 without the bridge's discount is a scalar.
+    integration, border_cost, alignment, abroad = kernels.firm_factors(
+        firms.capability, firms.region, int(Region.HONG_KONG), scenario.integration_cost_rmb,
+        scenario.capability_integration_saving, float(policy.hk_bridge),
+        scenario.bridge_discount_hong_kong, scenario.bridge_discount_other,
+        scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other,
+        eq.cross_border_cost(
+            scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, 0.0
+        ),
+    )  # fmt: skip
     if exchanges is not None:
         integration = exchanges.route(integration, policy, scenario)
-    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
-    hong_kong = firms.region == Region.HONG_KONG
-    bridge = policy.hk_bridge * np.where(
-        hong_kong, scenario.bridge_discount_hong_kong, scenario.bridge_discount_other
-    )
-    alignment = policy.hk_bridge * np.where(
-        hong_kong, scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other
-    )
-    border_cost = eq.cross_border_cost(
-        scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, bridge
-    )
     return Valuation(
         worth=worth,
         value_per_unit=value_per_unit,
@@ -687,7 +684,7 @@ def value_licences(
         integration=integration,
         border_cost=border_cost,
         alignment=alignment,
-        abroad=is_abroad(firms.region),
+        abroad=abroad,
         sector=firms.sector,
         view=v,
     )

@@ -562,3 +562,28 @@ def test_settle_is_its_reference():
             assert np.array_equal(x, y), f.name
         clawed += int((a.table.clawback > 0).sum())
     assert clawed > 20
+
+
+@pytest.mark.parametrize("hk_bridge", [False, True])
+def test_firm_factors_are_the_numpy_steps(hk_bridge):
+    rng = np.random.default_rng(16)
+    p = DataEconomy(scenario="small", seed=0).params
+    capability, region = rng.random(500), rng.integers(0, 4, 500).astype(np.int8)
+    infrastructure, strictness = float(rng.random()), float(rng.random())
+    got = kernels.firm_factors(
+        capability, region, int(Region.HONG_KONG), p.integration_cost_rmb,
+        p.capability_integration_saving, float(hk_bridge), p.bridge_discount_hong_kong,
+        p.bridge_discount_other, p.bridge_alignment_hong_kong, p.bridge_alignment_other,
+        eq.cross_border_cost(p.cross_border_cost_rmb, infrastructure, strictness, 0.0),
+    )  # fmt: skip
+    hong_kong = region == Region.HONG_KONG
+    bridge = hk_bridge * np.where(hong_kong, p.bridge_discount_hong_kong, p.bridge_discount_other)
+    want = (
+        p.integration_cost_rmb * (1 - p.capability_integration_saving * capability),
+        eq.cross_border_cost(p.cross_border_cost_rmb, infrastructure, strictness, bridge),
+        hk_bridge * np.where(hong_kong, p.bridge_alignment_hong_kong, p.bridge_alignment_other),
+        is_abroad(region),
+    )
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert got[1].min() < got[1].max() or not hk_bridge
