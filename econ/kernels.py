@@ -675,7 +675,18 @@ def audit(
 @numba.njit(cache=True)
 def exit_firms(active, surplus, u, base_hazard, loss_multiplier):
     """E19's exits: an active firm exits when its uniform is below its hazard
-    (:meth:`econ.agents.firms.Firms.exit_reference`); ``active`` is updated in place.
+    (:meth:`econ.agents.firms.Firms.exit_reference`).
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Per slot: whether the firm operates (updated in place).
+    surplus : numpy.ndarray
+        Per slot: last quarter's surplus (RMB); a loss multiplies the hazard.
+    u : numpy.ndarray
+        One uniform per slot.
+    base_hazard, loss_multiplier : float
+        E19's quarterly hazard and its multiplier after a loss.
 
     Returns
     -------
@@ -696,6 +707,13 @@ def exit_firms(active, surplus, u, base_hazard, loss_multiplier):
 def entry_state(active, surplus, output):
     """What entry reads (:meth:`econ.agents.firms.Firms.enter`): the active firms' surplus
     and output, each summed as numpy sums ``x[active]``, their number, and the empty slots.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Per slot: whether the firm operates.
+    surplus, output : numpy.ndarray
+        Per slot: last quarter's surplus and output (RMB).
 
     Returns
     -------
@@ -748,8 +766,31 @@ def choose_effort(
     release_per_effort,
 ):
     """Holders' effort (E8), datasets (E12) and supply cost, holder by holder: the steps of
-    :meth:`econ.agents.holders.PublicHolders.choose_effort_reference` (columns updated in
-    place). Without registration no use is visible."""
+    :meth:`econ.agents.holders.PublicHolders.choose_effort_reference`.
+
+    Parameters
+    ----------
+    effort, datasets, supply_cost : numpy.ndarray
+        Per holder: the columns updated in place.
+    fee_revenue, share_revenue, uses : numpy.ndarray
+        Per holder: last quarter's fees, revenue share (RMB) and licences.
+    responds : bool
+        Whether effort responds (``supply_responds``); otherwise it stays.
+    fee_retention : float
+        Share of fees a holder keeps.
+    min_effort : float
+        Effort below which rates are read at this floor.
+    registration : bool
+        Whether uses are visible (registration); without it none is.
+    value_per_use : float
+        Value to a holder of one visible use (RMB).
+    mandate, effort_cost : float
+        E8's mandate ``m`` and cost scale ``c`` (RMB per quarter).
+    adjustment : float
+        Share of the gap to the optimum closed each quarter.
+    staleness, release_per_effort : float
+        E12's share of datasets going stale and datasets released per unit effort.
+    """
     for i in range(len(effort)):
         e = effort[i]
         if responds:
@@ -783,7 +824,23 @@ def settle_operators(
 ):
     """Operators' costs, clawback and profit slot by slot: the steps of
     :meth:`econ.agents.operators.Operators.settle_reference` (E7) but the price factor's
-    update, which needs the sums (columns written in place).
+    update, which needs the sums.
+
+    Parameters
+    ----------
+    licensed, security, uses, revenue : numpy.ndarray
+        Per slot: licence, security level z, licences sold and gross revenue (RMB).
+    security_cost, fixed_cost, marginal_cost : float
+        Cost of full security (``security_cost * z^2``), fixed cost of a licensed slot and
+        cost of a licence sold (RMB).
+    revenue_share : float
+        Share of revenue paid to the holders.
+    capped : bool
+        Whether a revenue cap claws back revenue above cost plus reasonable profit.
+    reasonable_profit : float
+        The cap's profit margin.
+    cost, clawback, penalty, profit : numpy.ndarray
+        Per slot: written in place (the penalty zeroed: fines come after the audits).
 
     Returns
     -------
@@ -871,6 +928,15 @@ def mainland_totals(active, region, hong_kong, surplus, output):
     surplus and output, summed as numpy sums ``x[mainland]``, their outputs, and the number
     of active firms.
 
+    Parameters
+    ----------
+    active, region : numpy.ndarray
+        Per slot: whether the firm operates, and its region code.
+    hong_kong : int
+        ``Region.HONG_KONG`` (codes from it on are abroad).
+    surplus, output : numpy.ndarray
+        Per slot: the quarter's surplus and output (RMB).
+
     Returns
     -------
     surplus, output : float
@@ -955,16 +1021,30 @@ def initialise_firms(
         Share of public-interest users.
     public_services : int
         The public-services sector code.
-    capital_draw, productivity_draw, data_draw, capability_draw : numpy.ndarray
-        Per new firm: the lognormal and beta draws.
-    capital_scale, productivity_scale, productivity_growth, data_scale : float
-        Their multipliers (``productivity_growth`` only for entrants).
-    data_share, capability_share : float
-        The entrants' shares of data and capability (1 for incumbents).
+    capital_draw : numpy.ndarray
+        Per new firm: the lognormal draw of capital.
+    capital_scale : float
+        Its multiplier (RMB).
+    productivity_draw : numpy.ndarray
+        Per new firm: the lognormal draw of productivity.
+    productivity_scale, productivity_growth : float
+        Its multipliers (the growth since start-up only for entrants).
+    data_draw : numpy.ndarray
+        Per new firm: the lognormal draw of data.
+    data_scale, data_share : float
+        Its multipliers: the data scale and the entrants' share (1 for incumbents).
+    capability_draw : numpy.ndarray
+        Per new firm: the beta draw of capability.
+    capability_share : float
+        The entrants' share of capability (1 for incumbents).
     entrant : bool
         Whether the firms are entrants.
-    active, ..., data_set_up : numpy.ndarray
+    active, sector, public_interest, productivity, capital, cash : numpy.ndarray
         The firm table's columns, written at ``rows``.
+    data_stock, capability, output, surplus, data_spending, licences, age : numpy.ndarray
+        Further columns, written at ``rows``.
+    data_set_up : numpy.ndarray
+        Whether each firm has a data capability: incumbents do, entrants not yet.
     """
     for k in range(len(rows)):
         i = rows[k]
@@ -994,7 +1074,21 @@ def initialise_firms(
 @numba.njit(cache=True)
 def write_view_products(product, rows, columns, start, stride, first, total):
     """``product[rows[k], columns[j]] = first + (start[k] + stride[k] * j) % total``: the
-    products a view's block shows, by a start and a stride (:meth:`econ.market.View.draw`)."""
+    products a view's block shows, by a start and a stride (:meth:`econ.market.View.draw`).
+
+    Parameters
+    ----------
+    product : numpy.ndarray
+        (firms, view) catalogue columns, written at ``rows``.
+    rows : numpy.ndarray
+        The firm slots drawn.
+    columns : numpy.ndarray
+        The view slots of the block's kind, in order.
+    start, stride : numpy.ndarray
+        Per drawn row: the first product's offset and the stride (coprime to ``total``).
+    first, total : int
+        The block's first catalogue column and its number of products.
+    """
     for k in range(len(rows)):
         i = rows[k]
         for j in range(len(columns)):
@@ -1004,7 +1098,21 @@ def write_view_products(product, rows, columns, start, stride, first, total):
 @numba.njit(cache=True)
 def scatter_rows(out, rows, values, factor, same_as_first):
     """``out[rows] = factor * values`` (cast to ``out``'s dtype), the slots ``same_as_first``
-    taking the value of the first of them (operators sell the same data: one fit)."""
+    taking the value of the first of them (operators sell the same data: one fit).
+
+    Parameters
+    ----------
+    out : numpy.ndarray
+        (firms, view), written at ``rows``.
+    rows : numpy.ndarray
+        The firm slots written.
+    values : numpy.ndarray
+        (rows, view) values.
+    factor : float
+        Their multiplier.
+    same_as_first : numpy.ndarray
+        View slots that share one value, ascending (may be empty).
+    """
     for k in range(len(rows)):
         i = rows[k]
         for j in range(values.shape[1]):
@@ -1297,8 +1405,19 @@ def _mulhi64(a, b):
 
 @numba.njit(cache=True)
 def pcg64_next(words):
-    """``PCG64.random_raw()``: step the LCG of ``words`` (advanced in place), then output
-    ``rotr(high ^ low, high >> 58)`` of the new state."""
+    """``PCG64.random_raw()``: step the LCG of ``words``, then output
+    ``rotr(high ^ low, high >> 58)`` of the new state.
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        (4,) uint64 state words (:func:`pcg64_words`), advanced in place.
+
+    Returns
+    -------
+    numpy.uint64
+        The next 64-bit word.
+    """
     mult_high, mult_low = np.uint64(_PCG_MULT_HIGH), np.uint64(_PCG_MULT_LOW)
     high, low = words[0], words[1]
     new_low = low * mult_low
@@ -1313,14 +1432,38 @@ def pcg64_next(words):
 
 @numba.njit(cache=True)
 def pcg64_double(words):
-    """``Generator.random()`` of a PCG64 generator in state ``words`` (advanced in place):
-    the top 53 bits of the next word, times 2**-53."""
+    """``Generator.random()`` of a PCG64 generator in state ``words``: the top 53 bits of
+    the next word, times 2**-53.
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        (4,) uint64 state words (:func:`pcg64_words`), advanced in place.
+
+    Returns
+    -------
+    float
+        A uniform in [0, 1).
+    """
     return np.float64(pcg64_next(words) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
 @numba.njit(cache=True)
 def pcg64_uniforms(words, n):
-    """``Generator.random(n)`` of a PCG64 generator in state ``words`` (advanced in place)."""
+    """``Generator.random(n)`` of a PCG64 generator in state ``words``.
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        (4,) uint64 state words (:func:`pcg64_words`), advanced in place.
+    n : int
+        How many uniforms.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` uniforms in [0, 1).
+    """
     out = np.empty(n)
     for i in range(n):
         out[i] = pcg64_double(words)
@@ -1331,7 +1474,18 @@ def pcg64_uniforms(words, n):
 def pcg64_seeded(seed_words):
     """The state words of ``PCG64(seed_sequence)``, given the four uint64 words the sequence
     generates for it (numpy's ``pcg64_set_seed``: the increment is ``(seq << 1) | 1``; the
-    state steps from 0, adds the seed's state words and steps again)."""
+    state steps from 0, adds the seed's state words and steps again).
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        (4,) uint64: ``seed_sequence.generate_state(4, numpy.uint64)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (4,) uint64 state words, as :func:`pcg64_words` reads them from the generator.
+    """
     words = np.zeros(4, dtype=np.uint64)
     one = np.uint64(1)
     words[2] = (seed_words[2] << one) | (seed_words[3] >> np.uint64(63))
