@@ -817,14 +817,15 @@ def settle_operators(
     revenue_share,
     capped,
     reasonable_profit,
+    min_price_factor,
     cost,
     clawback,
     penalty,
     profit,
+    price_factor,
 ):
-    """Operators' costs, clawback and profit slot by slot: the steps of
-    :meth:`econ.agents.operators.Operators.settle_reference` (E7) but the price factor's
-    update, which needs the sums.
+    """Operators' costs, clawback, profit and the revenue cap's price factor: the steps of
+    :meth:`econ.agents.operators.Operators.settle_reference` (E7, E7b) slot by slot.
 
     Parameters
     ----------
@@ -839,13 +840,12 @@ def settle_operators(
         Whether a revenue cap claws back revenue above cost plus reasonable profit.
     reasonable_profit : float
         The cap's profit margin.
+    min_price_factor : float
+        The lowest price factor (E7b).
     cost, clawback, penalty, profit : numpy.ndarray
         Per slot: written in place (the penalty zeroed: fines come after the audits).
-
-    Returns
-    -------
-    net, allowed : numpy.ndarray
-        Revenue after the holders' share, and the revenue the cap allows (zeros uncapped).
+    price_factor : numpy.ndarray
+        Per slot: the cap's price factor, updated in place under a revenue cap.
     """
     n = len(licensed)
     net = np.empty(n)
@@ -865,7 +865,28 @@ def settle_operators(
         clawback[i] = claw
         penalty[i] = 0.0
         profit[i] = r - claw - c if licensed[i] else 0.0
-    return net, allowed
+    if capped:
+        # E7b on the licensees' combined revenue and allowance (eq.revenue_cap_adjustment),
+        # each summed as numpy sums them.
+        kept = 0
+        for i in range(n):
+            if licensed[i]:
+                net[kept] = net[i]
+                kept += 1
+        total = pairwise_sum(net, 0, kept)
+        floor = total if total >= 1e-9 or total != total else 1e-9  # np.maximum
+        ratio = pairwise_sum(allowed, 0, n) / floor if total > 0 else 1.25
+        ratio = _clip(ratio, 0.5, 1.25)
+        for i in range(n):
+            price_factor[i] = _clip(price_factor[i] * ratio, min_price_factor, 1.0)
+
+
+@numba.njit(cache=True)
+def _clip(x, low, high):
+    """``numpy.clip`` of one float: NaN stays NaN."""
+    if x != x:
+        return x
+    return low if x < low else (high if x > high else x)
 
 
 @numba.njit(cache=True)

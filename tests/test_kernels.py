@@ -10,6 +10,7 @@ from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
 from econ.agents import Firm, Firms, Operators, PublicHolders, Regulator
+from econ.agents.operators import MIN_PRICE_FACTOR
 from econ.categories import ProductKind, Region, is_abroad
 from econ.market import View
 from tests.conftest import valuation_of
@@ -540,7 +541,7 @@ def test_choose_effort_is_its_reference():
 def test_settle_is_its_reference():
     model = DataEconomy(scenario="small", seed=0)
     rng = np.random.default_rng(15)
-    clawed = 0
+    clawed = floored = 0
     for _ in range(200):
         policy = Policy(
             operators=3,
@@ -550,18 +551,19 @@ def test_settle_is_its_reference():
         )
         table = Operators.license(policy, model.params).table
         table.licensed = rng.random(5) < 0.7
-        table.security, table.uses = rng.random(5), rng.integers(0, 300, 5).astype(float)
-        table.revenue = rng.random(5) * rng.choice([1e3, 1e5])
-        table.price_factor = rng.uniform(0.01, 1.0, 5)
+        table.security, table.uses = rng.random(5), rng.integers(0, 30, 5).astype(float)
+        table.revenue = rng.random(5) * rng.choice([0.0, 1e3, 1e5])
+        table.price_factor = rng.choice([0.011, 0.3, 1.0], 5)
         a, b = Operators(table.copy()), Operators(table.copy())
-        costs = float(rng.uniform(0, 5e4)), float(rng.uniform(0, 5e4))
+        costs = float(rng.uniform(0, 5e3)), float(rng.uniform(0, 5e3))
         a.settle(policy, model.params, *costs)
         b.settle_reference(policy, model.params, *costs)
         for f in a.table.columns():
             x, y = getattr(a.table, f.name), getattr(b.table, f.name)
             assert np.array_equal(x, y), f.name
         clawed += int((a.table.clawback > 0).sum())
-    assert clawed > 20
+        floored += int((a.table.price_factor == MIN_PRICE_FACTOR).sum())
+    assert clawed > 20 and floored > 5
 
 
 @pytest.mark.parametrize("hk_bridge", [False, True])

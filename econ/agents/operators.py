@@ -153,8 +153,8 @@ class Operators(Population):
     ) -> None:
         """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7, E7b).
 
-        Slot by slot in one compiled pass (:func:`econ.kernels.settle_operators`), the cap's
-        price factor from its sums; :meth:`settle_reference` is the numpy reference.
+        Slot by slot in one compiled pass (:func:`econ.kernels.settle_operators`);
+        :meth:`settle_reference` is the numpy reference.
 
         Parameters
         ----------
@@ -168,17 +168,12 @@ class Operators(Population):
             Cost of full security (RMB per quarter); a slot pays ``security_cost * z^2``.
         """
         o = self.table
-        capped = policy.operator_cap == "revenue"
-        net, allowed = kernels.settle_operators(
+        kernels.settle_operators(
             o.licensed, o.security, o.uses, o.revenue, float(security_cost), float(fixed_cost),
-            float(scenario.operator_marginal_cost_rmb), float(policy.revenue_share), capped,
-            float(policy.reasonable_profit), o.cost, o.clawback, o.penalty, o.profit,
+            float(scenario.operator_marginal_cost_rmb), float(policy.revenue_share),
+            policy.operator_cap == "revenue", float(policy.reasonable_profit),
+            MIN_PRICE_FACTOR, o.cost, o.clawback, o.penalty, o.profit, o.price_factor,
         )  # fmt: skip
-        if capped:
-            # The cap guides the price of the product, not of each licensee: one factor,
-            # set from the licensees' combined revenue against their combined allowance.
-            ratio = eq.revenue_cap_adjustment(net[o.licensed].sum(), allowed.sum())
-            o.price_factor = np.clip(o.price_factor * ratio, MIN_PRICE_FACTOR, 1.0)
 
     def settle_reference(
         self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float
