@@ -45,6 +45,7 @@ __all__ = [
     "pcg64_uniforms",
     "pcg64_words",
     "poisson_ppf",
+    "price_operators",
     "produce",
     "revenue_maximising_price",
     "scatter_rows",
@@ -803,6 +804,83 @@ def choose_effort(
             effort[i] = e
         datasets[i] = datasets[i] * (1.0 - staleness) + release_per_effort * e
         supply_cost[i] = effort_cost * (e * e) / 2
+
+
+@numba.njit(cache=True)
+def price_operators(
+    licensed,
+    monopoly_price,
+    price_factor,
+    revenue,
+    has_target,
+    target,
+    adjustment,
+    marginal_cost,
+    cap,
+    revenue_capped,
+    free_for_public_interest,
+    fine_rate,
+    security_cost,
+    intrinsic_security,
+    price,
+    price_public_interest,
+    security,
+):
+    """Operators' prices and security after E5: the steps of
+    :meth:`econ.agents.operators.Operators.set_prices_reference` (E5b, E6, the caps, E14).
+
+    Parameters
+    ----------
+    licensed, monopoly_price, price_factor, revenue : numpy.ndarray
+        Per slot: licence, smoothed monopoly price (updated in place when ``has_target``),
+        the revenue cap's price factor and last quarter's revenue (RMB).
+    has_target : bool
+        Whether E5 gave a target this quarter (some operator is licensed by the policy).
+    target : float
+        E5's revenue-maximising price (RMB per licence).
+    adjustment : float
+        E5b's share of the gap to the target closed.
+    marginal_cost : float
+        Cost of a licence sold (RMB).
+    cap : float
+        The price cap (RMB per licence); ``inf`` without one.
+    revenue_capped : bool
+        Whether a revenue cap scales the price by the price factor.
+    free_for_public_interest : bool
+        Whether public-interest users pay nothing.
+    fine_rate : float
+        Expected fine per RMB of revenue (audit rate times penalty).
+    security_cost : float
+        Cost of full security, ``C`` in E14 (RMB per quarter).
+    intrinsic_security : float
+        Security without investment.
+    price, price_public_interest, security : numpy.ndarray
+        Per slot: written in place.
+    """
+    n = len(licensed)
+    if has_target:
+        for i in range(n):
+            previous = monopoly_price[i]
+            moved = previous + adjustment * (target - previous)
+            monopoly_price[i] = moved if previous > 0 else target
+    sellers = 0
+    for i in range(n):
+        sellers += licensed[i]
+    margin = monopoly_price[0] - marginal_cost
+    margin = margin if margin >= 0.0 or margin != margin else 0.0  # np.maximum
+    oligopoly = marginal_cost + margin / max(sellers, 1)  # E6
+    oligopoly = cap if cap < oligopoly else oligopoly  # min(price, cap)
+    for i in range(n):
+        p = oligopoly if licensed[i] else 0.0
+        if revenue_capped:
+            p *= price_factor[i]
+        price[i] = p
+        price_public_interest[i] = 0.0 if free_for_public_interest else p
+        fine = fine_rate * revenue[i]
+        if security_cost > 0:
+            security[i] = _clip(intrinsic_security + fine / security_cost, 0.0, 1.0)  # E14
+        else:  # free security: E14's limit, full security once any fine is expected
+            security[i] = 1.0 if fine > 0 else intrinsic_security
 
 
 @numba.njit(cache=True)

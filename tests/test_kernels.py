@@ -589,3 +589,39 @@ def test_firm_factors_are_the_numpy_steps(hk_bridge):
     for a, b in zip(got, want, strict=True):
         assert a.dtype == b.dtype and np.array_equal(a, b)
     assert got[1].min() < got[1].max() or not hk_bridge
+
+
+def test_operators_set_prices_is_its_reference():
+    model = DataEconomy(scenario="small", seed=0)
+    rng = np.random.default_rng(17)
+    priced = capped = 0
+    for _ in range(300):
+        policy = Policy(
+            operators=int(rng.integers(0, 4)),
+            operator_cap=str(rng.choice(["none", "price", "revenue"])),
+            pricing=str(rng.choice(["free", "conditional_free", "cost_recovery", "market"])),
+            price_cap=float(rng.uniform(0.5, 5.0)),
+            audit_rate=float(rng.choice([0.0, 0.5])),
+            penalty=float(rng.choice([0.0, 2.0])),
+        )
+        p = model.params.replace(
+            operator_marginal_cost_rmb=float(rng.choice([0.0, 300.0])),
+            price_adjustment=float(rng.uniform(0.01, 1.0)),
+            reference_price_rmb=500.0,
+        )
+        table = Operators.license(policy, p).table
+        table.monopoly_price = rng.choice([0.0, 800.0, 3000.0], 5)
+        table.price_factor = rng.uniform(0.01, 1.0, 5)
+        table.revenue = rng.random(5) * rng.choice([0.0, 1e4])
+        a, b = Operators(table.copy()), Operators(table.copy())
+        wtp = np.where(rng.random((40, 1)) < 0.7, rng.random((40, 1)) * 4000.0, np.nan)
+        security_cost = float(rng.choice([0.0, 0.5, 4000.0]))
+        a.set_prices(policy, p, security_cost, wtp)
+        b.set_prices_reference(policy, p, security_cost, wtp)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert np.array_equal(x, y), f.name
+        priced += int((a.table.price > 0).sum())
+        cap = policy.price_cap * p.reference_price_rmb
+        capped += int(policy.operator_cap == "price" and a.table.price.max() == cap)
+    assert priced > 100 and capped > 10
