@@ -380,6 +380,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
     monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
     monkeypatch.setattr(Operators, "settle", Operators.settle_reference)
+    monkeypatch.setattr(Operators, "set_prices", Operators.set_prices_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 
