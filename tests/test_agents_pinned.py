@@ -151,6 +151,15 @@ def test_holder_product_size_e13_and_sensitive_quality():
     assert h.sensitive_quality(p) == pytest.approx(np.mean(0.5 + 0.5 * np.array([0.5, 1, 2])))
 
 
+def test_sensitive_quality_is_numpys_mean_bit_for_bit():
+    rng = np.random.default_rng(1)
+    p = P.replace(initial_effort=0.3)
+    for n in (1, 7, 8, 9, 12, 40, 300):
+        h = PublicHolders(HolderTable.zeros(n, effort=rng.random(n)))
+        want = float(np.mean(0.5 + 0.5 * h.table.effort / 0.3))
+        assert h.sensitive_quality(p) == want
+
+
 def test_public_fees_under_each_pricing_regime():
     p = P.replace(reference_price_rmb=800.0)
     assert public_fees(Policy(pricing="free", price_level=2.0), p) == (0.0, 0.0)

@@ -225,7 +225,8 @@ class PublicHolders(Population):
         float
             Quality relative to start-up (1 at the initial effort).
         """
-        return float(np.mean(0.5 + 0.5 * self.table.effort / reference_effort(scenario)))
+        quality = 0.5 + 0.5 * self.table.effort / reference_effort(scenario)
+        return float(quality.sum() / len(quality))  # np.mean's own arithmetic, without its checks
 
     def set_prices(self, policy: Policy, scenario: Scenario, wtp: np.ndarray) -> None:
         """Fees under the pricing regime (ODD 7.3).
