@@ -286,6 +286,9 @@ def group_demand(
     m, w = len(rows), product.shape[1]
     counts = np.zeros(n_products + 1, dtype=np.int64)
     last = np.full(n_products, -1, dtype=np.int64)  # the last buyer entered per product
+    # Drawn views show distinct products (a start and a stride within each block); only a
+    # view written by hand repeats one, and only then does the fill pass check.
+    duplicates = False
     for k in range(m):
         i = rows[k]
         if not active[i]:
@@ -298,6 +301,8 @@ def group_demand(
             if last[p] != k:
                 last[p] = k
                 counts[p + 1] += 1
+            else:
+                duplicates = True
     offsets = np.cumsum(counts)
     fill = offsets[:-1].copy()
     buyer = np.empty(offsets[-1], dtype=np.int64)
@@ -320,10 +325,11 @@ def group_demand(
             usage = product_cost[p] + integ
             if cross:
                 usage += border
-            if last[p] == k:  # seen twice: the later slot's value, as in the dense scatter
-                value[fill[p] - 1] = v - usage
-                continue
-            last[p] = k
+            if duplicates:
+                if last[p] == k:  # seen twice: the later slot's value, as in the dense scatter
+                    value[fill[p] - 1] = v - usage
+                    continue
+                last[p] = k
             buyer[fill[p]] = k
             value[fill[p]] = v - usage
             fill[p] += 1
