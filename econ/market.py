@@ -961,7 +961,8 @@ def clear_reference(
     review_strictness : float
         Strictness of cross-border review in force, in [0, 1].
     rng : numpy.random.Generator or numpy.ndarray
-        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order;
+        or its PCG64 state words (``RandomStreams.quarter_state``), advanced in place.
     openness : float or None, default None
         The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
         policy's.
