@@ -22,19 +22,39 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+from numba import types
+from numba.extending import overload
 from scipy import special
 
 from econ import equations as eq
 
 __all__ = [
     "GroupedDemand",
+    "audit",
+    "choose_effort",
     "clear_market",
+    "entry_state",
+    "exit_firms",
+    "firm_factors",
     "group_demand",
+    "initialise_firms",
+    "mainland_totals",
     "pairwise_sum",
+    "pcg64_double",
+    "pcg64_seeded",
+    "pcg64_uniforms",
+    "pcg64_words",
     "poisson_ppf",
+    "price_operators",
     "produce",
     "revenue_maximising_price",
+    "scatter_rows",
     "seed_sequence_state",
+    "set_pcg64_words",
+    "settle_operators",
+    "uniform",
+    "uniforms",
+    "write_view_products",
 ]
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
@@ -266,6 +286,9 @@ def group_demand(
     m, w = len(rows), product.shape[1]
     counts = np.zeros(n_products + 1, dtype=np.int64)
     last = np.full(n_products, -1, dtype=np.int64)  # the last buyer entered per product
+    # Drawn views show distinct products (a start and a stride within each block); only a
+    # view written by hand repeats one, and only then does the fill pass check.
+    duplicates = False
     for k in range(m):
         i = rows[k]
         if not active[i]:
@@ -278,6 +301,8 @@ def group_demand(
             if last[p] != k:
                 last[p] = k
                 counts[p + 1] += 1
+            else:
+                duplicates = True
     offsets = np.cumsum(counts)
     fill = offsets[:-1].copy()
     buyer = np.empty(offsets[-1], dtype=np.int64)
@@ -300,10 +325,11 @@ def group_demand(
             usage = product_cost[p] + integ
             if cross:
                 usage += border
-            if last[p] == k:  # seen twice: the later slot's value, as in the dense scatter
-                value[fill[p] - 1] = v - usage
-                continue
-            last[p] = k
+            if duplicates:
+                if last[p] == k:  # seen twice: the later slot's value, as in the dense scatter
+                    value[fill[p] - 1] = v - usage
+                    continue
+                last[p] = k
             buyer[fill[p]] = k
             value[fill[p]] = v - usage
             fill[p] += 1
@@ -382,8 +408,10 @@ def clear_market(
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
         Per firm: the standards alignment the bridge gives its transfers (E15), in [0, 1].
-    rng : numpy.random.Generator
-        The ``approvals`` stream: one uniform per request, in row-major order.
+    rng : numpy.random.Generator or numpy.ndarray
+        The ``approvals`` stream: one uniform per request, in row-major order. A PCG64
+        generator is best passed as its state words (:func:`pcg64_words`, advanced in
+        place): unboxing a fresh ``Generator`` costs numba more than the whole draw.
     data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
         Written in place, per firm (data units, RMB, RMB, licences, RMB).
     revenue, uses : numpy.ndarray
@@ -449,7 +477,7 @@ def clear_market(
         for j in every_slot if abroad else foreign_slots:
             if want[j] and abroad != view_foreign[j]:
                 p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
-                if rng.random() >= p_approve:
+                if _uniform(rng) >= p_approve:
                     want[j] = False
         # Whether a slot is bought is hard to predict: the row's sums take selects, not
         # branches, and the bought slots are listed (branch-free) for the sellers' tallies.
@@ -581,6 +609,625 @@ def produce(
                 data_set_up[i] = True
 
 
+@numba.njit(cache=True)
+def audit(
+    licensed,
+    incidents,
+    security,
+    revenue,
+    audit_u,
+    finding_u,
+    audit_rate,
+    penalty_rate,
+    relicense_quarters,
+    licences,
+    relicense_in,
+    penalty,
+    profit,
+):
+    """Audits, fines, revocations and re-issues of licences, slot by slot: the steps of
+    :meth:`econ.agents.regulator.Regulator.audit_reference` (ODD 7.7) without a numpy call
+    on five slots for each.
+
+    Parameters
+    ----------
+    licensed : numpy.ndarray
+        Per slot: holds a licence (updated in place).
+    incidents : numpy.ndarray
+        Per slot: incidents this quarter.
+    security, revenue : numpy.ndarray
+        Per slot: security level z and gross revenue (RMB).
+    audit_u, finding_u : numpy.ndarray
+        Per slot: the uniforms of the audit and of its finding.
+    audit_rate, penalty_rate : float
+        The policy's audit probability and fine per unit of revenue.
+    relicense_quarters : int
+        Quarters a revoked slot waits.
+    licences : int
+        The policy's number of licences (slots beyond it stay empty).
+    relicense_in : numpy.ndarray
+        Per slot: quarters until re-issue (updated in place).
+    penalty, profit : numpy.ndarray
+        Per slot: this quarter's fine (written) and profit (the fine is subtracted).
+
+    Returns
+    -------
+    audits, revocations : int
+        Slots audited and licences revoked.
+    fines : float
+        The sum of ``penalty``, as numpy sums it.
+    """
+    audits = 0
+    revocations = 0
+    for i in range(len(licensed)):
+        audited = licensed[i] and audit_u[i] < audit_rate
+        non_compliant = audited and finding_u[i] < 1.0 - security[i]
+        fine = penalty_rate * revenue[i] if non_compliant else 0.0
+        penalty[i] = fine
+        profit[i] -= fine
+        revoke = non_compliant and incidents[i] > 0
+        if revoke:
+            licensed[i] = False
+            relicense_in[i] = relicense_quarters + 1
+        # Re-issue once the delay has passed (this quarter counts).
+        waiting = not licensed[i] and i < licences
+        relicense_in[i] = max(relicense_in[i] - 1, 0) if waiting else 0
+        if waiting and relicense_in[i] == 0:
+            licensed[i] = True
+        audits += audited
+        revocations += revoke
+    return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
+
+
+@numba.njit(cache=True)
+def exit_firms(active, surplus, u, base_hazard, loss_multiplier):
+    """E19's exits: an active firm exits when its uniform is below its hazard
+    (:meth:`econ.agents.firms.Firms.exit_reference`).
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Per slot: whether the firm operates (updated in place).
+    surplus : numpy.ndarray
+        Per slot: last quarter's surplus (RMB); a loss multiplies the hazard.
+    u : numpy.ndarray
+        One uniform per slot.
+    base_hazard, loss_multiplier : float
+        E19's quarterly hazard and its multiplier after a loss.
+
+    Returns
+    -------
+    int
+        The number of exits.
+    """
+    exits = 0
+    for i in range(len(active)):
+        hazard = base_hazard * (loss_multiplier if surplus[i] < 0 else 1.0)
+        leaves = active[i] and u[i] < hazard
+        if leaves:
+            active[i] = False
+        exits += leaves
+    return exits
+
+
+@numba.njit(cache=True)
+def entry_state(active, surplus, output):
+    """What entry reads (:meth:`econ.agents.firms.Firms.enter`): the active firms' surplus
+    and output, each summed as numpy sums ``x[active]``, their number, and the empty slots.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Per slot: whether the firm operates.
+    surplus, output : numpy.ndarray
+        Per slot: last quarter's surplus and output (RMB).
+
+    Returns
+    -------
+    surplus, output : float
+        ``surplus[active].sum()`` and ``output[active].sum()``.
+    n_active : int
+        Active slots.
+    empty : numpy.ndarray
+        ``numpy.flatnonzero(~active)``.
+    """
+    n = len(active)
+    kept_surplus = np.empty(n)
+    kept_output = np.empty(n)
+    empty = np.empty(n, dtype=np.int64)
+    n_active = 0
+    n_empty = 0
+    for i in range(n):
+        if active[i]:
+            kept_surplus[n_active] = surplus[i]
+            kept_output[n_active] = output[i]
+            n_active += 1
+        else:
+            empty[n_empty] = i
+            n_empty += 1
+    return (
+        pairwise_sum(kept_surplus, 0, n_active),
+        pairwise_sum(kept_output, 0, n_active),
+        n_active,
+        empty[:n_empty].copy(),
+    )
+
+
+@numba.njit(cache=True)
+def choose_effort(
+    effort,
+    datasets,
+    supply_cost,
+    fee_revenue,
+    share_revenue,
+    uses,
+    responds,
+    fee_retention,
+    min_effort,
+    registration,
+    value_per_use,
+    mandate,
+    effort_cost,
+    adjustment,
+    staleness,
+    release_per_effort,
+):
+    """Holders' effort (E8), datasets (E12) and supply cost, holder by holder: the steps of
+    :meth:`econ.agents.holders.PublicHolders.choose_effort_reference`.
+
+    Parameters
+    ----------
+    effort, datasets, supply_cost : numpy.ndarray
+        Per holder: the columns updated in place.
+    fee_revenue, share_revenue, uses : numpy.ndarray
+        Per holder: last quarter's fees, revenue share (RMB) and licences.
+    responds : bool
+        Whether effort responds (``supply_responds``); otherwise it stays.
+    fee_retention : float
+        Share of fees a holder keeps.
+    min_effort : float
+        Effort below which rates are read at this floor.
+    registration : bool
+        Whether uses are visible (registration); without it none is.
+    value_per_use : float
+        Value to a holder of one visible use (RMB).
+    mandate, effort_cost : float
+        E8's mandate ``m`` and cost scale ``c`` (RMB per quarter).
+    adjustment : float
+        Share of the gap to the optimum closed each quarter.
+    staleness, release_per_effort : float
+        E12's share of datasets going stale and datasets released per unit effort.
+    """
+    for i in range(len(effort)):
+        e = effort[i]
+        if responds:
+            kept = fee_retention * fee_revenue[i] + share_revenue[i]
+            floor = e if e >= min_effort or e != e else min_effort  # np.maximum
+            visible = value_per_use * (uses[i] if registration else 0.0)
+            x = (mandate + kept / floor + visible / floor) / effort_cost
+            target = x if x != x else (0.0 if x < 0.0 else (1.0 if x > 1.0 else x))  # np.clip
+            e += adjustment * (target - e)
+            effort[i] = e
+        datasets[i] = datasets[i] * (1.0 - staleness) + release_per_effort * e
+        supply_cost[i] = effort_cost * (e * e) / 2
+
+
+@numba.njit(cache=True)
+def price_operators(
+    licensed,
+    monopoly_price,
+    price_factor,
+    revenue,
+    has_target,
+    target,
+    adjustment,
+    marginal_cost,
+    cap,
+    revenue_capped,
+    free_for_public_interest,
+    fine_rate,
+    security_cost,
+    intrinsic_security,
+    price,
+    price_public_interest,
+    security,
+):
+    """Operators' prices and security after E5: the steps of
+    :meth:`econ.agents.operators.Operators.set_prices_reference` (E5b, E6, the caps, E14).
+
+    Parameters
+    ----------
+    licensed, monopoly_price, price_factor, revenue : numpy.ndarray
+        Per slot: licence, smoothed monopoly price (updated in place when ``has_target``),
+        the revenue cap's price factor and last quarter's revenue (RMB).
+    has_target : bool
+        Whether E5 gave a target this quarter (some operator is licensed by the policy).
+    target : float
+        E5's revenue-maximising price (RMB per licence).
+    adjustment : float
+        E5b's share of the gap to the target closed.
+    marginal_cost : float
+        Cost of a licence sold (RMB).
+    cap : float
+        The price cap (RMB per licence); ``inf`` without one.
+    revenue_capped : bool
+        Whether a revenue cap scales the price by the price factor.
+    free_for_public_interest : bool
+        Whether public-interest users pay nothing.
+    fine_rate : float
+        Expected fine per RMB of revenue (audit rate times penalty).
+    security_cost : float
+        Cost of full security, ``C`` in E14 (RMB per quarter).
+    intrinsic_security : float
+        Security without investment.
+    price, price_public_interest, security : numpy.ndarray
+        Per slot: written in place.
+    """
+    n = len(licensed)
+    if has_target:
+        for i in range(n):
+            previous = monopoly_price[i]
+            moved = previous + adjustment * (target - previous)
+            monopoly_price[i] = moved if previous > 0 else target
+    sellers = 0
+    for i in range(n):
+        sellers += licensed[i]
+    margin = monopoly_price[0] - marginal_cost
+    margin = margin if margin >= 0.0 or margin != margin else 0.0  # np.maximum
+    oligopoly = marginal_cost + margin / max(sellers, 1)  # E6
+    oligopoly = cap if cap < oligopoly else oligopoly  # min(price, cap)
+    for i in range(n):
+        p = oligopoly if licensed[i] else 0.0
+        if revenue_capped:
+            p *= price_factor[i]
+        price[i] = p
+        price_public_interest[i] = 0.0 if free_for_public_interest else p
+        fine = fine_rate * revenue[i]
+        if security_cost > 0:
+            security[i] = _clip(intrinsic_security + fine / security_cost, 0.0, 1.0)  # E14
+        else:  # free security: E14's limit, full security once any fine is expected
+            security[i] = 1.0 if fine > 0 else intrinsic_security
+
+
+@numba.njit(cache=True)
+def settle_operators(
+    licensed,
+    security,
+    uses,
+    revenue,
+    security_cost,
+    fixed_cost,
+    marginal_cost,
+    revenue_share,
+    capped,
+    reasonable_profit,
+    min_price_factor,
+    cost,
+    clawback,
+    penalty,
+    profit,
+    price_factor,
+):
+    """Operators' costs, clawback, profit and the revenue cap's price factor: the steps of
+    :meth:`econ.agents.operators.Operators.settle_reference` (E7, E7b) slot by slot.
+
+    Parameters
+    ----------
+    licensed, security, uses, revenue : numpy.ndarray
+        Per slot: licence, security level z, licences sold and gross revenue (RMB).
+    security_cost, fixed_cost, marginal_cost : float
+        Cost of full security (``security_cost * z^2``), fixed cost of a licensed slot and
+        cost of a licence sold (RMB).
+    revenue_share : float
+        Share of revenue paid to the holders.
+    capped : bool
+        Whether a revenue cap claws back revenue above cost plus reasonable profit.
+    reasonable_profit : float
+        The cap's profit margin.
+    min_price_factor : float
+        The lowest price factor (E7b).
+    cost, clawback, penalty, profit : numpy.ndarray
+        Per slot: written in place (the penalty zeroed: fines come after the audits).
+    price_factor : numpy.ndarray
+        Per slot: the cap's price factor, updated in place under a revenue cap.
+    """
+    n = len(licensed)
+    net = np.empty(n)
+    allowed = np.zeros(n)
+    for i in range(n):
+        on = 1.0 if licensed[i] else 0.0
+        z = security[i]
+        c = (fixed_cost + security_cost * (z * z)) * on + marginal_cost * uses[i]
+        cost[i] = c
+        r = (1.0 - revenue_share) * revenue[i]
+        net[i] = r
+        claw = 0.0
+        if capped:
+            allowed[i] = c * (1.0 + reasonable_profit) * on
+            excess = r - allowed[i]
+            claw = excess if excess >= 0.0 or excess != excess else 0.0  # np.maximum
+        clawback[i] = claw
+        penalty[i] = 0.0
+        profit[i] = r - claw - c if licensed[i] else 0.0
+    if capped:
+        # E7b on the licensees' combined revenue and allowance (eq.revenue_cap_adjustment),
+        # each summed as numpy sums them.
+        kept = 0
+        for i in range(n):
+            if licensed[i]:
+                net[kept] = net[i]
+                kept += 1
+        total = pairwise_sum(net, 0, kept)
+        floor = total if total >= 1e-9 or total != total else 1e-9  # np.maximum
+        ratio = pairwise_sum(allowed, 0, n) / floor if total > 0 else 1.25
+        ratio = _clip(ratio, 0.5, 1.25)
+        for i in range(n):
+            price_factor[i] = _clip(price_factor[i] * ratio, min_price_factor, 1.0)
+
+
+@numba.njit(cache=True)
+def _clip(x, low, high):
+    """``numpy.clip`` of one float: NaN stays NaN."""
+    if x != x:
+        return x
+    return low if x < low else (high if x > high else x)
+
+
+@numba.njit(cache=True)
+def firm_factors(
+    capability,
+    region,
+    hong_kong,
+    integration_cost,
+    capability_saving,
+    bridge,
+    discount_hong_kong,
+    discount_other,
+    alignment_hong_kong,
+    alignment_other,
+    border_scale,
+):
+    """The per-firm factors of :func:`econ.market.value_licences` in one pass: its numpy
+    steps firm by firm.
+
+    Parameters
+    ----------
+    capability, region : numpy.ndarray
+        Per firm: digital capability and region code.
+    hong_kong : int
+        ``Region.HONG_KONG`` (codes from it on are abroad).
+    integration_cost, capability_saving : float
+        Integration cost of a licence and the share of it capability saves.
+    bridge : float
+        1.0 with the Hong Kong bridge, else 0.0.
+    discount_hong_kong, discount_other, alignment_hong_kong, alignment_other : float
+        The bridge's discounts and alignments for Hong Kong and other firms.
+    border_scale : float
+        E16's cost of a transfer without the bridge's discount.
+
+    Returns
+    -------
+    integration, border_cost, alignment : numpy.ndarray
+        Per firm: integration cost, cost of a cross-border transfer, bridge alignment.
+    abroad : numpy.ndarray
+        Per firm: Hong Kong or foreign.
+    """
+    n = len(capability)
+    integration = np.empty(n)
+    border_cost = np.empty(n)
+    alignment = np.empty(n)
+    abroad = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        integration[i] = integration_cost * (1 - capability_saving * capability[i])
+        is_hong_kong = region[i] == hong_kong
+        discount = bridge * (discount_hong_kong if is_hong_kong else discount_other)
+        border_cost[i] = border_scale * (1.0 - discount)
+        alignment[i] = bridge * (alignment_hong_kong if is_hong_kong else alignment_other)
+        abroad[i] = region[i] >= hong_kong
+    return integration, border_cost, alignment, abroad
+
+
+@numba.njit(cache=True)
+def mainland_totals(active, region, hong_kong, surplus, output):
+    """What :func:`econ.metrics.measure` reads of the firms: the active mainland firms'
+    surplus and output, summed as numpy sums ``x[mainland]``, their outputs, and the number
+    of active firms.
+
+    Parameters
+    ----------
+    active, region : numpy.ndarray
+        Per slot: whether the firm operates, and its region code.
+    hong_kong : int
+        ``Region.HONG_KONG`` (codes from it on are abroad).
+    surplus, output : numpy.ndarray
+        Per slot: the quarter's surplus and output (RMB).
+
+    Returns
+    -------
+    surplus, output : float
+        ``surplus[mainland].sum()`` and ``output[mainland].sum()``, where ``mainland`` is
+        ``active & (region < hong_kong)``.
+    mainland_output : numpy.ndarray
+        ``output[mainland]``.
+    n_active : int
+        ``active.sum()``.
+    """
+    n = len(active)
+    kept_surplus = np.empty(n)
+    kept_output = np.empty(n)
+    n_kept = 0
+    n_active = 0
+    for i in range(n):
+        if active[i]:
+            n_active += 1
+            if region[i] < hong_kong:
+                kept_surplus[n_kept] = surplus[i]
+                kept_output[n_kept] = output[i]
+                n_kept += 1
+    return (
+        pairwise_sum(kept_surplus, 0, n_kept),
+        pairwise_sum(kept_output, 0, n_kept),
+        kept_output[:n_kept].copy(),
+        n_active,
+    )
+
+
+@numba.njit(cache=True)
+def initialise_firms(
+    rows,
+    region,
+    hong_kong,
+    sector_draw,
+    interest_u,
+    services_u,
+    share_public_interest,
+    public_services,
+    capital_draw,
+    capital_scale,
+    productivity_draw,
+    productivity_scale,
+    productivity_growth,
+    data_draw,
+    data_scale,
+    data_share,
+    capability_draw,
+    capability_share,
+    entrant,
+    active,
+    sector,
+    public_interest,
+    productivity,
+    capital,
+    cash,
+    data_stock,
+    capability,
+    output,
+    surplus,
+    data_spending,
+    licences,
+    age,
+    data_set_up,
+):
+    """Write fresh firms into slots ``rows`` from their draws: the arithmetic and the column
+    writes of :meth:`econ.agents.firms.Firms.initialise_reference`, in one pass.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        The slots (distinct).
+    region : numpy.ndarray
+        Every slot's region code.
+    hong_kong : int
+        ``Region.HONG_KONG``: codes from it on are abroad (never public-interest users).
+    sector_draw, interest_u, services_u : numpy.ndarray
+        Per new firm: its sector, the uniform of public interest and that of a public-services
+        firm's public interest.
+    share_public_interest : float
+        Share of public-interest users.
+    public_services : int
+        The public-services sector code.
+    capital_draw : numpy.ndarray
+        Per new firm: the lognormal draw of capital.
+    capital_scale : float
+        Its multiplier (RMB).
+    productivity_draw : numpy.ndarray
+        Per new firm: the lognormal draw of productivity.
+    productivity_scale, productivity_growth : float
+        Its multipliers (the growth since start-up only for entrants).
+    data_draw : numpy.ndarray
+        Per new firm: the lognormal draw of data.
+    data_scale, data_share : float
+        Its multipliers: the data scale and the entrants' share (1 for incumbents).
+    capability_draw : numpy.ndarray
+        Per new firm: the beta draw of capability.
+    capability_share : float
+        The entrants' share of capability (1 for incumbents).
+    entrant : bool
+        Whether the firms are entrants.
+    active, sector, public_interest, productivity, capital, cash : numpy.ndarray
+        The firm table's columns, written at ``rows``.
+    data_stock, capability, output, surplus, data_spending, licences, age : numpy.ndarray
+        Further columns, written at ``rows``.
+    data_set_up : numpy.ndarray
+        Whether each firm has a data capability: incumbents do, entrants not yet.
+    """
+    for k in range(len(rows)):
+        i = rows[k]
+        active[i] = True
+        sector[i] = sector_draw[k]
+        interested = interest_u[k] < share_public_interest
+        # Half the public-services firms are public-interest users too.
+        interested |= (sector[i] == public_services) & (services_u[k] < 0.5)
+        public_interest[i] = region[i] < hong_kong and interested  # mainland only
+        a = productivity_draw[k] * productivity_scale
+        if entrant:
+            a *= productivity_growth
+        productivity[i] = a
+        k_capital = capital_scale * capital_draw[k]
+        capital[i] = k_capital
+        cash[i] = 0.25 * k_capital
+        data_stock[i] = data_share * (data_scale * data_draw[k])
+        capability[i] = capability_draw[k] * capability_share
+        output[i] = 0.0
+        surplus[i] = 0.0
+        data_spending[i] = 0.0
+        licences[i] = 0.0
+        age[i] = 0.0
+        data_set_up[i] = not entrant
+
+
+@numba.njit(cache=True)
+def write_view_products(product, rows, columns, start, stride, first, total):
+    """``product[rows[k], columns[j]] = first + (start[k] + stride[k] * j) % total``: the
+    products a view's block shows, by a start and a stride (:meth:`econ.market.View.draw`).
+
+    Parameters
+    ----------
+    product : numpy.ndarray
+        (firms, view) catalogue columns, written at ``rows``.
+    rows : numpy.ndarray
+        The firm slots drawn.
+    columns : numpy.ndarray
+        The view slots of the block's kind, in order.
+    start, stride : numpy.ndarray
+        Per drawn row: the first product's offset and the stride (coprime to ``total``).
+    first, total : int
+        The block's first catalogue column and its number of products.
+    """
+    for k in range(len(rows)):
+        i = rows[k]
+        for j in range(len(columns)):
+            product[i, columns[j]] = first + (start[k] + stride[k] * j) % total
+
+
+@numba.njit(cache=True)
+def scatter_rows(out, rows, values, factor, same_as_first):
+    """``out[rows] = factor * values`` (cast to ``out``'s dtype), the slots ``same_as_first``
+    taking the value of the first of them (operators sell the same data: one fit).
+
+    Parameters
+    ----------
+    out : numpy.ndarray
+        (firms, view), written at ``rows``.
+    rows : numpy.ndarray
+        The firm slots written.
+    values : numpy.ndarray
+        (rows, view) values.
+    factor : float
+        Their multiplier.
+    same_as_first : numpy.ndarray
+        View slots that share one value, ascending (may be empty).
+    """
+    for k in range(len(rows)):
+        i = rows[k]
+        for j in range(values.shape[1]):
+            out[i, j] = factor * values[k, j]
+        if len(same_as_first):
+            first = factor * values[k, same_as_first[0]]
+            for j in same_as_first:
+                out[i, j] = first
+
+
 def revenue_maximising_price(
     willingness_to_pay: np.ndarray, cost_per_sale: float = 0.0, min_buyers: int = 5
 ) -> np.ndarray:
@@ -709,10 +1356,12 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     """
     if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw: the same steps on plain floats
         return _poisson_ppf_scalar(float(u), float(rate))
-    u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
+    u, rate = np.asarray(u, dtype=float), np.asarray(rate, dtype=float)
+    if u.shape != rate.shape:
+        u, rate = np.broadcast_arrays(u, rate)
     if u.size <= _FEW_DRAWS:  # a few (the operators' incidents): draw by draw is cheaper
-        counts = [_poisson_ppf_scalar(a, b) for a, b in zip(u.flat, rate.flat, strict=True)]
-        return np.array(counts, dtype=float).reshape(u.shape)
+        pairs = zip(u.ravel().tolist(), rate.ravel().tolist(), strict=True)
+        return np.array([_poisson_ppf_scalar(a, b) for a, b in pairs]).reshape(u.shape)
     counts = np.where(u == 0, -1.0, 0.0)
     rest = special.pdtr(0.0, rate) < u
     if rest.any():
@@ -738,7 +1387,8 @@ def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:
     if u == 1:
         return np.float64(np.inf)
     count = np.float64(-1.0 if u == 0 else 0.0)
-    if special.pdtr(0.0, rate) < u:
+    # At rate 0, P(X = 0) is 1 (an unlicensed operator): no event, without asking scipy.
+    if rate > 0 and special.pdtr(0.0, rate) < u:
         vals = np.ceil(special.pdtrik(u, rate))
         below = max(vals - 1, 0.0)
         count = below if special.pdtr(below, rate) >= u else vals
@@ -802,3 +1452,204 @@ def seed_sequence_state(entropy, n_words):
         value, hash_const = _hashmix(pool[i % _POOL_SIZE], hash_const, _MULT_B)
         out[i // 2] |= value << np.uint64(32 * (i % 2))
     return out
+
+
+# numpy's PCG64 (numpy/random/src/pcg64/pcg64.h): a 128-bit LCG with the XSL-RR output.
+_PCG_MULT_HIGH, _PCG_MULT_LOW = 2549297995355413924, 4865540595714422341
+_MASK64 = (1 << 64) - 1
+
+
+def pcg64_words(generator: np.random.Generator) -> np.ndarray | None:
+    """The state of a PCG64 generator as four uint64 words (state high, low, increment
+    high, low), for :func:`pcg64_double`; None for another bit generator.
+
+    Parameters
+    ----------
+    generator : numpy.random.Generator
+        The generator (not changed).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        (4,) uint64 words.
+    """
+    if type(generator.bit_generator) is not np.random.PCG64:
+        return None
+    state = generator.bit_generator.state["state"]
+    s, inc = state["state"], state["inc"]
+    return np.array([s >> 64, s & _MASK64, inc >> 64, inc & _MASK64], dtype=np.uint64)
+
+
+def set_pcg64_words(generator: np.random.Generator, words: np.ndarray) -> None:
+    """Put words from :func:`pcg64_words` (advanced by draws) back into the generator.
+
+    Parameters
+    ----------
+    generator : numpy.random.Generator
+        A PCG64 generator; its buffered 32-bit word, if any, is kept.
+    words : numpy.ndarray
+        (4,) uint64 state words.
+    """
+    high, low, inc_high, inc_low = (int(w) for w in words)
+    bit_generator = generator.bit_generator
+    state = bit_generator.state
+    state["state"] = {"state": high << 64 | low, "inc": inc_high << 64 | inc_low}
+    bit_generator.state = state
+
+
+@numba.njit(cache=True)
+def _mulhi64(a, b):
+    """The high 64 bits of the 128-bit product of two uint64 (in 32-bit halves)."""
+    mask = np.uint64(0xFFFFFFFF)
+    shift = np.uint64(32)
+    a0, a1, b0, b1 = a & mask, a >> shift, b & mask, b >> shift
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    middle = (p00 >> shift) + (p01 & mask) + (p10 & mask)
+    return p11 + (p01 >> shift) + (p10 >> shift) + (middle >> shift)
+
+
+@numba.njit(cache=True)
+def pcg64_next(words):
+    """``PCG64.random_raw()``: step the LCG of ``words``, then output
+    ``rotr(high ^ low, high >> 58)`` of the new state.
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        (4,) uint64 state words (:func:`pcg64_words`), advanced in place.
+
+    Returns
+    -------
+    numpy.uint64
+        The next 64-bit word.
+    """
+    mult_high, mult_low = np.uint64(_PCG_MULT_HIGH), np.uint64(_PCG_MULT_LOW)
+    high, low = words[0], words[1]
+    new_low = low * mult_low
+    new_high = _mulhi64(low, mult_low) + high * mult_low + low * mult_high
+    added = new_low + words[3]
+    new_high += words[2] + (np.uint64(1) if added < new_low else np.uint64(0))
+    words[0], words[1] = new_high, added
+    x = new_high ^ added
+    rot = new_high >> np.uint64(58)
+    return (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+
+
+@numba.njit(cache=True)
+def pcg64_double(words):
+    """``Generator.random()`` of a PCG64 generator in state ``words``: the top 53 bits of
+    the next word, times 2**-53.
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        (4,) uint64 state words (:func:`pcg64_words`), advanced in place.
+
+    Returns
+    -------
+    float
+        A uniform in [0, 1).
+    """
+    return np.float64(pcg64_next(words) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True)
+def pcg64_uniforms(words, n):
+    """``Generator.random(n)`` of a PCG64 generator in state ``words``.
+
+    Parameters
+    ----------
+    words : numpy.ndarray
+        (4,) uint64 state words (:func:`pcg64_words`), advanced in place.
+    n : int
+        How many uniforms.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` uniforms in [0, 1).
+    """
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = pcg64_double(words)
+    return out
+
+
+@numba.njit(cache=True)
+def pcg64_seeded(seed_words):
+    """The state words of ``PCG64(seed_sequence)``, given the four uint64 words the sequence
+    generates for it (numpy's ``pcg64_set_seed``: the increment is ``(seq << 1) | 1``; the
+    state steps from 0, adds the seed's state words and steps again).
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        (4,) uint64: ``seed_sequence.generate_state(4, numpy.uint64)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (4,) uint64 state words, as :func:`pcg64_words` reads them from the generator.
+    """
+    words = np.zeros(4, dtype=np.uint64)
+    one = np.uint64(1)
+    words[2] = (seed_words[2] << one) | (seed_words[3] >> np.uint64(63))
+    words[3] = (seed_words[3] << one) | one
+    pcg64_next(words)
+    low = words[1] + seed_words[1]
+    words[0] = words[0] + seed_words[0] + (one if low < words[1] else np.uint64(0))
+    words[1] = low
+    pcg64_next(words)
+    return words
+
+
+def uniform(rng: np.random.Generator | np.ndarray) -> float:
+    """One uniform in [0, 1) from a generator, or from a PCG64 generator's state words
+    (:func:`pcg64_words`, ``RandomStreams.quarter_state``; advanced in place): the same
+    draw either way.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or numpy.ndarray
+        The generator or its state words.
+
+    Returns
+    -------
+    float
+        ``rng.random()``.
+    """
+    if isinstance(rng, np.ndarray):
+        return pcg64_double(rng)
+    return rng.random()
+
+
+def uniforms(rng: np.random.Generator | np.ndarray, n: int) -> np.ndarray:
+    """``n`` uniforms in [0, 1), as :func:`uniform` draws one.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or numpy.ndarray
+        The generator or a PCG64 generator's state words (advanced in place).
+    n : int
+        How many.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``rng.random(n)``.
+    """
+    if isinstance(rng, np.ndarray):
+        return pcg64_uniforms(rng, n)
+    return rng.random(n)
+
+
+def _uniform(rng):
+    """One uniform in [0, 1) from a ``Generator`` or PCG64 state words (compiled only)."""
+    raise NotImplementedError  # pragma: no cover
+
+
+@overload(_uniform, jit_options={"cache": True})
+def _uniform_overload(rng):
+    if isinstance(rng, types.Array):
+        return lambda rng: pcg64_double(rng)
+    return lambda rng: rng.random()

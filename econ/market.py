@@ -205,7 +205,8 @@ class View:
         """Per view slot, what clearing and drawing read every quarter (fixed by the layout,
         found once per ``kind`` array): ``kind`` as int64, ``foreign``, ``operator``, the
         ``operator_columns`` and ``foreign_columns``, and by kind of product (public,
-        private) its ``columns`` (a slice when contiguous) and their ``width``.
+        private) its ``columns`` (a slice when contiguous), as an index (``column_index``)
+        and their ``width``.
 
         Returns
         -------
@@ -223,6 +224,7 @@ class View:
                 "operator_columns": np.flatnonzero(kind == OPERATOR),
                 "foreign_columns": np.flatnonzero(kind == FOREIGN),
                 "columns": {k: _as_slice(c) for k, c in columns.items()},
+                "column_index": columns,
                 "width": {k: len(c) for k, c in columns.items()},
             }
             cached = self.__dict__["_slots"] = (kind, slots)
@@ -269,7 +271,55 @@ class View:
         """Draw what firms ``rows`` see and how well each product fits them (ODD 5).
 
         Distinct public and private products through a random start and a coprime stride;
-        fit is bounded Pareto (its tail index sets the price elasticity of demand).
+        fit is bounded Pareto (its tail index sets the price elasticity of demand). The draws
+        and the powers are numpy's; the rows are written compiled
+        (:func:`econ.kernels.write_view_products`, :func:`econ.kernels.scatter_rows`).
+        :meth:`draw_reference` is the numpy reference.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots to draw for.
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        """
+        n = len(rows)
+        if n == 0:  # nothing to draw (and a draw of size 0 takes nothing from the stream)
+            return
+        slots = self.slots()
+        for kind in (PUBLIC, PRIVATE):
+            block = catalogue.block(kind)
+            total = block.stop - block.start
+            if slots["width"][kind] == 0 or total == 0:
+                continue
+            strides = _coprime_strides(total)
+            start = rng.integers(total, size=n)
+            # rng.choice(strides, size=n) draws exactly these, with less argument checking.
+            stride = strides[rng.integers(len(strides), size=n)]
+            kernels.write_view_products(
+                self.product, rows, slots["column_index"][kind], start, stride, block.start, total
+            )
+        # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
+        # float64 temporaries of a million firms would cost gigabytes.
+        tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
+        width, ops = len(self.kind), slots["operator_columns"]
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), width))
+            powered = (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
+            # Operators sell the same underlying data: one fit for all their slots.
+            kernels.scatter_rows(self.fit, rows[chunk], powered, scenario.fit_scale, ops)
+        for chunk in _chunks(n):
+            u = rng.random((len(rows[chunk]), width))
+            kernels.scatter_rows(self.tie_break, rows[chunk], u, 1e-6, ops[:0])
+
+    def draw_reference(
+        self, rows: np.ndarray, scenario: Scenario, catalogue: Catalogue, rng: np.random.Generator
+    ) -> None:
+        """:meth:`draw` in numpy (the reference the kernels are tested against).
 
         Parameters
         ----------
@@ -614,22 +664,19 @@ def value_licences(
         1 - scenario.infrastructure_compliance_saving * policy.infrastructure
     )
     product_cost = search + compliance + compute_cost_per_unit * c.size
-    integration = scenario.integration_cost_rmb * (
-        1 - scenario.capability_integration_saving * firms.capability
-    )
+    # Per firm in one compiled pass: integration, and what only Hong Kong and foreign rows
+    # pay or get at the border (E15, E16); E16 without the bridge's discount is a scalar.
+    integration, border_cost, alignment, abroad = kernels.firm_factors(
+        firms.capability, firms.region, int(Region.HONG_KONG), scenario.integration_cost_rmb,
+        scenario.capability_integration_saving, float(policy.hk_bridge),
+        scenario.bridge_discount_hong_kong, scenario.bridge_discount_other,
+        scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other,
+        eq.cross_border_cost(
+            scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, 0.0
+        ),
+    )  # fmt: skip
     if exchanges is not None:
         integration = exchanges.route(integration, policy, scenario)
-    # Only Hong Kong and foreign rows, and the foreign columns, can cross the border.
-    hong_kong = firms.region == Region.HONG_KONG
-    bridge = policy.hk_bridge * np.where(
-        hong_kong, scenario.bridge_discount_hong_kong, scenario.bridge_discount_other
-    )
-    alignment = policy.hk_bridge * np.where(
-        hong_kong, scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other
-    )
-    border_cost = eq.cross_border_cost(
-        scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, bridge
-    )
     return Valuation(
         worth=worth,
         value_per_unit=value_per_unit,
@@ -637,7 +684,7 @@ def value_licences(
         integration=integration,
         border_cost=border_cost,
         alignment=alignment,
-        abroad=is_abroad(firms.region),
+        abroad=abroad,
         sector=firms.sector,
         view=v,
     )
@@ -792,7 +839,7 @@ def clear(
     market: Market,
     policy: Policy,
     review_strictness: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     openness: float | None = None,
     keep: bool = False,
 ) -> Clearing:
@@ -815,8 +862,9 @@ def clear(
         The policy in force.
     review_strictness : float
         Strictness of cross-border review in force, in [0, 1].
-    rng : numpy.random.Generator
-        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    rng : numpy.random.Generator or numpy.ndarray
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order;
+        or its PCG64 state words (``RandomStreams.quarter_state``), advanced in place.
     openness : float or None, default None
         The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
         policy's.
@@ -846,6 +894,8 @@ def clear(
     transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
     hidden = v.needs_registration & (not policy.registration)
     unused = np.empty((0, 0))
+    # A PCG64 stream goes in as its state words (numba unboxes a fresh Generator slowly).
+    words = rng if isinstance(rng, np.ndarray) else kernels.pcg64_words(rng)
     kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
@@ -854,11 +904,13 @@ def clear(
         val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
         c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
         float(openness), float(review_strictness),
-        val.alignment, rng,
+        val.alignment, rng if words is None else words,
         *out.values(), revenue, uses, transfers, keep,
         matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
         matrices.get("cross_border", unused.astype(bool)),
     )  # fmt: skip
+    if words is not None and words is not rng:
+        kernels.set_pcg64_words(rng, words)
     return Clearing(
         **out,
         revenue=revenue,
@@ -890,7 +942,7 @@ def clear_reference(
     market: Market,
     policy: Policy,
     review_strictness: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     openness: float | None = None,
     keep: bool = False,
 ) -> Clearing:
@@ -908,8 +960,9 @@ def clear_reference(
         The policy in force.
     review_strictness : float
         Strictness of cross-border review in force, in [0, 1].
-    rng : numpy.random.Generator
-        The ``approvals`` stream this quarter: one uniform per request, in row-major order.
+    rng : numpy.random.Generator or numpy.ndarray
+        The ``approvals`` stream this quarter: one uniform per request, in row-major order;
+        or its PCG64 state words (``RandomStreams.quarter_state``), advanced in place.
     openness : float or None, default None
         The openness in effect, China's times its partners' (E21), in [0, 1]; None: the
         policy's.
@@ -955,7 +1008,7 @@ def clear_reference(
         p_approve = eq.approval_probability(
             openness, review_strictness, sensitivity[cols], valuation.alignment[rows]
         )
-        refused = rng.random(n_asks) >= p_approve
+        refused = kernels.uniforms(rng, n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False
 
     bought = want

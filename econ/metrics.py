@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents import (
     ComputeClusters,
     DataExchanges,
@@ -27,7 +28,7 @@ from econ.agents import (
     PublicHolders,
 )
 from econ.calibration import Calibration
-from econ.categories import ProductKind, is_abroad
+from econ.categories import ProductKind, Region
 from econ.market import Clearing, Market
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -250,9 +251,11 @@ def measure(
     scale = calibration.firms_represented
     public = market.catalogue.block(ProductKind.PUBLIC)
     ops = market.catalogue.block(ProductKind.OPERATOR)
-    mainland = s.active & ~is_abroad(s.region)
+    # The active mainland firms' totals in one compiled pass (x[mainland].sum() each).
+    firm_surplus, output, mainland_output, n_active = kernels.mainland_totals(
+        s.active, s.region, int(Region.HONG_KONG), s.surplus, s.output
+    )
     incident_loss = incidents * scenario.incident_loss_rmb
-    firm_surplus = float(s.surplus[mainland].sum())
     holder_revenue = float(h.fee_revenue.sum() + h.share_revenue.sum())
     public_fees = market.catalogue.price[public]
     # Review and the bridge work only while flows can cross the border.
@@ -266,8 +269,6 @@ def measure(
         calibration.lever_costs_rmb,
         exchanges.subsidy if exchanges is not None else 0.0,
     )
-    mainland_output = s.output[mainland]
-    output = float(mainland_output.sum())
     operator_profit = float(o.profit.sum())
     supply_cost = float(h.supply_cost.sum())
     welfare = eq.welfare(
@@ -294,7 +295,7 @@ def measure(
         operator_profit=operator_profit * scale,
         incidents=int(incidents),
         cross_border_volume=float(clearing.cross_border_paid.sum()) * scale,
-        active_firms=int(s.active.sum()),
+        active_firms=int(n_active),
         hhi=eq.hhi(sales),
         compute_utilisation=compute.utilisation(),
         public_data_uses=float(clearing.uses[public].sum()) * scale,

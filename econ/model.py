@@ -306,7 +306,9 @@ class DataEconomy(mesa.Model):
         operators.set_prices(policy, p, cal.security_cost_rmb, best[:, None])
         set_foreign_prices(catalogue, demand, p.price_adjustment)
         # 6. Clearing, with cross-border approvals.
-        approvals = self.streams.quarter("approvals", q)
+        # Streams that draw only uniforms go in as PCG64 state words: the same draws,
+        # without building a Generator (RandomStreams.quarter_state).
+        approvals = self.streams.quarter_state("approvals", q)
         result = clear(
             valuation,
             firms.table,
@@ -344,9 +346,9 @@ class DataEconomy(mesa.Model):
             p,
             result.sensitive_transfers,
             alignment,
-            self.streams.quarter("operator_incidents", q),
-            self.streams.quarter("cross_border_incidents", q),
-            self.streams.quarter("audits", q),
+            self.streams.quarter_state("operator_incidents", q),
+            self.streams.quarter_state("cross_border_incidents", q),
+            self.streams.quarter_state("audits", q),
         )
         # Firms and partners respond to the national rate of incidents: with thousands of
         # real firms behind each simulated one, that is the expected count, not the draw.
@@ -381,7 +383,7 @@ class DataEconomy(mesa.Model):
             value_index,
         )
         # 11. Exit and entry (E19); entrants see products of their own.
-        exits = firms.exit(p, self.streams.quarter("exit", q))
+        exits = firms.exit(p, self.streams.quarter_state("exit", q))
         entry_rng = self.streams.quarter("entry", q)
         entrants = firms.enter(p, q, entry_rng)
         market.view.draw(entrants, p, catalogue, entry_rng)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.random.bit_generator import ISpawnableSeedSequence
 
-from econ.kernels import seed_sequence_state
+from econ.kernels import pcg64_seeded, seed_sequence_state
 
 __all__ = ["STREAMS", "RandomStreams", "spawn_seeds"]
 
@@ -64,6 +64,27 @@ class RandomStreams:
         return np.random.Generator(
             np.random.PCG64(_QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter))))
         )
+
+    def quarter_state(self, stream: str, quarter: int) -> np.ndarray:
+        """The state of :meth:`quarter`'s generator as PCG64 state words, for the steps that
+        draw only uniforms (``econ.kernels.uniforms``, the clearing's approvals): the same
+        draws, without building a ``Generator``.
+
+        Parameters
+        ----------
+        stream : str
+            A name in :data:`STREAMS`.
+        quarter : int
+            The quarter.
+
+        Returns
+        -------
+        numpy.ndarray
+            (4,) uint64 words (:func:`econ.kernels.pcg64_words` of ``quarter(stream,
+            quarter)``), advanced in place by the draws.
+        """
+        seed = _QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter)))
+        return pcg64_seeded(seed.generate_state(4, np.uint64))
 
     def _generator(self, key: tuple[int, ...]) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))

@@ -151,6 +151,15 @@ def test_holder_product_size_e13_and_sensitive_quality():
     assert h.sensitive_quality(p) == pytest.approx(np.mean(0.5 + 0.5 * np.array([0.5, 1, 2])))
 
 
+def test_sensitive_quality_is_numpys_mean_bit_for_bit():
+    rng = np.random.default_rng(1)
+    p = P.replace(initial_effort=0.3)
+    for n in (1, 7, 8, 9, 12, 40, 300):
+        h = PublicHolders(HolderTable.zeros(n, effort=rng.random(n)))
+        want = float(np.mean(0.5 + 0.5 * h.table.effort / 0.3))
+        assert h.sensitive_quality(p) == want
+
+
 def test_public_fees_under_each_pricing_regime():
     p = P.replace(reference_price_rmb=800.0)
     assert public_fees(Policy(pricing="free", price_level=2.0), p) == (0.0, 0.0)
@@ -627,6 +636,27 @@ def test_a_sliver_of_a_rack_is_priced_as_no_rack():
     c.table.base_load_racks = np.array([250.0, 0.0])
     full = eq.compute_price(1.0, 0.5, 2.0) * (1 - c.table.price_discount[WEST])
     assert c.price_index(p, np.array([0.0, 1.0]))[WEST] == pytest.approx(full)
+
+
+def test_price_index_is_e10_in_numpy_bit_for_bit():
+    # Utilisation is computed in plain floats: the same numbers as numpy's array steps,
+    # whatever the loads and capacities (empty, a sliver, over capacity).
+    rng = np.random.default_rng(2)
+    c, p = clusters(compute_price_steepness=1.7)
+    t = c.table
+    for _ in range(300):
+        scale = rng.choice([0.0, 1e3], 2)
+        t.capacity_racks = rng.choice([0.0, 1e-310, 1.0], 2) + rng.random(2) * scale
+        t.base_load_racks = rng.random(2) * 800.0
+        load = rng.random(2) * rng.choice([10.0, 1e3], 2)
+        with np.errstate(over="ignore"):
+            u = np.divide(
+                t.base_load_racks + load, t.capacity_racks, out=np.ones(2),
+                where=t.capacity_racks > 0,
+            )  # fmt: skip
+        want = (1 - t.price_discount) * eq.compute_price(u, p.rack_utilisation, 1.7)
+        assert np.array_equal(c.price_index(p, load), want)
+        assert np.array_equal(c.price_index(p, tuple(load.tolist())), want)
 
 
 def test_a_one_rack_cluster_is_a_cluster_like_any_other():

@@ -1,5 +1,6 @@
 """Each compiled kernel gives exactly its numpy reference's numbers, on random inputs."""
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,8 +9,10 @@ from scipy import special, stats
 from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
-from econ.agents import Firm
-from econ.categories import ProductKind
+from econ.agents import Firm, Firms, Operators, PublicHolders, Regulator
+from econ.agents.operators import MIN_PRICE_FACTOR
+from econ.categories import ProductKind, Region, is_abroad
+from econ.market import View
 from tests.conftest import valuation_of
 
 POLICIES = [
@@ -61,6 +64,13 @@ def test_clear_is_its_reference(seed):
         assert_same_clearing(a, b)
         # The approvals drew the same uniforms, one per request: the streams are in step.
         assert rng_a.random() == rng_b.random()
+        # And the same from the generator's state words, advanced in place.
+        words = [kernels.pcg64_words(np.random.default_rng(seed)) for _ in range(2)]
+        assert_same_clearing(mk.clear(valuation, *args, words[0], keep=keep), a)
+        assert_same_clearing(mk.clear_reference(valuation, *args, words[1], keep=keep), a)
+        rng_c = np.random.default_rng(seed)
+        mk.clear(valuation, *args, rng_c, keep=keep)
+        assert kernels.uniform(words[0]) == kernels.uniform(words[1]) == rng_c.random()
     assert a.licences.sum() > 0
 
 
@@ -217,7 +227,7 @@ def test_a_few_poisson_quantiles_are_the_array_steps():
     for size in range(1, kernels._FEW_DRAWS + 1):
         for _ in range(50):
             u = rng.choice([*specials[:2], *rng.random(4)], size)
-            rate = rng.choice([*specials, *(10 ** rng.uniform(-8, 4, 6))], size)
+            rate = rng.choice([*specials, -0.0, *(10 ** rng.uniform(-8, 4, 6))], size)
             got = kernels.poisson_ppf(u, rate)
             assert got.dtype == np.float64 and got.shape == (size,)
             assert np.array_equal(got, stats.poisson.ppf(u, rate), equal_nan=True)
@@ -283,6 +293,70 @@ def test_views_drawn_in_chunks_are_drawn_at_once(monkeypatch):
         assert np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("entrant", [False, True])
+def test_initialise_is_its_reference(entrant):
+    model = DataEconomy(scenario="small", n_firms=500, seed=3)
+    model.firms.table.region = np.random.default_rng(0).integers(0, 4, 500)  # every region
+    rng = np.random.default_rng(int(entrant))
+    for _ in range(20):
+        a, b = Firms(model.firms.table.copy()), Firms(model.firms.table.copy())
+        rows = rng.permutation(500)[: int(rng.integers(0, 60))]  # distinct, in any order
+        seed, quarter = int(rng.integers(2**63)), int(rng.integers(40))
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a.initialise(rows, model.params, rng_a, entrant=entrant, quarter=quarter)
+        b.initialise_reference(rows, model.params, rng_b, entrant=entrant, quarter=quarter)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        assert rng_a.random() == rng_b.random()  # the same draws were taken
+    assert a.table.public_interest.any()
+
+
+def test_exit_is_its_reference():
+    model = DataEconomy(scenario="small", n_firms=500, seed=3)
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        table = model.firms.table.copy()
+        table.active = rng.random(500) < 0.8
+        table.surplus = rng.normal(0, 1, 500)
+        hazard = model.params.replace(exit_hazard=float(rng.uniform(0, 0.5)))
+        a, b = Firms(table.copy()), Firms(table.copy())
+        seed = int(rng.integers(2**63))
+        exits = a.exit(hazard, np.random.default_rng(seed))
+        assert exits == b.exit_reference(hazard, np.random.default_rng(seed)) > 0
+        assert np.array_equal(a.table.active, b.table.active)
+
+
+def test_entry_state_is_numpys():
+    rng = np.random.default_rng(12)
+    for n in (0, 1, 7, 9, 200, 1000, 3000):
+        active = rng.random(n) < rng.random()
+        surplus, output = rng.normal(0, 1, n) * 10.0 ** rng.integers(-3, 5, n), rng.random(n)
+        got = kernels.entry_state(active, surplus, output)
+        assert got[:3] == (surplus[active].sum(), output[active].sum(), active.sum())
+        assert got[3].dtype == np.int64 and np.array_equal(got[3], np.flatnonzero(~active))
+
+
+def test_view_draw_is_its_reference():
+    model = DataEconomy(scenario="small", n_firms=400, seed=6)
+    rng = np.random.default_rng(2)
+    v, p, c = model.market.view, model.params, model.market.catalogue
+    for _ in range(20):
+        a, b = (
+            View(v.product.copy(), v.fit.copy(), v.tie_break.copy(), v.kind, v.needs_registration)
+            for _ in range(2)
+        )
+        rows = rng.permutation(400)[: int(rng.integers(0, 80))]
+        seed = int(rng.integers(2**63))
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a.draw(rows, p, c, rng_a)
+        b.draw_reference(rows, p, c, rng_b)
+        for name in ("product", "fit", "tie_break"):
+            x, y = getattr(a, name), getattr(b, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), name
+        assert rng_a.random() == rng_b.random()
+
+
 def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     """The whole model on kernels equals the whole model on the numpy references."""
     policy = POLICIES[0]
@@ -301,6 +375,12 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(kernels, "revenue_maximising_price", _reference_e5)
     monkeypatch.setattr(kernels.GroupedDemand, "best", _reference_best)
     monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
+    monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
+    monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
+    monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
+    monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
+    monkeypatch.setattr(Operators, "settle", Operators.settle_reference)
+    monkeypatch.setattr(Operators, "set_prices", Operators.set_prices_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 
@@ -355,3 +435,194 @@ def test_seed_sequence_state_is_numpys():
         want = np.random.SeedSequence(seed, spawn_key=key).generate_state(n_words, np.uint64)
         got = kernels.seed_sequence_state(_entropy(seed, key), n_words)
         assert got.dtype == np.uint64 and np.array_equal(got, want), (seed, key, n_words)
+
+
+def test_pcg64_words_draw_the_generators_uniforms():
+    rng = np.random.default_rng(9)
+    for _ in range(300):
+        generator = np.random.default_rng(int(rng.integers(0, 2**63)))
+        generator.integers(2**32, size=int(rng.integers(0, 3)), dtype=np.uint32)  # buffered
+        twin = np.random.default_rng()
+        twin.bit_generator.state = generator.bit_generator.state
+        words = kernels.pcg64_words(generator)
+        n = int(rng.integers(1, 40))
+        got = np.array([kernels.pcg64_double(words) for _ in range(n)])
+        assert np.array_equal(got, twin.random(n))
+        kernels.set_pcg64_words(generator, words)  # in step again, buffered word kept
+        assert generator.bit_generator.state == twin.bit_generator.state
+        assert generator.random() == twin.random()
+
+
+def test_pcg64_words_of_another_bit_generator_is_none():
+    assert kernels.pcg64_words(np.random.Generator(np.random.Philox(1))) is None
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.Philox, np.random.MT19937])
+def test_clear_with_another_bit_generator_is_its_reference(bit_generator):
+    model = scrambled(POLICIES[0], 2)
+    valuation = valuation_of(model)
+    args = (model.firms.table, model.market, model.policy, model.regulator.review_strictness)
+    rng_a, rng_b = (np.random.Generator(bit_generator(7)) for _ in range(2))
+    a = mk.clear(valuation, *args, rng_a)
+    b = mk.clear_reference(valuation, *args, rng_b)
+    assert_same_clearing(a, b)
+    assert rng_a.random() == rng_b.random() and a.sensitive_transfers > 0
+
+
+def test_audit_is_the_regulators_reference():
+    rng = np.random.default_rng(11)
+    scenario = DataEconomy(scenario="small", seed=0).params
+    revoked = reissued = 0
+    for _ in range(400):
+        policy = Policy(
+            operators=int(rng.integers(0, 6)),
+            audit_rate=float(rng.choice([0.0, 0.4, 1.0])),
+            penalty=float(rng.choice([0.0, 0.3, 2.0])),
+        )
+        p = scenario.replace(relicense_quarters=int(rng.integers(0, 4)))
+        a = Operators.license(policy, p).table
+        a.licensed = rng.random(5) < 0.7
+        a.incidents = rng.integers(0, 3, 5)
+        a.security = rng.random(5)
+        a.revenue = rng.random(5) * 1e4
+        a.profit = rng.normal(0, 1e3, 5)
+        a.relicense_in = rng.integers(0, 4, 5)
+        b, before = a.copy(), a.licensed.copy()
+        audit_u, finding_u = rng.random(5), rng.random(5)
+        regulator = Regulator(mesa.Model(rng=0), policy)
+        want = regulator.audit_reference(a, p, audit_u, finding_u)
+        got = kernels.audit(
+            b.licensed, b.incidents, b.security, b.revenue, audit_u, finding_u,
+            policy.audit_rate, policy.penalty, p.relicense_quarters, policy.operators,
+            b.relicense_in, b.penalty, b.profit,
+        )  # fmt: skip
+        assert got == want
+        for f in a.columns():
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        revoked += want[1]
+        reissued += int((~before & a.licensed).sum())
+    assert revoked > 20 and reissued > 20
+
+
+def test_mainland_totals_are_numpys():
+    rng = np.random.default_rng(13)
+    for n in (0, 1, 7, 9, 200, 1000, 3000):
+        active, region = rng.random(n) < rng.random(), rng.integers(0, 4, n).astype(np.int8)
+        surplus, output = rng.normal(0, 1, n) * 10.0 ** rng.integers(-3, 5, n), rng.random(n)
+        mainland = active & ~is_abroad(region)
+        got = kernels.mainland_totals(active, region, int(Region.HONG_KONG), surplus, output)
+        assert got[0] == surplus[mainland].sum() and got[1] == output[mainland].sum()
+        assert np.array_equal(got[2], output[mainland]) and got[3] == active.sum()
+
+
+def test_choose_effort_is_its_reference():
+    model = DataEconomy(scenario="small", seed=0)
+    rng = np.random.default_rng(14)
+    n = len(model.holders)
+    for _ in range(100):
+        policy = Policy(registration=bool(rng.random() < 0.5))
+        p = model.params.replace(
+            supply_responds=bool(rng.random() < 0.8), effort_adjustment=float(rng.random())
+        )
+        table = model.holders.table.copy()
+        table.effort = rng.choice([0.0, 0.01, 0.3, 1.0], n) * rng.random(n)
+        table.fee_revenue, table.share_revenue = rng.random(n) * 1e3, rng.random(n) * 1e2
+        table.uses = rng.integers(0, 50, n).astype(float)
+        a, b = PublicHolders(table.copy()), PublicHolders(table.copy())
+        cost, mandate = float(rng.uniform(1, 1e3)), float(rng.uniform(0, 1e3))
+        a.choose_effort(policy, p, cost, mandate)
+        b.choose_effort_reference(policy, p, cost, mandate)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert np.array_equal(x, y), f.name
+    assert 0 < a.table.effort.max() <= 1.0
+
+
+def test_settle_is_its_reference():
+    model = DataEconomy(scenario="small", seed=0)
+    rng = np.random.default_rng(15)
+    clawed = floored = 0
+    for _ in range(200):
+        policy = Policy(
+            operators=3,
+            operator_cap=str(rng.choice(["none", "price", "revenue"])),
+            revenue_share=float(rng.random()),
+            reasonable_profit=float(rng.uniform(0, 0.3)),
+        )
+        table = Operators.license(policy, model.params).table
+        table.licensed = rng.random(5) < 0.7
+        table.security, table.uses = rng.random(5), rng.integers(0, 30, 5).astype(float)
+        table.revenue = rng.random(5) * rng.choice([0.0, 1e3, 1e5])
+        table.price_factor = rng.choice([0.011, 0.3, 1.0], 5)
+        a, b = Operators(table.copy()), Operators(table.copy())
+        costs = float(rng.uniform(0, 5e3)), float(rng.uniform(0, 5e3))
+        a.settle(policy, model.params, *costs)
+        b.settle_reference(policy, model.params, *costs)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert np.array_equal(x, y), f.name
+        clawed += int((a.table.clawback > 0).sum())
+        floored += int((a.table.price_factor == MIN_PRICE_FACTOR).sum())
+    assert clawed > 20 and floored > 5
+
+
+@pytest.mark.parametrize("hk_bridge", [False, True])
+def test_firm_factors_are_the_numpy_steps(hk_bridge):
+    rng = np.random.default_rng(16)
+    p = DataEconomy(scenario="small", seed=0).params
+    capability, region = rng.random(500), rng.integers(0, 4, 500).astype(np.int8)
+    infrastructure, strictness = float(rng.random()), float(rng.random())
+    got = kernels.firm_factors(
+        capability, region, int(Region.HONG_KONG), p.integration_cost_rmb,
+        p.capability_integration_saving, float(hk_bridge), p.bridge_discount_hong_kong,
+        p.bridge_discount_other, p.bridge_alignment_hong_kong, p.bridge_alignment_other,
+        eq.cross_border_cost(p.cross_border_cost_rmb, infrastructure, strictness, 0.0),
+    )  # fmt: skip
+    hong_kong = region == Region.HONG_KONG
+    bridge = hk_bridge * np.where(hong_kong, p.bridge_discount_hong_kong, p.bridge_discount_other)
+    want = (
+        p.integration_cost_rmb * (1 - p.capability_integration_saving * capability),
+        eq.cross_border_cost(p.cross_border_cost_rmb, infrastructure, strictness, bridge),
+        hk_bridge * np.where(hong_kong, p.bridge_alignment_hong_kong, p.bridge_alignment_other),
+        is_abroad(region),
+    )
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert got[1].min() < got[1].max() or not hk_bridge
+
+
+def test_operators_set_prices_is_its_reference():
+    model = DataEconomy(scenario="small", seed=0)
+    rng = np.random.default_rng(17)
+    priced = capped = 0
+    for _ in range(300):
+        policy = Policy(
+            operators=int(rng.integers(0, 4)),
+            operator_cap=str(rng.choice(["none", "price", "revenue"])),
+            pricing=str(rng.choice(["free", "conditional_free", "cost_recovery", "market"])),
+            price_cap=float(rng.uniform(0.5, 5.0)),
+            audit_rate=float(rng.choice([0.0, 0.5])),
+            penalty=float(rng.choice([0.0, 2.0])),
+        )
+        p = model.params.replace(
+            operator_marginal_cost_rmb=float(rng.choice([0.0, 300.0])),
+            price_adjustment=float(rng.uniform(0.01, 1.0)),
+            reference_price_rmb=500.0,
+        )
+        table = Operators.license(policy, p).table
+        table.monopoly_price = rng.choice([0.0, 800.0, 3000.0], 5)
+        table.price_factor = rng.uniform(0.01, 1.0, 5)
+        table.revenue = rng.random(5) * rng.choice([0.0, 1e4])
+        a, b = Operators(table.copy()), Operators(table.copy())
+        wtp = np.where(rng.random((40, 1)) < 0.7, rng.random((40, 1)) * 4000.0, np.nan)
+        security_cost = float(rng.choice([0.0, 0.5, 4000.0]))
+        a.set_prices(policy, p, security_cost, wtp)
+        b.set_prices_reference(policy, p, security_cost, wtp)
+        for f in a.table.columns():
+            x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+            assert np.array_equal(x, y), f.name
+        priced += int((a.table.price > 0).sum())
+        cap = policy.price_cap * p.reference_price_rmb
+        capped += int(policy.operator_cap == "price" and a.table.price.max() == cap)
+    assert priced > 100 and capped > 10

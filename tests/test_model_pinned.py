@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econ import DataEconomy, Policy
+from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ.agents import ComputeClusters, Firm, Firms, PublicHolders
 from econ.agents.compute import latency_cost
@@ -750,6 +750,46 @@ def test_quarter_generators_are_numpys_in_state_and_spawn():
         assert np.array_equal(a.random(3), b.random(3))
     with pytest.raises(ValueError):
         RandomStreams(-1).quarter("exit", 1)
+
+
+def test_quarter_state_is_the_quarter_generators_words():
+    for seed in (0, 1, 2**32 - 1, 2**63 - 1, 2**130 + 7):
+        streams = RandomStreams(seed)
+        for name in STREAMS[2:]:
+            for quarter in (1, 2, 40, 2**32 + 1):
+                words = streams.quarter_state(name, quarter)
+                generator = streams.quarter(name, quarter)
+                assert words.dtype == np.uint64
+                assert np.array_equal(words, kernels.pcg64_words(generator))
+                # And they draw its uniforms, one at a time or many.
+                assert kernels.uniform(words) == generator.random()
+                assert np.array_equal(kernels.uniforms(words, 5), generator.random(5))
+    with pytest.raises(ValueError):
+        RandomStreams(0).quarter_state("weather", 1)
+
+
+def test_steps_draw_the_same_from_a_generator_or_its_words():
+    model = busy(quarters=2)
+    streams, p, q = model.streams, model.params, 3
+    firms_a, firms_b = Firms(model.firms.table.copy()), Firms(model.firms.table.copy())
+    firms_a.table.surplus[::3] = -1.0  # losses exit more often
+    firms_b.table.surplus[::3] = -1.0
+    exits = firms_a.exit(p, streams.quarter("exit", q))
+    assert exits == firms_b.exit(p, streams.quarter_state("exit", q)) > 0
+    assert np.array_equal(firms_a.table.active, firms_b.table.active)
+    regulated = []
+    for draw in (streams.quarter, streams.quarter_state):
+        ops = model.operators.table.copy()
+        regulator = type(model.regulator)(model, model.policy)
+        regulator.enforce(
+            ops, p, 300.0, 0.2, draw("operator_incidents", q),
+            draw("cross_border_incidents", q), draw("audits", q),
+        )  # fmt: skip
+        regulated.append((ops, regulator.incidents, regulator.audits, regulator.fines_rmb))
+    (a, *rest_a), (b, *rest_b) = regulated
+    assert rest_a == rest_b and rest_a[0] > 0 and rest_a[1] > 0
+    for f in a.columns():
+        assert np.array_equal(getattr(a, f.name), getattr(b, f.name)), f.name
 
 
 def test_spawn_seeds():

@@ -117,7 +117,7 @@ class ComputeClusters(Population):
         ----------
         scenario : Scenario
             The scenario's parameters.
-        data_load : numpy.ndarray or None, default None
+        data_load : numpy.ndarray or sequence of float or None, default None
             Racks of data work each cluster carries; None: its current data load.
 
         Returns
@@ -128,15 +128,23 @@ class ComputeClusters(Population):
         """
         c = self.table
         load = c.data_load_racks if data_load is None else data_load
-        # A cluster with no racks (east_rack_share 0 or 1) is full: E10 caps its price.
-        with np.errstate(over="ignore"):  # a sliver of a rack: full, as no rack at all
-            u = np.divide(
-                c.base_load_racks + load,
-                c.capacity_racks,
-                out=np.ones(len(c)),
-                where=c.capacity_racks > 0,
+        # Utilisation in plain floats: two clusters, and each numpy call on two elements costs
+        # more than its arithmetic (the same IEEE operations; an overflow is inf, as in numpy
+        # without the warning). A cluster with no racks (east_rack_share 0 or 1) is full:
+        # E10 caps its price.
+        u = [
+            (base + extra) / capacity if capacity > 0 else 1.0
+            for base, extra, capacity in zip(
+                c.base_load_racks.tolist(),
+                np.asarray(load).tolist(),
+                c.capacity_racks.tolist(),
+                strict=True,
             )
-        price = eq.compute_price(u, scenario.rack_utilisation, scenario.compute_price_steepness)
+        ]
+        # E10 on an array, as before: numpy's vectorised power can differ from a scalar one.
+        price = eq.compute_price(
+            np.array(u), scenario.rack_utilisation, scenario.compute_price_steepness
+        )
         return (1 - c.price_discount) * price
 
     def route(self, scenario: Scenario, load: float, latency: float) -> tuple[float, float]:
@@ -164,7 +172,7 @@ class ComputeClusters(Population):
         """
 
         def gap(share: float) -> float:
-            east, west = self.price_index(scenario, np.array([(1 - share) * load, share * load]))
+            east, west = self.price_index(scenario, ((1 - share) * load, share * load))
             return east - (west + latency)
 
         c = self.table

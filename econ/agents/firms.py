@@ -127,6 +127,58 @@ class Firms(Population):
     ) -> None:
         """Draw fresh firms into slots ``rows``: at start, or entrants later (ODD 5).
 
+        The draws come from ``rng`` in numpy; the columns are written in one compiled pass
+        (:func:`econ.kernels.initialise_firms`). :meth:`initialise_reference` is the numpy
+        reference.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The slots to fill (distinct).
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        entrant : bool
+            Entrants start smaller: a share of capital, data and capability.
+        quarter : int
+            The quarter of entry (entrants' productivity has grown since start-up).
+        """
+        s, p, n = self.table, scenario, len(rows)
+        # The draws in the reference's order.
+        sector = rng.integers(len(Sector), size=n)
+        interest_u = rng.random(n)
+        services_u = rng.random(n)
+        sd = p.productivity_dispersion
+        scale = p.entrant_capital_share if entrant else 1.0
+        capital = rng.lognormal(-0.5 * 0.25, 0.5, size=n)
+        productivity = rng.lognormal(-0.5 * sd * sd, sd, size=n)
+        data = rng.lognormal(0, 0.5, n)
+        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
+        capability = rng.beta(2.0, b, size=n)
+        # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
+        productivity_scale = p.mean_output_rmb / (4.0 * p.mean_output_rmb) ** p.capital_elasticity
+        growth = np.exp(p.tfp_growth * quarter) if entrant else 1.0
+        kernels.initialise_firms(
+            rows, s.region, int(Region.HONG_KONG), sector, interest_u, services_u,
+            p.share_public_interest, int(Sector.PUBLIC_SERVICES), capital,
+            scale * 4.0 * p.mean_output_rmb, productivity, productivity_scale, float(growth),
+            data, p.data_scale, p.entrant_data_share if entrant else 1.0, capability,
+            p.entrant_capability_share if entrant else 1.0, entrant, s.active, s.sector,
+            s.public_interest, s.productivity, s.capital, s.cash, s.data_stock, s.capability,
+            s.output, s.surplus, s.data_spending, s.licences, s.age, s.data_set_up,
+        )  # fmt: skip
+
+    def initialise_reference(
+        self,
+        rows: np.ndarray,
+        scenario: Scenario,
+        rng: np.random.Generator,
+        entrant: bool,
+        quarter: int,
+    ) -> None:
+        """:meth:`initialise` in numpy (the reference the kernel is tested against).
+
         Parameters
         ----------
         rows : numpy.ndarray
@@ -291,7 +343,7 @@ class Firms(Population):
         s.age += live
         s.data_set_up |= live & (licences > 0)
 
-    def exit(self, scenario: Scenario, rng: np.random.Generator) -> int:
+    def exit(self, scenario: Scenario, rng: np.random.Generator | np.ndarray) -> int:
         """Firms exit at the hazard of E19, higher after a loss.
 
         One uniform per slot, whatever the firms' state, so exits stay paired across runs.
@@ -300,8 +352,9 @@ class Firms(Population):
         ----------
         scenario : Scenario
             The scenario's parameters.
-        rng : numpy.random.Generator
-            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+        rng : numpy.random.Generator or numpy.ndarray
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`), or
+            its PCG64 state words (``RandomStreams.quarter_state``, advanced in place).
 
         Returns
         -------
@@ -309,7 +362,32 @@ class Firms(Population):
             The number of exits.
         """
         s = self.table
-        u = rng.random(len(s))
+        u = kernels.uniforms(rng, len(s))
+        # One compiled pass (exit_reference is the numpy reference).
+        return int(
+            kernels.exit_firms(
+                s.active, s.surplus, u, scenario.exit_hazard, scenario.loss_exit_multiplier
+            )
+        )
+
+    def exit_reference(self, scenario: Scenario, rng: np.random.Generator | np.ndarray) -> int:
+        """:meth:`exit` in numpy (the reference the kernel is tested against).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator or numpy.ndarray
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`), or
+            its PCG64 state words (``RandomStreams.quarter_state``, advanced in place).
+
+        Returns
+        -------
+        int
+            The number of exits.
+        """
+        s = self.table
+        u = kernels.uniforms(rng, len(s))
         hazard = eq.exit_probability(scenario.exit_hazard, s.surplus, scenario.loss_exit_multiplier)
         exits = s.active & (u < hazard)
         s.active &= ~exits
@@ -336,14 +414,16 @@ class Firms(Population):
         numpy.ndarray
             The entrants' rows.
         """
-        s = self.table
-        active = s.active
-        margin = s.surplus[active].sum() / max(s.output[active].sum(), 1e-9)
-        attraction = np.clip(
-            margin / scenario.entry_reference_margin, 0.0, scenario.entry_max_attraction
+        # The active firms' sums, their number and the empty slots in one compiled pass.
+        surplus, output, n_active, empty = kernels.entry_state(
+            self.table.active, self.table.surplus, self.table.output
         )
-        expected = scenario.entry_rate * active.sum() * attraction
-        empty = np.flatnonzero(~active)
+        margin = surplus / max(output, 1e-9)
+        # np.clip of one float, without its array handling: the same bounds, NaN kept.
+        attraction = min(
+            max(margin / scenario.entry_reference_margin, 0.0), scenario.entry_max_attraction
+        )
+        expected = scenario.entry_rate * n_active * attraction
         u = rng.random()
         count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
         n_enter = min(max(count, 0), len(empty))

@@ -134,7 +134,35 @@ class PublicHolders(Population):
     ) -> None:
         """Move effort toward the optimum of E8 and release datasets (E12); record supply cost.
 
-        With ``supply_responds`` off, effort stays where it is.
+        With ``supply_responds`` off, effort stays where it is. One compiled pass over the
+        holders (:func:`econ.kernels.choose_effort`); :meth:`choose_effort_reference` is the
+        numpy reference.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        effort_cost : float
+            ``c``, the cost scale of effort (RMB per quarter).
+        mandate : float
+            ``m``, the value of the baseline mandate per unit effort (RMB per quarter).
+        """
+        h, p = self.table, scenario
+        initial_datasets = p.open_datasets / p.n_holders
+        kernels.choose_effort(
+            h.effort, h.datasets, h.supply_cost, h.fee_revenue, h.share_revenue, h.uses,
+            bool(p.supply_responds), p.fee_retention, MIN_EFFORT_FOR_RATES,
+            bool(policy.registration), p.visibility_value_share * p.reference_price_rmb,
+            mandate, effort_cost, p.effort_adjustment, p.dataset_staleness,
+            p.dataset_staleness * initial_datasets / reference_effort(p),
+        )  # fmt: skip
+
+    def choose_effort_reference(
+        self, policy: Policy, scenario: Scenario, effort_cost: float, mandate: float
+    ) -> None:
+        """:meth:`choose_effort` in numpy (the reference the kernel is tested against).
 
         Parameters
         ----------
@@ -197,7 +225,8 @@ class PublicHolders(Population):
         float
             Quality relative to start-up (1 at the initial effort).
         """
-        return float(np.mean(0.5 + 0.5 * self.table.effort / reference_effort(scenario)))
+        quality = 0.5 + 0.5 * self.table.effort / reference_effort(scenario)
+        return float(quality.sum() / len(quality))  # np.mean's own arithmetic, without its checks
 
     def set_prices(self, policy: Policy, scenario: Scenario, wtp: np.ndarray) -> None:
         """Fees under the pricing regime (ODD 7.3).

@@ -95,7 +95,39 @@ class Operators(Population):
 
         The monopoly price on sampled demand (E5, E5b), competition among the licensed (E6), then
         the price or revenue cap; public-interest use is free under a revenue cap or free and
-        conditional-free pricing; security against expected fines (E14).
+        conditional-free pricing; security against expected fines (E14). E5 in numpy's sort,
+        the rest slot by slot in one compiled pass (:func:`econ.kernels.price_operators`);
+        :meth:`set_prices_reference` is the numpy reference.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        security_cost : float
+            Cost of full security, ``C`` in E14 (RMB per quarter).
+        best_wtp : numpy.ndarray
+            Each sampled firm's willingness to pay for the best operator slot it sees (RMB per
+            licence), one column.
+        """
+        o = self.table
+        mc = scenario.operator_marginal_cost_rmb
+        target = kernels.revenue_maximising_price(best_wtp, mc)[0] if policy.operators else 0.0
+        cap = policy.price_cap * scenario.reference_price_rmb
+        kernels.price_operators(
+            o.licensed, o.monopoly_price, o.price_factor, o.revenue, bool(policy.operators),
+            float(target), float(scenario.price_adjustment), float(mc),
+            float(cap) if policy.operator_cap == "price" else np.inf,
+            policy.operator_cap == "revenue", _free_for_public_interest(policy),
+            float(policy.audit_rate * policy.penalty), float(security_cost),
+            float(scenario.intrinsic_security), o.price, o.price_public_interest, o.security,
+        )  # fmt: skip
+
+    def set_prices_reference(
+        self, policy: Policy, scenario: Scenario, security_cost: float, best_wtp: np.ndarray
+    ) -> None:
+        """:meth:`set_prices` in numpy (the reference the kernel is tested against).
 
         Parameters
         ----------
@@ -123,11 +155,7 @@ class Operators(Population):
         o.price = np.where(o.licensed, price, 0.0)
         if policy.operator_cap == "revenue":
             o.price *= o.price_factor
-        free_for_public_interest = policy.operator_cap == "revenue" or policy.pricing in (
-            "free",
-            "conditional_free",
-        )
-        o.price_public_interest = 0.0 if free_for_public_interest else o.price
+        o.price_public_interest = 0.0 if _free_for_public_interest(policy) else o.price
         expected_fine = policy.audit_rate * policy.penalty * o.revenue
         if security_cost > 0:
             o.security = eq.security_level(
@@ -148,8 +176,37 @@ class Operators(Population):
         """
         self.table.uses, self.table.revenue = uses, revenue
 
-    def settle(self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float):
+    def settle(
+        self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float
+    ) -> None:
         """Costs, revenue share, revenue-cap clawback and profit for the quarter (E7, E7b).
+
+        Slot by slot in one compiled pass (:func:`econ.kernels.settle_operators`);
+        :meth:`settle_reference` is the numpy reference.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force.
+        scenario : Scenario
+            The scenario's parameters.
+        fixed_cost : float
+            Fixed operating cost of a licensed slot (RMB per quarter).
+        security_cost : float
+            Cost of full security (RMB per quarter); a slot pays ``security_cost * z^2``.
+        """
+        o = self.table
+        kernels.settle_operators(
+            o.licensed, o.security, o.uses, o.revenue, float(security_cost), float(fixed_cost),
+            float(scenario.operator_marginal_cost_rmb), float(policy.revenue_share),
+            policy.operator_cap == "revenue", float(policy.reasonable_profit),
+            MIN_PRICE_FACTOR, o.cost, o.clawback, o.penalty, o.profit, o.price_factor,
+        )  # fmt: skip
+
+    def settle_reference(
+        self, policy: Policy, scenario: Scenario, fixed_cost: float, security_cost: float
+    ) -> None:
+        """:meth:`settle` in numpy (the reference the kernel is tested against).
 
         Parameters
         ----------
@@ -178,3 +235,9 @@ class Operators(Population):
             o.clawback = 0.0
         o.penalty = 0.0  # the regulator adds this quarter's fines after its audits
         o.profit = np.where(o.licensed, net - o.clawback - o.cost, 0.0)
+
+
+def _free_for_public_interest(policy: Policy) -> bool:
+    """Public-interest use is free under a revenue cap, and under free or conditional-free
+    pricing."""
+    return policy.operator_cap == "revenue" or policy.pricing in ("free", "conditional_free")
