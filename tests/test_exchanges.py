@@ -110,3 +110,31 @@ def test_today_s_baseline_reports_an_exchange_share_below_a_tenth():
     not put most trade on exchanges, which would contradict the 2022 record by an order."""
     df, _ = _run(1.0, seed=1)
     assert 0 < df["exchange_share"].iloc[0] < 0.1
+
+
+def test_the_dot_product_is_blas_up_to_one_thread_and_chunked_beyond():
+    from econ.agents.exchanges import ONE_THREAD_DOT, dot
+
+    rng = np.random.default_rng(5)
+    a, b = rng.random(ONE_THREAD_DOT), rng.random(ONE_THREAD_DOT)
+    assert dot(a, b) == float(a @ b)  # the paper's sizes: exactly one BLAS call
+    a, b = rng.random(3 * ONE_THREAD_DOT + 7), rng.random(3 * ONE_THREAD_DOT + 7)
+    chunks = [slice(i, i + ONE_THREAD_DOT) for i in range(0, len(a), ONE_THREAD_DOT)]
+    expected = 0.0
+    for c in chunks:
+        expected += float(a[c] @ b[c])
+    assert dot(a, b) == expected
+    assert dot(np.zeros(0), np.zeros(0)) == 0.0
+
+
+def test_the_dot_product_does_not_depend_on_blas_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from econ.agents.exchanges import dot
+
+    rng = np.random.default_rng(6)
+    a, b = rng.random(1_000_003), rng.random(1_000_003)
+    with threadpoolctl.threadpool_limits(1):
+        one = dot(a, b)
+    with threadpoolctl.threadpool_limits(4):
+        four = dot(a, b)
+    assert one == four

@@ -17,6 +17,33 @@ from econ.scenarios import Scenario
 
 __all__ = ["DataExchanges"]
 
+#: OpenBLAS runs a dot product of more than this many entries on several threads: its
+#: rounding then depends on the thread count, and its idle threads spin on the CPU.
+ONE_THREAD_DOT = 10_000
+
+
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """``a @ b`` summed in chunks of at most :data:`ONE_THREAD_DOT` entries, in order.
+
+    Each chunk runs on one BLAS thread, so the sum is the same whatever the thread settings
+    (a Dask worker runs with one); up to that size it is exactly ``a @ b``.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        Vectors of one length.
+
+    Returns
+    -------
+    float
+        Their dot product.
+    """
+    total = 0.0
+    for start in range(0, max(len(a), 1), ONE_THREAD_DOT):
+        chunk = slice(start, start + ONE_THREAD_DOT)
+        total += float(a[chunk] @ b[chunk])
+    return total
+
 
 class DataExchanges:
     """The data exchanges, as one aggregate: their liquidity and last quarter's trade.
@@ -103,7 +130,7 @@ class DataExchanges:
         """
         total = float(spending.sum())
         if total > 0:  # no trade says nothing about liquidity: keep the last value
-            self.liquidity = float(self.share @ spending) / total
-        self.trades = float(self.share @ licences)
+            self.liquidity = dot(self.share, spending) / total
+        self.trades = dot(self.share, licences)
         unpaid = scenario.exchange_cost_rmb - self.fee_rmb(policy, scenario)
         self.subsidy = self.trades * unpaid
