@@ -393,10 +393,12 @@ def clear_market(
         Per firm: state and region.
     product, fit, tie_break : numpy.ndarray
         Per firm and view slot: catalogue column, fit and tie-break among operators.
-    view_kind, view_foreign, view_hidden, view_sensitivity : numpy.ndarray
-        Per view slot: product kind, foreign, hidden without registration, sensitivity.
+    view_kind, view_foreign, view_hidden : numpy.ndarray
+        Per view slot: product kind, foreign, hidden without registration.
     operator_slots, foreign_slots : numpy.ndarray
         The view slots holding operators' and foreign products, ascending (int64).
+    view_sensitivity : numpy.ndarray
+        Per view slot: the product's sensitivity.
     worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
         The factors of :class:`econ.market.Valuation` (RMB).
     price, price_public_interest, size : numpy.ndarray
@@ -1428,6 +1430,18 @@ def seed_sequence_state(entropy, n_words):
 
     numpy hashes in Python-level loops (~8 us a generator); this is the same uint32
     arithmetic, done in uint64 and masked after each multiply, so every word is equal.
+
+    Parameters
+    ----------
+    entropy : numpy.ndarray
+        The assembled entropy, uint32 words.
+    n_words : int
+        How many uint64 words of state to generate.
+
+    Returns
+    -------
+    numpy.ndarray
+        The state words (uint64), as numpy's ``generate_state`` gives them.
     """
     pool = np.zeros(_POOL_SIZE, dtype=np.uint64)
     hash_const = np.uint64(_INIT_A)

@@ -81,7 +81,20 @@ class DataExchanges:
         return cls(scenario.exchange_share_start)
 
     def fee_rmb(self, policy: Policy, scenario: Scenario) -> float:
-        """What a trader pays per exchange-traded licence (RMB)."""
+        """What a trader pays per exchange-traded licence.
+
+        Parameters
+        ----------
+        policy : Policy
+            The policy in force (its ``exchange_fee``).
+        scenario : Scenario
+            The scenario (its ``exchange_cost_rmb``).
+
+        Returns
+        -------
+        float
+            The fee (RMB per trade).
+        """
         return policy.exchange_fee * scenario.exchange_cost_rmb
 
     def route(self, transaction_cost: np.ndarray, policy: Policy, scenario: Scenario) -> np.ndarray:
