@@ -198,7 +198,7 @@ def measure(
     review_strictness: float,
     entries: int,
     exits: int,
-    exchanges: DataExchanges | None = None,
+    exchanges: DataExchanges,
 ) -> Quarter:
     """National figures for the quarter just cleared (ODD 7.9).
 
@@ -238,9 +238,8 @@ def measure(
         Firms that entered.
     exits : int
         Firms that exited.
-    exchanges : DataExchanges or None, default None
-        The data exchanges after the quarter's trade (their share and net public cost);
-        ``None`` when every trade is over the counter.
+    exchanges : DataExchanges
+        The data exchanges after the quarter's trade (their share and net public cost).
 
     Returns
     -------
@@ -267,7 +266,7 @@ def measure(
         audits,
         policy.hk_bridge and border_open,
         calibration.lever_costs_rmb,
-        exchanges.subsidy if exchanges is not None else 0.0,
+        exchanges.subsidy,
     )
     operator_profit = float(o.profit.sum())
     supply_cost = float(h.supply_cost.sum())
@@ -314,7 +313,7 @@ def measure(
         entries=entries,
         exits=exits,
         top_decile_share=eq.top_share(mainland_output),
-        exchange_share=exchanges.liquidity if exchanges is not None else 0.0,
+        exchange_share=exchanges.liquidity,
     )
 
 

@@ -61,9 +61,7 @@ class RandomStreams:
             A fresh generator: the same arguments always give the same draws, those of
             ``default_rng(SeedSequence(seed, spawn_key=(stream's index, quarter)))``.
         """
-        return np.random.Generator(
-            np.random.PCG64(_QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter))))
-        )
+        return np.random.Generator(np.random.PCG64(self._quarter_seed(stream, quarter)))
 
     def quarter_state(self, stream: str, quarter: int) -> np.ndarray:
         """The state of :meth:`quarter`'s generator as PCG64 state words, for the steps that
@@ -83,8 +81,10 @@ class RandomStreams:
             (4,) uint64 words (:func:`econ.kernels.pcg64_words` of ``quarter(stream,
             quarter)``), advanced in place by the draws.
         """
-        seed = _QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter)))
-        return pcg64_seeded(seed.generate_state(4, np.uint64))
+        return pcg64_seeded(self._quarter_seed(stream, quarter).generate_state(4, np.uint64))
+
+    def _quarter_seed(self, stream: str, quarter: int) -> _QuarterSeed:
+        return _QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter)))
 
     def _generator(self, key: tuple[int, ...]) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))

@@ -52,6 +52,7 @@ def valuation_of(model: DataEconomy) -> Valuation:
         trust=model.trust,
         review_strictness=model.regulator.review_strictness,
         compute_cost_per_unit=model.compute.cost_per_data_unit,
+        exchanges=model.exchanges,
     )
 
 

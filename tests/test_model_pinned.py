@@ -160,6 +160,7 @@ def test_welfare_is_the_sum_of_its_parts(stepped):
         review_strictness=q.review_strictness,
         entries=q.entries,
         exits=q.exits,
+        exchanges=model.exchanges,
     )
     before = sum(parts.values()) - parts["clawbacks and fines"]
     assert again.welfare == pytest.approx((before + 123.0) * scale, rel=1e-9)
@@ -266,6 +267,7 @@ def test_measure_counts_entries_and_exits_it_is_given(stepped):
         review_strictness=0.6,
         entries=7,
         exits=3,
+        exchanges=model.exchanges,
     )
     q = measure(model.clearing, **kwargs)
     got = (q.entries, q.exits, q.incidents, q.trust, q.partner_openness, q.review_strictness)

@@ -226,13 +226,12 @@ def paper_numbers(
     exchanges = summary[summary["experiment"] == "exchanges"]
     numbers["exchanges"] = {
         f"{float(fee):g}": {
-            outcome.removesuffix("_mean"): {
+            row.outcome.removesuffix("_mean"): {
                 "value": float(row.effect), "low": float(row.ci_low),
                 "high": float(row.ci_high), "holds": bool(row.significant),
                 "treated": float(row.mean), "base": float(row.baseline_mean),
             }
             for row in group.itertuples()
-            for outcome in [row.outcome]
         }
         for fee, group in exchanges.groupby("exchange_fee")
     }  # fmt: skip

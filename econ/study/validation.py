@@ -245,9 +245,8 @@ def _exchanges(exchanges: Results) -> list[dict]:
         (2022, lambda m: EXCHANGE_SHARE_2022[0] <= m <= EXCHANGE_SHARE_2022[1], "2-3%"),
         (2030, lambda m: m > EXCHANGE_SHARE_2030, "over 20%, which CDTM expects"),
     ):
-        nth = year - 2021
-        in_year = today[(today["step"] > 4 * (nth - 1)) & (today["step"] <= 4 * nth)]
-        mean, low, high, _ = mean_ci(100 * in_year.groupby("run_id")["exchange_share"].mean())
+        share = _by_year(today, "exchange_share", year - 2021, how="mean")
+        mean, low, high, _ = mean_ci(100 * share)
         rows.append(
             _row(
                 f"exchange_share_{year}",
@@ -295,19 +294,18 @@ FORECAST_2025_RMB = 204.6e9
 FORECAST_2030_RMB = 515.6e9
 
 
-def _by_year(baseline: Results, column: str, year: int) -> pd.Series:
-    """Each run's ``column`` summed over reported year ``year`` (1 = 2022): RMB per year for
-    a flow; empty when the runs are shorter."""
-    series = baseline.series
+def _by_year(series: pd.DataFrame, column: str, year: int, how: str = "sum") -> pd.Series:
+    """Each run's ``column`` over reported year ``year`` (1 = 2022), summed (RMB per year for
+    a flow) or averaged (``how="mean"``, for a share); empty when the runs are shorter."""
     in_year = series[(series["step"] > 4 * (year - 1)) & (series["step"] <= 4 * year)]
-    return in_year.groupby("run_id")[column].sum()
+    return in_year.groupby("run_id")[column].agg(how)
 
 
 def _forecast(baseline: Results, year: int, forecast_rmb: float) -> dict:
     """The simulated market in ``year`` (2022 is the first) against the CDTM forecast,
     within 20%; NaN when the runs are shorter (a quick study)."""
     nth = year - 2021
-    mean, low, high, _ = mean_ci(_by_year(baseline, "market_size", nth))
+    mean, low, high, _ = mean_ci(_by_year(baseline.series, "market_size", nth))
     ordinal = {4: "fourth", 9: "ninth"}.get(nth, f"{nth}th")
     return _row(
         f"forecast_{year}",
@@ -343,7 +341,7 @@ OUTPUT_2023_RMB = 53.9e12
 
 def _output_2022(baseline: Results) -> dict:
     """The baseline's first reported year's output (2022) against CAC's, within 10%."""
-    mean, low, high, _ = mean_ci(_by_year(baseline, "output", 1))
+    mean, low, high, _ = mean_ci(_by_year(baseline.series, "output", 1))
     return _row(
         "output_2022",
         9,
@@ -360,7 +358,7 @@ def _output_2022(baseline: Results) -> dict:
 def _output_growth_2023(baseline: Results) -> dict:
     """Output's growth from 2022 to 2023 against CAICT's 7.4%, within 2.5 points; NaN when
     the runs are shorter than two years."""
-    growth = _by_year(baseline, "output", 2) / _by_year(baseline, "output", 1) - 1
+    growth = _by_year(baseline.series, "output", 2) / _by_year(baseline.series, "output", 1) - 1
     mean, low, high, _ = mean_ci(growth)
     expected = OUTPUT_2023_RMB / OUTPUT_2022_RMB - 1
     return _row(
