@@ -65,8 +65,8 @@ class Calibration:
         Cost of full security for one operator (RMB per quarter).
     lever_costs_rmb : dict
         Public cost of each lever at full level, E22 (RMB per quarter in the simulated
-        economy): ``infrastructure``, ``registration``, ``review``, ``audit`` (one audit) and
-        ``bridge``.
+        economy): ``infrastructure``, ``privacy_computing``, ``traceability``,
+        ``registration``, ``review``, ``audit`` (one audit) and ``bridge``.
     """
 
     firms_represented: float  # real firms one simulated firm stands for (fixed per scenario)
@@ -207,6 +207,8 @@ def calibrate(
         security_cost_rmb=p.security_cost_per_firm_rmb * p.n_firms,
         lever_costs_rmb={
             "infrastructure": p.infrastructure_cost_rmb * per_quarter,
+            "privacy_computing": p.privacy_computing_cost_rmb * per_quarter,
+            "traceability": p.traceability_cost_rmb * per_quarter,
             "registration": p.registration_cost_rmb * per_quarter,
             "review": p.review_cost_rmb * per_quarter,
             "audit": p.audit_cost_rmb / scale,

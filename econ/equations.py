@@ -35,6 +35,7 @@ __all__ = [
     "revenue_cap_adjustment",
     "revenue_maximising_price",
     "security_level",
+    "sensitive_compute_factor",
     "top_share",
     "trust_update",
     "welfare",
@@ -334,13 +335,16 @@ def incident_rate(
     review,
     bridge_alignment,
     cuts=(0.6, 2.0, 0.7, 0.5),
+    privacy_computing=0.0,
+    privacy_cut=0.5,
 ):
     """E9 (ODD 7.6): Poisson incident rate ``lambda`` for a flow of sensitive data.
 
     ``lambda = base * exposure * (1 - a infra) * exp(-b security) * (1 - c review)
-    * (1 - d bridge)``, by default ``(a, b, c, d) = (0.6, 2, 0.7, 0.5)``: risk rises with the
-    sensitive data in circulation and falls with infrastructure, security investment, review
-    strictness and aligned standards.
+    * (1 - d bridge) * (1 - e privacy)``, by default ``(a, b, c, d) = (0.6, 2, 0.7, 0.5)``
+    and ``e = 0.5``: risk rises with the sensitive data in circulation and falls with
+    infrastructure, security investment, review strictness, aligned standards and privacy
+    computing.
 
     Parameters
     ----------
@@ -359,6 +363,11 @@ def incident_rate(
     cuts : tuple of float, default (0.6, 2.0, 0.7, 0.5)
         ``(a, b, c, d)``: the scenario's ``incident_infrastructure_cut``,
         ``incident_security_decay``, ``incident_review_cut`` and ``incident_bridge_cut``.
+    privacy_computing : float, default 0.0
+        The ``privacy_computing`` lever in [0, 1] where it covers the flow (operators'
+        licences), else 0.
+    privacy_cut : float, default 0.5
+        ``e``: the scenario's ``privacy_computing_incident_cut``.
 
     Returns
     -------
@@ -373,6 +382,7 @@ def incident_rate(
         * np.exp(-b * security)
         * (1.0 - c * review)
         * (1.0 - d * bridge_alignment)
+        * (1.0 - privacy_cut * privacy_computing)
     )
 
 
@@ -521,10 +531,13 @@ def approval_probability(openness, strictness, sensitivity, alignment):
     return openness * (1.0 - strictness * sensitivity * (1.0 - 0.5 * alignment))
 
 
-def cross_border_cost(base_cost, infrastructure, strictness, bridge_discount):
+def cross_border_cost(
+    base_cost, infrastructure, strictness, bridge_discount, infrastructure_saving=0.5
+):
     """E16 (ODD 7.7): compliance cost of one transfer (RMB).
 
-    ``c_x (1 - 0.5 infra) (1 + strictness) (1 - bridge)``.
+    ``c_x (1 - g infra) (1 + strictness) (1 - bridge)``, ``g`` the scenario's
+    ``infrastructure_cross_border_saving``.
 
     Parameters
     ----------
@@ -536,13 +549,41 @@ def cross_border_cost(base_cost, infrastructure, strictness, bridge_discount):
         Review strictness in [0, 1].
     bridge_discount : float or numpy.ndarray
         Cost saved through the Hong Kong bridge, as a share in [0, 1].
+    infrastructure_saving : float, default 0.5
+        ``g``: the share of the cost that full infrastructure saves.
 
     Returns
     -------
     float or numpy.ndarray
         Compliance cost per transfer (RMB).
     """
-    return base_cost * (1.0 - 0.5 * infrastructure) * (1.0 + strictness) * (1.0 - bridge_discount)
+    return (
+        base_cost
+        * (1.0 - infrastructure_saving * infrastructure)
+        * (1.0 + strictness)
+        * (1.0 - bridge_discount)
+    )
+
+
+def sensitive_compute_factor(overhead, privacy_computing):
+    """E27 (ODD 7.8): compute per unit of operators' sensitive data, ``1 + o privacy``.
+
+    Privacy computing keeps the data hidden from its user at the price of more computation
+    (``o``, the scenario's ``privacy_computing_compute_overhead``, at full level).
+
+    Parameters
+    ----------
+    overhead : float
+        ``o``: extra compute per sensitive data unit at level 1 (x the plain compute).
+    privacy_computing : float
+        The ``privacy_computing`` lever, in [0, 1].
+
+    Returns
+    -------
+    float
+        Compute per sensitive data unit, as a multiple of plain data's.
+    """
+    return 1.0 + overhead * privacy_computing
 
 
 def trust_update(
@@ -642,12 +683,21 @@ def partner_openness(previous, openness, reciprocity, adjustment, retaliation, i
 
 
 def policy_cost(
-    infrastructure, registration, strictness, audits, bridge, costs, exchange_subsidy=0.0
+    infrastructure,
+    registration,
+    strictness,
+    audits,
+    bridge,
+    costs,
+    exchange_subsidy=0.0,
+    privacy_computing=0.0,
+    traceability=0.0,
 ):
     """E22 (ODD 7.9): the public cost of the levers in a quarter (RMB).
 
     Levels and switches scale the per-quarter cost of each lever at full level; the state's
-    net cost of running the data exchanges (E26) is added as it is.
+    net cost of running the data exchanges (E26) is added as it is. The cold chain's
+    measures are ``infrastructure``, ``privacy_computing`` and ``traceability``.
 
     Parameters
     ----------
@@ -663,10 +713,15 @@ def policy_cost(
         The Hong Kong bridge on (1) or off (0).
     costs : dict
         Per-quarter costs (RMB): ``infrastructure`` at level 1, ``registration``, ``review``
-        at strictness 1, one ``audit`` and the ``bridge``.
+        at strictness 1, one ``audit`` and the ``bridge``; ``privacy_computing`` and
+        ``traceability`` at level 1 when those levels are not 0.
     exchange_subsidy : float, default 0.0
         What the exchanges' trades cost the state beyond the fees traders pay (RMB; negative
         when fees exceed the exchanges' cost).
+    privacy_computing : float, default 0.0
+        The ``privacy_computing`` lever, in [0, 1].
+    traceability : float, default 0.0
+        The ``traceability`` lever, in [0, 1].
 
     Returns
     -------
@@ -680,6 +735,9 @@ def policy_cost(
         + audits * costs["audit"]
         + bridge * costs["bridge"]
         + exchange_subsidy
+        # A measure at 0 adds nothing and needs no cost entry.
+        + (privacy_computing and privacy_computing * costs["privacy_computing"])
+        + (traceability and traceability * costs["traceability"])
     )
 
 

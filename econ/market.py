@@ -663,16 +663,25 @@ def value_licences(
     compliance[ops] = scenario.sensitive_compliance_cost_rmb * (
         1 - scenario.infrastructure_compliance_saving * policy.infrastructure
     )
-    product_cost = search + compliance + compute_cost_per_unit * c.size
+    compute = np.ones(len(c.kind))
+    compute[ops] = eq.sensitive_compute_factor(
+        scenario.privacy_computing_compute_overhead, policy.privacy_computing
+    )
+    product_cost = search + compliance + compute_cost_per_unit * c.size * compute
+    # Traceability cheapens checking what is traded: every licence's transaction cost.
+    integration_cost = scenario.integration_cost_rmb * (
+        1 - scenario.traceability_trade_saving * policy.traceability
+    )
     # Per firm in one compiled pass: integration, and what only Hong Kong and foreign rows
     # pay or get at the border (E15, E16); E16 without the bridge's discount is a scalar.
     integration, border_cost, alignment, abroad = kernels.firm_factors(
-        firms.capability, firms.region, int(Region.HONG_KONG), scenario.integration_cost_rmb,
+        firms.capability, firms.region, int(Region.HONG_KONG), integration_cost,
         scenario.capability_integration_saving, float(policy.hk_bridge),
         scenario.bridge_discount_hong_kong, scenario.bridge_discount_other,
         scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other,
         eq.cross_border_cost(
-            scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, 0.0
+            scenario.cross_border_cost_rmb, policy.infrastructure, review_strictness, 0.0,
+            scenario.infrastructure_cross_border_saving,
         ),
     )  # fmt: skip
     if exchanges is not None:

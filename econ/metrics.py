@@ -267,6 +267,8 @@ def measure(
         policy.hk_bridge and border_open,
         calibration.lever_costs_rmb,
         exchanges.subsidy,
+        policy.privacy_computing,
+        policy.traceability,
     )
     operator_profit = float(o.profit.sum())
     supply_cost = float(h.supply_cost.sum())

@@ -321,9 +321,19 @@ class DataEconomy(mesa.Model):
         )
         self.clearing = result
         # 7. Payments, and compute routed East/West (rationed if capacity is short).
-        _, served = self.compute.route(p, result.data_volume * cal.racks_per_data_unit, latency)
         revenue, uses = result.revenue, result.uses
         public, ops = catalogue.block(ProductKind.PUBLIC), catalogue.block(ProductKind.OPERATOR)
+        data_volume = result.data_volume
+        if policy.privacy_computing:
+            # Privacy computing's extra compute on operators' sensitive data (E27).
+            extra = (
+                eq.sensitive_compute_factor(
+                    p.privacy_computing_compute_overhead, policy.privacy_computing
+                )
+                - 1.0
+            )
+            data_volume += extra * float(uses[ops] @ catalogue.size[ops])
+        _, served = self.compute.route(p, data_volume * cal.racks_per_data_unit, latency)
         private, foreign = (
             catalogue.block(ProductKind.PRIVATE),
             catalogue.block(ProductKind.FOREIGN),

@@ -132,8 +132,30 @@ LEVERS: dict[str, Lever] = {
             "infrastructure",
             0.3,
             "level in [0, 1]",
-            "Data infrastructure ('cold chain'): lowers compliance cost and incident risk of "
-            "circulating sensitive and cross-border data.",
+            "Data circulation infrastructure, the cold chain's platforms and standards: lowers "
+            "the compliance cost and incident risk of circulating sensitive and cross-border "
+            "data.",
+            low=0.0,
+            high=1.0,
+        ),
+        Lever(
+            "privacy_computing",
+            0.0,
+            "level in [0, 1]",
+            "Privacy computing at scale, a cold-chain measure (multi-party computation, trusted "
+            "execution, federated learning): operators' sensitive data is used without being "
+            "seen, so fewer incidents, at extra compute per sensitive use and a fiscal cost. "
+            "0 is today's pilots only.",
+            low=0.0,
+            high=1.0,
+        ),
+        Lever(
+            "traceability",
+            0.0,
+            "level in [0, 1]",
+            "Data identification and traceability at scale, a cold-chain measure (data "
+            "identifiers, ledgers): cheaper verification of what is traded, so a lower "
+            "transaction cost of every licence, at a fiscal cost. 0 is today's pilots only.",
             low=0.0,
             high=1.0,
         ),

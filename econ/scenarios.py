@@ -842,12 +842,33 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "infrastructure_cost_rmb",
             100e9,
             "RMB per year at level 1",
-            "Fiscal cost of data infrastructure (the 'cold chain': platforms, privacy "
-            "computing, data spaces) at full level, in proportion to the level. East Data West "
+            "Fiscal cost of data circulation infrastructure (the cold chain's platforms, data "
+            "spaces and standards) at full level, in proportion to the level. East Data West "
             "Computing investment was over RMB 400 bn in 2022-23 (NDA); this is an assumption.",
             0,
             1e13,
             plausible=(50000000000.0, 200000000000.0),
+        ),
+        _p(
+            "privacy_computing_cost_rmb",
+            20e9,
+            "RMB per year at level 1",
+            "Fiscal cost of privacy computing at scale (platforms, certification, subsidised "
+            "compute for operators' sensitive data), in proportion to the level. An assumption: "
+            "China's privacy-computing market was of the order of RMB 10 bn a year in 2023.",
+            0,
+            1e13,
+            plausible=(5e9, 50e9),
+        ),
+        _p(
+            "traceability_cost_rmb",
+            10e9,
+            "RMB per year at level 1",
+            "Fiscal cost of data identification and traceability at scale (identifier "
+            "registries, ledgers), in proportion to the level. An assumption.",
+            0,
+            1e13,
+            plausible=(3e9, 30e9),
         ),
         _p(
             "registration_cost_rmb",
@@ -987,6 +1008,31 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             (0.3, 0.8),
         ),
         _share(
+            "infrastructure_cross_border_saving",
+            0.5,
+            "Share of the compliance cost of a cross-border transfer that full data "
+            "infrastructure saves (E16).",
+            (0.3, 0.7),
+        ),
+        _share(
+            "traceability_trade_saving",
+            0.3,
+            "Share of the transaction cost of a licence (checking what is traded, contracting) "
+            "that full data identification and traceability save.",
+            (0.1, 0.5),
+        ),
+        _p(
+            "privacy_computing_compute_overhead",
+            1.0,
+            "x compute per sensitive data unit at level 1",
+            "Extra compute a sensitive data unit needs under full privacy computing: trusted "
+            "execution adds tens of percent, multi-party computation and homomorphic "
+            "encryption add orders of magnitude; this blend is an assumption.",
+            0,
+            100,
+            plausible=(0.2, 5.0),
+        ),
+        _share(
             "capability_integration_saving",
             0.7,
             "Share of the integration cost that full digital capability saves.",
@@ -1077,6 +1123,13 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0.6,
             "Share of incident risk that full data infrastructure removes (E9's a).",
             (0.3, 0.8),
+        ),
+        _share(
+            "privacy_computing_incident_cut",
+            0.5,
+            "Share of incident risk on operators' sensitive licences that full privacy "
+            "computing removes: the user never holds the raw data (E9's e).",
+            (0.2, 0.8),
         ),
         _p(
             "incident_security_decay",

@@ -24,6 +24,8 @@ POLICY = {
     "review_strictness": 0.5,
     "adaptive_regulator": True,
     "infrastructure": 0.5,
+    "privacy_computing": 0.5,
+    "traceability": 0.5,
     "private_data": "hoard",
     "operators": 2,
 }

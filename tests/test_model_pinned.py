@@ -659,6 +659,8 @@ def test_calibration_follows_its_three_steps_and_touches_nothing(quarters, initi
     assert cal.lever_costs_rmb == pytest.approx(
         {
             "infrastructure": p.infrastructure_cost_rmb * per_quarter,
+            "privacy_computing": p.privacy_computing_cost_rmb * per_quarter,
+            "traceability": p.traceability_cost_rmb * per_quarter,
             "registration": p.registration_cost_rmb * per_quarter,
             "review": p.review_cost_rmb * per_quarter,
             "audit": p.audit_cost_rmb / cal.firms_represented,

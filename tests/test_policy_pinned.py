@@ -24,6 +24,8 @@ LEVER_TABLE = {
     "registration": (True, "on/off", None, None, None, bool),
     "exchange_fee": (1.0, "x the exchanges' cost of a trade", 0.0, 3.0, None, float),
     "infrastructure": (0.3, "level in [0, 1]", 0.0, 1.0, None, float),
+    "privacy_computing": (0.0, "level in [0, 1]", 0.0, 1.0, None, float),
+    "traceability": (0.0, "level in [0, 1]", 0.0, 1.0, None, float),
     "openness": (0.3, "level in [0, 1]", 0.0, 1.0, None, float),
     "hk_bridge": (False, "on/off", None, None, None, bool),
     "review_strictness": (0.5, "level in [0, 1]", 0.0, 1.0, None, float),

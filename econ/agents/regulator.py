@@ -123,9 +123,11 @@ class Regulator(mesa.Agent):
             p.incident_bridge_cut,
         )
         # Operators' incidents: exposure is the sensitive licences they served.
+        # Privacy computing covers operators' licences only (the data they process).
         op_rate = eq.incident_rate(
-            p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0, cuts
-        )
+            p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0,
+            cuts, policy.privacy_computing, p.privacy_computing_incident_cut,
+        )  # fmt: skip
         o.incidents = poisson_draws(op_rate, kernels.uniforms(incident_rng, len(o)))
         cb_rate = eq.incident_rate(
             p.cross_border_incident_rate,

@@ -26,7 +26,7 @@ from econ.statistics import minimal_detectable_effect, replications_needed
 from econ.study.estimation import estimate
 from econ.study.pipeline import spec_path, study
 from econ.study.posterior_report import posterior_effects, write_estimation
-from econ.study.report import write_figures
+from econ.study.report import COLD_CHAIN_TODAY, write_figures
 
 __all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbers", "sections"]
 
@@ -235,6 +235,7 @@ def paper_numbers(
         }
         for fee, group in exchanges.groupby("exchange_fee")
     }  # fmt: skip
+    numbers["cold_chain"] = _cold_chain(summary[summary["experiment"] == "cold_chain"])
     if breakeven is not None:
         numbers["breakeven"] = _breakeven(breakeven)
     if screening is not None:
@@ -310,6 +311,34 @@ def _morris_constants(screening: Results, sobol_factors: set[str], top: int = 2)
             ],
         }
     return found
+
+
+def _cold_chain(summary: pd.DataFrame) -> dict:
+    """Each cold-chain measure's effects by level against today's pilots.
+
+    Also the incident loss at which a measure's welfare effect would turn: the loss it avoids,
+    scaled up until it covers what the measure costs otherwise (``breakeven_loss_multiple``,
+    times the scenario's ``incident_loss_rmb``; first order, behaviour held fixed). None when
+    the measure already pays or avoids no loss.
+    """
+    out: dict = {}
+    for measure, today in COLD_CHAIN_TODAY.items():
+        rows = summary[(summary[measure] != today)] if measure in summary else summary[:0]
+        for level, group in rows.groupby(measure):
+            effect = {
+                row.outcome.removesuffix("_mean"): {
+                    "value": float(row.effect), "low": float(row.ci_low),
+                    "high": float(row.ci_high), "holds": bool(row.significant),
+                    "relative": float(row.relative),
+                }
+                for row in group.itertuples()
+            }  # fmt: skip
+            welfare, avoided = effect["welfare"]["value"], -effect["incident_loss"]["value"]
+            effect["breakeven_loss_multiple"] = (
+                1.0 - welfare / avoided if welfare < 0 and avoided > 0 else None
+            )
+            out.setdefault(measure, {})[f"{float(level):g}"] = effect
+    return out
 
 
 def _breakeven(results: Results) -> dict:

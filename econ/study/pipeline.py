@@ -40,6 +40,7 @@ STUDY = (
     "who_trades",
     "registration",
     "exchanges",
+    "cold_chain",
     "security_breakeven",
 )
 

@@ -23,6 +23,7 @@ from econ.experiment.store import Results, load, write_atomic
 from econ.statistics import verdicts
 
 __all__ = [
+    "COLD_CHAIN_TODAY",
     "HEADLINES",
     "Headline",
     "figures_for",
@@ -187,6 +188,9 @@ class Headline:
     by: list[str] | None = None
 
 
+#: The cold chain's measures at today's levels: the pilots (``cold_chain`` experiment).
+COLD_CHAIN_TODAY = {"infrastructure": 0.3, "privacy_computing": 0.0, "traceability": 0.0}
+
 #: Headline effects by experiment (recognised by name).
 HEADLINES = {
     "free_vs_priced": Headline(
@@ -209,6 +213,18 @@ HEADLINES = {
     "exchanges": Headline(
         baseline={"exchange_fee": 1.0},
         outcomes=["welfare_mean", "exchange_share_mean", "market_size_mean", "policy_cost_mean"],
+    ),
+    "cold_chain": Headline(
+        baseline=dict(COLD_CHAIN_TODAY),
+        outcomes=[
+            "welfare_mean",
+            "incidents_total",
+            "incident_loss_mean",
+            "trust_mean",
+            "compute_utilisation_mean",
+            "data_uses_mean",
+            "policy_cost_mean",
+        ],
     ),
     "cross_border": Headline(
         baseline={"openness": 0.0},
