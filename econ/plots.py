@@ -615,19 +615,33 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
     return fig
 
 
-def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.Figure:
-    """Where safeguards break even.
+#: Safeguards a break-even map can show, with their colour-bar labels.
+SAFEGUARD_LABELS = {
+    "review_strictness": "Welfare gain of review\n(RMB bn per quarter)",
+    "privacy_computing": "Welfare gain of privacy\ncomputing (RMB bn per quarter)",
+}
 
-    The welfare gain of review (0.5) over no review at full openness, paired by seed, over
-    incident loss x the incident rate at which trust collapses. Blue cells favour safeguards;
-    a dot marks a 95% interval that excludes zero.
+
+def safeguard_breakeven(
+    results: Results, outcome: str = "welfare_mean", safeguard: str = "review_strictness"
+) -> plt.Figure:
+    """Where a safeguard breaks even.
+
+    The welfare gain of the safeguard (its non-zero level) over none, paired by seed, over
+    incident loss x the incident rate at which trust collapses: review at full openness
+    (``security_breakeven``) or privacy computing under today's policy
+    (``privacy_breakeven``). Blue cells favour the safeguard; a dot marks a 95% interval that
+    excludes zero.
 
     Parameters
     ----------
     results : Results
-        Results of the security break-even experiment.
+        Results of a break-even experiment.
     outcome : str, default "welfare_mean"
         The summary outcome compared (RMB per quarter).
+    safeguard : str, default "review_strictness"
+        The factor that switches the safeguard (0 is none); a key of
+        :data:`SAFEGUARD_LABELS`.
 
     Returns
     -------
@@ -637,12 +651,12 @@ def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.
     runs = results.ok
     gain = effects(
         runs,
-        {"review_strictness": 0.0},
+        {safeguard: 0.0},
         outcome,
         factors=results.factors,
         by=["incident_loss_rmb", "trust_collapse_threshold"],
     )
-    gain = gain[gain["review_strictness"] > 0]
+    gain = gain[gain[safeguard] > 0]
     table = gain.pivot(
         index="trust_collapse_threshold", columns="incident_loss_rmb", values="effect"
     )
@@ -662,7 +676,7 @@ def safeguard_breakeven(results: Results, outcome: str = "welfare_mean") -> plt.
             vmax=limit,
             annot=labels.to_numpy(),
             fmt="",
-            cbar_kws={"label": "Welfare gain of review\n(RMB bn per quarter)"},
+            cbar_kws={"label": SAFEGUARD_LABELS[safeguard]},
             linewidths=0.5,
         )
         ax.set_xticklabels([f"{c / 1e6:g}" for c in table.columns], rotation=0)

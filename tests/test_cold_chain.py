@@ -13,6 +13,7 @@ from econ import DataEconomy, Policy, PolicyError
 from econ import equations as eq
 from econ.categories import ProductKind
 from econ.market import value_licences
+from econ.study.paper import _cold_chain
 
 
 def test_e27_privacy_computing_multiplies_the_compute_of_sensitive_data():
@@ -130,3 +131,27 @@ def test_traceability_scales_every_licence_s_transaction_cost():
     assert plain.min() > 0
     assert full == pytest.approx(plain * (1 - saving), rel=1e-12)
     assert half == pytest.approx(plain * (1 - saving / 2), rel=1e-12)
+
+
+def test_the_paper_reads_each_measure_against_today_and_its_breakeven_loss():
+    """Summary rows of the one-at-a-time design, by hand: privacy computing loses 80 a quarter
+    while avoiding losses of 10, so incidents would have to cost 1 + 80 / 10 = 9 times as
+    much; a measure that gains has no break-even."""
+
+    def rows(levels, welfare, loss):
+        return [
+            {**levels, "outcome": outcome, "effect": effect, "ci_low": effect - 1,
+             "ci_high": effect + 1, "significant": True, "relative": 0.1}
+            for outcome, effect in (("welfare_mean", welfare), ("incident_loss_mean", loss))
+        ]  # fmt: skip
+
+    today = {"infrastructure": 0.3, "privacy_computing": 0.0, "traceability": 0.0}
+    summary = pd.DataFrame(
+        rows({**today, "privacy_computing": 1.0}, -80.0, -10.0)
+        + rows({**today, "traceability": 1.0}, 50.0, 0.0)
+    )
+    numbers = _cold_chain(summary)
+    assert numbers["privacy_computing"]["1"]["breakeven_loss_multiple"] == pytest.approx(9.0)
+    assert numbers["privacy_computing"]["1"]["welfare"]["value"] == -80.0
+    assert numbers["traceability"]["1"]["breakeven_loss_multiple"] is None
+    assert "infrastructure" not in numbers  # no row varies it

@@ -48,6 +48,15 @@ def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_
     numbers = json.loads((tmp_path / "tables_quick" / "numbers.json").read_text())
     assert numbers["quick"] is True and "free_use_ratio" in numbers
     assert {"market_size_cagr", "welfare_mean"} <= set(numbers["morris"])
+    # The cold chain: each measure's levels against today's, and privacy computing's map.
+    assert {m: set(v) for m, v in numbers["cold_chain"].items()} == {
+        "infrastructure": {"0.6", "1"},
+        "privacy_computing": {"0.5", "1"},
+        "traceability": {"0.5", "1"},
+    }
+    assert numbers["privacy_breakeven"]["cells"] == numbers["breakeven"]["cells"] == 16
+    figures_made = {p.name for p in (tmp_path / "figures_quick").iterdir()}
+    assert "privacy_breakeven_breakeven.png" in figures_made
     # The estimation section: the quick calibration and the effects over its draws.
     assert (tmp_path / "calibrations" / "china_2024_quick" / "estimate.json").is_file()
     estimation = numbers["estimation"]

@@ -95,6 +95,7 @@ def paper_numbers(
     sensitivity: Results,
     breakeven: Results | None = None,
     screening: Results | None = None,
+    privacy_breakeven: Results | None = None,
 ) -> dict:
     """The numbers the paper's text cites, by name.
 
@@ -112,6 +113,8 @@ def paper_numbers(
         Results of the security break-even experiment, when there are some.
     screening : Results or None, default None
         Results of the Morris screening, when there are some.
+    privacy_breakeven : Results or None, default None
+        Results of the privacy-computing break-even experiment, when there are some.
 
     Returns
     -------
@@ -238,6 +241,8 @@ def paper_numbers(
     numbers["cold_chain"] = _cold_chain(summary[summary["experiment"] == "cold_chain"])
     if breakeven is not None:
         numbers["breakeven"] = _breakeven(breakeven)
+    if privacy_breakeven is not None:
+        numbers["privacy_breakeven"] = _breakeven(privacy_breakeven, "privacy_computing")
     if screening is not None:
         numbers["morris"] = _morris_constants(screening, set(sensitivity.factors))
     # Power (issue #12): the smallest welfare effect each headline comparison detects with
@@ -341,16 +346,20 @@ def _cold_chain(summary: pd.DataFrame) -> dict:
     return out
 
 
-def _breakeven(results: Results) -> dict:
-    """How often review pays at full openness over the break-even grid, and at the defaults."""
+def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
+    """How often a safeguard pays over the break-even grid, and at the defaults.
+
+    Review at full openness (``security_breakeven``), or privacy computing under today's
+    policy (``privacy_breakeven``, ``safeguard="privacy_computing"``).
+    """
     gain = effects(
         results.ok,
-        {"review_strictness": 0.0},
+        {safeguard: 0.0},
         "welfare_mean",
         factors=results.factors,
         by=["incident_loss_rmb", "trust_collapse_threshold"],
     )
-    gain = gain[gain["review_strictness"] > 0]
+    gain = gain[gain[safeguard] > 0]
     pays = gain[(gain["ci_low"] > 0)]
     loses = gain[(gain["ci_high"] < 0)]
     default = gain[
@@ -359,15 +368,25 @@ def _breakeven(results: Results) -> dict:
            == SCENARIO_PARAMETERS["trust_collapse_threshold"].default)
     ]  # fmt: skip
     row = default.iloc[0] if len(default) else None
+    # At the default loss, the lowest threshold: where trust collapses most readily.
+    at_loss = gain[gain["incident_loss_rmb"] == SCENARIO_PARAMETERS["incident_loss_rmb"].default]
+    low = at_loss.sort_values("trust_collapse_threshold").iloc[0] if len(at_loss) else None
     return {
         "cells": len(gain),
         "pays": len(pays),
         "loses": len(loses),
-        "default": None
-        if row is None
-        else {"value": float(row["effect"]), "low": float(row["ci_low"]),
-              "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)},
-    }  # fmt: skip
+        "default": _interval(row),
+        "lowest_threshold": None if low is None else float(low["trust_collapse_threshold"]),
+        "at_lowest_threshold": _interval(low),
+    }
+
+
+def _interval(row: pd.Series | None) -> dict | None:
+    """An effect row as the paper reads it: value, 95% interval, and whether it is a gain."""
+    if row is None:
+        return None
+    return {"value": float(row["effect"]), "low": float(row["ci_low"]),
+            "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)}  # fmt: skip
 
 
 def build_paper(
@@ -450,6 +469,7 @@ def build_paper(
         extra["sensitivity"],
         load(Path(results_root) / f"security_breakeven{suffix}"),
         extra["screening"],
+        load(Path(results_root) / f"privacy_breakeven{suffix}"),
     )
     numbers["quick"] = quick
     numbers["estimation"] = write_estimation(

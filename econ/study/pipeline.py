@@ -42,6 +42,7 @@ STUDY = (
     "exchanges",
     "cold_chain",
     "security_breakeven",
+    "privacy_breakeven",
 )
 
 

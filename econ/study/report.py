@@ -79,6 +79,10 @@ def figures_for(results: Results) -> dict[str, Callable[[], plt.Figure]]:
         )
     elif {"review_strictness", "incident_loss_rmb", "trust_collapse_threshold"} <= factors:
         found["breakeven"] = lambda: plots.safeguard_breakeven(results)
+    elif {"privacy_computing", "incident_loss_rmb", "trust_collapse_threshold"} <= factors:
+        found["breakeven"] = lambda: plots.safeguard_breakeven(
+            results, safeguard="privacy_computing"
+        )
     elif {"openness", "hk_bridge", "review_strictness"} <= factors:
         found["cross_border_frontier"] = lambda: plots.cross_border_frontier(results)
     else:
