@@ -619,13 +619,21 @@ def _point_means(results: Results, outcome: str, undefined: bool = False) -> np.
     outcome is undefined (growth from a quarter with no trade) if ``undefined``."""
     ok = results.ok
     points = len(results.design)
-    missing = points - int(ok["point"].nunique())
+    means = ok.groupby("point")[outcome].mean().reindex(range(points))
+    # Identical design points (a sample of integer factors can repeat one after rounding) are
+    # the same runs: content-hashed run ids store them once, under one of the points.
+    design = results.design.drop(columns="point")
+    same = design.groupby(list(design.columns), dropna=False, sort=False).ngroup().to_numpy()
+    has_run = ok.groupby("point").size().reindex(range(points)).notna().to_numpy()
+    covered = pd.Series(has_run).groupby(same).transform("any").to_numpy()
+    missing = int((~covered).sum())
     if missing:
         raise ValueError(
             f"{missing} design points have no successful run; rerun the sweep "
             "(sensitivity indices need every point)"
         )
-    means = ok.groupby("point")[outcome].mean().reindex(range(points))
+    # Only a point with no runs of its own reads its twin's.
+    means = means.where(has_run, means.groupby(same).transform("mean"))
     if means.isna().any() and not undefined:
         raise ValueError(
             f"{int(means.isna().sum())} design points have no defined {outcome} "

@@ -19,6 +19,7 @@ from econ.experiment.store import Results
 __all__ = [
     "COLUMN_WIDTH_IN",
     "FACTOR_LABELS",
+    "SAFEGUARD_LABELS",
     "cross_border_frontier",
     "growth_and_welfare",
     "market_paths",

@@ -281,3 +281,19 @@ def test_sobol_needs_every_point():
     results.runs = results.runs.iloc[1:]
     with pytest.raises(ValueError, match="no successful run"):
         sobol_indices(results, "y")
+
+
+def test_repeated_design_points_share_their_runs():
+    """Rounding an integer factor can make two Saltelli points identical; content-hashed run
+    ids then store their runs once, under one of the points. Both points read those runs."""
+    from types import SimpleNamespace
+
+    from econ.analysis import _point_means
+
+    design = pd.DataFrame({"point": [0, 1, 2, 3], "x": [0.5, 0.7, 0.5, 0.9], "n": [9, 12, 9, 9]})
+    ok = pd.DataFrame({"point": [1, 1, 2, 2, 3, 3], "y": [1.0, 3.0, 5.0, 7.0, 0.0, 2.0]})
+    results = SimpleNamespace(design=design, ok=ok)
+    assert list(_point_means(results, "y")) == [6.0, 2.0, 6.0, 1.0]
+    # A point with no runs and no twin is still refused.
+    with pytest.raises(ValueError, match="1 design points have no successful run"):
+        _point_means(SimpleNamespace(design=design, ok=ok[ok["point"] != 3]), "y")
