@@ -297,10 +297,10 @@ def group_demand(
         for j in range(w):
             if (abroad != view_foreign[j]) and not border_open:
                 continue
-            p = product[i, j]
+            p = np.uint64(product[i, j])  # unsigned: no check for a negative index
             if last[p] != k:
                 last[p] = k
-                counts[p + 1] += 1
+                counts[p + np.uint64(1)] += 1  # (uint64 + int64 would be a float)
             else:
                 duplicates = True
     offsets = np.cumsum(counts)
@@ -320,7 +320,7 @@ def group_demand(
             cross = abroad != view_foreign[j]
             if cross and not border_open:
                 continue
-            p = product[i, j]
+            p = np.uint64(product[i, j])
             v = worth[s, p] * vpu * np.float64(fit[i, j])
             usage = product_cost[p] + integ
             if cross:
@@ -444,7 +444,7 @@ def clear_market(
         pi = public_interest[i]
         integ, border, align = integration[i], border_cost[i], alignment[i]  # read once a row
         for j in range(w):
-            p = product[i, j]
+            p = np.uint64(product[i, j])  # unsigned: no check for a negative index
             q = price_public_interest[p] if pi else price[p]
             cross = abroad != view_foreign[j]
             value = worth[s, p] * vpu * np.float64(fit[i, j])
@@ -487,14 +487,14 @@ def clear_market(
         for j in range(w):
             bought = want[j]
             scratch[j] = row_price[j] if bought else 0.0
-            scratch2[j] = size[product[i, j]] if bought else 0.0
+            scratch2[j] = size[np.uint64(product[i, j])] if bought else 0.0
             scratch3[j] = row_usage[j] if bought else 0.0
             scratch4[j] = row_price[j] if bought and abroad != view_foreign[j] else 0.0
             bought_slots[n_bought] = j
             n_bought += bought
         for b in range(n_bought):
             j = bought_slots[b]
-            p = product[i, j]
+            p = np.uint64(product[i, j])
             revenue[p] += row_price[j]
             uses[p] += 1.0
             if abroad != view_foreign[j]:
