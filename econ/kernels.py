@@ -31,6 +31,7 @@ from econ import equations as eq
 __all__ = [
     "GroupedDemand",
     "audit",
+    "child_seed_state",
     "choose_effort",
     "clear_market",
     "entry_state",
@@ -40,6 +41,7 @@ __all__ = [
     "initialise_firms",
     "mainland_totals",
     "pairwise_sum",
+    "pcg64_child",
     "pcg64_double",
     "pcg64_seeded",
     "pcg64_uniforms",
@@ -1466,6 +1468,63 @@ def seed_sequence_state(entropy, n_words):
         value, hash_const = _hashmix(pool[i % _POOL_SIZE], hash_const, _MULT_B)
         out[i // 2] |= value << np.uint64(32 * (i % 2))
     return out
+
+
+@numba.njit(cache=True)
+def child_seed_state(seed_words, key0, key1, n_words):
+    """:func:`seed_sequence_state` of ``SeedSequence(seed, spawn_key=(key0, key1))``, the
+    key's words appended here: the quarter's streams in one call, without building the
+    entropy array in Python.
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        The seed's uint32 words, least significant first, padded with zeros to the pool of
+        four (as SeedSequence assembles them before a spawn key).
+    key0, key1 : int
+        The spawn key, whole numbers in [0, 2**63).
+    n_words : int
+        How many uint64 words of state to generate.
+
+    Returns
+    -------
+    numpy.ndarray
+        The state words (uint64), as numpy's ``generate_state`` gives them.
+    """
+    n = len(seed_words)
+    entropy = np.empty(n + 4, dtype=np.uint32)
+    entropy[:n] = seed_words
+    mask = np.int64(_MASK32)
+    for key in (key0, key1):
+        # SeedSequence's 32-bit words of a key: at least one, least significant first.
+        entropy[n] = key & mask
+        n += 1
+        key >>= 32
+        while key > 0:
+            entropy[n] = key & mask
+            n += 1
+            key >>= 32
+    return seed_sequence_state(entropy[:n], n_words)
+
+
+@numba.njit(cache=True)
+def pcg64_child(seed_words, key0, key1):
+    """The PCG64 state words of ``PCG64(SeedSequence(seed, spawn_key=(key0, key1)))``:
+    :func:`pcg64_seeded` of :func:`child_seed_state`, in one call.
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        The seed's uint32 words, padded to four (:func:`child_seed_state`).
+    key0, key1 : int
+        The spawn key, whole numbers in [0, 2**63).
+
+    Returns
+    -------
+    numpy.ndarray
+        (4,) uint64 state words, as :func:`pcg64_words` reads them from the generator.
+    """
+    return pcg64_seeded(child_seed_state(seed_words, key0, key1, 4))
 
 
 # numpy's PCG64 (numpy/random/src/pcg64/pcg64.h): a 128-bit LCG with the XSL-RR output.

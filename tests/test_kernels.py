@@ -437,6 +437,22 @@ def test_seed_sequence_state_is_numpys():
         assert got.dtype == np.uint64 and np.array_equal(got, want), (seed, key, n_words)
 
 
+def test_child_seed_state_and_pcg64_child_are_numpys():
+    # The quarter's streams: a seed's padded words and a two-part key hashed in one call.
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        seed = int(rng.integers(0, 2**63)) >> int(rng.integers(0, 63))
+        seed <<= int(rng.choice([0, 0, 70]))  # and some of more than four words
+        key = tuple(int(rng.integers(0, 2 ** int(rng.integers(1, 64)))) for _ in range(2))
+        n_words = int(rng.integers(1, 9))
+        sequence = np.random.SeedSequence(seed, spawn_key=key)
+        seed_words = _entropy(seed, (0,))[:-1]
+        got = kernels.child_seed_state(seed_words, *key, n_words)
+        assert np.array_equal(got, sequence.generate_state(n_words, np.uint64)), (seed, key)
+        generator = np.random.Generator(np.random.PCG64(sequence))
+        assert np.array_equal(kernels.pcg64_child(seed_words, *key), kernels.pcg64_words(generator))
+
+
 def test_pcg64_words_draw_the_generators_uniforms():
     rng = np.random.default_rng(9)
     for _ in range(300):
