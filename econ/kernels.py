@@ -49,6 +49,7 @@ __all__ = [
     "poisson_ppf",
     "price_operators",
     "produce",
+    "quarter_sums",
     "revenue_maximising_price",
     "scatter_rows",
     "seed_sequence_state",
@@ -1073,6 +1074,113 @@ def mainland_totals(active, region, hong_kong, surplus, output):
         pairwise_sum(kept_output, 0, n_kept),
         kept_output[:n_kept].copy(),
         n_active,
+    )
+
+
+@numba.njit(cache=True)
+def _masked_sum(values, mask, scratch):
+    """``values[mask].sum()`` as numpy sums it, and how many ``mask`` keeps."""
+    n = 0
+    for i in range(len(values)):
+        if mask[i]:
+            scratch[n] = values[i]
+            n += 1
+    return pairwise_sum(scratch, 0, n), n
+
+
+@numba.njit(cache=True)
+def quarter_sums(
+    fee_revenue,
+    share_revenue,
+    supply_cost,
+    datasets,
+    effort,
+    profit,
+    clawback,
+    penalty,
+    operator_price,
+    licensed,
+    supplier_revenue,
+    revenue,
+    uses,
+    cross_border_paid,
+    price,
+    public_start,
+    public_stop,
+    ops_start,
+    ops_stop,
+):
+    """The sums :func:`econ.metrics.measure` reports, in one pass: each ``x.sum()`` in
+    numpy's order (:func:`pairwise_sum`), means as sum over count, and E11's ``hhi`` of the
+    sales by seller (operators one each, the other products in catalogue order).
+
+    Parameters
+    ----------
+    fee_revenue, share_revenue, supply_cost, datasets, effort : numpy.ndarray
+        The holders' columns.
+    profit, clawback, penalty, operator_price, licensed : numpy.ndarray
+        The operators' columns.
+    supplier_revenue : numpy.ndarray
+        The private suppliers' revenue.
+    revenue, uses : numpy.ndarray
+        The clearing's revenue and uses by product.
+    cross_border_paid : numpy.ndarray
+        The clearing's cross-border fees by firm.
+    price : numpy.ndarray
+        The catalogue's prices.
+    public_start, public_stop, ops_start, ops_stop : int
+        The public and operator blocks of the catalogue.
+
+    Returns
+    -------
+    tuple
+        Holder revenue (fees plus shares), operator profit, supply cost, supplier revenue,
+        clawbacks plus penalties, revenue, uses, datasets, mean effort, cross-border fees,
+        ``eq.hhi`` of the sales, public uses, mean public fee (0 with no public product),
+        mean licensed operator's price (0 with none licensed), and licensed operators.
+    """
+    k = len(revenue)
+    scratch = np.empty(max(k, len(operator_price)))
+    holder_revenue = pairwise_sum(fee_revenue, 0, len(fee_revenue)) + pairwise_sum(
+        share_revenue, 0, len(share_revenue)
+    )
+    clawbacks = pairwise_sum(clawback, 0, len(clawback)) + pairwise_sum(penalty, 0, len(penalty))
+    n_public = public_stop - public_start
+    public_price = pairwise_sum(price, public_start, n_public) / n_public if n_public else 0.0
+    operator_sum, n_licensed = _masked_sum(operator_price, licensed, scratch)
+    operator_mean = operator_sum / n_licensed if n_licensed else 0.0
+    # E11 (eq.hhi): sales by seller, the operators' block moved to the end.
+    n = 0
+    for j in range(k):
+        if j < ops_start or j >= ops_stop:
+            scratch[n] = revenue[j]
+            n += 1
+    for j in range(ops_start, ops_stop):
+        scratch[n] = revenue[j]
+        n += 1
+    total = pairwise_sum(scratch, 0, k)
+    hhi = 0.0
+    if not total <= 0:
+        for j in range(k):
+            share = scratch[j] / total
+            scratch[j] = share * share
+        hhi = pairwise_sum(scratch, 0, k)
+    return (
+        holder_revenue,
+        pairwise_sum(profit, 0, len(profit)),
+        pairwise_sum(supply_cost, 0, len(supply_cost)),
+        pairwise_sum(supplier_revenue, 0, len(supplier_revenue)),
+        clawbacks,
+        pairwise_sum(revenue, 0, k),
+        pairwise_sum(uses, 0, len(uses)),
+        pairwise_sum(datasets, 0, len(datasets)),
+        pairwise_sum(effort, 0, len(effort)) / len(effort) if len(effort) else np.nan,
+        pairwise_sum(cross_border_paid, 0, len(cross_border_paid)),
+        hhi,
+        pairwise_sum(uses, public_start, n_public),
+        public_price,
+        operator_mean,
+        n_licensed,
     )
 
 

@@ -13,6 +13,7 @@ from econ.agents import Firm, Firms, Operators, PublicHolders, Regulator
 from econ.agents.operators import MIN_PRICE_FACTOR
 from econ.categories import ProductKind, Region, is_abroad
 from econ.market import View
+from econ.metrics import _mean
 from tests.conftest import valuation_of
 
 POLICIES = [
@@ -530,6 +531,52 @@ def test_mainland_totals_are_numpys():
         got = kernels.mainland_totals(active, region, int(Region.HONG_KONG), surplus, output)
         assert got[0] == surplus[mainland].sum() and got[1] == output[mainland].sum()
         assert np.array_equal(got[2], output[mainland]) and got[3] == active.sum()
+
+
+def test_quarter_sums_are_measures_numpy_steps():
+    # What measure reported with numpy: sums, means over counts, E11 on the concatenated sales.
+    rng = np.random.default_rng(12)
+    for _ in range(300):
+        n_hold, n_ops, n_sup, n_firms = (int(rng.integers(1, 300)) for _ in range(4))
+        k = n_hold + n_ops + n_sup + int(rng.integers(0, 20))
+
+        def col(n):
+            x = rng.lognormal(0, 3, n) * rng.choice([1e-6, 1.0, 1e9])
+            return np.where(rng.random(n) < 0.3, 0.0, x) * rng.choice([-1.0, 1.0], n)
+
+        h = [col(n_hold) for _ in range(4)] + [rng.random(n_hold)]
+        o = [col(n_ops) for _ in range(4)] + [rng.random(n_ops) < rng.choice([0.0, 0.5, 1.0])]
+        revenue = np.abs(col(k)) * rng.choice([0.0, 1.0], p=[0.05, 0.95])
+        uses, paid, price = col(k), col(n_firms), col(k)
+        public = slice(0, n_hold if rng.random() < 0.9 else 0)
+        ops = slice(n_hold, n_hold + n_ops)
+        supplier_revenue = col(n_sup)
+        got = kernels.quarter_sums(
+            *h, *o, supplier_revenue, revenue, uses, paid, price, public.start, public.stop,
+            ops.start, ops.stop,
+        )  # fmt: skip
+        fee, share, supply, datasets, effort = h
+        profit, clawback, penalty, op_price, licensed = o
+        sales = np.concatenate([revenue[: ops.start], revenue[ops.stop :], revenue[ops]])
+        public_fees = price[public]
+        want = (
+            float(fee.sum() + share.sum()),
+            float(profit.sum()),
+            float(supply.sum()),
+            float(supplier_revenue.sum()),
+            float(clawback.sum() + penalty.sum()),
+            float(revenue.sum()),
+            float(uses.sum()),
+            float(datasets.sum()),
+            _mean(effort),
+            float(paid.sum()),
+            eq.hhi(sales),
+            float(uses[public].sum()),
+            _mean(public_fees) if len(public_fees) else 0.0,
+            _mean(op_price[licensed]) if licensed.any() else 0.0,
+            int(licensed.sum()),
+        )
+        assert got == want
 
 
 def test_choose_effort_is_its_reference():
