@@ -439,6 +439,13 @@ def clear_market(
     scratch2 = np.empty(w)
     scratch3 = np.empty(w)
     scratch4 = np.empty(w)
+    # Slots a firm may buy from, by (active, abroad): visible (registration) and, for a firm
+    # abroad, not foreign (foreign data stays abroad).
+    allow = np.empty((4, w), dtype=np.bool_)
+    for j in range(w):
+        for live_abroad in range(4):
+            live, abroad = live_abroad >= 2, live_abroad % 2 == 1
+            allow[live_abroad, j] = live and not view_hidden[j] and not (abroad and view_foreign[j])
     for i in range(n):
         live = active[i]
         abroad = region_abroad[i]
@@ -446,23 +453,24 @@ def clear_market(
         vpu = value_per_unit[i]
         pi = public_interest[i]
         integ, border, align = integration[i], border_cost[i], alignment[i]  # read once a row
+        # Row-invariant choices made once a row, so the slot loop has no branches but the
+        # selects: the firm's prices, its sector's worth and which slots it may buy.
+        prices = price_public_interest if pi else price
+        worth_s = worth[s]
+        allowed = allow[(2 if live else 0) + (1 if abroad else 0)]
         for j in range(w):
             p = np.uint64(product[i, j])  # unsigned: no check for a negative index
-            q = price_public_interest[p] if pi else price[p]
+            q = prices[p]
             cross = abroad != view_foreign[j]
-            value = worth[s, p] * vpu * np.float64(fit[i, j])
+            value = worth_s[p] * vpu * np.float64(fit[i, j])
             usage = product_cost[p] + integ
-            if cross:
-                usage += border
+            usage = usage + border if cross else usage
             sur = value - q
             sur -= usage
             surplus[j] = sur
             row_price[j] = q
             row_usage[j] = usage
-            ok = sur > 0 and live and not view_hidden[j]
-            if abroad and view_foreign[j]:
-                ok = False  # foreign data stays abroad
-            want[j] = ok
+            want[j] = sur > 0 and allowed[j]
         if pick_one_operator:
             # Only the operator slots, in order (not every slot, asking which is one).
             best = -1
