@@ -344,6 +344,7 @@ def clear_market(
     active,
     sector,
     region_abroad,
+    region,
     hong_kong,
     public_interest,
     product,
@@ -351,10 +352,12 @@ def clear_market(
     tie_break,
     view_kind,
     view_foreign,
-    view_hidden,
+    needs_registration,
+    registration,
     operator_slots,
     foreign_slots,
-    view_sensitivity,
+    kind_sensitivity,
+    available,
     worth,
     value_per_unit,
     product_cost,
@@ -363,18 +366,12 @@ def clear_market(
     price,
     price_public_interest,
     size,
-    pick_one_operator,
     openness,
     strictness,
     alignment,
     rng,
-    data_added,
-    spending,
-    usage_cost,
-    licences,
-    cross_border_paid,
-    revenue,
-    uses,
+    per_firm,
+    sales,
     transfers,
     keep,
     bought_out,
@@ -384,31 +381,36 @@ def clear_market(
     """Value and clear every firm's view in one row-major pass.
 
     :func:`econ.market.clear_reference` with the valuation of ``Valuation.value`` and
-    ``Valuation.usage`` (E4 and E15). Per-firm outputs are written to ``data_added`` ...
-    ``cross_border_paid``, per-product ones are accumulated into ``revenue`` and ``uses``
-    (zeroed by the caller), cross-border transfers are counted in
-    ``transfers[kind, hong_kong]``; with ``keep`` the (firms x view) matrices go to
-    ``bought_out``, ``paid_out`` and ``cross_out``.
+    ``Valuation.usage`` (E4 and E15). Per-firm outputs are written to the rows of
+    ``per_firm``, per-product ones are accumulated into the rows of ``sales`` (zeroed by the
+    caller), cross-border transfers are counted in ``transfers[kind, hong_kong]``; with
+    ``keep`` the (firms x view) matrices go to ``bought_out``, ``paid_out`` and
+    ``cross_out``. What the caller would otherwise derive with numpy (Hong Kong firms, hidden
+    slots, slot sensitivities, whether operators compete) is read here from its sources.
 
     Parameters
     ----------
-    active, sector, region_abroad, hong_kong, public_interest : numpy.ndarray
+    active, sector, region_abroad, region, public_interest : numpy.ndarray
         Per firm: state and region.
+    hong_kong : int
+        ``Region.HONG_KONG``: the firms whose transfers count as Hong Kong's.
     product, fit, tie_break : numpy.ndarray
         Per firm and view slot: catalogue column, fit and tie-break among operators.
-    view_kind, view_foreign, view_hidden : numpy.ndarray
-        Per view slot: product kind, foreign, hidden without registration.
+    view_kind, view_foreign, needs_registration : numpy.ndarray
+        Per view slot: product kind (int64), foreign, visible only with registration.
+    registration : bool
+        Whether registration is in force (the policy's lever).
     operator_slots, foreign_slots : numpy.ndarray
         The view slots holding operators' and foreign products, ascending (int64).
-    view_sensitivity : numpy.ndarray
-        Per view slot: the product's sensitivity.
+    kind_sensitivity : numpy.ndarray
+        Per kind of product: its sensitivity.
+    available : numpy.ndarray
+        Per product: whether it can be licensed. A firm licenses at most one operator
+        product when any operator slot of the first row is available.
     worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
         The factors of :class:`econ.market.Valuation` (RMB).
     price, price_public_interest, size : numpy.ndarray
         Per product: prices (RMB per licence) and data units per licence.
-    pick_one_operator : bool
-        Whether a firm licenses at most one operator product (operators available; there
-        is then at least one operator slot).
     openness, strictness : float
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
@@ -417,17 +419,30 @@ def clear_market(
         The ``approvals`` stream: one uniform per request, in row-major order. A PCG64
         generator is best passed as its state words (:func:`pcg64_words`, advanced in
         place): unboxing a fresh ``Generator`` costs numba more than the whole draw.
-    data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
-        Written in place, per firm (data units, RMB, RMB, licences, RMB).
-    revenue, uses : numpy.ndarray
-        Accumulated in place, per product (RMB, licences).
+    per_firm : numpy.ndarray
+        (5, firms), written in place: data added, spending, usage cost, licences and
+        cross-border fees of each firm (data units, RMB, RMB, licences, RMB).
+    sales : numpy.ndarray
+        (2, products), accumulated in place: revenue and uses (RMB, licences).
     transfers : numpy.ndarray
         Accumulated in place: cross-border transfers by product kind and Hong Kong or not.
     keep : bool
         Write the (firms x view) matrices.
     bought_out, paid_out, cross_out : numpy.ndarray
         Written in place with ``keep``: bought, paid (RMB), crossed the border.
+
+    Returns
+    -------
+    float
+        The data added in all, ``per_firm[0].sum()`` as numpy sums it.
     """
+    data_added, spending, usage_cost = per_firm[0], per_firm[1], per_firm[2]
+    licences, cross_border_paid = per_firm[3], per_firm[4]
+    revenue, uses = sales[0], sales[1]
+    pick_one_operator = False  # operators compete: a firm licenses one at most
+    if product.shape[0] > 0:
+        for j in operator_slots:
+            pick_one_operator |= available[product[0, j]]
     n, w = product.shape
     every_slot = np.arange(w)
     bought_slots = np.empty(w, dtype=np.int64)
@@ -445,7 +460,8 @@ def clear_market(
     for j in range(w):
         for live_abroad in range(4):
             live, abroad = live_abroad >= 2, live_abroad % 2 == 1
-            allow[live_abroad, j] = live and not view_hidden[j] and not (abroad and view_foreign[j])
+            hidden = needs_registration[j] and not registration
+            allow[live_abroad, j] = live and not hidden and not (abroad and view_foreign[j])
     for i in range(n):
         live = active[i]
         abroad = region_abroad[i]
@@ -489,7 +505,8 @@ def clear_market(
         # those (in order, so the draws are the same).
         for j in every_slot if abroad else foreign_slots:
             if want[j] and abroad != view_foreign[j]:
-                p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
+                sensitivity = kind_sensitivity[view_kind[j]]
+                p_approve = _approval_probability(openness, strictness, sensitivity, align)
                 if _uniform(rng) >= p_approve:
                     want[j] = False
         # Whether a slot is bought is hard to predict: the row's sums take selects, not
@@ -509,7 +526,7 @@ def clear_market(
             revenue[p] += row_price[j]
             uses[p] += 1.0
             if abroad != view_foreign[j]:
-                transfers[view_kind[j], 1 if hong_kong[i] else 0] += 1
+                transfers[view_kind[j], 1 if region[i] == hong_kong else 0] += 1
         count = float(n_bought)
         if keep:
             for j in range(w):
@@ -528,6 +545,7 @@ def clear_market(
             usage_cost[i] = pairwise_sum(scratch3, 0, w)
             cross_border_paid[i] = pairwise_sum(scratch4, 0, w)
         licences[i] = count
+    return pairwise_sum(data_added, 0, n)
 
 
 @numba.njit(cache=True)
