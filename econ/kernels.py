@@ -1403,7 +1403,7 @@ def revenue_maximising_price(
         wtp = np.asarray(willingness_to_pay, dtype=float)
         top, counts = _above_cost(wtp, cost, pad)
         n_buyers = wtp.shape[0]
-    top = np.sort(top.view(np.uint64), axis=1).view(np.float64) if bits else np.sort(top, axis=1)
+    (top.view(np.uint64) if bits else top).sort(axis=1)  # in place: no copy
     return _best_prices(top, counts, min(int(min_buyers), n_buyers), cost)
 
 

@@ -127,6 +127,11 @@ class ComputeClusters(Population):
         """
         c = self.table
         load = c.data_load_racks if data_load is None else data_load
+        return np.array(self._prices(scenario, load))
+
+    def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> list[float]:
+        """:meth:`price_index` as plain floats (what routing's bisection reads)."""
+        c = self.table
         # Utilisation, and E10's cap and ratio (eq.compute_price), in plain floats: two
         # clusters, and each numpy call on two elements costs more than its arithmetic (the
         # same IEEE operations; an overflow is inf, as in numpy without the warning). A
@@ -142,8 +147,8 @@ class ComputeClusters(Population):
                 strict=True,
             )
         ]
-        price = np.array(ratio) ** scenario.compute_price_steepness
-        return (1 - c.price_discount) * price
+        price = (np.array(ratio) ** scenario.compute_price_steepness).tolist()
+        return [(1 - d) * x for d, x in zip(c.price_discount.tolist(), price, strict=True)]
 
     def route(self, scenario: Scenario, load: float, latency: float) -> tuple[float, float]:
         """Split ``load`` racks of data work and serve it.
@@ -170,7 +175,7 @@ class ComputeClusters(Population):
         """
 
         def gap(share: float) -> float:
-            east, west = self.price_index(scenario, ((1 - share) * load, share * load))
+            east, west = self._prices(scenario, ((1 - share) * load, share * load))
             return east - (west + latency)
 
         c = self.table
