@@ -30,6 +30,7 @@ from econ import equations as eq
 
 __all__ = [
     "GroupedDemand",
+    "adjust_prices",
     "audit",
     "child_seed_state",
     "choose_effort",
@@ -1405,6 +1406,30 @@ def revenue_maximising_price(
         n_buyers = wtp.shape[0]
     (top.view(np.uint64) if bits else top).sort(axis=1)  # in place: no copy
     return _best_prices(top, counts, min(int(min_buyers), n_buyers), cost)
+
+
+@numba.njit(cache=True)
+def adjust_prices(price, target, speed, copy_to):
+    """E5b in place: ``price`` becomes ``eq.adjusted_price(price, target, speed)`` (the
+    same steps: previous plus speed times the gap where the previous price is positive, the
+    target elsewhere), and ``copy_to`` a copy of it (the price to public-interest users).
+
+    Parameters
+    ----------
+    price : numpy.ndarray
+        Last quarter's prices (RMB per licence), overwritten.
+    target : numpy.ndarray
+        Target prices from E5 (RMB per licence).
+    speed : float
+        Share of the gap closed each quarter, in [0, 1].
+    copy_to : numpy.ndarray
+        Overwritten with the new prices.
+    """
+    for i in range(len(price)):
+        previous = price[i]
+        new = previous + speed * (target[i] - previous) if previous > 0 else target[i]
+        price[i] = new
+        copy_to[i] = new
 
 
 @numba.njit(cache=True)

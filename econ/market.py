@@ -829,8 +829,10 @@ def set_foreign_prices(
             target = kernels.revenue_maximising_price(wtp.columns(foreign))
         else:
             target = kernels.revenue_maximising_price(wtp[:, foreign])
-        catalogue.price[foreign] = eq.adjusted_price(catalogue.price[foreign], target, speed)
-        catalogue.price_public_interest[foreign] = catalogue.price[foreign]
+        # E5b (eq.adjusted_price) in place, the same price to public-interest users.
+        kernels.adjust_prices(
+            catalogue.price[foreign], target, speed, catalogue.price_public_interest[foreign]
+        )
 
 
 def clear(

@@ -579,6 +579,19 @@ def test_quarter_sums_are_measures_numpy_steps():
         assert got == want
 
 
+def test_adjust_prices_is_e5b():
+    rng = np.random.default_rng(14)
+    for n in (0, 1, 7, 40, 300):
+        for speed in (0.0, 0.3, 1.0, 1):
+            previous = rng.lognormal(0, 2, n) * rng.choice([0.0, 1.0, -1.0, np.nan], n)
+            target = rng.lognormal(0, 2, n) * rng.choice([0.0, 1.0], n)
+            want = eq.adjusted_price(previous, target, speed)
+            price, public = previous.copy(), np.full(n, -7.0)
+            kernels.adjust_prices(price, target, speed, public)
+            assert np.array_equal(price, want, equal_nan=True)
+            assert np.array_equal(public, want, equal_nan=True)
+
+
 def test_choose_effort_is_its_reference():
     model = DataEconomy(scenario="small", seed=0)
     rng = np.random.default_rng(14)

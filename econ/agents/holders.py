@@ -249,8 +249,10 @@ class PublicHolders(Population):
             h.price, h.price_public_interest = fees
         else:
             target = kernels.revenue_maximising_price(wtp)
-            h.price = eq.adjusted_price(h.price, target, scenario.price_adjustment)
-            h.price_public_interest = h.price
+            # E5b (eq.adjusted_price) in place, the same price to public-interest users.
+            kernels.adjust_prices(
+                h.price, target, scenario.price_adjustment, h.price_public_interest
+            )
 
     def receive(self, uses: np.ndarray, fees: np.ndarray, shared_revenue: float) -> None:
         """Record the quarter's uses and fees, and split operators' revenue share by effort.
