@@ -58,6 +58,7 @@ __all__ = [
     "settle_operators",
     "uniform",
     "uniforms",
+    "value_per_unit",
     "write_view_products",
 ]
 
@@ -550,10 +551,54 @@ def clear_market(
 
 
 @numba.njit(cache=True)
+def value_per_unit(
+    productivity,
+    capital_power,
+    growth_power,
+    capability,
+    active,
+    data_elasticity,
+    data_scale,
+    value_index,
+    life_factor,
+):
+    """E1, E3, E2d and E4 per firm in the order of ``Firms.value_per_unit_reference``.
+
+    Parameters
+    ----------
+    productivity, capability, active : numpy.ndarray
+        The firm table's columns.
+    capital_power, growth_power : numpy.ndarray
+        The powers ``K^alpha`` and ``(1 + D/D0)^(beta - 1)`` (numpy's).
+    data_elasticity, data_scale : float
+        ``beta`` and ``D0``.
+    value_index : float
+        E2d's index of data's value to its users.
+    life_factor : float
+        E4's value of a data unit over its life, per unit of marginal product.
+
+    Returns
+    -------
+    numpy.ndarray
+        RMB per data unit, one per slot; zero for inactive slots.
+    """
+    n = len(active)
+    out = np.empty(n)
+    for i in range(n):
+        base = productivity[i] * capital_power[i]  # E1
+        marginal = (data_elasticity * base * growth_power[i]) / data_scale  # E3
+        marginal = value_index * marginal  # E2d
+        value = marginal * capability[i] * (1.0 if active[i] else 0.0)
+        out[i] = value * 1.0 * life_factor  # E4, one data unit
+    return out
+
+
+@numba.njit(cache=True)
 def produce(
     active,
-    base,
-    output_factor,
+    capital_power,
+    growth_power,
+    value_index,
     non_data_cost_share,
     spending,
     usage_cost,
@@ -577,18 +622,22 @@ def produce(
     capability,
     productivity,
     age,
+    data_spending,
+    licences_kept,
 ):
     """E1, E2, E2b, E2c, E18 per firm in the order of ``Firms.produce_reference``.
 
-    Given the powers ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy);
-    every state array is updated in place.
+    Given the powers ``K^alpha`` and ``(1 + D/D0)^beta`` (numpy's); every state array is
+    updated in place.
 
     Parameters
     ----------
     active : numpy.ndarray
         Whether each firm is active.
-    base, output_factor : numpy.ndarray
-        ``A K^alpha`` (RMB per quarter) and ``(1 + D/D0)^beta``.
+    capital_power, growth_power : numpy.ndarray
+        ``K^alpha`` (E1: the data-free output is ``A K^alpha``) and ``(1 + D/D0)^beta`` (E2).
+    value_index : float
+        E2d's index of data's value to its users.
     non_data_cost_share : float
         Share of data-free output spent on other inputs.
     spending, usage_cost, licences : numpy.ndarray
@@ -609,11 +658,18 @@ def produce(
         Per-quarter rates: data going stale, capability diffusion (E18), productivity growth.
     output, surplus, cash, capital, data_stock, capability, productivity, age : numpy.ndarray
         The firm table's columns, updated in place.
+    data_spending, licences_kept : numpy.ndarray
+        The firm table's columns, written with ``spending`` and ``licences``.
     """
     for i in range(len(active)):
         live = active[i]
-        b = base[i]
-        y = b * output_factor[i]
+        data_spending[i] = spending[i]
+        licences_kept[i] = licences[i]
+        b = productivity[i] * capital_power[i]  # E1
+        factor = 1.0 * growth_power[i]  # E2's factor, eq.output(1.0, ...)
+        if value_index != 1.0:  # E2d; at 1, E2 exactly (1 + (f - 1) can differ from f)
+            factor = 1.0 + value_index * (factor - 1.0)
+        y = b * factor
         gain = y - non_data_cost_share * b
         gain -= spending[i]
         # E2b: the fixed cost of a data capability, for firms that licensed data.

@@ -174,6 +174,25 @@ def test_produce_is_its_reference(seed):
         assert np.array_equal(a, b), column.name
 
 
+@pytest.mark.parametrize("value_index", [1.0, 1.37])
+def test_produce_and_value_per_unit_with_the_value_index_are_their_references(value_index):
+    for seed in range(4):
+        model = scrambled(POLICIES[seed], seed)
+        rng = np.random.default_rng(seed)
+        n = len(model.firms)
+        inputs = (rng.random(n) * 50, rng.random(n) * 1e5, rng.random(n) * 1e4, rng.random(n) * 9)
+        firms, p = model.firms, model.params
+        got = firms.value_per_unit(p, value_index)
+        assert np.array_equal(got, firms.value_per_unit_reference(p, value_index))
+        assert (~firms.table.active).any() and np.all(got[~firms.table.active] == 0)
+        other = Firms(firms.table.copy())
+        firms.produce(p, *inputs, value_index=value_index)
+        other.produce_reference(p, *inputs, value_index=value_index)
+        for column in firms.table.columns():
+            a, b = getattr(firms.table, column.name), getattr(other.table, column.name)
+            assert np.array_equal(a, b), column.name
+
+
 def test_revenue_maximising_price_is_the_equation():
     rng = np.random.default_rng(0)
     for _ in range(200):
@@ -376,6 +395,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(kernels, "revenue_maximising_price", _reference_e5)
     monkeypatch.setattr(kernels.GroupedDemand, "best", _reference_best)
     monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
+    monkeypatch.setattr("econ.agents.Firms.value_per_unit", Firms.value_per_unit_reference)
     monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
