@@ -39,6 +39,7 @@ __all__ = [
     "exit_firms",
     "firm_factors",
     "group_demand",
+    "holder_supply",
     "initialise_firms",
     "mainland_totals",
     "pairwise_sum",
@@ -898,6 +899,36 @@ def choose_effort(
             effort[i] = e
         datasets[i] = datasets[i] * (1.0 - staleness) + release_per_effort * e
         supply_cost[i] = effort_cost * (e * e) / 2
+
+
+@numba.njit(cache=True)
+def holder_supply(datasets, effort, base_size, reference_datasets, reference_effort):
+    """E13's size of each holder's open product and the quality of the sensitive data they
+    supply, in one pass: ``eq.public_product_size`` and the mean of ``0.5 + 0.5 e/e0`` (its
+    sum in numpy's order over the count).
+
+    Parameters
+    ----------
+    datasets, effort : numpy.ndarray
+        The holders' open datasets and supply effort.
+    base_size, reference_datasets, reference_effort : float
+        E13's size at the reference datasets and effort, and those references.
+
+    Returns
+    -------
+    size : numpy.ndarray
+        Data units per licence, one per holder.
+    quality : float
+        Mean quality relative to start-up (NaN without holders, as numpy's mean).
+    """
+    n = len(effort)
+    size = np.empty(n)
+    quality = np.empty(n)
+    for i in range(n):
+        q = 0.5 + 0.5 * effort[i] / reference_effort
+        quality[i] = q
+        size[i] = base_size * np.sqrt(datasets[i] / reference_datasets) * q
+    return size, pairwise_sum(quality, 0, n) / n if n else np.nan
 
 
 @numba.njit(cache=True)

@@ -612,6 +612,18 @@ def test_adjust_prices_is_e5b():
             assert np.array_equal(public, want, equal_nan=True)
 
 
+def test_holder_supply_is_e13_and_the_numpy_mean():
+    rng = np.random.default_rng(15)
+    for n in (0, 1, 5, 9, 40, 300):
+        datasets = rng.lognormal(3, 1, n) * rng.choice([0.0, 1.0], n, p=[0.1, 0.9])
+        effort = rng.random(n) * rng.choice([1e-6, 1.0, 3.0])
+        base, ref_d, ref_e = rng.lognormal(0, 1, 3)
+        size, quality = kernels.holder_supply(datasets, effort, base, ref_d, ref_e)
+        assert np.array_equal(size, eq.public_product_size(base, datasets, ref_d, effort, ref_e))
+        want = 0.5 + 0.5 * effort / ref_e
+        assert quality == want.sum() / n if n else np.isnan(quality)
+
+
 def test_choose_effort_is_its_reference():
     model = DataEconomy(scenario="small", seed=0)
     rng = np.random.default_rng(14)

@@ -238,7 +238,7 @@ class ComputeClusters(Population):
         float
             The blended price index (1 is the eastern start-up price).
         """
-        east, west = self.price_index(scenario)
+        east, west = self._prices(scenario, self.table.data_load_racks)  # plain floats
         return float((1 - west_share) * east + west_share * (west + latency))
 
     def grow(self, policy: Policy, scenario: Scenario) -> None:
