@@ -393,10 +393,12 @@ def clear_market(
 
     Parameters
     ----------
-    active, sector, region_abroad, region, public_interest : numpy.ndarray
+    active, sector, region_abroad, region : numpy.ndarray
         Per firm: state and region.
     hong_kong : int
         ``Region.HONG_KONG``: the firms whose transfers count as Hong Kong's.
+    public_interest : numpy.ndarray
+        Per firm: whether it is a public-interest user.
     product, fit, tie_break : numpy.ndarray
         Per firm and view slot: catalogue column, fit and tie-break among operators.
     view_kind, view_foreign, needs_registration : numpy.ndarray
@@ -567,10 +569,12 @@ def value_per_unit(
 
     Parameters
     ----------
-    productivity, capability, active : numpy.ndarray
-        The firm table's columns.
+    productivity : numpy.ndarray
+        The firms' productivity ``A``.
     capital_power, growth_power : numpy.ndarray
         The powers ``K^alpha`` and ``(1 + D/D0)^(beta - 1)`` (numpy's).
+    capability, active : numpy.ndarray
+        The firm table's columns.
     data_elasticity, data_scale : float
         ``beta`` and ``D0``.
     value_index : float
