@@ -627,7 +627,8 @@ def trust_update(
     updated = trust + recovery * (1.0 - trust) - loss_per_incident * incidents_per_thousand_firms
     if pressure > collapse_threshold:
         updated *= 1.0 - collapse
-    return float(np.clip(updated, 0.05, 1.0))
+    # np.clip of one float, without its array handling: the same bounds, NaN kept.
+    return float(min(max(updated, 0.05), 1.0))
 
 
 def incident_pressure(previous, incidents_per_thousand_firms, memory=0.75):

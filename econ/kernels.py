@@ -30,16 +30,20 @@ from econ import equations as eq
 
 __all__ = [
     "GroupedDemand",
+    "adjust_prices",
     "audit",
+    "child_seed_state",
     "choose_effort",
     "clear_market",
     "entry_state",
     "exit_firms",
     "firm_factors",
     "group_demand",
+    "holder_supply",
     "initialise_firms",
     "mainland_totals",
     "pairwise_sum",
+    "pcg64_child",
     "pcg64_double",
     "pcg64_seeded",
     "pcg64_uniforms",
@@ -47,6 +51,7 @@ __all__ = [
     "poisson_ppf",
     "price_operators",
     "produce",
+    "quarter_sums",
     "revenue_maximising_price",
     "scatter_rows",
     "seed_sequence_state",
@@ -54,6 +59,7 @@ __all__ = [
     "settle_operators",
     "uniform",
     "uniforms",
+    "value_per_unit",
     "write_view_products",
 ]
 
@@ -297,10 +303,10 @@ def group_demand(
         for j in range(w):
             if (abroad != view_foreign[j]) and not border_open:
                 continue
-            p = product[i, j]
+            p = np.uint64(product[i, j])  # unsigned: no check for a negative index
             if last[p] != k:
                 last[p] = k
-                counts[p + 1] += 1
+                counts[p + np.uint64(1)] += 1  # (uint64 + int64 would be a float)
             else:
                 duplicates = True
     offsets = np.cumsum(counts)
@@ -320,7 +326,7 @@ def group_demand(
             cross = abroad != view_foreign[j]
             if cross and not border_open:
                 continue
-            p = product[i, j]
+            p = np.uint64(product[i, j])
             v = worth[s, p] * vpu * np.float64(fit[i, j])
             usage = product_cost[p] + integ
             if cross:
@@ -341,6 +347,7 @@ def clear_market(
     active,
     sector,
     region_abroad,
+    region,
     hong_kong,
     public_interest,
     product,
@@ -348,10 +355,12 @@ def clear_market(
     tie_break,
     view_kind,
     view_foreign,
-    view_hidden,
+    needs_registration,
+    registration,
     operator_slots,
     foreign_slots,
-    view_sensitivity,
+    kind_sensitivity,
+    available,
     worth,
     value_per_unit,
     product_cost,
@@ -360,18 +369,12 @@ def clear_market(
     price,
     price_public_interest,
     size,
-    pick_one_operator,
     openness,
     strictness,
     alignment,
     rng,
-    data_added,
-    spending,
-    usage_cost,
-    licences,
-    cross_border_paid,
-    revenue,
-    uses,
+    per_firm,
+    sales,
     transfers,
     keep,
     bought_out,
@@ -381,31 +384,38 @@ def clear_market(
     """Value and clear every firm's view in one row-major pass.
 
     :func:`econ.market.clear_reference` with the valuation of ``Valuation.value`` and
-    ``Valuation.usage`` (E4 and E15). Per-firm outputs are written to ``data_added`` ...
-    ``cross_border_paid``, per-product ones are accumulated into ``revenue`` and ``uses``
-    (zeroed by the caller), cross-border transfers are counted in
-    ``transfers[kind, hong_kong]``; with ``keep`` the (firms x view) matrices go to
-    ``bought_out``, ``paid_out`` and ``cross_out``.
+    ``Valuation.usage`` (E4 and E15). Per-firm outputs are written to the rows of
+    ``per_firm``, per-product ones are accumulated into the rows of ``sales`` (zeroed by the
+    caller), cross-border transfers are counted in ``transfers[kind, hong_kong]``; with
+    ``keep`` the (firms x view) matrices go to ``bought_out``, ``paid_out`` and
+    ``cross_out``. What the caller would otherwise derive with numpy (Hong Kong firms, hidden
+    slots, slot sensitivities, whether operators compete) is read here from its sources.
 
     Parameters
     ----------
-    active, sector, region_abroad, hong_kong, public_interest : numpy.ndarray
+    active, sector, region_abroad, region : numpy.ndarray
         Per firm: state and region.
+    hong_kong : int
+        ``Region.HONG_KONG``: the firms whose transfers count as Hong Kong's.
+    public_interest : numpy.ndarray
+        Per firm: whether it is a public-interest user.
     product, fit, tie_break : numpy.ndarray
         Per firm and view slot: catalogue column, fit and tie-break among operators.
-    view_kind, view_foreign, view_hidden : numpy.ndarray
-        Per view slot: product kind, foreign, hidden without registration.
+    view_kind, view_foreign, needs_registration : numpy.ndarray
+        Per view slot: product kind (int64), foreign, visible only with registration.
+    registration : bool
+        Whether registration is in force (the policy's lever).
     operator_slots, foreign_slots : numpy.ndarray
         The view slots holding operators' and foreign products, ascending (int64).
-    view_sensitivity : numpy.ndarray
-        Per view slot: the product's sensitivity.
+    kind_sensitivity : numpy.ndarray
+        Per kind of product: its sensitivity.
+    available : numpy.ndarray
+        Per product: whether it can be licensed. A firm licenses at most one operator
+        product when any operator slot of the first row is available.
     worth, value_per_unit, product_cost, integration, border_cost : numpy.ndarray
         The factors of :class:`econ.market.Valuation` (RMB).
     price, price_public_interest, size : numpy.ndarray
         Per product: prices (RMB per licence) and data units per licence.
-    pick_one_operator : bool
-        Whether a firm licenses at most one operator product (operators available; there
-        is then at least one operator slot).
     openness, strictness : float
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
@@ -414,17 +424,30 @@ def clear_market(
         The ``approvals`` stream: one uniform per request, in row-major order. A PCG64
         generator is best passed as its state words (:func:`pcg64_words`, advanced in
         place): unboxing a fresh ``Generator`` costs numba more than the whole draw.
-    data_added, spending, usage_cost, licences, cross_border_paid : numpy.ndarray
-        Written in place, per firm (data units, RMB, RMB, licences, RMB).
-    revenue, uses : numpy.ndarray
-        Accumulated in place, per product (RMB, licences).
+    per_firm : numpy.ndarray
+        (5, firms), written in place: data added, spending, usage cost, licences and
+        cross-border fees of each firm (data units, RMB, RMB, licences, RMB).
+    sales : numpy.ndarray
+        (2, products), accumulated in place: revenue and uses (RMB, licences).
     transfers : numpy.ndarray
         Accumulated in place: cross-border transfers by product kind and Hong Kong or not.
     keep : bool
         Write the (firms x view) matrices.
     bought_out, paid_out, cross_out : numpy.ndarray
         Written in place with ``keep``: bought, paid (RMB), crossed the border.
+
+    Returns
+    -------
+    float
+        The data added in all, ``per_firm[0].sum()`` as numpy sums it.
     """
+    data_added, spending, usage_cost = per_firm[0], per_firm[1], per_firm[2]
+    licences, cross_border_paid = per_firm[3], per_firm[4]
+    revenue, uses = sales[0], sales[1]
+    pick_one_operator = False  # operators compete: a firm licenses one at most
+    if product.shape[0] > 0:
+        for j in operator_slots:
+            pick_one_operator |= available[product[0, j]]
     n, w = product.shape
     every_slot = np.arange(w)
     bought_slots = np.empty(w, dtype=np.int64)
@@ -436,6 +459,14 @@ def clear_market(
     scratch2 = np.empty(w)
     scratch3 = np.empty(w)
     scratch4 = np.empty(w)
+    # Slots a firm may buy from, by (active, abroad): visible (registration) and, for a firm
+    # abroad, not foreign (foreign data stays abroad).
+    allow = np.empty((4, w), dtype=np.bool_)
+    for j in range(w):
+        for live_abroad in range(4):
+            live, abroad = live_abroad >= 2, live_abroad % 2 == 1
+            hidden = needs_registration[j] and not registration
+            allow[live_abroad, j] = live and not hidden and not (abroad and view_foreign[j])
     for i in range(n):
         live = active[i]
         abroad = region_abroad[i]
@@ -443,23 +474,24 @@ def clear_market(
         vpu = value_per_unit[i]
         pi = public_interest[i]
         integ, border, align = integration[i], border_cost[i], alignment[i]  # read once a row
+        # Row-invariant choices made once a row, so the slot loop has no branches but the
+        # selects: the firm's prices, its sector's worth and which slots it may buy.
+        prices = price_public_interest if pi else price
+        worth_s = worth[s]
+        allowed = allow[(2 if live else 0) + (1 if abroad else 0)]
         for j in range(w):
-            p = product[i, j]
-            q = price_public_interest[p] if pi else price[p]
+            p = np.uint64(product[i, j])  # unsigned: no check for a negative index
+            q = prices[p]
             cross = abroad != view_foreign[j]
-            value = worth[s, p] * vpu * np.float64(fit[i, j])
+            value = worth_s[p] * vpu * np.float64(fit[i, j])
             usage = product_cost[p] + integ
-            if cross:
-                usage += border
+            usage = usage + border if cross else usage
             sur = value - q
             sur -= usage
             surplus[j] = sur
             row_price[j] = q
             row_usage[j] = usage
-            ok = sur > 0 and live and not view_hidden[j]
-            if abroad and view_foreign[j]:
-                ok = False  # foreign data stays abroad
-            want[j] = ok
+            want[j] = sur > 0 and allowed[j]
         if pick_one_operator:
             # Only the operator slots, in order (not every slot, asking which is one).
             best = -1
@@ -478,7 +510,8 @@ def clear_market(
         # those (in order, so the draws are the same).
         for j in every_slot if abroad else foreign_slots:
             if want[j] and abroad != view_foreign[j]:
-                p_approve = _approval_probability(openness, strictness, view_sensitivity[j], align)
+                sensitivity = kind_sensitivity[view_kind[j]]
+                p_approve = _approval_probability(openness, strictness, sensitivity, align)
                 if _uniform(rng) >= p_approve:
                     want[j] = False
         # Whether a slot is bought is hard to predict: the row's sums take selects, not
@@ -487,18 +520,18 @@ def clear_market(
         for j in range(w):
             bought = want[j]
             scratch[j] = row_price[j] if bought else 0.0
-            scratch2[j] = size[product[i, j]] if bought else 0.0
+            scratch2[j] = size[np.uint64(product[i, j])] if bought else 0.0
             scratch3[j] = row_usage[j] if bought else 0.0
             scratch4[j] = row_price[j] if bought and abroad != view_foreign[j] else 0.0
             bought_slots[n_bought] = j
             n_bought += bought
         for b in range(n_bought):
             j = bought_slots[b]
-            p = product[i, j]
+            p = np.uint64(product[i, j])
             revenue[p] += row_price[j]
             uses[p] += 1.0
             if abroad != view_foreign[j]:
-                transfers[view_kind[j], 1 if hong_kong[i] else 0] += 1
+                transfers[view_kind[j], 1 if region[i] == hong_kong else 0] += 1
         count = float(n_bought)
         if keep:
             for j in range(w):
@@ -517,13 +550,60 @@ def clear_market(
             usage_cost[i] = pairwise_sum(scratch3, 0, w)
             cross_border_paid[i] = pairwise_sum(scratch4, 0, w)
         licences[i] = count
+    return pairwise_sum(data_added, 0, n)
+
+
+@numba.njit(cache=True)
+def value_per_unit(
+    productivity,
+    capital_power,
+    growth_power,
+    capability,
+    active,
+    data_elasticity,
+    data_scale,
+    value_index,
+    life_factor,
+):
+    """E1, E3, E2d and E4 per firm in the order of ``Firms.value_per_unit_reference``.
+
+    Parameters
+    ----------
+    productivity : numpy.ndarray
+        The firms' productivity ``A``.
+    capital_power, growth_power : numpy.ndarray
+        The powers ``K^alpha`` and ``(1 + D/D0)^(beta - 1)`` (numpy's).
+    capability, active : numpy.ndarray
+        The firm table's columns.
+    data_elasticity, data_scale : float
+        ``beta`` and ``D0``.
+    value_index : float
+        E2d's index of data's value to its users.
+    life_factor : float
+        E4's value of a data unit over its life, per unit of marginal product.
+
+    Returns
+    -------
+    numpy.ndarray
+        RMB per data unit, one per slot; zero for inactive slots.
+    """
+    n = len(active)
+    out = np.empty(n)
+    for i in range(n):
+        base = productivity[i] * capital_power[i]  # E1
+        marginal = (data_elasticity * base * growth_power[i]) / data_scale  # E3
+        marginal = value_index * marginal  # E2d
+        value = marginal * capability[i] * (1.0 if active[i] else 0.0)
+        out[i] = value * 1.0 * life_factor  # E4, one data unit
+    return out
 
 
 @numba.njit(cache=True)
 def produce(
     active,
-    base,
-    output_factor,
+    capital_power,
+    growth_power,
+    value_index,
     non_data_cost_share,
     spending,
     usage_cost,
@@ -547,18 +627,22 @@ def produce(
     capability,
     productivity,
     age,
+    data_spending,
+    licences_kept,
 ):
     """E1, E2, E2b, E2c, E18 per firm in the order of ``Firms.produce_reference``.
 
-    Given the powers ``base = A K^alpha`` and ``output_factor = (1 + D/D0)^beta`` (numpy);
-    every state array is updated in place.
+    Given the powers ``K^alpha`` and ``(1 + D/D0)^beta`` (numpy's); every state array is
+    updated in place.
 
     Parameters
     ----------
     active : numpy.ndarray
         Whether each firm is active.
-    base, output_factor : numpy.ndarray
-        ``A K^alpha`` (RMB per quarter) and ``(1 + D/D0)^beta``.
+    capital_power, growth_power : numpy.ndarray
+        ``K^alpha`` (E1: the data-free output is ``A K^alpha``) and ``(1 + D/D0)^beta`` (E2).
+    value_index : float
+        E2d's index of data's value to its users.
     non_data_cost_share : float
         Share of data-free output spent on other inputs.
     spending, usage_cost, licences : numpy.ndarray
@@ -579,11 +663,18 @@ def produce(
         Per-quarter rates: data going stale, capability diffusion (E18), productivity growth.
     output, surplus, cash, capital, data_stock, capability, productivity, age : numpy.ndarray
         The firm table's columns, updated in place.
+    data_spending, licences_kept : numpy.ndarray
+        The firm table's columns, written with ``spending`` and ``licences``.
     """
     for i in range(len(active)):
         live = active[i]
-        b = base[i]
-        y = b * output_factor[i]
+        data_spending[i] = spending[i]
+        licences_kept[i] = licences[i]
+        b = productivity[i] * capital_power[i]  # E1
+        factor = 1.0 * growth_power[i]  # E2's factor, eq.output(1.0, ...)
+        if value_index != 1.0:  # E2d; at 1, E2 exactly (1 + (f - 1) can differ from f)
+            factor = 1.0 + value_index * (factor - 1.0)
+        y = b * factor
         gain = y - non_data_cost_share * b
         gain -= spending[i]
         # E2b: the fixed cost of a data capability, for firms that licensed data.
@@ -812,6 +903,36 @@ def choose_effort(
             effort[i] = e
         datasets[i] = datasets[i] * (1.0 - staleness) + release_per_effort * e
         supply_cost[i] = effort_cost * (e * e) / 2
+
+
+@numba.njit(cache=True)
+def holder_supply(datasets, effort, base_size, reference_datasets, reference_effort):
+    """E13's size of each holder's open product and the quality of the sensitive data they
+    supply, in one pass: ``eq.public_product_size`` and the mean of ``0.5 + 0.5 e/e0`` (its
+    sum in numpy's order over the count).
+
+    Parameters
+    ----------
+    datasets, effort : numpy.ndarray
+        The holders' open datasets and supply effort.
+    base_size, reference_datasets, reference_effort : float
+        E13's size at the reference datasets and effort, and those references.
+
+    Returns
+    -------
+    size : numpy.ndarray
+        Data units per licence, one per holder.
+    quality : float
+        Mean quality relative to start-up (NaN without holders, as numpy's mean).
+    """
+    n = len(effort)
+    size = np.empty(n)
+    quality = np.empty(n)
+    for i in range(n):
+        q = 0.5 + 0.5 * effort[i] / reference_effort
+        quality[i] = q
+        size[i] = base_size * np.sqrt(datasets[i] / reference_datasets) * q
+    return size, pairwise_sum(quality, 0, n) / n if n else np.nan
 
 
 @numba.njit(cache=True)
@@ -1075,6 +1196,113 @@ def mainland_totals(active, region, hong_kong, surplus, output):
 
 
 @numba.njit(cache=True)
+def _masked_sum(values, mask, scratch):
+    """``values[mask].sum()`` as numpy sums it, and how many ``mask`` keeps."""
+    n = 0
+    for i in range(len(values)):
+        if mask[i]:
+            scratch[n] = values[i]
+            n += 1
+    return pairwise_sum(scratch, 0, n), n
+
+
+@numba.njit(cache=True)
+def quarter_sums(
+    fee_revenue,
+    share_revenue,
+    supply_cost,
+    datasets,
+    effort,
+    profit,
+    clawback,
+    penalty,
+    operator_price,
+    licensed,
+    supplier_revenue,
+    revenue,
+    uses,
+    cross_border_paid,
+    price,
+    public_start,
+    public_stop,
+    ops_start,
+    ops_stop,
+):
+    """The sums :func:`econ.metrics.measure` reports, in one pass: each ``x.sum()`` in
+    numpy's order (:func:`pairwise_sum`), means as sum over count, and E11's ``hhi`` of the
+    sales by seller (operators one each, the other products in catalogue order).
+
+    Parameters
+    ----------
+    fee_revenue, share_revenue, supply_cost, datasets, effort : numpy.ndarray
+        The holders' columns.
+    profit, clawback, penalty, operator_price, licensed : numpy.ndarray
+        The operators' columns.
+    supplier_revenue : numpy.ndarray
+        The private suppliers' revenue.
+    revenue, uses : numpy.ndarray
+        The clearing's revenue and uses by product.
+    cross_border_paid : numpy.ndarray
+        The clearing's cross-border fees by firm.
+    price : numpy.ndarray
+        The catalogue's prices.
+    public_start, public_stop, ops_start, ops_stop : int
+        The public and operator blocks of the catalogue.
+
+    Returns
+    -------
+    tuple
+        Holder revenue (fees plus shares), operator profit, supply cost, supplier revenue,
+        clawbacks plus penalties, revenue, uses, datasets, mean effort, cross-border fees,
+        ``eq.hhi`` of the sales, public uses, mean public fee (0 with no public product),
+        mean licensed operator's price (0 with none licensed), and licensed operators.
+    """
+    k = len(revenue)
+    scratch = np.empty(max(k, len(operator_price)))
+    holder_revenue = pairwise_sum(fee_revenue, 0, len(fee_revenue)) + pairwise_sum(
+        share_revenue, 0, len(share_revenue)
+    )
+    clawbacks = pairwise_sum(clawback, 0, len(clawback)) + pairwise_sum(penalty, 0, len(penalty))
+    n_public = public_stop - public_start
+    public_price = pairwise_sum(price, public_start, n_public) / n_public if n_public else 0.0
+    operator_sum, n_licensed = _masked_sum(operator_price, licensed, scratch)
+    operator_mean = operator_sum / n_licensed if n_licensed else 0.0
+    # E11 (eq.hhi): sales by seller, the operators' block moved to the end.
+    n = 0
+    for j in range(k):
+        if j < ops_start or j >= ops_stop:
+            scratch[n] = revenue[j]
+            n += 1
+    for j in range(ops_start, ops_stop):
+        scratch[n] = revenue[j]
+        n += 1
+    total = pairwise_sum(scratch, 0, k)
+    hhi = 0.0
+    if not total <= 0:
+        for j in range(k):
+            share = scratch[j] / total
+            scratch[j] = share * share
+        hhi = pairwise_sum(scratch, 0, k)
+    return (
+        holder_revenue,
+        pairwise_sum(profit, 0, len(profit)),
+        pairwise_sum(supply_cost, 0, len(supply_cost)),
+        pairwise_sum(supplier_revenue, 0, len(supplier_revenue)),
+        clawbacks,
+        pairwise_sum(revenue, 0, k),
+        pairwise_sum(uses, 0, len(uses)),
+        pairwise_sum(datasets, 0, len(datasets)),
+        pairwise_sum(effort, 0, len(effort)) / len(effort) if len(effort) else np.nan,
+        pairwise_sum(cross_border_paid, 0, len(cross_border_paid)),
+        hhi,
+        pairwise_sum(uses, public_start, n_public),
+        public_price,
+        operator_mean,
+        n_licensed,
+    )
+
+
+@numba.njit(cache=True)
 def initialise_firms(
     rows,
     region,
@@ -1267,8 +1495,32 @@ def revenue_maximising_price(
         wtp = np.asarray(willingness_to_pay, dtype=float)
         top, counts = _above_cost(wtp, cost, pad)
         n_buyers = wtp.shape[0]
-    top = np.sort(top.view(np.uint64), axis=1).view(np.float64) if bits else np.sort(top, axis=1)
+    (top.view(np.uint64) if bits else top).sort(axis=1)  # in place: no copy
     return _best_prices(top, counts, min(int(min_buyers), n_buyers), cost)
+
+
+@numba.njit(cache=True)
+def adjust_prices(price, target, speed, copy_to):
+    """E5b in place: ``price`` becomes ``eq.adjusted_price(price, target, speed)`` (the
+    same steps: previous plus speed times the gap where the previous price is positive, the
+    target elsewhere), and ``copy_to`` a copy of it (the price to public-interest users).
+
+    Parameters
+    ----------
+    price : numpy.ndarray
+        Last quarter's prices (RMB per licence), overwritten.
+    target : numpy.ndarray
+        Target prices from E5 (RMB per licence).
+    speed : float
+        Share of the gap closed each quarter, in [0, 1].
+    copy_to : numpy.ndarray
+        Overwritten with the new prices.
+    """
+    for i in range(len(price)):
+        previous = price[i]
+        new = previous + speed * (target[i] - previous) if previous > 0 else target[i]
+        price[i] = new
+        copy_to[i] = new
 
 
 @numba.njit(cache=True)
@@ -1466,6 +1718,63 @@ def seed_sequence_state(entropy, n_words):
         value, hash_const = _hashmix(pool[i % _POOL_SIZE], hash_const, _MULT_B)
         out[i // 2] |= value << np.uint64(32 * (i % 2))
     return out
+
+
+@numba.njit(cache=True)
+def child_seed_state(seed_words, key0, key1, n_words):
+    """:func:`seed_sequence_state` of ``SeedSequence(seed, spawn_key=(key0, key1))``, the
+    key's words appended here: the quarter's streams in one call, without building the
+    entropy array in Python.
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        The seed's uint32 words, least significant first, padded with zeros to the pool of
+        four (as SeedSequence assembles them before a spawn key).
+    key0, key1 : int
+        The spawn key, whole numbers in [0, 2**63).
+    n_words : int
+        How many uint64 words of state to generate.
+
+    Returns
+    -------
+    numpy.ndarray
+        The state words (uint64), as numpy's ``generate_state`` gives them.
+    """
+    n = len(seed_words)
+    entropy = np.empty(n + 4, dtype=np.uint32)
+    entropy[:n] = seed_words
+    mask = np.int64(_MASK32)
+    for key in (key0, key1):
+        # SeedSequence's 32-bit words of a key: at least one, least significant first.
+        entropy[n] = key & mask
+        n += 1
+        key >>= 32
+        while key > 0:
+            entropy[n] = key & mask
+            n += 1
+            key >>= 32
+    return seed_sequence_state(entropy[:n], n_words)
+
+
+@numba.njit(cache=True)
+def pcg64_child(seed_words, key0, key1):
+    """The PCG64 state words of ``PCG64(SeedSequence(seed, spawn_key=(key0, key1)))``:
+    :func:`pcg64_seeded` of :func:`child_seed_state`, in one call.
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        The seed's uint32 words, padded to four (:func:`child_seed_state`).
+    key0, key1 : int
+        The spawn key, whole numbers in [0, 2**63).
+
+    Returns
+    -------
+    numpy.ndarray
+        (4,) uint64 state words, as :func:`pcg64_words` reads them from the generator.
+    """
+    return pcg64_seeded(child_seed_state(seed_words, key0, key1, 4))
 
 
 # numpy's PCG64 (numpy/random/src/pcg64/pcg64.h): a 128-bit LCG with the XSL-RR output.

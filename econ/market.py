@@ -838,8 +838,10 @@ def set_foreign_prices(
             target = kernels.revenue_maximising_price(wtp.columns(foreign))
         else:
             target = kernels.revenue_maximising_price(wtp[:, foreign])
-        catalogue.price[foreign] = eq.adjusted_price(catalogue.price[foreign], target, speed)
-        catalogue.price_public_interest[foreign] = catalogue.price[foreign]
+        # E5b (eq.adjusted_price) in place, the same price to public-interest users.
+        kernels.adjust_prices(
+            catalogue.price[foreign], target, speed, catalogue.price_public_interest[foreign]
+        )
 
 
 def clear(
@@ -898,37 +900,37 @@ def clear(
             "paid": np.empty((n, width)),
             "cross_border": np.empty((n, width), dtype=bool),
         }
-    out = {name: np.empty(n) for name in _PER_FIRM}
-    revenue, uses = np.zeros(n_products), np.zeros(n_products)
+    per_firm = np.empty((len(_PER_FIRM), n))  # the kernel writes every entry
+    sales = np.zeros((2, n_products))  # revenue, uses
     transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
-    hidden = v.needs_registration & (not policy.registration)
-    unused = np.empty((0, 0))
     # A PCG64 stream goes in as its state words (numba unboxes a fresh Generator slowly).
     words = rng if isinstance(rng, np.ndarray) else kernels.pcg64_words(rng)
-    kernels.clear_market(
-        firms.active, val.sector, val.abroad, firms.region == Region.HONG_KONG,
-        firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"],
-        slots["foreign"], hidden, ops, slots["foreign_columns"], c.kind_sensitivity[v.kind],
-        val.worth,
-        val.value_per_unit, val.product_cost, val.integration, val.border_cost, c.price,
-        c.price_public_interest, c.size, bool(len(ops) and c.available[v.product[0, ops]].any()),
-        float(openness), float(review_strictness),
-        val.alignment, rng if words is None else words,
-        *out.values(), revenue, uses, transfers, keep,
-        matrices.get("bought", unused.astype(bool)), matrices.get("paid", unused),
-        matrices.get("cross_border", unused.astype(bool)),
+    data_volume = kernels.clear_market(
+        firms.active, val.sector, val.abroad, firms.region, int(Region.HONG_KONG),
+        firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"], slots["foreign"],
+        v.needs_registration, bool(policy.registration), ops, slots["foreign_columns"],
+        c.kind_sensitivity, c.available, val.worth, val.value_per_unit, val.product_cost,
+        val.integration, val.border_cost, c.price, c.price_public_interest, c.size,
+        float(openness), float(review_strictness), val.alignment,
+        rng if words is None else words, per_firm, sales, transfers, keep,
+        matrices.get("bought", _NO_BOOLS), matrices.get("paid", _NO_FLOATS),
+        matrices.get("cross_border", _NO_BOOLS),
     )  # fmt: skip
     if words is not None and words is not rng:
         kernels.set_pcg64_words(rng, words)
     return Clearing(
-        **out,
-        revenue=revenue,
-        uses=uses,
+        **dict(zip(_PER_FIRM, per_firm, strict=True)),
+        revenue=sales[0],
+        uses=sales[1],
         **_transfer_totals(transfers, c.kind_sensitivity),
-        data_volume=float(out["data_added"].sum()),
+        data_volume=data_volume,
         **matrices,
     )
 
+
+#: Placeholders for the (firms x view) matrices the kernel writes only with ``keep``.
+_NO_BOOLS = np.empty((0, 0), dtype=bool)
+_NO_FLOATS = np.empty((0, 0))
 
 #: Per-firm results of the clearing, in the kernel's order.
 _PER_FIRM = ("data_added", "spending", "usage_cost", "licences", "cross_border_paid")

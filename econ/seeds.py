@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.random.bit_generator import ISpawnableSeedSequence
 
-from econ.kernels import pcg64_seeded, seed_sequence_state
+from econ.kernels import child_seed_state, pcg64_child, pcg64_seeded, seed_sequence_state
 
 __all__ = ["STREAMS", "RandomStreams", "spawn_seeds"]
 
@@ -42,6 +42,9 @@ class RandomStreams:
 
     def __init__(self, seed: int) -> None:
         self.seed = int(seed)
+        # The seed's words as SeedSequence assembles them before a spawn key (None for a
+        # seed < 0, which numpy refuses): each quarter's streams hash from them.
+        self._seed_words = _seed_words(self.seed) if self.seed >= 0 else None
         self.initial = self._generator((STREAMS.index("initial"),))
         self.calibration = self._generator((STREAMS.index("calibration"),))
 
@@ -81,13 +84,27 @@ class RandomStreams:
             (4,) uint64 words (:func:`econ.kernels.pcg64_words` of ``quarter(stream,
             quarter)``), advanced in place by the draws.
         """
+        key, quarter = STREAMS.index(stream), int(quarter)
+        if self._seed_words is not None and 0 <= quarter < _KEY_LIMIT:
+            return pcg64_child(self._seed_words, key, quarter)  # one compiled call
         return pcg64_seeded(self._quarter_seed(stream, quarter).generate_state(4, np.uint64))
 
     def _quarter_seed(self, stream: str, quarter: int) -> _QuarterSeed:
-        return _QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter)))
+        return _QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter)), self._seed_words)
 
     def _generator(self, key: tuple[int, ...]) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+
+
+#: Spawn keys below this go to the compiled hash as int64.
+_KEY_LIMIT = 2**63
+
+
+def _seed_words(seed: int) -> np.ndarray:
+    """A seed >= 0 as SeedSequence assembles it before a spawn key: its 32-bit words,
+    padded with zeros to the pool of four."""
+    words = _uint32_words(seed)
+    return np.array(words + [0] * (4 - len(words)), dtype=np.uint32)
 
 
 def _uint32_words(n: int) -> list[int]:
@@ -106,8 +123,11 @@ class _QuarterSeed(ISpawnableSeedSequence):
     else (other state sizes, ``spawn``) is passed to the numpy sequence, made when needed.
     """
 
-    def __init__(self, entropy: int, spawn_key: tuple[int, ...]) -> None:
+    def __init__(
+        self, entropy: int, spawn_key: tuple[int, ...], seed_words: np.ndarray | None = None
+    ) -> None:
         self.entropy, self.spawn_key = entropy, spawn_key
+        self.seed_words = seed_words  # _seed_words(entropy), when the caller has it
         self._sequence: np.random.SeedSequence | None = None
 
     def _numpy(self) -> np.random.SeedSequence:
@@ -119,6 +139,9 @@ class _QuarterSeed(ISpawnableSeedSequence):
         """``SeedSequence.generate_state``: compiled for 64-bit words, numpy's otherwise."""
         if np.dtype(dtype) != np.uint64 or self.entropy < 0:  # numpy's error for < 0
             return self._numpy().generate_state(n_words, dtype)
+        key = self.spawn_key
+        if self.seed_words is not None and len(key) == 2 and 0 <= min(key) <= max(key) < _KEY_LIMIT:
+            return child_seed_state(self.seed_words, key[0], key[1], n_words)
         # Assembled entropy, as SeedSequence assembles it: the seed's words padded to the
         # pool of four, then each spawn key's words.
         words = _uint32_words(self.entropy)

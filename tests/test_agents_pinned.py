@@ -639,8 +639,8 @@ def test_a_sliver_of_a_rack_is_priced_as_no_rack():
 
 
 def test_price_index_is_e10_in_numpy_bit_for_bit():
-    # Utilisation is computed in plain floats: the same numbers as numpy's array steps,
-    # whatever the loads and capacities (empty, a sliver, over capacity).
+    # Utilisation and E10's cap and ratio are computed in plain floats: the same numbers as
+    # numpy's array steps, whatever the loads and capacities (empty, a sliver, over capacity).
     rng = np.random.default_rng(2)
     c, p = clusters(compute_price_steepness=1.7)
     t = c.table
@@ -648,7 +648,7 @@ def test_price_index_is_e10_in_numpy_bit_for_bit():
         scale = rng.choice([0.0, 1e3], 2)
         t.capacity_racks = rng.choice([0.0, 1e-310, 1.0], 2) + rng.random(2) * scale
         t.base_load_racks = rng.random(2) * 800.0
-        load = rng.random(2) * rng.choice([10.0, 1e3], 2)
+        load = rng.random(2) * rng.choice([10.0, 1e3, 1e308], 2)
         with np.errstate(over="ignore"):
             u = np.divide(
                 t.base_load_racks + load, t.capacity_racks, out=np.ones(2),

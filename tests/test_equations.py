@@ -75,3 +75,14 @@ def test_hhi_bounds():
     assert eq.hhi([1.0]) == 1.0
     assert eq.hhi([1.0] * 4) == pytest.approx(0.25)
     assert eq.hhi([0.0, 0.0]) == 0.0
+
+
+def test_trust_update_clips_as_numpy_does():
+    # E17's bounds on plain floats: np.clip's numbers, NaN kept.
+    rng = np.random.default_rng(3)
+    for _ in range(500):
+        trust, recovery, loss, incidents = rng.normal(0.5, 1.0, 4)
+        updated = trust + recovery * (1.0 - trust) - loss * incidents
+        want = float(np.clip(updated, 0.05, 1.0))
+        assert eq.trust_update(trust, recovery, loss, incidents) == want
+    assert np.isnan(eq.trust_update(np.nan, 0.1, 0.0, 0.0))

@@ -13,6 +13,7 @@ from econ.agents import Firm, Firms, Operators, PublicHolders, Regulator
 from econ.agents.operators import MIN_PRICE_FACTOR
 from econ.categories import ProductKind, Region, is_abroad
 from econ.market import View
+from econ.metrics import _mean
 from tests.conftest import valuation_of
 
 POLICIES = [
@@ -171,6 +172,25 @@ def test_produce_is_its_reference(seed):
     for column in model.firms.table.columns():
         a, b = getattr(model.firms.table, column.name), getattr(other.firms.table, column.name)
         assert np.array_equal(a, b), column.name
+
+
+@pytest.mark.parametrize("value_index", [1.0, 1.37])
+def test_produce_and_value_per_unit_with_the_value_index_are_their_references(value_index):
+    for seed in range(4):
+        model = scrambled(POLICIES[seed], seed)
+        rng = np.random.default_rng(seed)
+        n = len(model.firms)
+        inputs = (rng.random(n) * 50, rng.random(n) * 1e5, rng.random(n) * 1e4, rng.random(n) * 9)
+        firms, p = model.firms, model.params
+        got = firms.value_per_unit(p, value_index)
+        assert np.array_equal(got, firms.value_per_unit_reference(p, value_index))
+        assert (~firms.table.active).any() and np.all(got[~firms.table.active] == 0)
+        other = Firms(firms.table.copy())
+        firms.produce(p, *inputs, value_index=value_index)
+        other.produce_reference(p, *inputs, value_index=value_index)
+        for column in firms.table.columns():
+            a, b = getattr(firms.table, column.name), getattr(other.table, column.name)
+            assert np.array_equal(a, b), column.name
 
 
 def test_revenue_maximising_price_is_the_equation():
@@ -375,6 +395,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(kernels, "revenue_maximising_price", _reference_e5)
     monkeypatch.setattr(kernels.GroupedDemand, "best", _reference_best)
     monkeypatch.setattr("econ.agents.Firms.produce", _produce_reference)
+    monkeypatch.setattr("econ.agents.Firms.value_per_unit", Firms.value_per_unit_reference)
     monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
@@ -435,6 +456,22 @@ def test_seed_sequence_state_is_numpys():
         want = np.random.SeedSequence(seed, spawn_key=key).generate_state(n_words, np.uint64)
         got = kernels.seed_sequence_state(_entropy(seed, key), n_words)
         assert got.dtype == np.uint64 and np.array_equal(got, want), (seed, key, n_words)
+
+
+def test_child_seed_state_and_pcg64_child_are_numpys():
+    # The quarter's streams: a seed's padded words and a two-part key hashed in one call.
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        seed = int(rng.integers(0, 2**63)) >> int(rng.integers(0, 63))
+        seed <<= int(rng.choice([0, 0, 70]))  # and some of more than four words
+        key = tuple(int(rng.integers(0, 2 ** int(rng.integers(1, 64)))) for _ in range(2))
+        n_words = int(rng.integers(1, 9))
+        sequence = np.random.SeedSequence(seed, spawn_key=key)
+        seed_words = _entropy(seed, (0,))[:-1]
+        got = kernels.child_seed_state(seed_words, *key, n_words)
+        assert np.array_equal(got, sequence.generate_state(n_words, np.uint64)), (seed, key)
+        generator = np.random.Generator(np.random.PCG64(sequence))
+        assert np.array_equal(kernels.pcg64_child(seed_words, *key), kernels.pcg64_words(generator))
 
 
 def test_pcg64_words_draw_the_generators_uniforms():
@@ -514,6 +551,77 @@ def test_mainland_totals_are_numpys():
         got = kernels.mainland_totals(active, region, int(Region.HONG_KONG), surplus, output)
         assert got[0] == surplus[mainland].sum() and got[1] == output[mainland].sum()
         assert np.array_equal(got[2], output[mainland]) and got[3] == active.sum()
+
+
+def test_quarter_sums_are_measures_numpy_steps():
+    # What measure reported with numpy: sums, means over counts, E11 on the concatenated sales.
+    rng = np.random.default_rng(12)
+    for _ in range(300):
+        n_hold, n_ops, n_sup, n_firms = (int(rng.integers(1, 300)) for _ in range(4))
+        k = n_hold + n_ops + n_sup + int(rng.integers(0, 20))
+
+        def col(n):
+            x = rng.lognormal(0, 3, n) * rng.choice([1e-6, 1.0, 1e9])
+            return np.where(rng.random(n) < 0.3, 0.0, x) * rng.choice([-1.0, 1.0], n)
+
+        h = [col(n_hold) for _ in range(4)] + [rng.random(n_hold)]
+        o = [col(n_ops) for _ in range(4)] + [rng.random(n_ops) < rng.choice([0.0, 0.5, 1.0])]
+        revenue = np.abs(col(k)) * rng.choice([0.0, 1.0], p=[0.05, 0.95])
+        uses, paid, price = col(k), col(n_firms), col(k)
+        public = slice(0, n_hold if rng.random() < 0.9 else 0)
+        ops = slice(n_hold, n_hold + n_ops)
+        supplier_revenue = col(n_sup)
+        got = kernels.quarter_sums(
+            *h, *o, supplier_revenue, revenue, uses, paid, price, public.start, public.stop,
+            ops.start, ops.stop,
+        )  # fmt: skip
+        fee, share, supply, datasets, effort = h
+        profit, clawback, penalty, op_price, licensed = o
+        sales = np.concatenate([revenue[: ops.start], revenue[ops.stop :], revenue[ops]])
+        public_fees = price[public]
+        want = (
+            float(fee.sum() + share.sum()),
+            float(profit.sum()),
+            float(supply.sum()),
+            float(supplier_revenue.sum()),
+            float(clawback.sum() + penalty.sum()),
+            float(revenue.sum()),
+            float(uses.sum()),
+            float(datasets.sum()),
+            _mean(effort),
+            float(paid.sum()),
+            eq.hhi(sales),
+            float(uses[public].sum()),
+            _mean(public_fees) if len(public_fees) else 0.0,
+            _mean(op_price[licensed]) if licensed.any() else 0.0,
+            int(licensed.sum()),
+        )
+        assert got == want
+
+
+def test_adjust_prices_is_e5b():
+    rng = np.random.default_rng(14)
+    for n in (0, 1, 7, 40, 300):
+        for speed in (0.0, 0.3, 1.0, 1):
+            previous = rng.lognormal(0, 2, n) * rng.choice([0.0, 1.0, -1.0, np.nan], n)
+            target = rng.lognormal(0, 2, n) * rng.choice([0.0, 1.0], n)
+            want = eq.adjusted_price(previous, target, speed)
+            price, public = previous.copy(), np.full(n, -7.0)
+            kernels.adjust_prices(price, target, speed, public)
+            assert np.array_equal(price, want, equal_nan=True)
+            assert np.array_equal(public, want, equal_nan=True)
+
+
+def test_holder_supply_is_e13_and_the_numpy_mean():
+    rng = np.random.default_rng(15)
+    for n in (0, 1, 5, 9, 40, 300):
+        datasets = rng.lognormal(3, 1, n) * rng.choice([0.0, 1.0], n, p=[0.1, 0.9])
+        effort = rng.random(n) * rng.choice([1e-6, 1.0, 3.0])
+        base, ref_d, ref_e = rng.lognormal(0, 1, 3)
+        size, quality = kernels.holder_supply(datasets, effort, base, ref_d, ref_e)
+        assert np.array_equal(size, eq.public_product_size(base, datasets, ref_d, effort, ref_e))
+        want = 0.5 + 0.5 * effort / ref_e
+        assert quality == want.sum() / n if n else np.isnan(quality)
 
 
 def test_choose_effort_is_its_reference():

@@ -1,5 +1,8 @@
 """The model is a proper Mesa model: agents, AgentSets and the DataCollector work as usual."""
 
+from functools import partial
+
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,3 +85,25 @@ def test_step_and_run_agree():
         a.step()
     b = DataEconomy(scenario="small", seed=4)
     pd.testing.assert_frame_equal(a.datacollector.get_model_vars_dataframe(), b.run(3))
+
+
+def test_collector_fast_path_equals_mesas_collect():
+    # EconDataCollector appends the Quarter's numbers without Mesa's deep copies and builds
+    # the frame from arrays: the same values and frame as Mesa's own collect and frame.
+    fast = DataEconomy(scenario="small", n_firms=200, seed=8)
+    slow = DataEconomy(scenario="small", n_firms=200, seed=8)
+    slow.datacollector.collect = partial(mesa.DataCollector.collect, slow.datacollector)
+    slow.datacollector.get_model_vars_dataframe = lambda: (
+        mesa.DataCollector.get_model_vars_dataframe(slow.datacollector)
+        .drop(columns="seed")
+        .set_axis(pd.RangeIndex(1, 6, name="step"))
+    )
+    pd.testing.assert_frame_equal(fast.run(5), slow.run(5), check_exact=True)
+    assert fast.datacollector.model_vars == slow.datacollector.model_vars
+    assert fast.datacollector._collection_steps == slow.datacollector._collection_steps
+    # Before any quarter, and with a reporter of another kind, Mesa's own path.
+    assert DataEconomy(scenario="small", n_firms=50, seed=1).run(0).empty
+    custom = DataEconomy(scenario="small", n_firms=50, seed=1)
+    custom.datacollector._new_model_reporter("n", lambda m: [len(m.firms)])
+    custom.run(2)
+    assert custom.datacollector.model_vars["n"] == [[50], [50]]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from econ import equations as eq
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -128,24 +127,28 @@ class ComputeClusters(Population):
         """
         c = self.table
         load = c.data_load_racks if data_load is None else data_load
-        # Utilisation in plain floats: two clusters, and each numpy call on two elements costs
-        # more than its arithmetic (the same IEEE operations; an overflow is inf, as in numpy
-        # without the warning). A cluster with no racks (east_rack_share 0 or 1) is full:
-        # E10 caps its price.
-        u = [
-            (base + extra) / capacity if capacity > 0 else 1.0
+        return np.array(self._prices(scenario, load))
+
+    def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> list[float]:
+        """:meth:`price_index` as plain floats (what routing's bisection reads)."""
+        c = self.table
+        # Utilisation, and E10's cap and ratio (eq.compute_price), in plain floats: two
+        # clusters, and each numpy call on two elements costs more than its arithmetic (the
+        # same IEEE operations; an overflow is inf, as in numpy without the warning). A
+        # cluster with no racks (east_rack_share 0 or 1) is full: E10 caps its price. E10's
+        # power stays on a numpy array: numpy's vectorised power can differ from a scalar one.
+        u0 = scenario.rack_utilisation
+        ratio = [
+            (1.0 - u0) / (1.0 - min((base + extra) / capacity if capacity > 0 else 1.0, 0.95))
             for base, extra, capacity in zip(
                 c.base_load_racks.tolist(),
-                np.asarray(load).tolist(),
+                load.tolist() if isinstance(load, np.ndarray) else load,
                 c.capacity_racks.tolist(),
                 strict=True,
             )
         ]
-        # E10 on an array, as before: numpy's vectorised power can differ from a scalar one.
-        price = eq.compute_price(
-            np.array(u), scenario.rack_utilisation, scenario.compute_price_steepness
-        )
-        return (1 - c.price_discount) * price
+        price = (np.array(ratio) ** scenario.compute_price_steepness).tolist()
+        return [(1 - d) * x for d, x in zip(c.price_discount.tolist(), price, strict=True)]
 
     def route(self, scenario: Scenario, load: float, latency: float) -> tuple[float, float]:
         """Split ``load`` racks of data work and serve it.
@@ -172,7 +175,7 @@ class ComputeClusters(Population):
         """
 
         def gap(share: float) -> float:
-            east, west = self.price_index(scenario, ((1 - share) * load, share * load))
+            east, west = self._prices(scenario, ((1 - share) * load, share * load))
             return east - (west + latency)
 
         c = self.table
@@ -235,7 +238,7 @@ class ComputeClusters(Population):
         float
             The blended price index (1 is the eastern start-up price).
         """
-        east, west = self.price_index(scenario)
+        east, west = self._prices(scenario, self.table.data_load_racks)  # plain floats
         return float((1 - west_share) * east + west_share * (west + latency))
 
     def grow(self, policy: Policy, scenario: Scenario) -> None:

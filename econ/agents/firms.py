@@ -236,6 +236,36 @@ class Firms(Population):
             RMB per data unit, one per slot; zero for inactive slots.
         """
         s, p = self.table, scenario
+        # The powers in numpy (its SIMD pow and libm's can differ in the last bit), the rest
+        # compiled in the order of value_per_unit_reference; E4's life factor is of one unit.
+        return kernels.value_per_unit(
+            s.productivity,
+            s.capital**p.capital_elasticity,
+            (1.0 + s.data_stock / p.data_scale) ** (p.data_elasticity - 1),
+            s.capability,
+            s.active,
+            p.data_elasticity,
+            p.data_scale,
+            float(value_index),
+            eq.data_licence_value(1.0, 1.0, p.data_depreciation, p.discount_rate),
+        )
+
+    def value_per_unit_reference(self, scenario: Scenario, value_index: float = 1.0) -> np.ndarray:
+        """:meth:`value_per_unit` in numpy (the reference the kernel is tested against).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        value_index : float, default 1.0
+            E2d's index of data's value to its users (1 in the initial economy).
+
+        Returns
+        -------
+        numpy.ndarray
+            RMB per data unit, one per slot; zero for inactive slots.
+        """
+        s, p = self.table, scenario
         base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
         marginal = eq.marginal_product_of_data(base, s.data_stock, p.data_elasticity, p.data_scale)
         marginal = value_index * marginal  # E2d
@@ -273,20 +303,18 @@ class Firms(Population):
             E2d's index of data's value to its users.
         """
         s, p = self.table, scenario
-        s.data_spending = spending
-        s.licences = licences
-        # Powers in numpy: its SIMD pow and libm's can differ in the last bit.
-        base = eq.data_free_output(s.productivity, s.capital, p.capital_elasticity)
-        factor = eq.output(1.0, s.data_stock, p.data_elasticity, p.data_scale)
-        if value_index != 1.0:  # at 1, E2 exactly (1 + (f - 1) can differ from f in a bit)
-            factor = eq.data_output_factor(factor, value_index)
+        # Powers in numpy (its SIMD pow and libm's can differ in the last bit): E1's K^alpha
+        # and E2's (1 + D/D0)^beta; the rest compiled, E2d included.
         kernels.produce(
-            s.active, base, factor, p.non_data_cost_share, spending, usage_cost, licences,
+            s.active, s.capital**p.capital_elasticity,
+            (1.0 + s.data_stock / p.data_scale) ** p.data_elasticity, float(value_index),
+            p.non_data_cost_share, spending, usage_cost, licences,
             p.data_fixed_cost_share * p.mean_output_rmb,
             p.data_setup_cost_share * p.mean_output_rmb, s.data_set_up, data_added,
             p.investment_rate, p.capital_depreciation, p.byproduct_rate, p.mean_output_rmb,
             p.data_depreciation, p.capability_diffusion, p.tfp_growth, s.output, s.surplus,
             s.cash, s.capital, s.data_stock, s.capability, s.productivity, s.age,
+            s.data_spending, s.licences,
         )  # fmt: skip
 
     def produce_reference(

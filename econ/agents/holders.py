@@ -203,12 +203,17 @@ class PublicHolders(Population):
         numpy.ndarray
             Data units per licence, one per holder.
         """
+        return self._supply(scenario)[0]
+
+    def _supply(self, scenario: Scenario) -> tuple[np.ndarray, float]:
+        """E13's product sizes and the sensitive quality, in one compiled pass (the same
+        steps as eq.public_product_size and the quality's numpy mean)."""
         h, p = self.table, scenario
-        return eq.public_product_size(
-            p.public_product_size,
+        return kernels.holder_supply(
             h.datasets,
-            p.reference_datasets_per_holder,
             h.effort,
+            p.public_product_size,
+            p.reference_datasets_per_holder,
             reference_effort(p),
         )
 
@@ -225,8 +230,7 @@ class PublicHolders(Population):
         float
             Quality relative to start-up (1 at the initial effort).
         """
-        quality = 0.5 + 0.5 * self.table.effort / reference_effort(scenario)
-        return float(quality.sum() / len(quality))  # np.mean's own arithmetic, without its checks
+        return self._supply(scenario)[1]
 
     def set_prices(self, policy: Policy, scenario: Scenario, wtp: np.ndarray) -> None:
         """Fees under the pricing regime (ODD 7.3).
@@ -249,8 +253,10 @@ class PublicHolders(Population):
             h.price, h.price_public_interest = fees
         else:
             target = kernels.revenue_maximising_price(wtp)
-            h.price = eq.adjusted_price(h.price, target, scenario.price_adjustment)
-            h.price_public_interest = h.price
+            # E5b (eq.adjusted_price) in place, the same price to public-interest users.
+            kernels.adjust_prices(
+                h.price, target, scenario.price_adjustment, h.price_public_interest
+            )
 
     def receive(self, uses: np.ndarray, fees: np.ndarray, shared_revenue: float) -> None:
         """Record the quarter's uses and fees, and split operators' revenue share by effort.

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ import equations as eq
 from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
@@ -81,8 +80,8 @@ class PrivateSuppliers(Population):
         """
         s = self.table
         target = kernels.revenue_maximising_price(wtp)
-        s.price = eq.adjusted_price(s.price, target, scenario.price_adjustment)
-        s.price_public_interest = s.price
+        # E5b (eq.adjusted_price) in place, the same price to public-interest users.
+        kernels.adjust_prices(s.price, target, scenario.price_adjustment, s.price_public_interest)
 
     def receive(self, uses: np.ndarray, revenue: np.ndarray) -> None:
         """Record the quarter's sales.
