@@ -663,11 +663,11 @@ def value_licences(
     compliance[ops] = scenario.sensitive_compliance_cost_rmb * (
         1 - scenario.infrastructure_compliance_saving * policy.infrastructure
     )
-    compute = np.ones(len(c.kind))
-    compute[ops] = eq.sensitive_compute_factor(
+    compute = compute_cost_per_unit * c.size
+    compute[ops] *= eq.sensitive_compute_factor(
         scenario.privacy_computing_compute_overhead, policy.privacy_computing
     )
-    product_cost = search + compliance + compute_cost_per_unit * c.size * compute
+    product_cost = search + compliance + compute
     # Traceability cheapens checking what is traded: every licence's transaction cost.
     integration_cost = scenario.integration_cost_rmb * (
         1 - scenario.traceability_trade_saving * policy.traceability

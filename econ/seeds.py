@@ -144,8 +144,7 @@ class _QuarterSeed(ISpawnableSeedSequence):
             return child_seed_state(self.seed_words, key[0], key[1], n_words)
         # Assembled entropy, as SeedSequence assembles it: the seed's words padded to the
         # pool of four, then each spawn key's words.
-        words = _uint32_words(self.entropy)
-        words += [0] * (4 - len(words))
+        words = _seed_words(self.entropy).tolist()
         for key in self.spawn_key:
             words += _uint32_words(key)
         return seed_sequence_state(np.array(words, dtype=np.uint32), n_words)

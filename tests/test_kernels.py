@@ -474,6 +474,18 @@ def test_child_seed_state_and_pcg64_child_are_numpys():
         assert np.array_equal(kernels.pcg64_child(seed_words, *key), kernels.pcg64_words(generator))
 
 
+def test_quarter_seed_is_numpys_for_any_key():
+    """econ.seeds' SeedSequence stand-in: the compiled two-part path, and the assembled
+    entropy it falls back to for other keys (three parts, none, beyond int64)."""
+    from econ.seeds import _QuarterSeed, _seed_words
+
+    for seed, key in [(5, (1, 2)), (5, (1, 2, 3)), (2**70, ()), (123, (2**64, 7))]:
+        want = np.random.SeedSequence(seed, spawn_key=key).generate_state(4, np.uint64)
+        assert np.array_equal(_QuarterSeed(seed, key).generate_state(4, np.uint64), want)
+        compiled = _QuarterSeed(seed, key, _seed_words(seed))
+        assert np.array_equal(compiled.generate_state(4, np.uint64), want), (seed, key)
+
+
 def test_pcg64_words_draw_the_generators_uniforms():
     rng = np.random.default_rng(9)
     for _ in range(300):
