@@ -12,6 +12,7 @@ __all__ = [
     "adjusted_price",
     "allowed_revenue",
     "approval_probability",
+    "audit_reach",
     "capability_growth",
     "compute_price",
     "cross_border_cost",
@@ -506,10 +507,10 @@ def security_level(expected_fine, full_security_cost, intrinsic=0.2):
     return np.clip(intrinsic + expected_fine / full_security_cost, 0.0, 1.0)
 
 
-def approval_probability(openness, strictness, sensitivity, alignment):
+def approval_probability(openness, strictness, sensitivity, alignment, relief=0.5):
     """E15 (ODD 7.7): probability a cross-border transfer is approved.
 
-    ``openness (1 - strictness * sensitivity * (1 - 0.5 alignment))``: review refuses
+    ``openness (1 - strictness * sensitivity * (1 - r alignment))``: review refuses
     sensitive transfers, less so where standards are aligned through Hong Kong.
 
     Parameters
@@ -522,13 +523,16 @@ def approval_probability(openness, strictness, sensitivity, alignment):
         Sensitivity of the data transferred, in [0, 1].
     alignment : float or numpy.ndarray
         Share of aligned standards (Hong Kong bridge), in [0, 1].
+    relief : float, default 0.5
+        ``r``: the share of review an aligned transfer is spared, the scenario's
+        ``bridge_review_relief``.
 
     Returns
     -------
     float or numpy.ndarray
         Approval probability in [0, 1].
     """
-    return openness * (1.0 - strictness * sensitivity * (1.0 - 0.5 * alignment))
+    return openness * (1.0 - strictness * sensitivity * (1.0 - relief * alignment))
 
 
 def cross_border_cost(
@@ -584,6 +588,30 @@ def sensitive_compute_factor(overhead, privacy_computing):
         Compute per sensitive data unit, as a multiple of plain data's.
     """
     return 1.0 + overhead * privacy_computing
+
+
+def audit_reach(audit_rate, traceability, gain):
+    """E28 (ODD 7.6): probability an operator is audited in a quarter, ``min(1, a (1 + g T))``.
+
+    Data identifiers and ledgers let the regulator check an operator's licences from its
+    records, so audits reach ``1 + g T`` times as many operators; each audit costs the same
+    (E22), and operators expect fines at this rate (E14).
+
+    Parameters
+    ----------
+    audit_rate : float
+        ``a``, the ``audit_rate`` lever (per operator-quarter), in [0, 1].
+    traceability : float
+        ``T``, the ``traceability`` lever, in [0, 1].
+    gain : float
+        ``g``, the scenario's ``traceability_audit_gain``.
+
+    Returns
+    -------
+    float
+        The probability of an audit per operator-quarter, in [0, 1].
+    """
+    return min(1.0, audit_rate * (1.0 + gain * traceability))
 
 
 def trust_update(

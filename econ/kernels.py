@@ -372,6 +372,7 @@ def clear_market(
     openness,
     strictness,
     alignment,
+    relief,
     rng,
     per_firm,
     sales,
@@ -420,6 +421,8 @@ def clear_market(
         Approval of transfers (E15): openness in effect and review strictness.
     alignment : numpy.ndarray
         Per firm: the standards alignment the bridge gives its transfers (E15), in [0, 1].
+    relief : float
+        Share of review an aligned transfer is spared (E15's ``r``).
     rng : numpy.random.Generator or numpy.ndarray
         The ``approvals`` stream: one uniform per request, in row-major order. A PCG64
         generator is best passed as its state words (:func:`pcg64_words`, advanced in
@@ -511,7 +514,7 @@ def clear_market(
         for j in every_slot if abroad else foreign_slots:
             if want[j] and abroad != view_foreign[j]:
                 sensitivity = kind_sensitivity[view_kind[j]]
-                p_approve = _approval_probability(openness, strictness, sensitivity, align)
+                p_approve = _approval_probability(openness, strictness, sensitivity, align, relief)
                 if _uniform(rng) >= p_approve:
                     want[j] = False
         # Whether a slot is bought is hard to predict: the row's sums take selects, not

@@ -432,6 +432,8 @@ class Valuation:
         (firms,): compliance cost of one cross-border transfer, E16 (RMB).
     alignment : numpy.ndarray
         (firms,): standards alignment the bridge gives each firm's transfers, E15, in [0, 1].
+    review_relief : float
+        Share of review an aligned transfer is spared (E15's ``r``), in [0, 1].
     abroad : numpy.ndarray
         (firms,): Hong Kong or foreign firm (bool).
     sector : numpy.ndarray
@@ -446,6 +448,7 @@ class Valuation:
     integration: np.ndarray  # (firms,) RMB: integration cost of one licence
     border_cost: np.ndarray  # (firms,) RMB: compliance cost of one transfer (E16)
     alignment: np.ndarray  # (firms,) in [0, 1]: the bridge's standards alignment (E15)
+    review_relief: float  # in [0, 1]: share of review an aligned transfer is spared (E15)
     abroad: np.ndarray  # (firms,) bool: Hong Kong or foreign firm
     sector: np.ndarray  # (firms,) sector code
     view: View
@@ -693,6 +696,7 @@ def value_licences(
         integration=integration,
         border_cost=border_cost,
         alignment=alignment,
+        review_relief=scenario.bridge_review_relief,
         abroad=abroad,
         sector=firms.sector,
         view=v,
@@ -911,7 +915,7 @@ def clear(
         v.needs_registration, bool(policy.registration), ops, slots["foreign_columns"],
         c.kind_sensitivity, c.available, val.worth, val.value_per_unit, val.product_cost,
         val.integration, val.border_cost, c.price, c.price_public_interest, c.size,
-        float(openness), float(review_strictness), val.alignment,
+        float(openness), float(review_strictness), val.alignment, float(val.review_relief),
         rng if words is None else words, per_firm, sales, transfers, keep,
         matrices.get("bought", _NO_BOOLS), matrices.get("paid", _NO_FLOATS),
         matrices.get("cross_border", _NO_BOOLS),
@@ -1017,7 +1021,11 @@ def clear_reference(
         sensitivity = c.kind_sensitivity[v.kind]
         rows, cols = np.nonzero(asks)
         p_approve = eq.approval_probability(
-            openness, review_strictness, sensitivity[cols], valuation.alignment[rows]
+            openness,
+            review_strictness,
+            sensitivity[cols],
+            valuation.alignment[rows],
+            valuation.review_relief,
         )
         refused = kernels.uniforms(rng, n_asks) >= p_approve
         want[rows[refused], cols[refused]] = False

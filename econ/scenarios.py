@@ -1022,6 +1022,16 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             (0.1, 0.5),
         ),
         _p(
+            "traceability_audit_gain",
+            0.5,
+            "x more licences audited at level 1",
+            "How much further the regulator's audits reach with full data identification and "
+            "traceability: an audit checks a licence from its records (E28).",
+            0,
+            5,
+            plausible=(0.2, 1.0),
+        ),
+        _p(
             "privacy_computing_compute_overhead",
             1.0,
             "x compute per sensitive data unit at level 1",
@@ -1064,6 +1074,13 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "Standards alignment the bridge gives other firms' transfers (E15).",
             (0.2, 0.8),
             "alignment in [0, 1]",
+        ),
+        _share(
+            "bridge_review_relief",
+            0.5,
+            "Share of cross-border review that an aligned transfer is spared (E15): standards "
+            "met once, through the Hong Kong hub, need not be checked again.",
+            (0.25, 0.75),
         ),
         _share(
             "bridge_incident_alignment_other",

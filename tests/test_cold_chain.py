@@ -155,3 +155,30 @@ def test_the_paper_reads_each_measure_against_today_and_its_breakeven_loss():
     assert numbers["privacy_computing"]["1"]["welfare"]["value"] == -80.0
     assert numbers["traceability"]["1"]["breakeven_loss_multiple"] is None
     assert "infrastructure" not in numbers  # no row varies it
+
+
+def test_e28_traceability_extends_the_audits_reach():
+    assert eq.audit_reach(0.25, 0.0, 0.5) == 0.25  # today: the lever's rate exactly
+    assert eq.audit_reach(0.25, 1.0, 0.5) == pytest.approx(0.375)
+    assert eq.audit_reach(0.25, 0.5, 1.0) == pytest.approx(0.375)
+    assert eq.audit_reach(0.8, 1.0, 0.5) == 1.0  # a probability: capped at 1
+
+
+def test_traceability_extends_audits_so_operators_invest_in_security():
+    """With its trade saving off, traceability acts through E28 alone: more operators are
+    audited and, expecting fines more often, operators hold more security (E14)."""
+    audits, security = [0, 0], [[], []]
+    for seed in (1, 2, 3):
+        for i, level in enumerate((0.0, 1.0)):
+            model = DataEconomy(
+                seed=seed, **SETTING, traceability=level, traceability_trade_saving=0.0
+            )
+            held = []
+            for _ in range(12):
+                model.step()
+                audits[i] += model.regulator.audits
+                held.append(model.operators.table.security.mean())
+            security[i].append(np.mean(held))
+    assert audits[0] > 0, "no audit at all: the test checks nothing"
+    assert audits[1] > 1.2 * audits[0]  # E28 reaches 1.5 times as far at the default gain
+    assert all(t > p for p, t in zip(*security, strict=True))

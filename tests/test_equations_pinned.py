@@ -259,6 +259,10 @@ def test_e15_approval_probability():
     assert eq.approval_probability(0.8, 0.5, 0.6, 0.0) == pytest.approx(0.8 * 0.7)
     assert eq.approval_probability(0.8, 0.5, 0.6, 1.0) == pytest.approx(0.8 * 0.85)
     assert eq.approval_probability(0.8, 0.0, 0.6, 0.0) == pytest.approx(0.8)
+    # The relief r (bridge_review_relief): aligned transfers are spared r of review.
+    assert eq.approval_probability(0.8, 0.5, 0.6, 1.0, 0.0) == pytest.approx(0.8 * 0.7)
+    assert eq.approval_probability(0.8, 0.5, 0.6, 1.0, 1.0) == pytest.approx(0.8)
+    assert eq.approval_probability(0.8, 0.5, 0.6, 0.5, 0.8) == pytest.approx(0.8 * 0.82)
     base = {"openness": 0.8, "strictness": 0.5, "sensitivity": 0.6, "alignment": 0.5}
     assert effect(eq.approval_probability, base, "openness", 0.1) > 0
     assert effect(eq.approval_probability, base, "strictness", 0.1) < 0

@@ -538,6 +538,7 @@ def crafted(model, value_fn, usage=0.0, policy=None):
         integration=np.full(n, float(usage)),
         border_cost=np.zeros(n),
         alignment=alignment,
+        review_relief=model.params.bridge_review_relief,
         abroad=(s.region == HK) | (s.region == ABROAD),
         sector=s.sector,
         view=View(v.product, fit, v.tie_break, v.kind, v.needs_registration),

@@ -120,7 +120,7 @@ class Operators(Population):
             float(target), float(scenario.price_adjustment), float(mc),
             float(cap) if policy.operator_cap == "price" else np.inf,
             policy.operator_cap == "revenue", _free_for_public_interest(policy),
-            float(policy.audit_rate * policy.penalty), float(security_cost),
+            float(_audit_reach(policy, scenario) * policy.penalty), float(security_cost),
             float(scenario.intrinsic_security), o.price, o.price_public_interest, o.security,
         )  # fmt: skip
 
@@ -156,7 +156,7 @@ class Operators(Population):
         if policy.operator_cap == "revenue":
             o.price *= o.price_factor
         o.price_public_interest = 0.0 if _free_for_public_interest(policy) else o.price
-        expected_fine = policy.audit_rate * policy.penalty * o.revenue
+        expected_fine = _audit_reach(policy, scenario) * policy.penalty * o.revenue
         if security_cost > 0:
             o.security = eq.security_level(
                 expected_fine, security_cost, scenario.intrinsic_security
@@ -241,3 +241,8 @@ def _free_for_public_interest(policy: Policy) -> bool:
     """Public-interest use is free under a revenue cap, and under free or conditional-free
     pricing."""
     return policy.operator_cap == "revenue" or policy.pricing in ("free", "conditional_free")
+
+
+def _audit_reach(policy: Policy, scenario: Scenario) -> float:
+    """The share of licences audited, on which operators expect fines (E28)."""
+    return eq.audit_reach(policy.audit_rate, policy.traceability, scenario.traceability_audit_gain)

@@ -139,7 +139,11 @@ class Regulator(mesa.Agent):
             cuts,
         )
         cross_border_incidents = int(poisson_draws(cb_rate, kernels.uniform(cross_border_rng)))
-        # Audits find non-compliance with probability 1 - security.
+        # Audits reach E28's share of licences (traceability extends them) and find
+        # non-compliance with probability 1 - security.
+        audit_rate = eq.audit_reach(
+            policy.audit_rate, policy.traceability, p.traceability_audit_gain
+        )
         audit_u, finding_u = (
             kernels.uniforms(audit_rng, len(o)),
             kernels.uniforms(audit_rng, len(o)),
@@ -147,7 +151,7 @@ class Regulator(mesa.Agent):
         # Five slots: one compiled pass instead of twenty numpy calls (audit_reference).
         audits, revocations, fines = kernels.audit(
             o.licensed, o.incidents, o.security, o.revenue, audit_u, finding_u,
-            float(policy.audit_rate), float(policy.penalty), int(p.relicense_quarters),
+            float(audit_rate), float(policy.penalty), int(p.relicense_quarters),
             int(policy.operators), o.relicense_in, o.penalty, o.profit,
         )  # fmt: skip
         self.incidents = int(o.incidents.sum()) + cross_border_incidents
@@ -195,7 +199,10 @@ class Regulator(mesa.Agent):
             Audits, revocations and fines (RMB).
         """
         policy = self.policy
-        audited = o.licensed & (audit_u < policy.audit_rate)
+        audit_rate = eq.audit_reach(
+            policy.audit_rate, policy.traceability, scenario.traceability_audit_gain
+        )
+        audited = o.licensed & (audit_u < audit_rate)
         non_compliant = audited & (finding_u < 1.0 - o.security)
         o.penalty = np.where(non_compliant, policy.penalty * o.revenue, 0.0)
         o.profit -= o.penalty

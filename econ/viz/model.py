@@ -22,11 +22,15 @@ DASHBOARD_LEVERS: dict[str, str] = {
     "price_level": "Price level",
     "operators": "Authorised-operation licences",
     "revenue_share": "Revenue share to holders",
+    "operator_cap": "Operator cap",
     "price_cap": "Operator price cap",
     "openness": "Cross-border openness",
     "hk_bridge": "Hong Kong bridge",
     "infrastructure": "Data infrastructure",
+    "privacy_computing": "Privacy computing",
+    "traceability": "Data traceability",
     "registration": "Resource registration",
+    "exchange_fee": "Exchange fee",
 }
 #: Slider steps per lever range: fine enough to reach round values like 0.25 or 1.5.
 SLIDER_STEPS = 100
@@ -56,6 +60,8 @@ class DashboardEconomy(DataEconomy):
         The ``operators`` lever (licences); default: its default.
     revenue_share : float, optional
         The ``revenue_share`` lever (share of operator revenue); default: its default.
+    operator_cap : str, optional
+        The ``operator_cap`` lever (a price or a revenue cap); default: its default.
     price_cap : float, optional
         The ``price_cap`` lever (x reference price); default: its default.
     openness : float, optional
@@ -64,8 +70,14 @@ class DashboardEconomy(DataEconomy):
         The ``hk_bridge`` lever (on or off); default: its default.
     infrastructure : float, optional
         The ``infrastructure`` lever (level in [0, 1]); default: its default.
+    privacy_computing : float, optional
+        The ``privacy_computing`` lever (level in [0, 1]); default: its default.
+    traceability : float, optional
+        The ``traceability`` lever (level in [0, 1]); default: its default.
     registration : bool, optional
         The ``registration`` lever (on or off); default: its default.
+    exchange_fee : float, optional
+        The ``exchange_fee`` lever (x the exchanges' cost of a trade); default: its default.
     scenario_name : str, default "small"
         The scenario.
     n_firms : int, optional
@@ -80,11 +92,15 @@ class DashboardEconomy(DataEconomy):
         price_level: float = LEVERS["price_level"].default,
         operators: int = LEVERS["operators"].default,
         revenue_share: float = LEVERS["revenue_share"].default,
+        operator_cap: str = LEVERS["operator_cap"].default,
         price_cap: float = LEVERS["price_cap"].default,
         openness: float = LEVERS["openness"].default,
         hk_bridge: bool = LEVERS["hk_bridge"].default,
         infrastructure: float = LEVERS["infrastructure"].default,
+        privacy_computing: float = LEVERS["privacy_computing"].default,
+        traceability: float = LEVERS["traceability"].default,
         registration: bool = LEVERS["registration"].default,
+        exchange_fee: float = LEVERS["exchange_fee"].default,
         scenario_name: str = DEFAULT_SCENARIO,
         n_firms: int = SCENARIOS[DEFAULT_SCENARIO]["n_firms"],
         seed: int | str = DEFAULT_SEED,
@@ -94,11 +110,15 @@ class DashboardEconomy(DataEconomy):
             price_level=price_level,
             operators=operators,
             revenue_share=revenue_share,
+            operator_cap=operator_cap,
             price_cap=price_cap,
             openness=openness,
             hk_bridge=hk_bridge,
             infrastructure=infrastructure,
+            privacy_computing=privacy_computing,
+            traceability=traceability,
             registration=registration,
+            exchange_fee=exchange_fee,
         )
         # An exception here would replace the whole page with a traceback (Mesa's Reset does
         # not catch), so a seed that is not a whole number >= 0 falls back to the default and
