@@ -77,6 +77,12 @@ def test_controls_take_their_ranges_from_the_levers():
             assert control["values"] == list(lever.choices)
         elif lever.kind is not bool:
             assert (control["min"], control["max"]) == (lever.low, lever.high)
+        if control["type"] == "SliderFloat":
+            # The slider snaps to its grid: the default must lie on it (a fee of 1 on a
+            # 0.03 grid would show, and run, as 0.99).
+            steps = (lever.default - lever.low) / control["step"]
+            assert steps == pytest.approx(round(steps), abs=1e-9), name
+            assert (lever.high - lever.low) / control["step"] >= 100, name
 
 
 def test_dashboard_model_builds_the_policy_and_a_baseline_twin():

@@ -8,6 +8,7 @@ and the scenario table, never restated here.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -32,7 +33,8 @@ DASHBOARD_LEVERS: dict[str, str] = {
     "registration": "Resource registration",
     "exchange_fee": "Exchange fee",
 }
-#: Slider steps per lever range: fine enough to reach round values like 0.25 or 1.5.
+#: Slider steps per lever range, at least: the step is the power of ten at or below
+#: range / SLIDER_STEPS, so round values (0.25, 1.5, every default) sit on the grid.
 SLIDER_STEPS = 100
 #: Upper end of the firm-count slider: the national scenario's own size. Larger models step
 #: too slowly to watch.
@@ -170,7 +172,9 @@ def _control(name: str) -> dict[str, Any]:
         return {**spec, "type": "Checkbox"}
     if lever.kind is int:
         return {**spec, "type": "SliderInt", "min": int(lever.low), "max": int(lever.high)}
-    step = (lever.high - lever.low) / SLIDER_STEPS
+    # A slider snaps its value to the grid: a step of range / 100 would put the exchange
+    # fee's default of 1 (range 0-3) at 0.99.
+    step = 10.0 ** math.floor(math.log10((lever.high - lever.low) / SLIDER_STEPS))
     return {**spec, "type": "SliderFloat", "min": lever.low, "max": lever.high, "step": step}
 
 
