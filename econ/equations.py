@@ -37,6 +37,7 @@ __all__ = [
     "revenue_maximising_price",
     "security_level",
     "sensitive_compute_factor",
+    "supply_index",
     "top_share",
     "trust_update",
     "welfare",
@@ -613,6 +614,28 @@ def audit_reach(audit_rate, traceability, gain):
     """
     return min(1.0, audit_rate * (1.0 + gain * traceability))
 
+
+
+def supply_index(growth, quarters):
+    """E29 (ODD 7.3): private data supply relative to the initial economy, ``(1 + g)^t``.
+
+    The data a private product carries grows with the nation's data production, at ``g`` a
+    quarter (the scenario's ``private_supply_growth``) for the ``t`` quarters since the
+    initial economy.
+
+    Parameters
+    ----------
+    growth : float
+        ``g``, growth of data production per quarter.
+    quarters : int
+        ``t``, quarters since the initial economy (0 at its start).
+
+    Returns
+    -------
+    float
+        The index (1 at the start).
+    """
+    return (1.0 + growth) ** quarters
 
 def trust_update(
     trust,

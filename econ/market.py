@@ -562,6 +562,7 @@ def refresh_catalogue(
     public_size: np.ndarray,
     sensitive_quality: float,
     licensed: np.ndarray,
+    private_size: np.ndarray,
     foreign_supply: float = 1.0,
 ) -> None:
     """This quarter's sizes, availability and relevance (ODD 3, step 3).
@@ -580,6 +581,8 @@ def refresh_catalogue(
         Quality of the sensitive data operators process (1 at start-up).
     licensed : numpy.ndarray
         Which operator slots hold a licence (bool).
+    private_size : numpy.ndarray
+        Data units per licence of each private supplier's product (E29).
     foreign_supply : float, default 1.0
         Share of their products foreign partners supply, in [0, 1] (their openness, E21).
     """
@@ -590,6 +593,7 @@ def refresh_catalogue(
     c.available[public] = True
     c.size[ops] = scenario.sensitive_product_size * sensitive_quality
     c.available[ops] = licensed
+    c.size[private] = private_size
     c.available[private] = policy.private_data != "ban"
     foreign = c.block(ProductKind.FOREIGN)
     c.size[foreign] = scenario.foreign_product_size * foreign_supply

@@ -278,6 +278,8 @@ class DataEconomy(mesa.Model):
             holders.product_size(p),
             holders.sensitive_quality(p),
             operators.table.licensed,
+            # Private products carry more data as the nation produces more (E29).
+            self.suppliers.product_size(p, q - 1),
             foreign_supply=self.partner_openness,
         )
         strictness = self.regulator.review_strictness

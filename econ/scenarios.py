@@ -44,6 +44,10 @@ CAICT = (
 )
 IBM = "IBM & Ponemon (2023), Cost of a Data Breach: global mean USD 4.45 m (x 7.1 RMB/USD)"
 CALIBRATED = "calibrated (see docs/ODD.md 8)"
+NDRS = (
+    "National Data Resources Survey Report (2023), NDA and the National Industrial Information "
+    "Security Development Research Centre, May 2024: data production 32.85 ZB in 2023, +22.44%"
+)
 ESTIMATED = "estimated: posterior mean of `econ calibrate china_2024` (see docs/ODD.md 8)"
 
 
@@ -213,7 +217,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "rack_utilisation",
-            0.46,
+            0.48,
             "share",
             "Rack utilisation in the initial economy (2019, the start of the spin-up), E10's "
             "reference. The seed gives 58.7% for 2022 and 62.72% for 2024 (NDA), not 2019: "
@@ -282,7 +286,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "data_elasticity",
-            0.056,
+            0.063,
             "exponent",
             "beta: returns to data diminish (beta < 1; Farboodi & Veldkamp 2021).",
             0,
@@ -339,7 +343,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "ai_data_value_growth",
-            0.071,
+            0.030,
             "per quarter",
             "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
             "contribution to output and so in every licence's value. No source measures it: "
@@ -364,7 +368,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "tfp_growth",
-            0.0068,
+            0.0086,
             "per quarter",
             "Exogenous productivity growth, outside data. Output grew 11.9% a year over "
             "2019-22 (RMB 35.8 tn to 50.2 tn, CAICT and CAC), E2d's trend among it: estimated "
@@ -446,7 +450,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.075,
+            0.073,
             "per quarter",
             "Logistic rate at which digital capability spreads.",
             0,
@@ -548,7 +552,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "private_product_size",
-            0.18,
+            0.14,
             "data units",
             "Data a private product adds per licence-quarter; sets the level of the paid "
             "market, which is mostly private data today.",
@@ -556,6 +560,20 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             10,
             source=ESTIMATED,
             plausible=(0.05, 0.4),
+        ),
+        _p(
+            "private_supply_growth",
+            0.0519,
+            "per quarter",
+            "g: growth of the data a private product carries, with the nation's data "
+            "production (E29), from the initial economy on. Data production grew 22.44% in "
+            "2023 (32.85 ZB) and is expected to grow over 25% in 2024: 1.2244^(1/4) - 1 = "
+            "0.0519 a quarter. Most of it is never stored or used (2.9% stored, 40% of that "
+            "idle for a year), which the small returns to data (E2) carry.",
+            0,
+            0.5,
+            source=NDRS,
+            plausible=(0.036, 0.068),
         ),
         _p(
             "sensitive_product_size",
@@ -683,7 +701,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.28,
+            0.32,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,
@@ -1243,7 +1261,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "base_load_growth",
-            0.048,
+            0.045,
             "per quarter",
             "Growth of compute demand not from data products (AI training and inference "
             "among it). Capacity grows 10-20% a year (the compute_growth levers) and "

@@ -418,25 +418,27 @@ def test_refresh_catalogue_sets_sizes_availability_and_hoarding():
     private, foreign = c.block(ProductKind.PRIVATE), c.block(ProductKind.FOREIGN)
     sizes = np.linspace(1.0, 2.0, public.stop - public.start)
     licensed = np.array([True, False, True, False, False])
-    refresh_catalogue(c, Policy(openness=0.2), p, sizes, 0.8, licensed)
+    grown = np.linspace(3.0, 4.0, private.stop - private.start)
+    refresh_catalogue(c, Policy(openness=0.2), p, sizes, 0.8, licensed, grown)
     assert np.allclose(c.size[public], sizes) and c.available[public].all()
+    assert np.array_equal(c.size[private], grown)
     assert np.allclose(c.size[ops], p.sensitive_product_size * 0.8)
     assert np.array_equal(c.available[ops], licensed)
     assert c.available[private].all() and c.available[foreign].all()
     assert np.array_equal(c.relevance, c.base_relevance)
 
-    refresh_catalogue(c, Policy(openness=0.0, private_data="ban"), p, sizes, 0.8, licensed)
+    refresh_catalogue(c, Policy(openness=0.0, private_data="ban"), p, sizes, 0.8, licensed, grown)
     assert not c.available[private].any() and not c.available[foreign].any()
     assert c.available[public].all()
 
-    refresh_catalogue(c, Policy(private_data="hoard"), p, sizes, 0.8, licensed)
+    refresh_catalogue(c, Policy(private_data="hoard"), p, sizes, 0.8, licensed, grown)
     own = c.base_relevance[:, private] == 1.0
     assert own.any() and c.available[private].all()
     assert np.all(c.relevance[:, private][own] == 0.0)  # no sales to own-sector rivals
     assert np.array_equal(c.relevance[:, private][~own], c.base_relevance[:, private][~own])
     assert np.array_equal(c.relevance[:, public], c.base_relevance[:, public])
     # Broad trading again restores the relevance hoarding removed.
-    refresh_catalogue(c, Policy(private_data="broad"), p, sizes, 0.8, licensed)
+    refresh_catalogue(c, Policy(private_data="broad"), p, sizes, 0.8, licensed, grown)
     assert np.array_equal(c.relevance, c.base_relevance)
 
 

@@ -608,7 +608,7 @@ def test_calibration_follows_its_three_steps_and_touches_nothing(quarters, initi
     n_ops = int(np.sum(catalogue.kind == OPERATOR))
     refresh_catalogue(
         catalogue, policy, p, model.holders.product_size(p), model.holders.sensitive_quality(p),
-        np.zeros(n_ops, bool),
+        np.zeros(n_ops, bool), catalogue.size[catalogue.block(ProductKind.PRIVATE)].copy(),
     )  # fmt: skip
     # compute_cost_rmb is per public licence at start: per data unit over the mean size.
     compute_cost = p.compute_cost_rmb / np.mean(model.holders.product_size(p))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from econ import equations as eq
 from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import SECTORS, Sector
@@ -64,6 +65,26 @@ class PrivateSuppliers(Population):
         sector = rng.integers(len(Sector), size=m).astype(np.int8)
         quality = rng.lognormal(0.0, QUALITY_DISPERSION, size=m)
         return cls(SupplierTable.zeros(m, sector=sector, quality=quality))
+
+    def product_size(self, scenario: Scenario, quarters: int) -> np.ndarray:
+        """Data units one licence of each supplier's product adds: the scenario's size, the
+        supplier's quality and the growth of data production since the initial economy
+        (E29).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        quarters : int
+            Quarters since the initial economy (0 at its start).
+
+        Returns
+        -------
+        numpy.ndarray
+            Data units per licence, one per supplier.
+        """
+        growth = eq.supply_index(scenario.private_supply_growth, quarters)
+        return scenario.private_product_size * growth * self.table.quality
 
     def set_prices(self, scenario: Scenario, wtp: np.ndarray) -> None:
         """The revenue-maximising price of E5 (near-zero marginal cost), adjusted by E5b.
