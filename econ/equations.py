@@ -615,7 +615,6 @@ def audit_reach(audit_rate, traceability, gain):
     return min(1.0, audit_rate * (1.0 + gain * traceability))
 
 
-
 def supply_index(growth, quarters):
     """E29 (ODD 7.3): private data supply relative to the initial economy, ``(1 + g)^t``.
 
@@ -636,6 +635,7 @@ def supply_index(growth, quarters):
         The index (1 at the start).
     """
     return (1.0 + growth) ** quarters
+
 
 def trust_update(
     trust,
