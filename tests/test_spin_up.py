@@ -32,7 +32,8 @@ def test_nothing_of_the_spin_up_is_reported():
 def test_the_reported_path_opens_settled():
     """Without the spin-up the market falls by a third in its first two years as prices
     come down from their start-up values; with it, the opening years move by a few per cent.
-    The AI trend in data's value (E2d) is off: its growth would hide the transient."""
+    The AI trend in data's value (E2d) and the growth of private supply (E29) are off: their
+    growth would hide the transient."""
 
     def first_two_years(spin_up):
         paths = [
@@ -42,6 +43,7 @@ def test_the_reported_path_opens_settled():
                 seed=seed,
                 spin_up_quarters=spin_up,
                 ai_data_value_growth=0.0,
+                private_supply_growth=0.0,
             ).run(8)["market_size"]
             for seed in (1, 2)
         ]
