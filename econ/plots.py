@@ -462,6 +462,7 @@ FACTOR_LABELS = {
     "mandate_share": "Holders' mandate",
     "visibility_value_share": "Value of visible use",
     "private_product_size": "Private product size",
+    "private_supply_growth": "Growth of private supply",
     "ai_data_value_growth": "AI trend in data's value",
     "tfp_growth": "Productivity growth",
     "exchange_cost_rmb": "Exchanges' cost of a trade (RMB)",
