@@ -152,7 +152,7 @@ def calibrate(
         holders.sensitive_quality(p),
         licensed,
         # The initial economy's private sizes, as built (E29's index is 1 at its start).
-        catalogue.size[catalogue.block(ProductKind.PRIVATE)].copy(),
+        catalogue.size[catalogue.block(ProductKind.PRIVATE)],
     )
     # compute_cost_rmb is what a public licence costs in compute at start: per data unit,
     # divided by the size of the average public product at start (E13), or at the reference

@@ -1042,9 +1042,9 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         _p(
             "traceability_audit_gain",
             0.5,
-            "x more licences audited at level 1",
+            "x more operators audited at level 1",
             "How much further the regulator's audits reach with full data identification and "
-            "traceability: an audit checks a licence from its records (E28).",
+            "traceability: an operator's licences are checked from their records (E28).",
             0,
             5,
             plausible=(0.2, 1.0),

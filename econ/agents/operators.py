@@ -19,7 +19,7 @@ from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
 
-__all__ = ["MAX_OPERATORS", "AuthorisedOperator", "OperatorTable", "Operators"]
+__all__ = ["MAX_OPERATORS", "AuthorisedOperator", "OperatorTable", "Operators", "audit_probability"]
 
 #: Licence slots; Policy.operators licenses the first n of them.
 MAX_OPERATORS = 5
@@ -120,7 +120,7 @@ class Operators(Population):
             float(target), float(scenario.price_adjustment), float(mc),
             float(cap) if policy.operator_cap == "price" else np.inf,
             policy.operator_cap == "revenue", _free_for_public_interest(policy),
-            float(_audit_reach(policy, scenario) * policy.penalty), float(security_cost),
+            float(audit_probability(policy, scenario) * policy.penalty), float(security_cost),
             float(scenario.intrinsic_security), o.price, o.price_public_interest, o.security,
         )  # fmt: skip
 
@@ -156,7 +156,7 @@ class Operators(Population):
         if policy.operator_cap == "revenue":
             o.price *= o.price_factor
         o.price_public_interest = 0.0 if _free_for_public_interest(policy) else o.price
-        expected_fine = _audit_reach(policy, scenario) * policy.penalty * o.revenue
+        expected_fine = audit_probability(policy, scenario) * policy.penalty * o.revenue
         if security_cost > 0:
             o.security = eq.security_level(
                 expected_fine, security_cost, scenario.intrinsic_security
@@ -243,6 +243,20 @@ def _free_for_public_interest(policy: Policy) -> bool:
     return policy.operator_cap == "revenue" or policy.pricing in ("free", "conditional_free")
 
 
-def _audit_reach(policy: Policy, scenario: Scenario) -> float:
-    """The share of licences audited, on which operators expect fines (E28)."""
+def audit_probability(policy: Policy, scenario: Scenario) -> float:
+    """Probability that the regulator audits an operator in a quarter (E28): what the
+    regulator draws against and what operators expect fines at.
+
+    Parameters
+    ----------
+    policy : Policy
+        The policy in force (``audit_rate``, ``traceability``).
+    scenario : Scenario
+        The scenario's parameters (``traceability_audit_gain``).
+
+    Returns
+    -------
+    float
+        The audit probability per operator-quarter, in [0, 1].
+    """
     return eq.audit_reach(policy.audit_rate, policy.traceability, scenario.traceability_audit_gain)

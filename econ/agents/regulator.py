@@ -12,7 +12,7 @@ import numpy as np
 
 from econ import equations as eq
 from econ import kernels
-from econ.agents.operators import OperatorTable
+from econ.agents.operators import OperatorTable, audit_probability
 from econ.policy import Policy
 from econ.scenarios import Scenario
 
@@ -141,9 +141,7 @@ class Regulator(mesa.Agent):
         cross_border_incidents = int(poisson_draws(cb_rate, kernels.uniform(cross_border_rng)))
         # Audits reach E28's share of licences (traceability extends them) and find
         # non-compliance with probability 1 - security.
-        audit_rate = eq.audit_reach(
-            policy.audit_rate, policy.traceability, p.traceability_audit_gain
-        )
+        audit_rate = audit_probability(policy, p)
         audit_u, finding_u = (
             kernels.uniforms(audit_rng, len(o)),
             kernels.uniforms(audit_rng, len(o)),
@@ -199,10 +197,7 @@ class Regulator(mesa.Agent):
             Audits, revocations and fines (RMB).
         """
         policy = self.policy
-        audit_rate = eq.audit_reach(
-            policy.audit_rate, policy.traceability, scenario.traceability_audit_gain
-        )
-        audited = o.licensed & (audit_u < audit_rate)
+        audited = o.licensed & (audit_u < audit_probability(policy, scenario))
         non_compliant = audited & (finding_u < 1.0 - o.security)
         o.penalty = np.where(non_compliant, policy.penalty * o.revenue, 0.0)
         o.profit -= o.penalty
