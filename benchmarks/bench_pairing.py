@@ -26,7 +26,11 @@ COMPARISONS = {
         Policy(openness=0.0, operators=2),
         Policy(openness=0.0, operators=2, hk_bridge=True),
     ),
-    "price level 1.0 -> 1.1": (Policy(), Policy(price_level=1.1)),
+    # Under cost recovery: today's baseline prices open data free, where the level is inert.
+    "price level 1.0 -> 1.1": (
+        Policy(pricing="cost_recovery"),
+        Policy(pricing="cost_recovery", price_level=1.1),
+    ),
     "openness 0.3 -> 0.4": (Policy(), Policy(openness=0.4)),
     "operators 2 -> 3": (Policy(operators=2), Policy(operators=3)),
 }
