@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import llvmlite.binding as llvm
 import numba
 import numpy as np
 from numba import types
-from numba.extending import overload
-from scipy import special
+from numba.extending import get_cython_function_address, overload
 
 from econ import equations as eq
 
@@ -62,6 +62,9 @@ __all__ = [
     "value_per_unit",
     "write_view_products",
 ]
+
+#: The module of scipy's special functions as C (see :func:`_poisson_quantile`).
+_CYTHON_SPECIAL = "scipy.special.cython_special"
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
 _PW_BLOCKSIZE = 128
@@ -1596,8 +1599,9 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
 
     A higher rate never gives fewer events for the same u; -1 at u = 0, as scipy gives. The
     formula of scipy's ``poisson._ppf`` (``scipy.special.pdtrik``, then one check with
-    ``pdtr``), called directly, since rv_discrete's argument handling costs ~50 us a call;
-    and no event, without the iterative ``pdtrik``, where P(X = 0) already covers u.
+    ``pdtr``), compiled (:func:`_poisson_quantile`), since rv_discrete's argument handling
+    costs ~50 us a call and each of scipy's ufuncs ~2 us; and no event, without the
+    iterative ``pdtrik``, where P(X = 0) already covers u.
 
     Parameters
     ----------
@@ -1611,45 +1615,52 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
     numpy.ndarray
         Counts (floats, as scipy returns them); a numpy float for two scalars.
     """
-    if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw: the same steps on plain floats
-        return _poisson_ppf_scalar(float(u), float(rate))
-    u, rate = np.asarray(u, dtype=float), np.asarray(rate, dtype=float)
-    if u.shape != rate.shape:
-        u, rate = np.broadcast_arrays(u, rate)
-    if u.size <= _FEW_DRAWS:  # a few (the operators' incidents): draw by draw is cheaper
-        pairs = zip(u.ravel().tolist(), rate.ravel().tolist(), strict=True)
-        return np.array([_poisson_ppf_scalar(a, b) for a, b in pairs]).reshape(u.shape)
-    counts = np.where(u == 0, -1.0, 0.0)
-    rest = special.pdtr(0.0, rate) < u
-    if rest.any():
-        q, mu = u[rest], rate[rest]
-        vals = np.ceil(special.pdtrik(q, mu))
-        below = np.maximum(vals - 1, 0)
-        counts[rest] = np.where(special.pdtr(below, mu) >= q, below, vals)
-    counts[u == 1] = np.inf
-    counts[~(rate >= 0)] = np.nan
-    return counts
+    if np.ndim(u) == 0 and np.ndim(rate) == 0:  # one draw (entry's, each quarter)
+        return np.float64(_poisson_quantile(float(u), float(rate)))
+    u, rate = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(rate, dtype=float))
+    out = np.empty(u.shape)
+    _poisson_quantiles(u.ravel(), rate.ravel(), out.reshape(-1))
+    return out
 
 
-#: Up to this many draws, :func:`poisson_ppf` takes them one at a time (the array steps cost
-#: about ten numpy calls whatever the size).
-_FEW_DRAWS = 8
+# scipy's special functions are compiled C behind ``scipy.special.cython_special``; their
+# addresses are registered as symbols, so compiled kernels call the very code scipy's ufuncs
+# run (the same counts) and stay cacheable (a ctypes pointer would not be).
+llvm.add_symbol("econ_scipy_pdtr", get_cython_function_address(_CYTHON_SPECIAL, "pdtr"))
+llvm.add_symbol(
+    "econ_scipy_pdtrik", get_cython_function_address(_CYTHON_SPECIAL, "__pyx_fuse_0pdtrik")
+)
+#: ``scipy.special.pdtr(k, m)`` in double (the trailing int is Cython's dispatch flag, 0).
+_pdtr = types.ExternalFunction(
+    "econ_scipy_pdtr", types.float64(types.float64, types.float64, types.intc)
+)
+#: ``scipy.special.pdtrik(p, m)`` in double.
+_pdtrik = types.ExternalFunction(
+    "econ_scipy_pdtrik", types.float64(types.float64, types.float64, types.intc)
+)
 
 
-def _poisson_ppf_scalar(u: float, rate: float) -> np.float64:
-    """:func:`poisson_ppf` of one uniform and one rate, without the array handling (each
-    quarter draws the entrants and the cross-border incidents this way)."""
+@numba.njit(cache=True)
+def _poisson_quantile(u, rate):
+    """:func:`poisson_ppf` of one uniform and one rate: scipy's steps on plain floats."""
     if not rate >= 0:
-        return np.float64(np.nan)
+        return np.nan
     if u == 1:
-        return np.float64(np.inf)
-    count = np.float64(-1.0 if u == 0 else 0.0)
-    # At rate 0, P(X = 0) is 1 (an unlicensed operator): no event, without asking scipy.
-    if rate > 0 and special.pdtr(0.0, rate) < u:
-        vals = np.ceil(special.pdtrik(u, rate))
+        return np.inf
+    count = -1.0 if u == 0 else 0.0
+    # At rate 0, P(X = 0) is 1 (an unlicensed operator): no event, without asking pdtrik.
+    if rate > 0 and _pdtr(0.0, rate, 0) < u:
+        vals = np.ceil(_pdtrik(u, rate, 0))
         below = max(vals - 1, 0.0)
-        count = below if special.pdtr(below, rate) >= u else vals
-    return np.float64(count)
+        count = below if _pdtr(below, rate, 0) >= u else vals
+    return count
+
+
+@numba.njit(cache=True)
+def _poisson_quantiles(u, rate, out):
+    """:func:`_poisson_quantile` of each pair, written to ``out``."""
+    for i in range(len(u)):
+        out[i] = _poisson_quantile(u[i], rate[i])
 
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx): 32-bit hashing.

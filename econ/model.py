@@ -10,6 +10,7 @@ names what it reads and what it writes.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import mesa
@@ -51,6 +52,10 @@ __all__ = ["DataEconomy"]
 
 #: Firms whose demand sellers sample to set prices (E5).
 PRICE_SAMPLE = 1_000
+
+#: E2d's index, remembered by (trend, quarter, half-life): a product over every earlier
+#: quarter, the same in every run of a sweep that shares the trend.
+_data_value_index = lru_cache(maxsize=4096)(eq.data_value_index)
 
 
 class DataEconomy(mesa.Model):
@@ -284,7 +289,7 @@ class DataEconomy(mesa.Model):
         )
         strictness = self.regulator.review_strictness
         # AI raises the value of data to its users, from the initial economy on (E2d).
-        value_index = eq.data_value_index(
+        value_index = _data_value_index(
             p.ai_data_value_growth, q - 1, p.ai_growth_half_life_quarters
         )
         valuation = value_licences(
