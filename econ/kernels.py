@@ -57,6 +57,7 @@ __all__ = [
     "seed_sequence_state",
     "set_pcg64_words",
     "settle_operators",
+    "slot_uniforms",
     "uniform",
     "uniforms",
     "value_per_unit",
@@ -1769,6 +1770,46 @@ def child_seed_state(seed_words, key0, key1, n_words):
             n += 1
             key >>= 32
     return seed_sequence_state(entropy[:n], n_words)
+
+
+@numba.njit(cache=True)
+def slot_uniforms(seed_words, key0, quarter, slots, n_draws):
+    """Uniforms keyed to firm slots: row ``k`` is ``default_rng(SeedSequence(seed,
+    spawn_key=(key0, quarter, slots[k]))).random(n_draws)``.
+
+    Each slot's draws depend only on the seed, the stream, the quarter and the slot, not on
+    which other slots draw (paired entry, ODD 7.2).
+
+    Parameters
+    ----------
+    seed_words : numpy.ndarray
+        The seed's uint32 words, padded to four (:func:`child_seed_state`).
+    key0 : int
+        The stream's index, a whole number in [0, 2**32).
+    quarter : int
+        The quarter, in [0, 2**32).
+    slots : numpy.ndarray
+        The slots (int64, each in [0, 2**32)).
+    n_draws : int
+        Uniforms per slot.
+
+    Returns
+    -------
+    numpy.ndarray
+        (slots, n_draws) uniforms in [0, 1).
+    """
+    n = len(seed_words)
+    entropy = np.empty(n + 3, dtype=np.uint32)
+    entropy[:n] = seed_words
+    entropy[n] = key0
+    entropy[n + 1] = quarter
+    out = np.empty((len(slots), n_draws))
+    for k in range(len(slots)):
+        entropy[n + 2] = slots[k]  # one 32-bit word each: SeedSequence's words of the key
+        words = pcg64_seeded(seed_sequence_state(entropy, 4))
+        for d in range(n_draws):
+            out[k, d] = pcg64_double(words)
+    return out
 
 
 @numba.njit(cache=True)

@@ -316,6 +316,51 @@ class View:
             u = rng.random((len(rows[chunk]), width))
             kernels.scatter_rows(self.tie_break, rows[chunk], u, 1e-6, ops[:0])
 
+    @property
+    def n_entrant_draws(self) -> int:
+        """Uniforms :meth:`draw_from_uniforms` takes per row: a start and a stride for the
+        public and the private block, then a fit and a tie-break per view slot."""
+        return 4 + 2 * len(self.kind)
+
+    def draw_from_uniforms(
+        self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, catalogue: Catalogue
+    ) -> None:
+        """:meth:`draw` for rows whose draws are keyed to them (paired entry, ODD 7.2).
+
+        The same view, by inversion of one uniform per draw: start and stride uniformly among
+        their values, fits by the bounded Pareto's quantile (as :meth:`draw`).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots to draw for.
+        uniforms : numpy.ndarray
+            (rows, :attr:`n_entrant_draws`) uniforms in [0, 1).
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue.
+        """
+        if len(rows) == 0:
+            return
+        slots, width = self.slots(), len(self.kind)
+        for b, kind in enumerate((PUBLIC, PRIVATE)):
+            block = catalogue.block(kind)
+            total = block.stop - block.start
+            if slots["width"][kind] == 0 or total == 0:
+                continue
+            strides = _coprime_strides(total)
+            start = (uniforms[:, 2 * b] * total).astype(np.int64)
+            stride = strides[(uniforms[:, 2 * b + 1] * len(strides)).astype(np.int64)]
+            kernels.write_view_products(
+                self.product, rows, slots["column_index"][kind], start, stride, block.start, total
+            )
+        tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
+        u, ops = uniforms[:, 4 : 4 + width], slots["operator_columns"]
+        powered = (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
+        kernels.scatter_rows(self.fit, rows, powered, scenario.fit_scale, ops)
+        kernels.scatter_rows(self.tie_break, rows, uniforms[:, 4 + width :], 1e-6, ops[:0])
+
     def draw_reference(
         self, rows: np.ndarray, scenario: Scenario, catalogue: Catalogue, rng: np.random.Generator
     ) -> None:

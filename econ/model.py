@@ -29,6 +29,7 @@ from econ.agents import (
     Regulator,
 )
 from econ.agents.compute import latency_cost
+from econ.agents.firms import ENTRANT_DRAWS
 from econ.calibration import Calibration, calibrate
 from econ.categories import ProductKind, is_abroad
 from econ.market import (
@@ -402,8 +403,18 @@ class DataEconomy(mesa.Model):
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter_state("exit", q))
         entry_rng = self.streams.quarter("entry", q)
-        entrants = firms.enter(p, q, entry_rng)
-        market.view.draw(entrants, p, catalogue, entry_rng)
+        if p.paired_entry:
+            # Each entrant drawn from its slot's own stream: the same firm in every arm of a
+            # paired comparison that fills that slot that quarter.
+            entrants = firms.entrant_slots(p, entry_rng)
+            drawn = self.streams.slot_uniforms(
+                "entrants", q, entrants, len(ENTRANT_DRAWS) + market.view.n_entrant_draws
+            )
+            firms.initialise_from_uniforms(entrants, drawn[:, : len(ENTRANT_DRAWS)], p, q)
+            market.view.draw_from_uniforms(entrants, drawn[:, len(ENTRANT_DRAWS) :], p, catalogue)
+        else:
+            entrants = firms.enter(p, q, entry_rng)
+            market.view.draw(entrants, p, catalogue, entry_rng)
         # 12. Compute grows; the quarter is measured.
         self.compute.grow(policy, p)
         self.quarter = measure(

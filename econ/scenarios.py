@@ -494,6 +494,16 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             1,
             plausible=(0.006, 0.024),
         ),
+        _p(
+            "paired_entry",
+            False,
+            "on/off",
+            "Draw each entrant from its slot's own stream (ODD 7.2), so arms of a paired "
+            "comparison that admit different numbers of entrants still admit the same "
+            "firms. False: the draws of earlier releases, one array per characteristic "
+            "over the quarter's entrants.",
+            kind=bool,
+        ),
         # --- data products and their valuation (ODD 7.3) -----------------------------------
         _p(
             "reference_price_rmb",

@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.random.bit_generator import ISpawnableSeedSequence
 
-from econ.kernels import child_seed_state, pcg64_child, pcg64_seeded, seed_sequence_state
+from econ.kernels import (
+    child_seed_state,
+    pcg64_child,
+    pcg64_seeded,
+    seed_sequence_state,
+    slot_uniforms,
+)
 
 __all__ = ["STREAMS", "RandomStreams", "spawn_seeds"]
 
@@ -25,6 +31,7 @@ STREAMS = (
     "audits",  # audits and their findings (ODD 7.7), per quarter
     "exit",  # exits (E19), per quarter
     "entry",  # the number and draws of entrants (ODD 7.2), per quarter
+    "entrants",  # paired entry: each entrant's draws, per quarter and slot (ODD 7.2)
 )
 
 
@@ -88,6 +95,39 @@ class RandomStreams:
         if self._seed_words is not None and 0 <= quarter < _KEY_LIMIT:
             return pcg64_child(self._seed_words, key, quarter)  # one compiled call
         return pcg64_seeded(self._quarter_seed(stream, quarter).generate_state(4, np.uint64))
+
+    def slot_uniforms(
+        self, stream: str, quarter: int, slots: np.ndarray, n_draws: int
+    ) -> np.ndarray:
+        """Uniforms of ``stream`` keyed to firm slots in quarter ``quarter``.
+
+        Row ``k`` is ``default_rng(SeedSequence(seed, spawn_key=(stream's index, quarter,
+        slots[k]))).random(n_draws)``: a slot's draws do not depend on which other slots
+        draw, so two runs that differ only in which slots draw agree on those both draw.
+
+        Parameters
+        ----------
+        stream : str
+            A name in :data:`STREAMS`.
+        quarter : int
+            The quarter.
+        slots : numpy.ndarray
+            The slots (rows of a table), whole numbers >= 0.
+        n_draws : int
+            Uniforms per slot.
+
+        Returns
+        -------
+        numpy.ndarray
+            (len(slots), n_draws) uniforms in [0, 1).
+        """
+        key, quarter = STREAMS.index(stream), int(quarter)
+        slots = np.asarray(slots, dtype=np.int64)
+        if self._seed_words is not None and 0 <= quarter < 2**32 and (slots < 2**32).all():
+            return slot_uniforms(self._seed_words, key, quarter, slots, int(n_draws))
+        return np.array(  # numpy's own sequences (a seed < 0 raises numpy's error)
+            [self._generator((key, quarter, int(s))).random(n_draws) for s in slots]
+        ).reshape(len(slots), n_draws)
 
     def _quarter_seed(self, stream: str, quarter: int) -> _QuarterSeed:
         return _QuarterSeed(self.seed, (STREAMS.index(stream), int(quarter)), self._seed_words)

@@ -720,7 +720,7 @@ def test_calibration_with_no_fee_revenue_keeps_a_positive_effort_cost():
 def test_streams_are_spawned_from_the_seed_by_name_and_quarter():
     assert STREAMS == (
         "initial", "calibration", "approvals", "operator_incidents", "cross_border_incidents",
-        "audits", "exit", "entry",
+        "audits", "exit", "entry", "entrants",
     )  # fmt: skip
     streams = RandomStreams(np.int64(42))
     assert streams.seed == 42 and type(streams.seed) is int

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from econ import equations as eq
 from econ import kernels
@@ -19,7 +20,14 @@ from econ.agents.table import Population, Table, TableAgent, column
 from econ.categories import REGIONS, SECTORS, Region, Sector, is_abroad
 from econ.scenarios import Scenario
 
-__all__ = ["CrossBorderFirm", "Firm", "FirmTable", "Firms"]
+__all__ = ["ENTRANT_DRAWS", "CrossBorderFirm", "Firm", "FirmTable", "Firms"]
+
+#: The uniforms one entrant takes under paired entry, in order
+#: (:meth:`Firms.initialise_from_uniforms`).
+ENTRANT_DRAWS = (
+    "sector", "public_interest", "public_services_interest", "capital", "productivity",
+    "data", "capability",
+)  # fmt: skip
 
 # Entrants start smaller than incumbents (Farboodi & Veldkamp): their shares of capital,
 # data and capability, the loss-maker's exit multiplier (E19) and the entry margin are
@@ -144,18 +152,75 @@ class Firms(Population):
         quarter : int
             The quarter of entry (entrants' productivity has grown since start-up).
         """
-        s, p, n = self.table, scenario, len(rows)
+        p, n = scenario, len(rows)
         # The draws in the reference's order.
         sector = rng.integers(len(Sector), size=n)
         interest_u = rng.random(n)
         services_u = rng.random(n)
         sd = p.productivity_dispersion
-        scale = p.entrant_capital_share if entrant else 1.0
         capital = rng.lognormal(-0.5 * 0.25, 0.5, size=n)
         productivity = rng.lognormal(-0.5 * sd * sd, sd, size=n)
         data = rng.lognormal(0, 0.5, n)
         b = 2.0 * (1 - p.initial_capability) / p.initial_capability
         capability = rng.beta(2.0, b, size=n)
+        self._write(
+            rows, p, entrant, quarter,
+            sector, interest_u, services_u, capital, productivity, data, capability,
+        )  # fmt: skip
+
+    def initialise_from_uniforms(
+        self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, quarter: int
+    ) -> None:
+        """Entrants into slots ``rows`` from uniforms keyed to their slots (paired entry).
+
+        The characteristics of :meth:`initialise` by inversion, one uniform each, in the
+        columns of :data:`ENTRANT_DRAWS`: the sector and the public-interest draws directly,
+        the lognormals through the normal quantile, capability through the beta quantile
+        (``scipy.special.ndtri``, ``betaincinv``).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The slots to fill (distinct).
+        uniforms : numpy.ndarray
+            (rows, ``len(ENTRANT_DRAWS)``) uniforms in [0, 1), each row its slot's
+            (``RandomStreams.slot_uniforms``).
+        scenario : Scenario
+            The scenario's parameters.
+        quarter : int
+            The quarter of entry.
+        """
+        p, sd = scenario, scenario.productivity_dispersion
+        u = uniforms.T
+        # Inside (0, 1): the quantiles of 0 are infinite. numpy's uniforms are multiples of
+        # 2**-53, so half a step up moves none of them onto 1.
+        inner = u[3:7] + 2.0**-54
+        z = special.ndtri(inner[:3])
+        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
+        self._write(
+            rows, p, True, quarter,
+            np.minimum((u[0] * len(Sector)).astype(np.int64), len(Sector) - 1), u[1], u[2],
+            np.exp(-0.5 * 0.25 + 0.5 * z[0]), np.exp(-0.5 * sd * sd + sd * z[1]),
+            np.exp(0.5 * z[2]), special.betaincinv(2.0, b, inner[3]),
+        )  # fmt: skip
+
+    def _write(
+        self,
+        rows: np.ndarray,
+        scenario: Scenario,
+        entrant: bool,
+        quarter: int,
+        sector: np.ndarray,
+        interest_u: np.ndarray,
+        services_u: np.ndarray,
+        capital: np.ndarray,
+        productivity: np.ndarray,
+        data: np.ndarray,
+        capability: np.ndarray,
+    ) -> None:
+        """Write fresh firms from their draws (:func:`econ.kernels.initialise_firms`)."""
+        s, p = self.table, scenario
+        scale = p.entrant_capital_share if entrant else 1.0
         # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
         productivity_scale = p.mean_output_rmb / (4.0 * p.mean_output_rmb) ** p.capital_elasticity
         growth = np.exp(p.tfp_growth * quarter) if entrant else 1.0
@@ -442,6 +507,42 @@ class Firms(Population):
         numpy.ndarray
             The entrants' rows.
         """
+        count, empty = self._entry_count(scenario, rng)
+        n_enter = min(max(count, 0), len(empty))
+        if not n_enter:
+            return np.zeros(0, dtype=int)
+        rows = np.sort(rng.choice(empty, size=n_enter, replace=False))
+        self.initialise(rows, scenario, rng, entrant=True, quarter=quarter)
+        return rows
+
+    def entrant_slots(self, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+        """How many enter and where, for paired entry (``paired_entry``, ODD 7.2).
+
+        The count is :meth:`enter`'s; the slots are the empty ones first in a queue of every
+        slot, drawn whatever is empty, so the draws used do not depend on the state. The
+        entrants themselves are drawn per slot (:meth:`initialise_from_uniforms`).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of the ``entry`` stream this quarter.
+
+        Returns
+        -------
+        numpy.ndarray
+            The entrants' rows, ascending.
+        """
+        count, empty = self._entry_count(scenario, rng)
+        queue = rng.random(len(self.table.active))
+        n_enter = min(max(count, 0), len(empty))
+        if not n_enter:
+            return np.zeros(0, dtype=int)
+        return np.sort(empty[np.argsort(queue[empty], kind="stable")[:n_enter]])
+
+    def _entry_count(self, scenario: Scenario, rng: np.random.Generator) -> tuple[int, np.ndarray]:
+        """The number of entrants (one uniform, E19) and the empty slots."""
         # The active firms' sums, their number and the empty slots in one compiled pass.
         surplus, output, n_active, empty = kernels.entry_state(
             self.table.active, self.table.surplus, self.table.output
@@ -453,10 +554,4 @@ class Firms(Population):
         )
         expected = scenario.entry_rate * n_active * attraction
         u = rng.random()
-        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
-        n_enter = min(max(count, 0), len(empty))
-        if not n_enter:
-            return np.zeros(0, dtype=int)
-        rows = np.sort(rng.choice(empty, size=n_enter, replace=False))
-        self.initialise(rows, scenario, rng, entrant=True, quarter=quarter)
-        return rows
+        return (int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0), empty
