@@ -326,12 +326,13 @@ def group_demand(
         # loop that writes other arrays (it cannot rule out that they overlap).
         s, abroad, vpu = sector[i], region_abroad[i], value_per_unit[i]
         integ, border = integration[i], border_cost[i]
+        worth_s = worth[s]  # the sector's row, once a row
         for j in range(w):
             cross = abroad != view_foreign[j]
             if cross and not border_open:
                 continue
             p = np.uint64(product[i, j])
-            v = worth[s, p] * vpu * np.float64(fit[i, j])
+            v = worth_s[p] * vpu * np.float64(fit[i, j])
             usage = product_cost[p] + integ
             if cross:
                 usage += border
@@ -340,9 +341,10 @@ def group_demand(
                     value[fill[p] - 1] = v - usage
                     continue
                 last[p] = k
-            buyer[fill[p]] = k
-            value[fill[p]] = v - usage
-            fill[p] += 1
+            f = fill[p]  # read once: the writes below cannot alias it
+            buyer[f] = k
+            value[f] = v - usage
+            fill[p] = f + 1
     return offsets, buyer, value
 
 
