@@ -36,6 +36,7 @@ from econ.market import (
     Market,
     View,
     clear,
+    enter_firms,
     refresh_catalogue,
     sampled_demand,
     set_foreign_prices,
@@ -397,8 +398,7 @@ class DataEconomy(mesa.Model):
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter_state("exit", q))
         entry_rng = self.streams.quarter("entry", q)
-        entrants = firms.enter(p, q, entry_rng)
-        market.view.draw(entrants, p, catalogue, entry_rng)
+        entrants = enter_firms(firms, market.view, p, catalogue, q, entry_rng)
         # 12. Compute grows; the quarter is measured.
         self.compute.grow(policy, p)
         self.quarter = measure(
