@@ -35,6 +35,9 @@ __all__ = [
     "child_seed_state",
     "choose_effort",
     "clear_market",
+    "draw_firms",
+    "draw_views",
+    "enter_firms",
     "entry_state",
     "exit_firms",
     "firm_factors",
@@ -1465,6 +1468,192 @@ def scatter_rows(out, rows, values, factor, same_as_first):
             first = factor * values[k, same_as_first[0]]
             for j in same_as_first:
                 out[i, j] = first
+
+
+@numba.njit(cache=True)
+def draw_firms(
+    rng,
+    rows,
+    region,
+    hong_kong,
+    n_sectors,
+    share_public_interest,
+    public_services,
+    capital_mean,
+    capital_sigma,
+    capital_scale,
+    productivity_mean,
+    productivity_sigma,
+    productivity_scale,
+    productivity_growth,
+    data_sigma,
+    data_scale,
+    data_share,
+    capability_b,
+    capability_share,
+    entrant,
+    active,
+    sector,
+    public_interest,
+    productivity,
+    capital,
+    cash,
+    data_stock,
+    capability,
+    output,
+    surplus,
+    data_spending,
+    licences,
+    age,
+    data_set_up,
+):
+    """Draw fresh firms into slots ``rows`` and write them: the draws of
+    :meth:`econ.agents.firms.Firms.initialise_reference`, in its order, from numba's
+    ``Generator`` methods (numpy's samplers on the same bit generator), then
+    :func:`initialise_firms`.
+
+    The parameters are a validated scenario's (the sigmas >= 0, ``capability_b`` > 0): numba
+    does not repeat numpy's argument checks.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator; its bit generator's state advances as numpy's draws would advance it.
+    rows : numpy.ndarray
+        The slots (distinct).
+    region : numpy.ndarray
+        Every slot's region code.
+    hong_kong : int
+        ``Region.HONG_KONG``: codes from it on are abroad.
+    n_sectors : int
+        Sectors are drawn uniformly from ``range(n_sectors)``.
+    share_public_interest : float
+        Share of public-interest users.
+    public_services : int
+        The public-services sector code.
+    capital_mean, capital_sigma, capital_scale : float
+        Capital is ``capital_scale`` times a lognormal draw of these parameters.
+    productivity_mean, productivity_sigma : float
+        The lognormal draw of productivity.
+    productivity_scale, productivity_growth : float
+        Its multipliers (the growth since start-up only for entrants).
+    data_sigma : float
+        The log sd of the data draw (a lognormal of log mean 0).
+    data_scale, data_share : float
+        Its multipliers: the data scale and the entrants' share (1 for incumbents).
+    capability_b : float
+        Capability is a Beta(2, ``capability_b``) draw.
+    capability_share : float
+        The entrants' share of capability (1 for incumbents).
+    entrant : bool
+        Whether the firms are entrants.
+    active, sector, public_interest, productivity, capital, cash : numpy.ndarray
+        The firm table's columns, written at ``rows``.
+    data_stock, capability, output, surplus, data_spending, licences, age : numpy.ndarray
+        Further columns, written at ``rows``.
+    data_set_up : numpy.ndarray
+        Whether each firm has a data capability: incumbents do, entrants not yet.
+    """
+    n = len(rows)
+    sector_draw = rng.integers(0, n_sectors, n)
+    interest_u = rng.random(n)
+    services_u = rng.random(n)
+    capital_draw = rng.lognormal(capital_mean, capital_sigma, n)
+    productivity_draw = rng.lognormal(productivity_mean, productivity_sigma, n)
+    data_draw = rng.lognormal(0.0, data_sigma, n)
+    capability_draw = rng.beta(2.0, capability_b, n)
+    initialise_firms(
+        rows, region, hong_kong, sector_draw, interest_u, services_u, share_public_interest,
+        public_services, capital_draw, capital_scale, productivity_draw, productivity_scale,
+        productivity_growth, data_draw, data_scale, data_share, capability_draw,
+        capability_share, entrant, active, sector, public_interest, productivity, capital, cash,
+        data_stock, capability, output, surplus, data_spending, licences, age, data_set_up,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True)
+def draw_views(rng, rows, fit_shrink, product, tie_break, columns, first, total, strides):
+    """Draw what firms ``rows`` see: the draws of :meth:`econ.market.View.draw_reference`, in
+    its order, from numba's ``Generator`` methods. The products and tie-breaks are written;
+    the fit's base ``1 - u * fit_shrink`` is returned (its powers are numpy's:
+    :meth:`econ.market.View.write_fit`).
+
+    For each block of products (public, then private) drawn (``columns`` and ``total`` not
+    empty): a start per row, then a stride per row (an index into ``strides``), written by
+    :func:`write_view_products`; then the fit's uniforms, then the tie-breaks' (row-major, as
+    one ``(rows, view)`` draw each).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator; its bit generator's state advances as numpy's draws would advance it.
+    rows : numpy.ndarray
+        The firm slots drawn.
+    fit_shrink : float
+        ``1 - fit_max_ratio ** -fit_tail_index``: the fit's uniforms are scaled by it.
+    product : numpy.ndarray
+        (firms, view) catalogue columns, written at ``rows``.
+    tie_break : numpy.ndarray
+        (firms, view) tie-breaks, written at ``rows`` (a uniform times 1e-6).
+    columns : tuple of numpy.ndarray
+        Per block: its view slots, in order.
+    first, total : tuple of int
+        Per block: its first catalogue column and its number of products.
+    strides : tuple of numpy.ndarray
+        Per block: the strides coprime to its ``total``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rows, view) bases of the fit's powers.
+    """
+    n = len(rows)
+    for b in range(len(columns)):
+        if len(columns[b]) == 0 or total[b] == 0:
+            continue
+        start = rng.integers(0, total[b], n)
+        pick = rng.integers(0, len(strides[b]), n)
+        stride = np.empty(n, dtype=np.int64)
+        for k in range(n):
+            stride[k] = strides[b][pick[k]]
+        write_view_products(product, rows, columns[b], start, stride, first[b], total[b])
+    width = product.shape[1]
+    base = np.empty((n, width))
+    for k in range(n):
+        for j in range(width):
+            base[k, j] = 1.0 - rng.random() * fit_shrink
+    for k in range(n):
+        i = rows[k]
+        for j in range(width):
+            tie_break[i, j] = 1e-6 * rng.random()
+    return base
+
+
+@numba.njit(cache=True)
+def enter_firms(rng, rows, firms, fit_shrink, views):
+    """Entrants' draws in one call (:func:`econ.market.enter_firms`): :func:`draw_firms`, then
+    :func:`draw_views`, from one unboxing of the generator.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The quarter's entry generator.
+    rows : numpy.ndarray
+        The entrants' slots.
+    firms : tuple
+        :func:`draw_firms`'s arguments after ``rng`` and ``rows``.
+    fit_shrink : float
+        :func:`draw_views`'s ``fit_shrink``.
+    views : tuple
+        :func:`draw_views`'s arguments after ``fit_shrink``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rows, view) bases of the fit's powers.
+    """
+    draw_firms(rng, rows, *firms)
+    return draw_views(rng, rows, fit_shrink, *views)
 
 
 def revenue_maximising_price(

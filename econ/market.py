@@ -21,7 +21,7 @@ import numpy as np
 from econ import equations as eq
 from econ import kernels
 from econ.agents.exchanges import DataExchanges
-from econ.agents.firms import FirmTable
+from econ.agents.firms import Firms, FirmTable
 from econ.categories import ProductKind, Region, Sector, is_abroad
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -34,6 +34,8 @@ __all__ = [
     "View",
     "clear",
     "clear_reference",
+    "enter_firms",
+    "enter_firms_reference",
     "refresh_catalogue",
     "sample_willingness_to_pay",
     "sample_willingness_to_pay_reference",
@@ -305,16 +307,66 @@ class View:
             )
         # In chunks of rows, drawn in the same order as one (n, view) draw would be: the
         # float64 temporaries of a million firms would cost gigabytes.
-        tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
         width, ops = len(self.kind), slots["operator_columns"]
+        shrink = 1.0 - scenario.fit_max_ratio**-scenario.fit_tail_index
         for chunk in _chunks(n):
             u = rng.random((len(rows[chunk]), width))
-            powered = (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
-            # Operators sell the same underlying data: one fit for all their slots.
-            kernels.scatter_rows(self.fit, rows[chunk], powered, scenario.fit_scale, ops)
+            self.write_fit(rows[chunk], 1.0 - u * shrink, scenario)
         for chunk in _chunks(n):
             u = rng.random((len(rows[chunk]), width))
             kernels.scatter_rows(self.tie_break, rows[chunk], u, 1e-6, ops[:0])
+
+    def write_fit(self, rows: np.ndarray, base: np.ndarray, scenario: Scenario) -> None:
+        """Write the fit of firms ``rows``, bounded Pareto by inversion:
+        ``fit_scale * base ** (-1 / fit_tail_index)`` (the powers in numpy), with ``base =
+        1 - u * (1 - fit_max_ratio ** -fit_tail_index)`` of uniforms ``u``; operators' slots
+        share the first one's.
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots.
+        base : numpy.ndarray
+            (rows, view) bases of the powers, in (0, 1].
+        scenario : Scenario
+            The scenario's parameters.
+        """
+        powered = base ** (-1.0 / scenario.fit_tail_index)
+        # Operators sell the same underlying data: one fit for all their slots.
+        ops = self.slots()["operator_columns"]
+        kernels.scatter_rows(self.fit, rows, powered, scenario.fit_scale, ops)
+
+    def draw_arguments(self, catalogue: Catalogue) -> tuple:
+        """What :func:`econ.kernels.draw_views` reads after ``rng`` and ``rows``: the arrays
+        it writes and, per block of products (public, then private), its view slots, first
+        catalogue column, number of products and coprime strides.
+
+        Parameters
+        ----------
+        catalogue : Catalogue
+            The catalogue.
+
+        Returns
+        -------
+        tuple
+            The kernel's arguments, in its order.
+        """
+        # Fixed by the layout and the arrays: made once for them.
+        key = (catalogue.kind, self.kind, self.product, self.tie_break)
+        cached = self.__dict__.get("_draw_arguments")
+        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
+            blocks = [catalogue.block(kind) for kind in (PUBLIC, PRIVATE)]
+            total = tuple(block.stop - block.start for block in blocks)
+            arguments = (
+                self.product,
+                self.tie_break,
+                tuple(self.slots()["column_index"][kind] for kind in (PUBLIC, PRIVATE)),
+                tuple(block.start for block in blocks),
+                total,
+                tuple(_coprime_strides(t) for t in total),
+            )
+            cached = self.__dict__["_draw_arguments"] = (key, arguments)
+        return cached[1]
 
     @property
     def n_entrant_draws(self) -> int:
@@ -598,6 +650,110 @@ class Clearing:
     bought: np.ndarray | None = None  # (firms, view) bool
     paid: np.ndarray | None = None  # (firms, view) RMB
     cross_border: np.ndarray | None = None  # (firms, view) bool: a cross-border transfer
+
+
+def enter_firms(
+    firms: Firms,
+    view: View,
+    scenario: Scenario,
+    catalogue: Catalogue,
+    quarter: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Entrants fill empty slots and draw what they see (ODD 7.2, 5): :meth:`Firms.enter
+    <econ.agents.firms.Firms.enter>`, then :meth:`View.draw` of the entrants, with the same
+    draws in the same order.
+
+    Their number and slots are drawn in numpy (:meth:`Firms.entry_slots
+    <econ.agents.firms.Firms.entry_slots>`); every later draw and write is one compiled call
+    (:func:`econ.kernels.enter_firms`), but for the fit's powers (numpy's,
+    :meth:`View.write_fit`). :func:`enter_firms_reference` is the numpy reference. A
+    population or view class with its own ``enter``, ``entry_slots``, ``initialise`` or
+    ``draw`` (a subclass, ODD 7.2's extension points) is called through those methods instead.
+
+    Parameters
+    ----------
+    firms : Firms
+        The firms.
+    view : View
+        What each firm sees.
+    scenario : Scenario
+        The scenario's parameters.
+    catalogue : Catalogue
+        The catalogue.
+    quarter : int
+        The current quarter.
+    rng : numpy.random.Generator
+        The quarter's generator of the entry stream (:class:`~econ.seeds.RandomStreams`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The entrants' rows, ascending.
+    """
+    if _own_entry(type(firms), type(view)):
+        rows = firms.enter(scenario, quarter, rng)
+        view.draw(rows, scenario, catalogue, rng)
+        return rows
+    rows = firms.entry_slots(scenario, rng)
+    if len(rows):
+        base = kernels.enter_firms(
+            rng,
+            rows,
+            firms.draw_arguments(scenario, entrant=True, quarter=quarter),
+            1.0 - scenario.fit_max_ratio**-scenario.fit_tail_index,
+            view.draw_arguments(catalogue),
+        )
+        view.write_fit(rows, base, scenario)
+    return rows
+
+
+#: The methods :func:`enter_firms` does in one compiled call, as defined here.
+_ENTRY_METHODS = (Firms.enter, Firms.entry_slots, Firms.initialise, View.draw)
+
+
+def _own_entry(firms_class: type, view_class: type) -> bool:
+    """True if a class has its own ``enter``, ``entry_slots``, ``initialise`` or ``draw`` (a
+    subclass's, or one set on the class since)."""
+    methods = (firms_class.enter, firms_class.entry_slots, firms_class.initialise, view_class.draw)
+    return methods != _ENTRY_METHODS
+
+
+def enter_firms_reference(
+    firms: Firms,
+    view: View,
+    scenario: Scenario,
+    catalogue: Catalogue,
+    quarter: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """:func:`enter_firms` in numpy (the reference the kernels are tested against).
+
+    Parameters
+    ----------
+    firms : Firms
+        The firms.
+    view : View
+        What each firm sees.
+    scenario : Scenario
+        The scenario's parameters.
+    catalogue : Catalogue
+        The catalogue.
+    quarter : int
+        The current quarter.
+    rng : numpy.random.Generator
+        The quarter's generator of the entry stream (:class:`~econ.seeds.RandomStreams`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The entrants' rows, ascending.
+    """
+    rows = firms.entry_slots(scenario, rng)
+    if len(rows):
+        firms.initialise_reference(rows, scenario, rng, entrant=True, quarter=quarter)
+        view.draw_reference(rows, scenario, catalogue, rng)
+    return rows
 
 
 def refresh_catalogue(

@@ -38,6 +38,7 @@ from econ.market import (
     Market,
     View,
     clear,
+    enter_firms,
     refresh_catalogue,
     sampled_demand,
     set_foreign_prices,
@@ -406,15 +407,14 @@ class DataEconomy(mesa.Model):
         if p.paired_entry:
             # Each entrant drawn from its slot's own stream: the same firm in every arm of a
             # paired comparison that fills that slot that quarter.
-            entrants = firms.entrant_slots(p, entry_rng)
+            entrants = firms.paired_entry_slots(p, entry_rng)
             drawn = self.streams.slot_uniforms(
                 "entrants", q, entrants, len(ENTRANT_DRAWS) + market.view.n_entrant_draws
             )
             firms.initialise_from_uniforms(entrants, drawn[:, : len(ENTRANT_DRAWS)], p, q)
             market.view.draw_from_uniforms(entrants, drawn[:, len(ENTRANT_DRAWS) :], p, catalogue)
         else:
-            entrants = firms.enter(p, q, entry_rng)
-            market.view.draw(entrants, p, catalogue, entry_rng)
+            entrants = enter_firms(firms, market.view, p, catalogue, q, entry_rng)
         # 12. Compute grows; the quarter is measured.
         self.compute.grow(policy, p)
         self.quarter = measure(

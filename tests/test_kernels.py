@@ -377,6 +377,99 @@ def test_view_draw_is_its_reference():
         assert rng_a.random() == rng_b.random()
 
 
+def _entry_case(model: DataEconomy, rng: np.random.Generator):
+    """A firm table, views and parameters drawn at random for an entry step: from none to
+    many empty slots, and parameters across their ranges (capability's Beta(2, b) on both
+    sides of b = 1, a productivity dispersion sometimes 0)."""
+    n = len(model.firms)
+    table = model.firms.table.copy()
+    table.region = rng.integers(0, 4, n)
+    table.active = rng.random(n) < rng.choice([0.2, 0.7, 0.98, 1.0])
+    table.output = rng.random(n) * 10.0 ** rng.integers(0, 7, n)
+    table.surplus = table.output * rng.uniform(-0.1, 0.6, n)
+    params = model.params.replace(
+        entry_rate=float(rng.choice([0.0, rng.uniform(0, 0.05), rng.uniform(0.2, 1.0)])),
+        initial_capability=float(rng.uniform(0.01, 0.99)),
+        productivity_dispersion=float(rng.choice([0.0, rng.uniform(0, 3)])),
+        fit_tail_index=float(rng.uniform(1.0, 1.8)),
+        fit_max_ratio=float(rng.uniform(2.0, 200.0)),
+    )
+    v = model.market.view
+    views = [
+        View(v.product.copy(), v.fit.copy(), v.tie_break.copy(), v.kind, v.needs_registration)
+        for _ in range(2)
+    ]
+    return [Firms(table.copy()) for _ in range(2)], views, params
+
+
+@pytest.mark.parametrize("scenario", ["small", "china_2024"])
+def test_compiled_entry_is_its_reference(scenario):
+    """enter_firms (the entrants' draws and writes in one compiled call) equals
+    enter_firms_reference (Firms.enter on initialise_reference, then View.draw_reference):
+    the same rows, firm table and views, and the generator in the same state afterwards (its
+    buffered 32-bit word included), with entrants and without. A draw taken out of order, one
+    too many or one too few changes the tables or the state."""
+    model = DataEconomy(scenario=scenario, n_firms=400, seed=6)
+    rng = np.random.default_rng(17)
+    entered = []
+    for case in range(60):
+        (fa, fb), (va, vb), params = _entry_case(model, rng)
+        seed, quarter = int(rng.integers(2**63)), int(rng.integers(1, 60))
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        if case % 2:  # leave a buffered 32-bit word in the bit generator
+            assert rng_a.integers(7) == rng_b.integers(7)
+        c = model.market.catalogue
+        rows = mk.enter_firms(fa, va, params, c, quarter, rng_a)
+        expected = mk.enter_firms_reference(fb, vb, params, c, quarter, rng_b)
+        assert rows.dtype == expected.dtype and np.array_equal(rows, expected)
+        for f in fa.table.columns():
+            x, y = getattr(fa.table, f.name), getattr(fb.table, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        for name in ("product", "fit", "tie_break"):
+            x, y = getattr(va, name), getattr(vb, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), name
+        assert rng_a.bit_generator.state == rng_b.bit_generator.state
+        entered.append(len(rows))
+    assert min(entered) == 0 and max(entered) > 50  # no entrants, and many
+
+
+def test_compiled_entry_draws_what_the_methods_draw():
+    """The compiled entry takes the draws of Firms.enter then View.draw (both on numpy's
+    Generator methods and the view's numpy path)."""
+    model = DataEconomy(scenario="small", n_firms=400, seed=8)
+    rng = np.random.default_rng(5)
+    for _ in range(10):
+        (fa, fb), (va, vb), params = _entry_case(model, rng)
+        seed = int(rng.integers(2**63))
+        rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
+        c = model.market.catalogue
+        rows = mk.enter_firms(fa, va, params, c, 9, rng_a)
+        assert np.array_equal(rows, fb.enter(params, 9, rng_b))
+        vb.draw(rows, params, c, rng_b)
+        assert all(np.array_equal(getattr(va, k), getattr(vb, k)) for k in ("fit", "tie_break"))
+        assert np.array_equal(fa.table.capability, fb.table.capability)
+        assert rng_a.bit_generator.state == rng_b.bit_generator.state
+
+
+def test_entry_goes_through_a_subclass_s_own_methods():
+    """A population that overrides initialise (an extension point) has it called for
+    entrants; with the same draws, its model runs as the compiled one does."""
+    calls = []
+
+    class CountingFirms(Firms):
+        def initialise(self, rows, scenario, rng, entrant, quarter):
+            calls.append(entrant)
+            super().initialise(rows, scenario, rng, entrant, quarter)
+
+    class Model(DataEconomy):
+        firms_class = CountingFirms
+
+    mine = Model(scenario="small", n_firms=300, seed=4).run(6)
+    assert calls.count(True) > 0 and calls.count(False) == 1
+    plain = DataEconomy(scenario="small", n_firms=300, seed=4).run(6)
+    pd.testing.assert_frame_equal(mine, plain, check_exact=True)
+
+
 def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     """The whole model on kernels equals the whole model on the numpy references."""
     policy = POLICIES[0]
@@ -398,6 +491,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr("econ.agents.Firms.value_per_unit", Firms.value_per_unit_reference)
     monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
+    monkeypatch.setattr("econ.model.enter_firms", mk.enter_firms_reference)
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
     monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
     monkeypatch.setattr(Operators, "settle", Operators.settle_reference)

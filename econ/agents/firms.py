@@ -135,9 +135,9 @@ class Firms(Population):
     ) -> None:
         """Draw fresh firms into slots ``rows``: at start, or entrants later (ODD 5).
 
-        The draws come from ``rng`` in numpy; the columns are written in one compiled pass
-        (:func:`econ.kernels.initialise_firms`). :meth:`initialise_reference` is the numpy
-        reference.
+        The draws and the column writes are one compiled pass
+        (:func:`econ.kernels.draw_firms`: numba's ``Generator`` methods, numpy's samplers on
+        the same bit generator). :meth:`initialise_reference` is the numpy reference.
 
         Parameters
         ----------
@@ -152,21 +152,7 @@ class Firms(Population):
         quarter : int
             The quarter of entry (entrants' productivity has grown since start-up).
         """
-        p, n = scenario, len(rows)
-        # The draws in the reference's order.
-        sector = rng.integers(len(Sector), size=n)
-        interest_u = rng.random(n)
-        services_u = rng.random(n)
-        sd = p.productivity_dispersion
-        capital = rng.lognormal(-0.5 * 0.25, 0.5, size=n)
-        productivity = rng.lognormal(-0.5 * sd * sd, sd, size=n)
-        data = rng.lognormal(0, 0.5, n)
-        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
-        capability = rng.beta(2.0, b, size=n)
-        self._write(
-            rows, p, entrant, quarter,
-            sector, interest_u, services_u, capital, productivity, data, capability,
-        )  # fmt: skip
+        kernels.draw_firms(rng, rows, *self.draw_arguments(scenario, entrant, quarter))
 
     def initialise_from_uniforms(
         self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, quarter: int
@@ -229,6 +215,41 @@ class Firms(Population):
             p.share_public_interest, int(Sector.PUBLIC_SERVICES), capital,
             scale * 4.0 * p.mean_output_rmb, productivity, productivity_scale, float(growth),
             data, p.data_scale, p.entrant_data_share if entrant else 1.0, capability,
+            p.entrant_capability_share if entrant else 1.0, entrant, s.active, s.sector,
+            s.public_interest, s.productivity, s.capital, s.cash, s.data_stock, s.capability,
+            s.output, s.surplus, s.data_spending, s.licences, s.age, s.data_set_up,
+        )  # fmt: skip
+
+    def draw_arguments(self, scenario: Scenario, entrant: bool, quarter: int) -> tuple:
+        """What :func:`econ.kernels.draw_firms` reads after ``rng`` and ``rows``: the draws'
+        parameters, the multipliers of :meth:`initialise_reference` and the table's columns.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        entrant : bool
+            Entrants start smaller: a share of capital, data and capability.
+        quarter : int
+            The quarter of entry (entrants' productivity has grown since start-up).
+
+        Returns
+        -------
+        tuple
+            The kernel's arguments, in its order.
+        """
+        s, p = self.table, scenario
+        sd = p.productivity_dispersion
+        scale = p.entrant_capital_share if entrant else 1.0
+        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
+        # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
+        productivity_scale = p.mean_output_rmb / (4.0 * p.mean_output_rmb) ** p.capital_elasticity
+        growth = np.exp(p.tfp_growth * quarter) if entrant else 1.0
+        return (
+            s.region, int(Region.HONG_KONG), len(Sector), p.share_public_interest,
+            int(Sector.PUBLIC_SERVICES), -0.5 * 0.25, 0.5, scale * 4.0 * p.mean_output_rmb,
+            -0.5 * sd * sd, sd, productivity_scale, float(growth), 0.5, p.data_scale,
+            p.entrant_data_share if entrant else 1.0, b,
             p.entrant_capability_share if entrant else 1.0, entrant, s.active, s.sector,
             s.public_interest, s.productivity, s.capital, s.cash, s.data_stock, s.capability,
             s.output, s.surplus, s.data_spending, s.licences, s.age, s.data_set_up,
@@ -507,15 +528,35 @@ class Firms(Population):
         numpy.ndarray
             The entrants' rows.
         """
+        rows = self.entry_slots(scenario, rng)
+        if len(rows):
+            self.initialise(rows, scenario, rng, entrant=True, quarter=quarter)
+        return rows
+
+    def entry_slots(self, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+        """The slots entrants fill (:meth:`enter`'s first draws): their number, then the
+        slots, drawn from the empty ones.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario's parameters.
+        rng : numpy.random.Generator
+            The generator of this submodel's stream (:class:`~econ.seeds.RandomStreams`).
+
+        Returns
+        -------
+        numpy.ndarray
+            The entrants' rows, ascending (none drawn yet).
+        """
         count, empty = self._entry_count(scenario, rng)
         n_enter = min(max(count, 0), len(empty))
         if not n_enter:
             return np.zeros(0, dtype=int)
-        rows = np.sort(rng.choice(empty, size=n_enter, replace=False))
-        self.initialise(rows, scenario, rng, entrant=True, quarter=quarter)
-        return rows
+        # numba's Generator has no choice(): numpy's draws.
+        return np.sort(rng.choice(empty, size=n_enter, replace=False))
 
-    def entrant_slots(self, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    def paired_entry_slots(self, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
         """How many enter and where, for paired entry (``paired_entry``, ODD 7.2).
 
         The count is :meth:`enter`'s; the slots are the empty ones first in a queue of every
