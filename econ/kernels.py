@@ -11,7 +11,11 @@ kernel here computes exactly the same numbers in one pass over the rows, without
 - leave powers (``x ** y``) to numpy: numpy evaluates them with SIMD code whose last bit can
   differ from libm's, so callers pass precomputed powers in;
 - draw uniforms from the caller's ``numpy.random.Generator`` one at a time, in the row-major
-  order the reference draws them in (numba uses the generator's own bit stream and state).
+  order the reference draws them in (numba uses the generator's own bit stream and state);
+- draw the entrants' bounded integers, lognormals and betas with numba's own ``Generator``
+  methods (its versions of numpy's samplers, on the generator's bit generator), which the
+  tests hold to numpy's draws and to the generator's state after them; numpy's
+  ``Generator.choice`` has no numba version, so the entrants' slots stay numpy's draws.
 
 Kernels are compiled on first use and cached on disk (``cache=True``).
 """
