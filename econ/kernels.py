@@ -71,7 +71,7 @@ __all__ = [
     "write_view_products",
 ]
 
-#: The module of scipy's special functions as C (see :func:`_poisson_quantile`).
+#: The module of scipy's special functions as C (see ``_poisson_quantile``).
 _CYTHON_SPECIAL = "scipy.special.cython_special"
 
 #: Block size of numpy's pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
@@ -1795,7 +1795,7 @@ def poisson_ppf(u: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
 
     A higher rate never gives fewer events for the same u; -1 at u = 0, as scipy gives. The
     formula of scipy's ``poisson._ppf`` (``scipy.special.pdtrik``, then one check with
-    ``pdtr``), compiled (:func:`_poisson_quantile`), since rv_discrete's argument handling
+    ``pdtr``), compiled (``_poisson_quantile``), since rv_discrete's argument handling
     costs ~50 us a call and each of scipy's ufuncs ~2 us; and no event, without the
     iterative ``pdtrik``, where P(X = 0) already covers u.
 
@@ -1854,7 +1854,7 @@ def _poisson_quantile(u, rate):
 
 @numba.njit(cache=True)
 def _poisson_quantiles(u, rate, out):
-    """:func:`_poisson_quantile` of each pair, written to ``out``."""
+    """``_poisson_quantile`` of each pair, written to ``out``."""
     for i in range(len(u)):
         out[i] = _poisson_quantile(u[i], rate[i])
 
