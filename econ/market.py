@@ -395,22 +395,19 @@ class View:
         """
         if len(rows) == 0:
             return
-        slots, width = self.slots(), len(self.kind)
-        for b, kind in enumerate((PUBLIC, PRIVATE)):
-            block = catalogue.block(kind)
-            total = block.stop - block.start
-            if slots["width"][kind] == 0 or total == 0:
+        # Per block (public, then private): view slots, first column, products, strides.
+        _, _, columns, first, total, strides = self.draw_arguments(catalogue)
+        for b in range(2):
+            if len(columns[b]) == 0 or total[b] == 0:
                 continue
-            strides = _coprime_strides(total)
-            start = (uniforms[:, 2 * b] * total).astype(np.int64)
-            stride = strides[(uniforms[:, 2 * b + 1] * len(strides)).astype(np.int64)]
+            start = (uniforms[:, 2 * b] * total[b]).astype(np.int64)
+            stride = strides[b][(uniforms[:, 2 * b + 1] * len(strides[b])).astype(np.int64)]
             kernels.write_view_products(
-                self.product, rows, slots["column_index"][kind], start, stride, block.start, total
+                self.product, rows, columns[b], start, stride, first[b], total[b]
             )
-        tail, ratio = scenario.fit_tail_index, scenario.fit_max_ratio
-        u, ops = uniforms[:, 4 : 4 + width], slots["operator_columns"]
-        powered = (1.0 - u * (1.0 - ratio**-tail)) ** (-1.0 / tail)
-        kernels.scatter_rows(self.fit, rows, powered, scenario.fit_scale, ops)
+        width, ops = len(self.kind), self.slots()["operator_columns"]
+        shrink = 1.0 - scenario.fit_max_ratio**-scenario.fit_tail_index
+        self.write_fit(rows, 1.0 - uniforms[:, 4 : 4 + width] * shrink, scenario)
         kernels.scatter_rows(self.tie_break, rows, uniforms[:, 4 + width :], 1e-6, ops[:0])
 
     def draw_reference(

@@ -176,48 +176,25 @@ class Firms(Population):
         quarter : int
             The quarter of entry.
         """
-        p, sd = scenario, scenario.productivity_dispersion
+        # The draws' parameters and the multipliers are initialise's (draw_arguments).
+        (
+            region, hong_kong, n_sectors, share_public_interest, public_services,
+            capital_mean, capital_sigma, capital_scale, productivity_mean, productivity_sigma,
+            productivity_scale, growth, data_sigma, data_scale, data_share, capability_b,
+            capability_share, entrant, *columns,
+        ) = self.draw_arguments(scenario, entrant=True, quarter=quarter)  # fmt: skip
         u = uniforms.T
         # Inside (0, 1): the quantiles of 0 are infinite. numpy's uniforms are multiples of
         # 2**-53, so half a step up moves none of them onto 1.
         inner = u[3:7] + 2.0**-54
         z = special.ndtri(inner[:3])
-        b = 2.0 * (1 - p.initial_capability) / p.initial_capability
-        self._write(
-            rows, p, True, quarter,
-            np.minimum((u[0] * len(Sector)).astype(np.int64), len(Sector) - 1), u[1], u[2],
-            np.exp(-0.5 * 0.25 + 0.5 * z[0]), np.exp(-0.5 * sd * sd + sd * z[1]),
-            np.exp(0.5 * z[2]), special.betaincinv(2.0, b, inner[3]),
-        )  # fmt: skip
-
-    def _write(
-        self,
-        rows: np.ndarray,
-        scenario: Scenario,
-        entrant: bool,
-        quarter: int,
-        sector: np.ndarray,
-        interest_u: np.ndarray,
-        services_u: np.ndarray,
-        capital: np.ndarray,
-        productivity: np.ndarray,
-        data: np.ndarray,
-        capability: np.ndarray,
-    ) -> None:
-        """Write fresh firms from their draws (:func:`econ.kernels.initialise_firms`)."""
-        s, p = self.table, scenario
-        scale = p.entrant_capital_share if entrant else 1.0
-        # Scale A so that a typical incumbent's data-free output is mean_output_rmb.
-        productivity_scale = p.mean_output_rmb / (4.0 * p.mean_output_rmb) ** p.capital_elasticity
-        growth = np.exp(p.tfp_growth * quarter) if entrant else 1.0
         kernels.initialise_firms(
-            rows, s.region, int(Region.HONG_KONG), sector, interest_u, services_u,
-            p.share_public_interest, int(Sector.PUBLIC_SERVICES), capital,
-            scale * 4.0 * p.mean_output_rmb, productivity, productivity_scale, float(growth),
-            data, p.data_scale, p.entrant_data_share if entrant else 1.0, capability,
-            p.entrant_capability_share if entrant else 1.0, entrant, s.active, s.sector,
-            s.public_interest, s.productivity, s.capital, s.cash, s.data_stock, s.capability,
-            s.output, s.surplus, s.data_spending, s.licences, s.age, s.data_set_up,
+            rows, region, hong_kong, np.minimum((u[0] * n_sectors).astype(np.int64), n_sectors - 1),
+            u[1], u[2], share_public_interest, public_services,
+            np.exp(capital_mean + capital_sigma * z[0]), capital_scale,
+            np.exp(productivity_mean + productivity_sigma * z[1]), productivity_scale, growth,
+            np.exp(data_sigma * z[2]), data_scale, data_share,
+            special.betaincinv(2.0, capability_b, inner[3]), capability_share, entrant, *columns,
         )  # fmt: skip
 
     def draw_arguments(self, scenario: Scenario, entrant: bool, quarter: int) -> tuple:
@@ -549,8 +526,7 @@ class Firms(Population):
         numpy.ndarray
             The entrants' rows, ascending (none drawn yet).
         """
-        count, empty = self._entry_count(scenario, rng)
-        n_enter = min(max(count, 0), len(empty))
+        n_enter, empty = self._entry_count(scenario, rng)
         if not n_enter:
             return np.zeros(0, dtype=int)
         # numba's Generator has no choice(): numpy's draws.
@@ -575,15 +551,15 @@ class Firms(Population):
         numpy.ndarray
             The entrants' rows, ascending.
         """
-        count, empty = self._entry_count(scenario, rng)
-        queue = rng.random(len(self.table.active))
-        n_enter = min(max(count, 0), len(empty))
+        n_enter, empty = self._entry_count(scenario, rng)
+        queue = rng.random(len(self.table.active))  # drawn whatever is empty
         if not n_enter:
             return np.zeros(0, dtype=int)
         return np.sort(empty[np.argsort(queue[empty], kind="stable")[:n_enter]])
 
     def _entry_count(self, scenario: Scenario, rng: np.random.Generator) -> tuple[int, np.ndarray]:
-        """The number of entrants (one uniform, E19) and the empty slots."""
+        """The number of entrants (one uniform, E19; at most the empty slots) and the empty
+        slots."""
         # The active firms' sums, their number and the empty slots in one compiled pass.
         surplus, output, n_active, empty = kernels.entry_state(
             self.table.active, self.table.surplus, self.table.output
@@ -595,4 +571,5 @@ class Firms(Population):
         )
         expected = scenario.entry_rate * n_active * attraction
         u = rng.random()
-        return (int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0), empty
+        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
+        return min(max(count, 0), len(empty)), empty
