@@ -1660,6 +1660,154 @@ def enter_firms(rng, rows, firms, fit_shrink, views):
     return draw_views(rng, rows, fit_shrink, *views)
 
 
+@numba.njit(cache=True)
+def inside_unit(u):
+    """A uniform of [0, 1) moved inside (0, 1), where the quantiles are finite: ``min(u +
+    2**-54, 1 - 2**-53)`` (adding rounds 1 - 2**-53 to 1, to even)."""
+    return min(u + 2.0**-54, 1.0 - 2.0**-53)
+
+
+@numba.njit(cache=True)
+def draw_firms_from_uniforms(
+    uniforms,
+    rows,
+    region,
+    hong_kong,
+    n_sectors,
+    share_public_interest,
+    public_services,
+    capital_mean,
+    capital_sigma,
+    capital_scale,
+    productivity_mean,
+    productivity_sigma,
+    productivity_scale,
+    productivity_growth,
+    data_sigma,
+    data_scale,
+    data_share,
+    capability_b,
+    capability_share,
+    entrant,
+    active,
+    sector,
+    public_interest,
+    productivity,
+    capital,
+    cash,
+    data_stock,
+    capability,
+    output,
+    surplus,
+    data_spending,
+    licences,
+    age,
+    data_set_up,
+):
+    """:func:`draw_firms` by inversion of uniforms keyed to the slots (paired entry, ODD
+    7.2): :meth:`econ.agents.firms.Firms.initialise_from_uniforms_reference`, compiled.
+
+    Row ``k`` of ``uniforms`` holds slot ``rows[k]``'s draws in the order of
+    ``econ.agents.firms.ENTRANT_DRAWS``: the sector and the public-interest draws directly,
+    the lognormals through scipy's ``ndtri`` and capability through its ``betaincinv``
+    (the C functions scipy's ufuncs run). The other parameters are :func:`draw_firms`'s.
+
+    Parameters
+    ----------
+    uniforms : numpy.ndarray
+        (rows, 7 or more) uniforms in [0, 1); the first seven are read.
+    rows : numpy.ndarray
+        The slots (distinct).
+    region, hong_kong, n_sectors, share_public_interest, public_services : object
+        As :func:`draw_firms`.
+    capital_mean, capital_sigma, capital_scale : float
+        As :func:`draw_firms`.
+    productivity_mean, productivity_sigma, productivity_scale, productivity_growth : float
+        As :func:`draw_firms`.
+    data_sigma, data_scale, data_share, capability_b, capability_share, entrant : object
+        As :func:`draw_firms`.
+    active, sector, public_interest, productivity, capital, cash : numpy.ndarray
+        The firm table's columns, written at ``rows``.
+    data_stock, capability, output, surplus, data_spending, licences, age : numpy.ndarray
+        Further columns, written at ``rows``.
+    data_set_up : numpy.ndarray
+        Whether each firm has a data capability.
+    """
+    n = len(rows)
+    sector_draw = np.empty(n, dtype=np.int64)
+    interest_u, services_u = np.empty(n), np.empty(n)
+    capital_draw, productivity_draw = np.empty(n), np.empty(n)
+    data_draw, capability_draw = np.empty(n), np.empty(n)
+    for k in range(n):
+        sector_draw[k] = min(np.int64(uniforms[k, 0] * n_sectors), n_sectors - 1)
+        interest_u[k] = uniforms[k, 1]
+        services_u[k] = uniforms[k, 2]
+        capital_draw[k] = np.exp(
+            capital_mean + capital_sigma * _ndtri(inside_unit(uniforms[k, 3]), 0)
+        )
+        productivity_draw[k] = np.exp(
+            productivity_mean + productivity_sigma * _ndtri(inside_unit(uniforms[k, 4]), 0)
+        )
+        data_draw[k] = np.exp(data_sigma * _ndtri(inside_unit(uniforms[k, 5]), 0))
+        capability_draw[k] = _betaincinv(2.0, capability_b, inside_unit(uniforms[k, 6]), 0)
+    initialise_firms(
+        rows, region, hong_kong, sector_draw, interest_u, services_u, share_public_interest,
+        public_services, capital_draw, capital_scale, productivity_draw, productivity_scale,
+        productivity_growth, data_draw, data_scale, data_share, capability_draw,
+        capability_share, entrant, active, sector, public_interest, productivity, capital, cash,
+        data_stock, capability, output, surplus, data_spending, licences, age, data_set_up,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True)
+def draw_views_from_uniforms(
+    uniforms, rows, fit_shrink, product, tie_break, columns, first, total, strides
+):
+    """:func:`draw_views` by inversion of uniforms keyed to the slots (paired entry, ODD
+    7.2): :meth:`econ.market.View.draw_from_uniforms_reference`, compiled.
+
+    Row ``k`` of ``uniforms`` holds a start and a stride for the public and the private
+    block, then a fit and a tie-break per view slot. The products and tie-breaks are
+    written; the fit's bases are returned, as :func:`draw_views` returns them.
+
+    Parameters
+    ----------
+    uniforms : numpy.ndarray
+        (rows, 4 + 2 * view) uniforms in [0, 1).
+    rows : numpy.ndarray
+        The firm slots drawn.
+    fit_shrink : float
+        ``1 - fit_max_ratio ** -fit_tail_index``.
+    product, tie_break : numpy.ndarray
+        (firms, view) catalogue columns and tie-breaks, written at ``rows``.
+    columns, first, total, strides : tuple
+        Per block (public, then private), as :func:`draw_views`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rows, view) bases of the fit's powers.
+    """
+    n = len(rows)
+    for b in range(len(columns)):
+        if len(columns[b]) == 0 or total[b] == 0:
+            continue
+        start = np.empty(n, dtype=np.int64)
+        stride = np.empty(n, dtype=np.int64)
+        for k in range(n):
+            start[k] = np.int64(uniforms[k, 2 * b] * total[b])
+            stride[k] = strides[b][np.int64(uniforms[k, 2 * b + 1] * len(strides[b]))]
+        write_view_products(product, rows, columns[b], start, stride, first[b], total[b])
+    width = product.shape[1]
+    base = np.empty((n, width))
+    for k in range(n):
+        i = rows[k]
+        for j in range(width):
+            base[k, j] = 1.0 - uniforms[k, 4 + j] * fit_shrink
+            tie_break[i, j] = 1e-6 * uniforms[k, 4 + width + j]
+    return base
+
+
 def revenue_maximising_price(
     willingness_to_pay: np.ndarray, cost_per_sale: float = 0.0, min_buyers: int = 5
 ) -> np.ndarray:
@@ -1826,6 +1974,11 @@ llvm.add_symbol("econ_scipy_pdtr", get_cython_function_address(_CYTHON_SPECIAL, 
 llvm.add_symbol(
     "econ_scipy_pdtrik", get_cython_function_address(_CYTHON_SPECIAL, "__pyx_fuse_0pdtrik")
 )
+llvm.add_symbol("econ_scipy_ndtri", get_cython_function_address(_CYTHON_SPECIAL, "ndtri"))
+llvm.add_symbol(
+    "econ_scipy_betaincinv",
+    get_cython_function_address(_CYTHON_SPECIAL, "__pyx_fuse_0betaincinv"),
+)
 #: ``scipy.special.pdtr(k, m)`` in double (the trailing int is Cython's dispatch flag, 0).
 _pdtr = types.ExternalFunction(
     "econ_scipy_pdtr", types.float64(types.float64, types.float64, types.intc)
@@ -1833,6 +1986,15 @@ _pdtr = types.ExternalFunction(
 #: ``scipy.special.pdtrik(p, m)`` in double.
 _pdtrik = types.ExternalFunction(
     "econ_scipy_pdtrik", types.float64(types.float64, types.float64, types.intc)
+)
+
+
+#: ``scipy.special.ndtri(p)``: the standard normal quantile.
+_ndtri = types.ExternalFunction("econ_scipy_ndtri", types.float64(types.float64, types.intc))
+#: ``scipy.special.betaincinv(a, b, y)`` in double.
+_betaincinv = types.ExternalFunction(
+    "econ_scipy_betaincinv",
+    types.float64(types.float64, types.float64, types.float64, types.intc),
 )
 
 

@@ -21,10 +21,11 @@ import numpy as np
 from econ import equations as eq
 from econ import kernels
 from econ.agents.exchanges import DataExchanges
-from econ.agents.firms import Firms, FirmTable
+from econ.agents.firms import ENTRANT_DRAWS, Firms, FirmTable
 from econ.categories import ProductKind, Region, Sector, is_abroad
 from econ.policy import Policy
 from econ.scenarios import Scenario
+from econ.seeds import RandomStreams
 
 __all__ = [
     "Catalogue",
@@ -35,6 +36,8 @@ __all__ = [
     "clear",
     "clear_reference",
     "enter_firms",
+    "enter_firms_by_slot",
+    "enter_firms_by_slot_reference",
     "enter_firms_reference",
     "refresh_catalogue",
     "sample_willingness_to_pay",
@@ -377,7 +380,34 @@ class View:
     def draw_from_uniforms(
         self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, catalogue: Catalogue
     ) -> None:
-        """:meth:`draw` for rows whose draws are keyed to them (paired entry, ODD 7.2).
+        """:meth:`draw` for rows whose draws are keyed to them (paired entry, ODD 7.2):
+        :meth:`draw_from_uniforms_reference` compiled
+        (:func:`econ.kernels.draw_views_from_uniforms`), but for the fit's powers
+        (:meth:`write_fit`).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The firm slots to draw for.
+        uniforms : numpy.ndarray
+            (rows, :attr:`n_entrant_draws`) uniforms in [0, 1).
+        scenario : Scenario
+            The scenario's parameters.
+        catalogue : Catalogue
+            The catalogue.
+        """
+        if len(rows) == 0:
+            return
+        shrink = 1.0 - scenario.fit_max_ratio**-scenario.fit_tail_index
+        base = kernels.draw_views_from_uniforms(
+            uniforms, rows, shrink, *self.draw_arguments(catalogue)
+        )
+        self.write_fit(rows, base, scenario)
+
+    def draw_from_uniforms_reference(
+        self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, catalogue: Catalogue
+    ) -> None:
+        """:meth:`draw_from_uniforms` in numpy (the reference the kernel is tested against).
 
         The same view, by inversion of one uniform per draw: start and stride uniformly among
         their values, fits by the bounded Pareto's quantile (as :meth:`draw`).
@@ -750,6 +780,106 @@ def enter_firms_reference(
     if len(rows):
         firms.initialise_reference(rows, scenario, rng, entrant=True, quarter=quarter)
         view.draw_reference(rows, scenario, catalogue, rng)
+    return rows
+
+
+def enter_firms_by_slot(
+    firms: Firms,
+    view: View,
+    scenario: Scenario,
+    catalogue: Catalogue,
+    quarter: int,
+    rng: np.random.Generator,
+    streams: RandomStreams,
+) -> np.ndarray:
+    """Paired entry (``paired_entry``, ODD 7.2): entrants fill empty slots, each drawn from
+    its slot's own stream, so the arms of a paired comparison that both fill a slot admit
+    the same firm into it.
+
+    The number and the slots come from ``rng`` (:meth:`Firms.paired_entry_slots
+    <econ.agents.firms.Firms.paired_entry_slots>`); each entrant's draws are the
+    ``entrants`` stream's uniforms of its quarter and slot
+    (:meth:`~econ.seeds.RandomStreams.slot_uniforms`), inverted by :meth:`Firms.
+    initialise_from_uniforms <econ.agents.firms.Firms.initialise_from_uniforms>` and
+    :meth:`View.draw_from_uniforms`. A population or view class with its own ``enter``,
+    ``entry_slots``, ``initialise`` or ``draw`` (ODD 7.2's extension points) draws its
+    entrants through those methods instead (:func:`enter_firms`), unpaired.
+
+    Parameters
+    ----------
+    firms : Firms
+        The firms.
+    view : View
+        What each firm sees.
+    scenario : Scenario
+        The scenario's parameters.
+    catalogue : Catalogue
+        The catalogue.
+    quarter : int
+        The current quarter.
+    rng : numpy.random.Generator
+        The quarter's generator of the entry stream.
+    streams : RandomStreams
+        The model's streams (the ``entrants`` stream's slot uniforms).
+
+    Returns
+    -------
+    numpy.ndarray
+        The entrants' rows, ascending.
+    """
+    if _own_entry(type(firms), type(view)):
+        return enter_firms(firms, view, scenario, catalogue, quarter, rng)
+    rows = firms.paired_entry_slots(scenario, rng)
+    if len(rows):
+        drawn = streams.slot_uniforms(
+            "entrants", quarter, rows, len(ENTRANT_DRAWS) + view.n_entrant_draws
+        )
+        firms.initialise_from_uniforms(rows, drawn[:, : len(ENTRANT_DRAWS)], scenario, quarter)
+        view.draw_from_uniforms(rows, drawn[:, len(ENTRANT_DRAWS) :], scenario, catalogue)
+    return rows
+
+
+def enter_firms_by_slot_reference(
+    firms: Firms,
+    view: View,
+    scenario: Scenario,
+    catalogue: Catalogue,
+    quarter: int,
+    rng: np.random.Generator,
+    streams: RandomStreams,
+) -> np.ndarray:
+    """:func:`enter_firms_by_slot` in numpy (the reference the kernels are tested against).
+
+    Parameters
+    ----------
+    firms : Firms
+        The firms.
+    view : View
+        What each firm sees.
+    scenario : Scenario
+        The scenario's parameters.
+    catalogue : Catalogue
+        The catalogue.
+    quarter : int
+        The current quarter.
+    rng : numpy.random.Generator
+        The quarter's generator of the entry stream.
+    streams : RandomStreams
+        The model's streams.
+
+    Returns
+    -------
+    numpy.ndarray
+        The entrants' rows, ascending.
+    """
+    rows = firms.paired_entry_slots(scenario, rng)
+    if len(rows):
+        drawn = streams.slot_uniforms(
+            "entrants", quarter, rows, len(ENTRANT_DRAWS) + view.n_entrant_draws
+        )
+        k = len(ENTRANT_DRAWS)
+        firms.initialise_from_uniforms_reference(rows, drawn[:, :k], scenario, quarter)
+        view.draw_from_uniforms_reference(rows, drawn[:, k:], scenario, catalogue)
     return rows
 
 

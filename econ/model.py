@@ -29,7 +29,6 @@ from econ.agents import (
     Regulator,
 )
 from econ.agents.compute import latency_cost
-from econ.agents.firms import ENTRANT_DRAWS
 from econ.calibration import Calibration, calibrate
 from econ.categories import ProductKind, is_abroad
 from econ.market import (
@@ -39,6 +38,7 @@ from econ.market import (
     View,
     clear,
     enter_firms,
+    enter_firms_by_slot,
     refresh_catalogue,
     sampled_demand,
     set_foreign_prices,
@@ -407,12 +407,9 @@ class DataEconomy(mesa.Model):
         if p.paired_entry:
             # Each entrant drawn from its slot's own stream: the same firm in every arm of a
             # paired comparison that fills that slot that quarter.
-            entrants = firms.paired_entry_slots(p, entry_rng)
-            drawn = self.streams.slot_uniforms(
-                "entrants", q, entrants, len(ENTRANT_DRAWS) + market.view.n_entrant_draws
+            entrants = enter_firms_by_slot(
+                firms, market.view, p, catalogue, q, entry_rng, self.streams
             )
-            firms.initialise_from_uniforms(entrants, drawn[:, : len(ENTRANT_DRAWS)], p, q)
-            market.view.draw_from_uniforms(entrants, drawn[:, len(ENTRANT_DRAWS) :], p, catalogue)
         else:
             entrants = enter_firms(firms, market.view, p, catalogue, q, entry_rng)
         # 12. Compute grows; the quarter is measured.

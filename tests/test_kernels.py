@@ -10,10 +10,12 @@ from econ import DataEconomy, Policy, kernels
 from econ import equations as eq
 from econ import market as mk
 from econ.agents import Firm, Firms, Operators, PublicHolders, Regulator
+from econ.agents.firms import ENTRANT_DRAWS
 from econ.agents.operators import MIN_PRICE_FACTOR
 from econ.categories import ProductKind, Region, is_abroad
 from econ.market import View
 from econ.metrics import _mean
+from econ.seeds import RandomStreams
 from tests.conftest import valuation_of
 
 POLICIES = [
@@ -433,6 +435,63 @@ def test_compiled_entry_is_its_reference(scenario):
     assert min(entered) == 0 and max(entered) > 50  # no entrants, and many
 
 
+@pytest.mark.parametrize("scenario", ["small", "china_2024"])
+def test_compiled_paired_entry_is_its_reference(scenario):
+    """enter_firms_by_slot (each entrant inverted from its slot's uniforms in compiled calls)
+    equals enter_firms_by_slot_reference (the numpy inversion): the same rows, firm table
+    and views, with entrants and without, across the parameters' ranges."""
+    model = DataEconomy(scenario=scenario, n_firms=400, seed=6)
+    rng = np.random.default_rng(23)
+    entered = []
+    for _ in range(60):
+        (fa, fb), (va, vb), params = _entry_case(model, rng)
+        streams = RandomStreams(int(rng.integers(2**63)))
+        quarter, c = int(rng.integers(1, 60)), model.market.catalogue
+        rng_a, rng_b = (np.random.default_rng(quarter) for _ in range(2))
+        rows = mk.enter_firms_by_slot(fa, va, params, c, quarter, rng_a, streams)
+        expected = mk.enter_firms_by_slot_reference(fb, vb, params, c, quarter, rng_b, streams)
+        assert rows.dtype == expected.dtype and np.array_equal(rows, expected)
+        for f in fa.table.columns():
+            x, y = getattr(fa.table, f.name), getattr(fb.table, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        for name in ("product", "fit", "tie_break"):
+            x, y = getattr(va, name), getattr(vb, name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), name
+        entered.append(len(rows))
+    assert min(entered) == 0 and max(entered) > 50  # no entrants, and many
+
+
+def test_compiled_inversion_at_the_uniforms_ends():
+    """The compiled inversion equals the numpy one at the extreme uniforms (0 and the
+    largest below 1, where the quantiles are steepest) and at random ones: scipy's own
+    ndtri and betaincinv, called from the kernel."""
+    model = DataEconomy(scenario="small", n_firms=400, seed=2)
+    rows = np.arange(0, 400, 7)
+    edges = np.array([0.0, 2.0**-53, 0.5, 1 - 2.0**-53])
+    uniforms = np.random.default_rng(4).random((len(rows), len(ENTRANT_DRAWS)))
+    uniforms[: 4 * 4] = np.repeat(edges, 4)[:, None]
+    view_uniforms = np.random.default_rng(5).random((len(rows), model.market.view.n_entrant_draws))
+    view_uniforms[:4] = edges[:, None]
+    a, b = (Firms(model.firms.table.copy()) for _ in range(2))
+    p = model.params.replace(initial_capability=0.05)
+    a.initialise_from_uniforms(rows, uniforms, p, 12)
+    b.initialise_from_uniforms_reference(rows, uniforms, p, 12)
+    for f in a.table.columns():
+        x, y = getattr(a.table, f.name), getattr(b.table, f.name)
+        assert np.array_equal(x, y), f.name
+    assert np.isfinite(a.table.productivity[rows]).all()
+    v = model.market.view
+    va, vb = (
+        View(v.product.copy(), v.fit.copy(), v.tie_break.copy(), v.kind, v.needs_registration)
+        for _ in range(2)
+    )
+    c = model.market.catalogue
+    va.draw_from_uniforms(rows, view_uniforms, p, c)
+    vb.draw_from_uniforms_reference(rows, view_uniforms, p, c)
+    for name in ("product", "fit", "tie_break"):
+        assert np.array_equal(getattr(va, name), getattr(vb, name)), name
+
+
 def test_compiled_entry_draws_what_the_methods_draw():
     """The compiled entry takes the draws of Firms.enter then View.draw (both on numpy's
     Generator methods and the view's numpy path)."""
@@ -464,9 +523,33 @@ def test_entry_goes_through_a_subclass_s_own_methods():
     class Model(DataEconomy):
         firms_class = CountingFirms
 
-    mine = Model(scenario="small", n_firms=300, seed=4).run(6)
+    mine = Model(scenario="small", n_firms=300, seed=4, paired_entry=False).run(6)
     assert calls.count(True) > 0 and calls.count(False) == 1
-    plain = DataEconomy(scenario="small", n_firms=300, seed=4).run(6)
+    plain = DataEconomy(scenario="small", n_firms=300, seed=4, paired_entry=False).run(6)
+    pd.testing.assert_frame_equal(mine, plain, check_exact=True)
+    # Paired entry draws by slot, but not past an override: its entrants go through it.
+    calls.clear()
+    Model(scenario="small", n_firms=300, seed=4, paired_entry=True).run(6)
+    assert calls.count(True) > 0 and calls.count(False) == 1
+
+
+def test_paired_entry_goes_through_a_subclass_s_own_methods():
+    """A population that overrides initialise_from_uniforms (paired entry's extension
+    point) has it called for entrants; with the same draws, its model runs as the compiled
+    one does."""
+    calls = []
+
+    class CountingFirms(Firms):
+        def initialise_from_uniforms(self, rows, uniforms, scenario, quarter):
+            calls.append(len(rows))
+            super().initialise_from_uniforms(rows, uniforms, scenario, quarter)
+
+    class Model(DataEconomy):
+        firms_class = CountingFirms
+
+    mine = Model(scenario="small", n_firms=300, seed=4, paired_entry=True).run(6)
+    assert sum(calls) > 0
+    plain = DataEconomy(scenario="small", n_firms=300, seed=4, paired_entry=True).run(6)
     pd.testing.assert_frame_equal(mine, plain, check_exact=True)
 
 
@@ -492,6 +575,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr("econ.agents.Firms.initialise", Firms.initialise_reference)
     monkeypatch.setattr(mk.View, "draw", mk.View.draw_reference)
     monkeypatch.setattr("econ.model.enter_firms", mk.enter_firms_reference)
+    monkeypatch.setattr("econ.model.enter_firms_by_slot", mk.enter_firms_by_slot_reference)
     monkeypatch.setattr("econ.agents.Firms.exit", Firms.exit_reference)
     monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
     monkeypatch.setattr(Operators, "settle", Operators.settle_reference)

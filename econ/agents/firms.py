@@ -157,7 +157,31 @@ class Firms(Population):
     def initialise_from_uniforms(
         self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, quarter: int
     ) -> None:
-        """Entrants into slots ``rows`` from uniforms keyed to their slots (paired entry).
+        """Entrants into slots ``rows`` from uniforms keyed to their slots (paired entry):
+        :meth:`initialise_from_uniforms_reference` in one compiled call
+        (:func:`econ.kernels.draw_firms_from_uniforms`).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            The slots to fill (distinct).
+        uniforms : numpy.ndarray
+            (rows, ``len(ENTRANT_DRAWS)``) uniforms in [0, 1), each row its slot's
+            (``RandomStreams.slot_uniforms``).
+        scenario : Scenario
+            The scenario's parameters.
+        quarter : int
+            The quarter of entry.
+        """
+        kernels.draw_firms_from_uniforms(
+            uniforms, rows, *self.draw_arguments(scenario, entrant=True, quarter=quarter)
+        )
+
+    def initialise_from_uniforms_reference(
+        self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, quarter: int
+    ) -> None:
+        """:meth:`initialise_from_uniforms` in numpy (the reference the kernel is tested
+        against).
 
         The characteristics of :meth:`initialise` by inversion, one uniform each, in the
         columns of :data:`ENTRANT_DRAWS`: the sector and the public-interest draws directly,
@@ -184,9 +208,9 @@ class Firms(Population):
             capability_share, entrant, *columns,
         ) = self.draw_arguments(scenario, entrant=True, quarter=quarter)  # fmt: skip
         u = uniforms.T
-        # Inside (0, 1): the quantiles of 0 are infinite. numpy's uniforms are multiples of
-        # 2**-53, so half a step up moves none of them onto 1.
-        inner = u[3:7] + 2.0**-54
+        # Inside (0, 1), where the quantiles are finite: 0 moves up to 2**-54, and the largest
+        # uniform, 1 - 2**-53, which adding rounds to 1 (to even), stays (kernels.inside_unit).
+        inner = np.minimum(u[3:7] + 2.0**-54, 1.0 - 2.0**-53)
         z = special.ndtri(inner[:3])
         kernels.initialise_firms(
             rows, region, hong_kong, np.minimum((u[0] * n_sectors).astype(np.int64), n_sectors - 1),
