@@ -140,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal_p.add_argument(
         "--out", default=None, help="folder (default results/calibrations/<name>[_quick])"
     )
-    cal_p.add_argument("--executor", default="serial", choices=EXECUTORS, help="where runs execute")
+    cal_p.add_argument(
+        "--executor", default="processes", choices=EXECUTORS, help="where runs execute"
+    )
     cal_p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
     fig_p = sub.add_parser(
         "figures",

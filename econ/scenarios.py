@@ -343,7 +343,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "ai_data_value_growth",
-            0.030,
+            0.034,
             "per quarter",
             "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
             "contribution to output and so in every licence's value. No source measures it: "
@@ -368,7 +368,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "tfp_growth",
-            0.0086,
+            0.0088,
             "per quarter",
             "Exogenous productivity growth, outside data. Output grew 11.9% a year over "
             "2019-22 (RMB 35.8 tn to 50.2 tn, CAICT and CAC), E2d's trend among it: estimated "
@@ -450,7 +450,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.073,
+            0.067,
             "per quarter",
             "Logistic rate at which digital capability spreads.",
             0,
@@ -496,7 +496,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "paired_entry",
-            False,
+            True,
             "on/off",
             "Draw each entrant from its slot's own stream (ODD 7.2), so arms of a paired "
             "comparison that admit different numbers of entrants still admit the same "
@@ -562,7 +562,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "private_product_size",
-            0.14,
+            0.13,
             "data units",
             "Data a private product adds per licence-quarter; sets the level of the paid "
             "market, which is mostly private data today.",
@@ -711,7 +711,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.32,
+            0.33,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,

@@ -90,12 +90,12 @@ def test_paired_entrants_follow_the_same_distributions():
     assert np.allclose(sectors, 1 / 6, atol=0.06)
 
 
-def test_paired_entry_is_off_by_default_and_runs_like_any_run():
-    assert DataEconomy(scenario="small", n_firms=200, seed=1).params.paired_entry is False
-    a = DataEconomy(scenario="small", n_firms=300, seed=4, paired_entry=True).run(6)
+def test_paired_entry_is_on_by_default_and_runs_like_any_run():
+    assert DataEconomy(scenario="small", n_firms=200, seed=1).params.paired_entry is True
+    a = DataEconomy(scenario="small", n_firms=300, seed=4).run(6)
     b = DataEconomy(scenario="small", n_firms=300, seed=4, paired_entry=True).run(6)
     assert a.equals(b)
-    c = DataEconomy(scenario="small", n_firms=300, seed=4).run(6)
+    c = DataEconomy(scenario="small", n_firms=300, seed=4, paired_entry=False).run(6)
     assert not a.equals(c)
 
 
