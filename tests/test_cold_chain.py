@@ -8,6 +8,7 @@ without it.
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from econ import DataEconomy, Policy, PolicyError
 from econ import equations as eq
@@ -78,12 +79,19 @@ def test_privacy_computing_avoids_incidents_and_uses_compute():
     incidents = [sum(df["incidents"].sum() for df, _ in runs) for runs in (plain, private)]
     # E9 halves the rate at the default cut; over 36 quarters the count must fall.
     assert incidents[1] < 0.8 * incidents[0]
-    # E27: the same firms need more compute, so utilisation is higher in every run in the
-    # first reported quarter. Later the dearer compute feeds back on demand, and with private
-    # supply growing (E29) operators' share of the load shrinks, so a run's twelve-quarter mean
-    # can go either way (seeds 1-10: higher in 7, +0.3 points on average).
-    for (df0, _), (df1, _) in zip(plain, private, strict=True):
-        assert df1["compute_utilisation"].iloc[0] > df0["compute_utilisation"].iloc[0]
+    # E27: licensed sensitive data needs more compute, so utilisation rises on average. Not
+    # in every run: the dearer operators' data and compute feed back on demand from the first
+    # quarter (with no spin-up, 2 of seeds 1-12 fall), and with private supply growing (E29)
+    # operators' share of the load shrinks. Paired by seed over seeds 1-12, the twelve-quarter
+    # mean rises (at the estimate of dc8f962: +0.35 points, 11 of 12 seeds).
+    more = [
+        _run(s, privacy_computing=1.0)[0]["compute_utilisation"].mean()
+        - _run(s)[0]["compute_utilisation"].mean()
+        for s in range(4, 13)
+    ]
+    more += [b["compute_utilisation"].mean() - a["compute_utilisation"].mean()
+             for (a, _), (b, _) in zip(plain, private, strict=True)]  # fmt: skip
+    assert stats.ttest_1samp(more, 0.0, alternative="greater").pvalue < 0.05
 
 
 def test_privacy_computing_adds_its_compute_to_the_load():
