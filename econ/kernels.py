@@ -40,7 +40,9 @@ __all__ = [
     "choose_effort",
     "clear_market",
     "draw_firms",
+    "draw_firms_from_uniforms",
     "draw_views",
+    "draw_views_from_uniforms",
     "enter_firms",
     "entry_state",
     "exit_firms",
@@ -48,10 +50,12 @@ __all__ = [
     "group_demand",
     "holder_supply",
     "initialise_firms",
+    "inside_unit",
     "mainland_totals",
     "pairwise_sum",
     "pcg64_child",
     "pcg64_double",
+    "pcg64_next",
     "pcg64_seeded",
     "pcg64_uniforms",
     "pcg64_words",
@@ -1663,7 +1667,18 @@ def enter_firms(rng, rows, firms, fit_shrink, views):
 @numba.njit(cache=True)
 def inside_unit(u):
     """A uniform of [0, 1) moved inside (0, 1), where the quantiles are finite: ``min(u +
-    2**-54, 1 - 2**-53)`` (adding rounds 1 - 2**-53 to 1, to even)."""
+    2**-54, 1 - 2**-53)`` (adding rounds 1 - 2**-53 to 1, to even).
+
+    Parameters
+    ----------
+    u : float
+        A uniform in [0, 1).
+
+    Returns
+    -------
+    float
+        ``u`` in (0, 1).
+    """
     return min(u + 2.0**-54, 1.0 - 2.0**-53)
 
 
