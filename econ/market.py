@@ -382,7 +382,7 @@ class View:
     ) -> None:
         """:meth:`draw` for rows whose draws are keyed to them (paired entry, ODD 7.2):
         :meth:`draw_from_uniforms_reference` compiled
-        (:func:`econ.kernels.draw_views_from_uniforms`), but for the fit's powers
+        (``econ.kernels.draw_views_from_uniforms``), but for the fit's powers
         (:meth:`write_fit`).
 
         Parameters

@@ -159,7 +159,7 @@ class Firms(Population):
     ) -> None:
         """Entrants into slots ``rows`` from uniforms keyed to their slots (paired entry):
         :meth:`initialise_from_uniforms_reference` in one compiled call
-        (:func:`econ.kernels.draw_firms_from_uniforms`).
+        (``econ.kernels.draw_firms_from_uniforms``).
 
         Parameters
         ----------
