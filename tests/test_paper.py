@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typst
 
-from econ.study.paper import REQUIRED_SECTIONS, build_paper, sections
+from econ.experiment.runs import model_fingerprint
+from econ.study.paper import REQUIRED_SECTIONS, build_paper, provenance, sections
 
 PAPER = Path(__file__).parents[1] / "paper"
 
@@ -55,6 +56,9 @@ def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_
         "traceability": {"0.5", "1"},
     }
     assert numbers["privacy_breakeven"]["cells"] == numbers["breakeven"]["cells"] == 16
+    # Every figure's runs were made by this code, and the paper says so.
+    assert numbers["provenance"]["model_fingerprints"] == [model_fingerprint()]
+    assert numbers["provenance"]["figures"] >= 8
     figures_made = {p.name for p in (tmp_path / "figures_quick").iterdir()}
     assert "privacy_breakeven_breakeven.png" in figures_made
     # The estimation section: the quick calibration and the effects over its draws.
@@ -77,6 +81,32 @@ def test_committed_paper_numbers_come_from_the_generated_files():
     numbers = json.loads((PAPER / "tables" / "numbers.json").read_text())
     assert numbers["quick"] is False
     assert (PAPER / "paper.pdf").read_bytes().startswith(b"%PDF")
+    # One build: every figure's runs come from one model code and one commit.
+    assert len(numbers["provenance"]["model_fingerprints"]) == 1
+    assert len(numbers["provenance"]["commits"]) == 1
+
+
+def _sidecar(folder: Path, name: str, fingerprint: str | None, commit: str | None) -> None:
+    git = {"commit": commit, "dirty": False} if commit else None
+    sidecar = {"figure": name, "model_fingerprint": fingerprint, "git": git}
+    (folder / f"{name}.json").write_text(json.dumps(sidecar))
+
+
+def test_provenance_names_every_model_version_behind_the_figures(tmp_path):
+    _sidecar(tmp_path, "a", "f" * 16, "1" * 40)
+    _sidecar(tmp_path, "b", "f" * 16, "1" * 40)
+    _sidecar(tmp_path, "estimation_posterior", None, None)  # names no runs
+    assert provenance(tmp_path) == {
+        "model_fingerprints": ["f" * 16],
+        "commits": ["1" * 12],
+        "dirty": False,
+        "figures": 2,
+    }
+    # A figure left from an older build shows up as a second version.
+    _sidecar(tmp_path, "c", "e" * 16, "2" * 40)
+    found = provenance(tmp_path)
+    assert found["model_fingerprints"] == ["e" * 16, "f" * 16]
+    assert found["commits"] == ["1" * 12, "2" * 12] and found["figures"] == 3
 
 
 def test_replications_for_one_percent_invert_the_mde():

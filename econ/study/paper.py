@@ -28,7 +28,14 @@ from econ.study.pipeline import spec_path, study
 from econ.study.posterior_report import posterior_effects, write_estimation
 from econ.study.report import COLD_CHAIN_TODAY, write_figures
 
-__all__ = ["REQUIRED_SECTIONS", "build_paper", "calibration_table", "paper_numbers", "sections"]
+__all__ = [
+    "REQUIRED_SECTIONS",
+    "build_paper",
+    "calibration_table",
+    "paper_numbers",
+    "provenance",
+    "sections",
+]
 
 #: The paper's folder (its Typst source, references, figures and tables), relative to the
 #: working directory: run ``econ paper`` from the repository root, or pass ``out``.
@@ -270,6 +277,34 @@ def paper_numbers(
     return numbers
 
 
+def provenance(figures: str | Path) -> dict:
+    """The model code and commits the paper's figures were drawn from, read from their
+    sidecars (:func:`~econ.study.report.write_figures`).
+
+    Parameters
+    ----------
+    figures : str or pathlib.Path
+        The paper's figures folder.
+
+    Returns
+    -------
+    dict
+        ``model_fingerprints`` and ``commits`` (sorted, distinct; one of each when every
+        figure comes from one build), ``dirty`` (whether any run was made from a tree with
+        uncommitted changes) and ``figures`` (how many sidecars name their runs).
+    """
+    sidecars = [json.loads(f.read_text()) for f in sorted(Path(figures).glob("*.json"))]
+    # The estimation's own figures name no experiment's runs (their sidecar has no model).
+    runs = [s for s in sidecars if s.get("model_fingerprint")]
+    gits = [s.get("git") or {} for s in runs]
+    return {
+        "model_fingerprints": sorted({s["model_fingerprint"] for s in runs}),
+        "commits": sorted({g["commit"][:12] for g in gits if g.get("commit")}),
+        "dirty": any(g.get("dirty") for g in gits),
+        "figures": len(runs),
+    }
+
+
 def _replications_for_one_percent(welfare: pd.DataFrame) -> pd.Series:
     """Paired replications each comparison needs to detect 1% of its baseline welfare with
     80% power at 5%: the sd of its paired differences is read back from its MDE at its n
@@ -472,6 +507,7 @@ def build_paper(
         load(Path(results_root) / f"privacy_breakeven{suffix}"),
     )
     numbers["quick"] = quick
+    numbers["provenance"] = provenance(paths["figures"])
     numbers["estimation"] = write_estimation(
         estimated, posterior_effects(draws), paths["figures"], paths["tables"]
     )
