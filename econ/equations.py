@@ -23,6 +23,7 @@ __all__ = [
     "exchange_choice",
     "exchange_saving_share",
     "exit_probability",
+    "foreign_compute_capacity",
     "fresh_datasets",
     "hhi",
     "incident_pressure",
@@ -40,6 +41,7 @@ __all__ = [
     "supply_index",
     "top_share",
     "trust_update",
+    "utilisation_at_price",
     "welfare",
 ]
 
@@ -410,6 +412,62 @@ def compute_price(utilisation, reference_utilisation, steepness):
     """
     u = np.minimum(utilisation, 0.95)
     return ((1.0 - reference_utilisation) / (1.0 - u)) ** steepness
+
+
+def utilisation_at_price(price, reference_utilisation, steepness):
+    """E30 (ODD 7.8): the utilisation at which E10's price reaches ``price``, at most 0.95.
+
+    ``u = 1 - (1 - u0) price^(-1/eta)``, E10 inverted; 0 where the price is at or below 0
+    (a cluster whose price cannot fall that low takes no work at it).
+
+    Parameters
+    ----------
+    price : float or numpy.ndarray
+        Compute price index, relative to the start-up price.
+    reference_utilisation : float
+        ``u0``, utilisation at start-up.
+    steepness : float
+        ``eta``, how fast the price rises near capacity (above 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Utilisation in [0, 0.95] (0 where the price is below what an idle cluster charges).
+    """
+    positive = np.maximum(price, 1e-300)
+    u = 1.0 - (1.0 - reference_utilisation) * positive ** (-1.0 / steepness)
+    return np.where(np.asarray(price) > 0, np.clip(u, 0.0, 0.95), 0.0)
+
+
+def foreign_compute_capacity(
+    domestic_racks, foreign_share, china_share, access, openness_in_effect
+):
+    """E31 (ODD 7.8): racks abroad open to China's data work, ``a (s_f / s_c) o K``.
+
+    Partners' compute is the global shares' ratio times China's (34% + 17% + 4% against 33%);
+    the share ``a`` of it China's firms can rent at full openness is small (export controls
+    on advanced chips and cloud access), and the openness in effect, China's times its
+    partners' response (E21), scales it.
+
+    Parameters
+    ----------
+    domestic_racks : float
+        ``K``, China's racks (East and West).
+    foreign_share : float
+        ``s_f``, partners' share of global compute.
+    china_share : float
+        ``s_c``, China's share of global compute (above 0).
+    access : float
+        ``a``, share of partners' compute open to China's firms at full openness, in [0, 1].
+    openness_in_effect : float
+        ``o``, cross-border openness in effect, in [0, 1].
+
+    Returns
+    -------
+    float
+        Racks abroad that China's data work may use this quarter.
+    """
+    return access * (foreign_share / china_share) * openness_in_effect * domestic_racks
 
 
 def hhi(sales):

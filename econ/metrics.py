@@ -143,6 +143,8 @@ class Quarter:
     exchange_share : float
         E26: the exchange-traded share of data trade value (the rest is over the counter),
         in [0, 1].
+    compute_abroad_share : float
+        E31: the share of served data work run on partners' compute abroad, in [0, 1].
     """
 
     market_size: float = 0.0
@@ -174,6 +176,7 @@ class Quarter:
     exits: int = 0
     top_decile_share: float = 0.0
     exchange_share: float = 0.0
+    compute_abroad_share: float = 0.0
 
 
 #: Every column the model reports, any of which an experiment may keep.
@@ -320,6 +323,7 @@ def measure(
         exits=exits,
         top_decile_share=eq.top_share(mainland_output),
         exchange_share=exchanges.liquidity,
+        compute_abroad_share=compute.abroad_share(),
     )
 
 

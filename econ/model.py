@@ -329,7 +329,8 @@ class DataEconomy(mesa.Model):
             self.keep_transactions,
         )
         self.clearing = result
-        # 7. Payments, and compute routed East/West (rationed if capacity is short).
+        # 7. Payments, and compute routed East/West, and abroad when dearer at home (rationed
+        # if capacity is short).
         revenue, uses = result.revenue, result.uses
         public, ops = catalogue.block(ProductKind.PUBLIC), catalogue.block(ProductKind.OPERATOR)
         data_volume = result.data_volume
@@ -342,7 +343,15 @@ class DataEconomy(mesa.Model):
                 - 1.0
             )
             data_volume += extra * float(uses[ops] @ catalogue.size[ops])
-        _, served = self.compute.route(p, data_volume * cal.racks_per_data_unit, latency)
+        # Partners' compute, sized by the global shares and open as far as openness is (E31).
+        abroad = eq.foreign_compute_capacity(
+            float(self.compute.table.capacity_racks.sum()),
+            p.foreign_compute_share,
+            p.china_compute_share,
+            p.foreign_compute_access,
+            openness,
+        )
+        _, served = self.compute.route(p, data_volume * cal.racks_per_data_unit, latency, abroad)
         private, foreign = (
             catalogue.block(ProductKind.PRIVATE),
             catalogue.block(ProductKind.FOREIGN),

@@ -250,8 +250,8 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "china_compute_share",
             0.33,
             "share of world",
-            "China's share of global compute; "
-            "with the foreign share it sets the relative breadth of foreign data products.",
+            "China's share of global compute; with the foreign share it sets the relative "
+            "breadth of foreign data products and the compute abroad open to China's firms.",
             0.01,
             1,
             source=ARTICLE,
@@ -260,7 +260,8 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             "foreign_compute_share",
             0.55,
             "share of world",
-            "Share of the US (34%), Europe (17%) and Japan (4%).",
+            "Share of the US (34%), Europe (17%) and Japan (4%); with China's share it sizes "
+            "partners' data products and the compute abroad open to China's firms (E31).",
             0,
             1,
             source=ARTICLE,
@@ -1268,6 +1269,25 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             0,
             5,
             plausible=(0.2, 0.8),
+        ),
+        _p(
+            "foreign_compute_price",
+            2.0,
+            "price index (1 = eastern start-up price)",
+            "Price of partners' compute to China's data work, with the transfer and compliance "
+            "costs of sending the work abroad (E31): work goes abroad when the domestic price "
+            "rises above it.",
+            0,
+            100,
+            plausible=(1.3, 3.0),
+        ),
+        _share(
+            "foreign_compute_access",
+            0.05,
+            "Share of partners' compute (the US, Europe and Japan: foreign_compute_share) open "
+            "to China's data work at full openness; export controls on advanced chips and "
+            "cloud access keep it small (E31).",
+            (0.0, 0.15),
         ),
         _p(
             "base_load_growth",

@@ -30,6 +30,8 @@ POLICY = {
     "operators": 2,
 }
 
+COMPUTE_SHORT = {"compute_growth_east": 0.0, "compute_growth_west": 0.0, "base_load_growth": 0.07}
+
 # Where a constant's mechanism needs more than POLICY to be at work in a short small run: the
 # entry cap binds only at high surplus margins, the adaptive regulator's steps only after
 # incidents, the bridge's alignment for Hong Kong only with Hong Kong firms asking to trade.
@@ -46,6 +48,10 @@ SETTINGS = {
     "trust_collapse": {"incident_rate": 0.5},
     "relicense_quarters": {"incident_rate": 0.5},
     "ai_growth_half_life_quarters": {"ai_data_value_growth": 0.04},
+    # Compute abroad is taken only when the domestic price rises above it: capacity frozen
+    # while other load grows.
+    "foreign_compute_price": COMPUTE_SHORT,
+    "foreign_compute_access": COMPUTE_SHORT,
 }
 
 

@@ -439,7 +439,9 @@ def test_licensed_data_loads_compute_and_firms_use_what_is_served(stepped):
 
 
 def test_short_compute_rations_the_data_firms_can_use():
+    # No compute abroad (E31): what home cannot serve is lost.
     p = {"racks": 2000.0, "rack_utilisation": 0.99, "data_compute_share": 0.05}
+    p["foreign_compute_access"] = 0.0
     model = busy(quarters=1, policy=Policy(pricing="free"), **p)
     before = model.firms.table.copy()
     model.step()

@@ -2,7 +2,9 @@
 
 Two clusters, East and West, with capacity in standard racks. Their price rises steeply with
 utilisation (E10); the West is cheaper but 20 ms further from eastern demand. Using data
-needs compute in proportion to the data used, so compute can bind growth.
+needs compute in proportion to the data used, so compute can bind growth. Partners abroad
+(the US, Europe and Japan) hold more compute than China; as far as openness and export
+controls allow, work goes to them when the domestic price rises above theirs (E30, E31).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from econ import equations as eq
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -71,6 +74,7 @@ class ComputeClusters(Population):
         super().__init__(table)
         self.west_share = 0.0  # share of data work routed West last quarter
         self.cost_per_data_unit = 0.0  # compute cost firms plan with, RMB per data unit
+        self.abroad_load_racks = 0.0  # racks of data work served abroad last quarter (E31)
 
     @classmethod
     def build(cls, scenario: Scenario) -> ComputeClusters:
@@ -108,6 +112,17 @@ class ComputeClusters(Population):
         """
         c = self.table
         return float((c.base_load_racks + c.data_load_racks).sum() / c.capacity_racks.sum())
+
+    def abroad_share(self) -> float:
+        """Share of last quarter's served data work that ran abroad (E31).
+
+        Returns
+        -------
+        float
+            In [0, 1]; 0 with no data work.
+        """
+        total = self.abroad_load_racks + float(self.table.data_load_racks.sum())
+        return self.abroad_load_racks / total if total > 0 else 0.0
 
     def price_index(self, scenario: Scenario, data_load: np.ndarray | None = None) -> np.ndarray:
         """Each cluster's price relative to the eastern start-up price (E10).
@@ -150,12 +165,16 @@ class ComputeClusters(Population):
         price = (np.array(ratio) ** scenario.compute_price_steepness).tolist()
         return [(1 - d) * x for d, x in zip(c.price_discount.tolist(), price, strict=True)]
 
-    def route(self, scenario: Scenario, load: float, latency: float) -> tuple[float, float]:
-        """Split ``load`` racks of data work and serve it.
+    def route(
+        self, scenario: Scenario, load: float, latency: float, abroad_racks: float = 0.0
+    ) -> tuple[float, float]:
+        """Split ``load`` racks of data work between East, West and partners abroad, and serve it.
 
         Work moves West until the western price plus the latency cost equals the eastern
-        price (bisection); 0 or 1 when one side is cheaper throughout. Each cluster serves at
-        most its free capacity; ``served`` < 1 when demand is rationed.
+        price (bisection); 0 or 1 when one side is cheaper throughout. When that leaves the
+        marginal domestic price above ``foreign_compute_price``, or demand rationed, work goes
+        abroad until the domestic price falls to it (E30), up to ``abroad_racks`` (E31). Each
+        cluster serves at most its free capacity; ``served`` < 1 when demand is rationed.
 
         Parameters
         ----------
@@ -165,14 +184,50 @@ class ComputeClusters(Population):
             Racks of data work demanded this quarter.
         latency : float
             The latency cost (:func:`latency_cost`), a share of the eastern price.
+        abroad_racks : float, default 0.0
+            Racks abroad open to China's data work this quarter (E31).
 
         Returns
         -------
         west_share : float
-            Share of the work routed West, in [0, 1].
+            Share of the domestic work routed West, in [0, 1].
         served : float
-            Share of the work the clusters can serve, in [0, 1].
+            Share of the work the clusters, at home and abroad, can serve, in [0, 1].
         """
+        self.abroad_load_racks = 0.0
+        west_share, served = self._route_at_home(scenario, load, latency)
+        if abroad_racks <= 0 or load <= 0:
+            return west_share, served
+        east, west = self._prices(scenario, self.table.data_load_racks)
+        marginal = east if west_share < 1 else west + latency
+        if marginal <= scenario.foreign_compute_price and served >= 1:
+            return west_share, served
+        abroad = min(abroad_racks, max(load - self._load_at_price(scenario, latency), 0.0))
+        if abroad <= 0:
+            return west_share, served
+        self.abroad_load_racks = abroad
+        west_share, served_at_home = self._route_at_home(scenario, load - abroad, latency)
+        return west_share, ((load - abroad) * served_at_home + abroad) / load
+
+    def _load_at_price(self, scenario: Scenario, latency: float) -> float:
+        """Domestic racks of data work at which the price firms pay is ``foreign_compute_price``
+        in each cluster that takes work at it (E30, the West's latency cost included)."""
+        c, price = self.table, scenario.foreign_compute_price
+        # Each cluster's own price index before its discount: E10's ratio term.
+        raw = [price / (1 - c.price_discount[EAST]), 0.0]
+        west_pays = 1 - c.price_discount[WEST]
+        raw[WEST] = (price - latency) / west_pays if west_pays > 0 else np.inf
+        u = eq.utilisation_at_price(
+            np.array(raw), scenario.rack_utilisation, scenario.compute_price_steepness
+        )
+        u[np.isinf(raw)] = 0.95  # a free West takes all it can hold
+        room = np.maximum(c.capacity_racks - c.base_load_racks, 0.0)
+        return float(np.clip(u * c.capacity_racks - c.base_load_racks, 0.0, room).sum())
+
+    def _route_at_home(
+        self, scenario: Scenario, load: float, latency: float
+    ) -> tuple[float, float]:
+        """:meth:`route` between East and West alone: the West's share and the share served."""
 
         def gap(share: float) -> float:
             east, west = self._prices(scenario, ((1 - share) * load, share * load))
@@ -239,7 +294,11 @@ class ComputeClusters(Population):
             The blended price index (1 is the eastern start-up price).
         """
         east, west = self._prices(scenario, self.table.data_load_racks)  # plain floats
-        return float((1 - west_share) * east + west_share * (west + latency))
+        at_home = float((1 - west_share) * east + west_share * (west + latency))
+        if self.abroad_load_racks <= 0:
+            return at_home
+        abroad = self.abroad_share()
+        return (1 - abroad) * at_home + abroad * scenario.foreign_compute_price
 
     def grow(self, policy: Policy, scenario: Scenario) -> None:
         """Capacity grows at the policy's yearly rates; non-data load at the scenario's.
