@@ -654,6 +654,8 @@ class Clearing:
         Sensitivity-weighted cross-border transfers.
     hong_kong_transfer_share : float
         Share of those made by Hong Kong firms.
+    operator_transfer_share : float
+        Share of those that are operators' products (privacy computing covers them, E9).
     data_volume : float
         Data units licensed (drives compute load).
     bought : numpy.ndarray or None, optional
@@ -673,6 +675,7 @@ class Clearing:
     uses: np.ndarray  # (products,) licences
     sensitive_transfers: float  # sensitivity-weighted cross-border transfers
     hong_kong_transfer_share: float  # share of those made by Hong Kong firms
+    operator_transfer_share: float  # share of those that are operators' products
     data_volume: float  # data units licensed (drives compute load)
     bought: np.ndarray | None = None  # (firms, view) bool
     paid: np.ndarray | None = None  # (firms, view) RMB
@@ -965,7 +968,9 @@ def value_licences(
         Each firm's present value of one data unit (RMB per data unit; E1-E4, from
         :meth:`econ.agents.firms.Firms.value_per_unit`).
     trust : float
-        Firms' trust in operator and foreign products, in [0.05, 1] (E17).
+        Firms' trust in operator and cross-border products, in [0.05, 1] (E17): it discounts
+        operator and foreign products to every firm, and every product to Hong Kong and
+        foreign firms (their purchases cross the border).
     review_strictness : float
         Strictness of cross-border review in force, in [0, 1].
     compute_cost_per_unit : float
@@ -1021,6 +1026,10 @@ def value_licences(
     )  # fmt: skip
     if exchanges is not None:
         integration = exchanges.route(integration, policy, scenario)
+    # Partners' firms discount China's data by trust as China's firms discount theirs: every
+    # purchase of theirs crosses the border, so incidents cut exports too (E4, E17).
+    if trust < 1.0:
+        value_per_unit = np.where(abroad, value_per_unit * trust, value_per_unit)
     return Valuation(
         worth=worth,
         value_per_unit=value_per_unit,
@@ -1273,13 +1282,15 @@ _PER_FIRM = ("data_added", "spending", "usage_cost", "licences", "cross_border_p
 
 
 def _transfer_totals(transfers: np.ndarray, kind_sensitivity: np.ndarray) -> dict[str, float]:
-    """Sensitivity-weighted transfers and the Hong Kong share, from transfer counts by
-    (kind of product, made by a Hong Kong firm)."""
+    """Sensitivity-weighted transfers and the Hong Kong and operator shares, from transfer
+    counts by (kind of product, made by a Hong Kong firm)."""
     total = float(kind_sensitivity @ transfers.sum(axis=1))
     hong_kong = float(kind_sensitivity @ transfers[:, 1])
+    operator = float(kind_sensitivity[OPERATOR] * transfers[OPERATOR].sum())
     return {
         "sensitive_transfers": total,
         "hong_kong_transfer_share": hong_kong / total if total > 0 else 0.0,
+        "operator_transfer_share": operator / total if total > 0 else 0.0,
     }
 
 

@@ -377,6 +377,7 @@ class DataEconomy(mesa.Model):
             self.streams.quarter_state("operator_incidents", q),
             self.streams.quarter_state("cross_border_incidents", q),
             self.streams.quarter_state("audits", q),
+            result.operator_transfer_share,
         )
         # Firms and partners respond to the national rate of incidents: with thousands of
         # real firms behind each simulated one, that is the expected count, not the draw.

@@ -256,6 +256,8 @@ def expected_value(model, trust):
         for j in range(width):
             product, kind = v.product[i, j], v.kind[j]
             trusting = trust if kind in (OPERATOR, FOREIGN) else 1.0
+            if s.region[i] >= Region.HONG_KONG:  # every purchase from abroad crosses the border
+                trusting *= trust
             worth = c.relevance[s.sector[i], product] * c.size[product] * c.available[product]
             out[i, j] = worth * trusting * vpu[i] * v.fit[i, j]
     return out
@@ -270,9 +272,23 @@ def test_licence_value_is_e4_times_relevance_size_fit_and_trust(model):
 def test_trust_discounts_exactly_operator_and_foreign_products(model):
     full, low = value(model, trust=1.0).value, value(model, trust=0.25).value
     kind = model.market.view.kind
+    home = model.firms.table.region < Region.HONG_KONG
     discounted = (kind == OPERATOR) | (kind == FOREIGN)
-    assert np.allclose(low[:, discounted], 0.25 * full[:, discounted], rtol=1e-6)
-    assert np.allclose(low[:, ~discounted], full[:, ~discounted], rtol=1e-6)
+    at_home_full, at_home_low = full[home], low[home]
+    assert np.allclose(at_home_low[:, discounted], 0.25 * at_home_full[:, discounted], rtol=1e-6)
+    assert np.allclose(at_home_low[:, ~discounted], at_home_full[:, ~discounted], rtol=1e-6)
+
+
+def test_trust_discounts_every_product_to_buyers_abroad(model):
+    # Exports: a Hong Kong or foreign firm's every purchase crosses the border (E4, E17).
+    full, low = value(model, trust=1.0).value, value(model, trust=0.25).value
+    kind = model.market.view.kind
+    abroad = model.firms.table.region >= Region.HONG_KONG
+    assert abroad.any()
+    sensitive = (kind == OPERATOR) | (kind == FOREIGN)
+    away_full, away_low = full[abroad], low[abroad]
+    assert np.allclose(away_low[:, ~sensitive], 0.25 * away_full[:, ~sensitive], rtol=1e-6)
+    assert np.allclose(away_low[:, sensitive], 0.0625 * away_full[:, sensitive], rtol=1e-6)
     assert full[:, kind == OPERATOR].max() > 0 and full[:, kind == FOREIGN].max() > 0
     assert full[:, kind == PUBLIC].max() > 0 and full[:, kind == PRIVATE].max() > 0
 

@@ -87,6 +87,7 @@ class Regulator(mesa.Agent):
         incident_rng: np.random.Generator | np.ndarray,
         cross_border_rng: np.random.Generator | np.ndarray,
         audit_rng: np.random.Generator | np.ndarray,
+        operator_transfer_share: float = 0.0,
     ) -> int:
         """Draw incidents (E9), audit operators, fine, revoke and adapt.
 
@@ -109,6 +110,9 @@ class Regulator(mesa.Agent):
             The ``cross_border_incidents`` stream this quarter.
         audit_rng : numpy.random.Generator or numpy.ndarray
             The ``audits`` stream this quarter.
+        operator_transfer_share : float, default 0.0
+            Share of the sensitive transfers that are operators' products, which privacy
+            computing covers abroad as at home.
 
         Returns
         -------
@@ -123,7 +127,8 @@ class Regulator(mesa.Agent):
             p.incident_bridge_cut,
         )
         # Operators' incidents: exposure is the sensitive licences they served.
-        # Privacy computing covers operators' licences only (the data they process).
+        # Privacy computing covers operators' licences (the data they process), wherever the
+        # user is: below, their share of the cross-border flow too.
         op_rate = eq.incident_rate(
             p.incident_rate, o.uses * o.licensed, policy.infrastructure, o.security, 0.0, 0.0,
             cuts, policy.privacy_computing, p.privacy_computing_incident_cut,
@@ -137,6 +142,8 @@ class Regulator(mesa.Agent):
             self.review_strictness,
             bridge_alignment,
             cuts,
+            policy.privacy_computing * operator_transfer_share,
+            p.privacy_computing_incident_cut,
         )
         cross_border_incidents = int(poisson_draws(cb_rate, kernels.uniform(cross_border_rng)))
         # Audits reach E28's share of licences (traceability extends them) and find
