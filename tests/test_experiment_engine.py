@@ -16,6 +16,7 @@ import pytest
 from econ import results as econ_results
 from econ.experiment import RunSpec, parse_spec, plan_runs, run
 from econ.experiment.runner import execute_run
+from econ.experiment.sweep import _git
 from econ.study import spec_path
 
 SPEC = {
@@ -288,3 +289,27 @@ def test_model_fingerprint_covers_every_module_the_model_runs():
 
     hashed = set(MODEL_MODULES) | {m for m in loaded if m.startswith("econ.agents")}
     assert loaded <= hashed, sorted(loaded - hashed)
+
+
+def test_a_manifest_is_dirty_only_when_econs_source_differs(tmp_path):
+    # A paper build rewrites tracked files under paper/: the runs' code is still the commit's.
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "econ").mkdir()
+    (tmp_path / "paper").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "econ-datamarket"\n')
+    (tmp_path / "econ" / "model.py").write_text("A = 1\n")
+    (tmp_path / "paper" / "paper.typ").write_text("text\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
+    clean = _git(tmp_path)
+    assert len(clean["commit"]) == 40 and clean["dirty"] is False
+    (tmp_path / "paper" / "paper.typ").write_text("rebuilt\n")
+    assert _git(tmp_path)["dirty"] is False
+    (tmp_path / "econ" / "model.py").write_text("A = 2\n")
+    assert _git(tmp_path)["dirty"] is True
+    git("checkout", "-q", "--", "econ")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "econ-datamarket"\n# x\n')
+    assert _git(tmp_path)["dirty"] is True

@@ -422,14 +422,19 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _git() -> dict[str, Any]:
+#: What a run's results depend on in a checkout: a change elsewhere (the paper, the docs,
+#: a figure a build rewrites) does not make the code behind a run differ from its commit.
+SOURCE_PATHS = ("econ", "pyproject.toml")
+
+
+def _git(root: Path | None = None) -> dict[str, Any]:
     """Commit and dirtiness of econ's own source tree, when econ runs from a git checkout.
 
-    An installed econ (a wheel in some other project's virtualenv) has no commit of its own:
-    the repository around it is someone else's, so nothing is recorded.
+    ``dirty`` is whether :data:`SOURCE_PATHS` differ from the commit. An installed econ (a
+    wheel in some other project's virtualenv) has no commit of its own: the repository
+    around it is someone else's, so nothing is recorded.
     """
-    package = Path(str(resources.files("econ")))
-    root = package.parent
+    root = Path(str(resources.files("econ"))).parent if root is None else root
     pyproject = root / "pyproject.toml"
     own = pyproject.is_file() and 'name = "econ-datamarket"' in pyproject.read_text()
     if not own or not (root / ".git").exists():
@@ -444,7 +449,7 @@ def _git() -> dict[str, Any]:
             timeout=10,
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", *SOURCE_PATHS],
             cwd=root,
             capture_output=True,
             text=True,

@@ -185,6 +185,9 @@ def paper_numbers(
             float(series[series["step"] == q]["compute_utilisation"].mean())
             for q in (1, 8, 20, int(series["step"].max()))
         ],
+        # Share of data work run on partners' compute abroad (E31): mean and largest quarter.
+        "compute_abroad_share": float(series["compute_abroad_share"].mean()),
+        "compute_abroad_share_max": float(series["compute_abroad_share"].max()),
         "growth_years_1_to_3": float(((market_by_year[2] / market_by_year[0]) ** 0.5 - 1).mean())
         if market_by_year.shape[1] > 2
         else float("nan"),
@@ -290,8 +293,8 @@ def provenance(figures: str | Path) -> dict:
     -------
     dict
         ``model_fingerprints`` and ``commits`` (sorted, distinct; one of each when every
-        figure comes from one build), ``dirty`` (whether any run was made from a tree with
-        uncommitted changes) and ``figures`` (how many sidecars name their runs).
+        figure comes from one build), ``dirty`` (whether any run was made from a tree whose
+        ``econ/`` or ``pyproject.toml`` differed from its commit) and ``figures`` (how many sidecars name their runs).
     """
     sidecars = [json.loads(f.read_text()) for f in sorted(Path(figures).glob("*.json"))]
     # The estimation's own figures name no experiment's runs (their sidecar has no model).
