@@ -13,6 +13,7 @@ __all__ = [
     "allowed_revenue",
     "approval_probability",
     "audit_reach",
+    "bridge_coverage",
     "capability_growth",
     "compute_price",
     "cross_border_cost",
@@ -468,6 +469,28 @@ def foreign_compute_capacity(
         Racks abroad that China's data work may use this quarter.
     """
     return access * (foreign_share / china_share) * openness_in_effect * domestic_racks
+
+
+def bridge_coverage(capacity, transfers):
+    """E32 (ODD 7.7): share of cross-border transfers the bridge carries, ``min(1, K / n)``.
+
+    The hub that meets both mainland and international standards reviews and carries a
+    finite number of transfers a quarter, ``K``; when more are made, each has that share of
+    the bridge's discount (E16) and alignment (E9, E15) the next quarter.
+
+    Parameters
+    ----------
+    capacity : float
+        ``K``, transfers the bridge can carry a quarter, per 1,000 firms.
+    transfers : float
+        ``n``, cross-border transfers made this quarter, per 1,000 firms.
+
+    Returns
+    -------
+    float
+        In [0, 1]; 1 when the transfers fit (or there are none).
+    """
+    return 1.0 if transfers <= capacity else capacity / transfers
 
 
 def hhi(sales):

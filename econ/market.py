@@ -656,6 +656,9 @@ class Clearing:
         Share of those made by Hong Kong firms.
     operator_transfer_share : float
         Share of those that are operators' products (privacy computing covers them, E9).
+    transfers : float
+        Cross-border transfers approved, unweighted (simulated economy): what the Hong Kong
+        bridge must carry.
     data_volume : float
         Data units licensed (drives compute load).
     bought : numpy.ndarray or None, optional
@@ -676,6 +679,7 @@ class Clearing:
     sensitive_transfers: float  # sensitivity-weighted cross-border transfers
     hong_kong_transfer_share: float  # share of those made by Hong Kong firms
     operator_transfer_share: float  # share of those that are operators' products
+    transfers: float  # cross-border transfers approved, unweighted
     data_volume: float  # data units licensed (drives compute load)
     bought: np.ndarray | None = None  # (firms, view) bool
     paid: np.ndarray | None = None  # (firms, view) RMB
@@ -947,6 +951,7 @@ def value_licences(
     review_strictness: float,
     compute_cost_per_unit: float,
     exchanges: DataExchanges | None = None,
+    bridge: float | None = None,
 ) -> Valuation:
     """E4 for every firm and view slot, and the non-fee costs of using each product (ODD 7.3).
 
@@ -979,6 +984,9 @@ def value_licences(
         The data exchanges: firms trade through them where that is cheaper (E25-E26), and
         each firm's ``integration`` is its expected cost of a trade. ``None`` leaves every
         trade over the counter.
+    bridge : float or None, default None
+        The Hong Kong bridge in force, in [0, 1]: ``hk_bridge`` times the share of
+        transfers its capacity carries (E32). None: ``policy.hk_bridge``.
 
     Returns
     -------
@@ -1016,7 +1024,8 @@ def value_licences(
     # pay or get at the border (E15, E16); E16 without the bridge's discount is a scalar.
     integration, border_cost, alignment, abroad = kernels.firm_factors(
         firms.capability, firms.region, int(Region.HONG_KONG), integration_cost,
-        scenario.capability_integration_saving, float(policy.hk_bridge),
+        scenario.capability_integration_saving,
+        float(policy.hk_bridge if bridge is None else bridge),
         scenario.bridge_discount_hong_kong, scenario.bridge_discount_other,
         scenario.bridge_alignment_hong_kong, scenario.bridge_alignment_other,
         eq.cross_border_cost(
@@ -1291,6 +1300,7 @@ def _transfer_totals(transfers: np.ndarray, kind_sensitivity: np.ndarray) -> dic
         "sensitive_transfers": total,
         "hong_kong_transfer_share": hong_kong / total if total > 0 else 0.0,
         "operator_transfer_share": operator / total if total > 0 else 0.0,
+        "transfers": float(transfers.sum()),
     }
 
 

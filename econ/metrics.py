@@ -145,6 +145,9 @@ class Quarter:
         in [0, 1].
     compute_abroad_share : float
         E31: the share of served data work run on partners' compute abroad, in [0, 1].
+    bridge_coverage : float
+        E32: the share of cross-border transfers the Hong Kong bridge carries next quarter,
+        in [0, 1] (0 without the bridge or with the border closed).
     """
 
     market_size: float = 0.0
@@ -177,6 +180,7 @@ class Quarter:
     top_decile_share: float = 0.0
     exchange_share: float = 0.0
     compute_abroad_share: float = 0.0
+    bridge_coverage: float = 0.0
 
 
 #: Every column the model reports, any of which an experiment may keep.
@@ -203,6 +207,7 @@ def measure(
     entries: int,
     exits: int,
     exchanges: DataExchanges,
+    bridge_coverage: float = 1.0,
 ) -> Quarter:
     """National figures for the quarter just cleared (ODD 7.9).
 
@@ -244,6 +249,8 @@ def measure(
         Firms that exited.
     exchanges : DataExchanges
         The data exchanges after the quarter's trade (their share and net public cost).
+    bridge_coverage : float, default 1.0
+        Share of cross-border transfers the Hong Kong bridge's capacity carries (E32).
 
     Returns
     -------
@@ -324,6 +331,8 @@ def measure(
         top_decile_share=eq.top_share(mainland_output),
         exchange_share=exchanges.liquidity,
         compute_abroad_share=compute.abroad_share(),
+        # As for its cost (E22): a bridge over a closed border carries nothing.
+        bridge_coverage=bridge_coverage if policy.hk_bridge and border_open else 0.0,
     )
 
 

@@ -166,6 +166,8 @@ class DataEconomy(mesa.Model):
         self.compute.route(p, start_load, latency_cost(policy, p))
         self.trust = 1.0
         self.incident_pressure = 0.0  # incidents per 1,000 firms a quarter, smoothed (E23)
+        # Share of cross-border transfers the Hong Kong bridge's capacity carries (E32).
+        self.bridge_coverage = 1.0
         # Partners start at their reciprocal response to today's openness (the lever default).
         today = LEVERS["openness"].default
         self.partner_openness = eq.partner_openness(
@@ -290,6 +292,8 @@ class DataEconomy(mesa.Model):
             foreign_supply=self.partner_openness,
         )
         strictness = self.regulator.review_strictness
+        # The bridge in force: it carries what its capacity allowed last quarter (E32).
+        bridge = policy.hk_bridge * self.bridge_coverage
         # AI raises the value of data to its users, from the initial economy on (E2d).
         value_index = _data_value_index(
             p.ai_data_value_growth, q - 1, p.ai_growth_half_life_quarters
@@ -304,6 +308,7 @@ class DataEconomy(mesa.Model):
             review_strictness=strictness,
             compute_cost_per_unit=self.compute.cost_per_data_unit,
             exchanges=self.exchanges,
+            bridge=bridge,
         )
         # 5. Sellers set prices against sampled demand.
         # Demand grouped by product: the dense (sample x products) matrix is mostly empty.
@@ -368,7 +373,7 @@ class DataEconomy(mesa.Model):
         hk = result.hong_kong_transfer_share
         # Hong Kong firms' transfers count fully toward the bridge's aligned standards,
         # others' in part (E9).
-        alignment = policy.hk_bridge * (hk + p.bridge_incident_alignment_other * (1 - hk))
+        alignment = bridge * (hk + p.bridge_incident_alignment_other * (1 - hk))
         incidents = self.regulator.enforce(
             operators.table,
             p,
@@ -379,6 +384,10 @@ class DataEconomy(mesa.Model):
             self.streams.quarter_state("audits", q),
             result.operator_transfer_share,
         )
+        if policy.hk_bridge:
+            self.bridge_coverage = eq.bridge_coverage(
+                p.bridge_capacity, result.transfers * 1000.0 / p.n_firms
+            )
         # Firms and partners respond to the national rate of incidents: with thousands of
         # real firms behind each simulated one, that is the expected count, not the draw.
         per_thousand = 1000.0 / p.n_firms
@@ -443,6 +452,7 @@ class DataEconomy(mesa.Model):
             entries=len(entrants),
             exits=exits,
             exchanges=self.exchanges,
+            bridge_coverage=self.bridge_coverage,
         )
 
     def run(self, quarters: int) -> pd.DataFrame:

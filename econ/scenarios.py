@@ -938,6 +938,16 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
             plausible=(1500000000.0, 6000000000.0),
         ),
         _p(
+            "bridge_capacity",
+            150.0,
+            "transfers per 1,000 firms per quarter",
+            "Cross-border transfers the Hong Kong bridge can review and carry a quarter (E32): "
+            "about all of them at today's openness (50-70), half at full openness (170-240).",
+            0,
+            1e9,
+            plausible=(50.0, 400.0),
+        ),
+        _p(
             "trust_loss_per_incident",
             0.01,
             "trust per incident per 1,000 firms",

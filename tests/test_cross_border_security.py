@@ -107,3 +107,48 @@ def test_incidents_cut_exports_through_trust():
     _, holds = _trading_abroad(**risky, trust_loss_per_incident=0.0, trust_collapse=0.0)
     assert falls["trust"].iloc[-1] < 0.5 < holds["trust"].iloc[-1]
     assert falls["cross_border_volume"].iloc[-1] < 0.8 * holds["cross_border_volume"].iloc[-1]
+
+
+def test_bridge_coverage_is_capacity_over_transfers_above_capacity():
+    assert eq.bridge_coverage(150.0, 0.0) == 1.0
+    assert eq.bridge_coverage(150.0, 150.0) == 1.0
+    assert eq.bridge_coverage(150.0, 300.0) == pytest.approx(0.5)
+    assert eq.bridge_coverage(0.0, 10.0) == 0.0
+
+
+def _bridged(capacity, bridge=True, quarters=6):
+    policy = Policy(operators=2, openness=1.0, hk_bridge=bridge)
+    model = DataEconomy(
+        policy=policy, scenario="small", n_firms=1500, seed=5, share_hong_kong=0.2,
+        bridge_capacity=capacity, keep_transactions=True,
+    )  # fmt: skip
+    coverage, transfers, counted = [], [], []
+    for _ in range(quarters):
+        model.step()
+        c = model.clearing
+        coverage.append(model.bridge_coverage)
+        transfers.append(c.transfers * 1000.0 / model.params.n_firms)
+        counted.append(int(np.count_nonzero(c.bought & c.cross_border)))
+    return model, np.array(coverage), np.array(transfers), counted
+
+
+def test_the_bridge_carries_what_its_capacity_allows():
+    model, coverage, transfers, counted = _bridged(20.0)
+    assert [model.clearing.transfers] == counted[-1:] and counted[-1] > 0
+    # Each quarter's coverage is E32 of that quarter's transfers per 1,000 firms.
+    assert np.allclose(coverage, [eq.bridge_coverage(20.0, t) for t in transfers])
+    assert coverage.max() < 1
+    assert model.quarter.bridge_coverage == coverage[-1]
+
+
+def test_a_full_bridge_does_less_than_one_with_room():
+    _, roomy_cover, roomy_transfers, _ = _bridged(1e9)
+    _, _, full_transfers, _ = _bridged(5.0)
+    none, _, none_transfers, _ = _bridged(1e9, bridge=False)
+    assert (roomy_cover == 1).all()
+    assert none.quarter.bridge_coverage == 0.0
+    # The bridge's discount and relief draw transfers; a bridge with little room does
+    # little more than none.
+    gain_roomy = roomy_transfers[1:].sum() - none_transfers[1:].sum()
+    gain_full = full_transfers[1:].sum() - none_transfers[1:].sum()
+    assert gain_roomy > 0 and abs(gain_full) < gain_roomy / 2

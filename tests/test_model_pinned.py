@@ -841,7 +841,7 @@ def test_cross_border_incidents_follow_e9_with_the_bridge_alignment():
     model = DataEconomy(
         policy=policy, scenario="small", n_firms=4000, seed=3, cross_border_incident_rate=1.0,
         share_hong_kong=0.2, share_foreign=0.1, trust_loss_per_incident=0.0, trust_collapse=0.0,
-        partner_reciprocity=1.0, partner_retaliation=0.0,
+        partner_reciprocity=1.0, partner_retaliation=0.0, bridge_capacity=1e9,
     )  # fmt: skip
     expected = observed = 0.0
     shares = []

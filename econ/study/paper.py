@@ -294,7 +294,8 @@ def provenance(figures: str | Path) -> dict:
     dict
         ``model_fingerprints`` and ``commits`` (sorted, distinct; one of each when every
         figure comes from one build), ``dirty`` (whether any run was made from a tree whose
-        ``econ/`` or ``pyproject.toml`` differed from its commit) and ``figures`` (how many sidecars name their runs).
+        ``econ/`` or ``pyproject.toml`` differed from its commit) and ``figures`` (how many
+        sidecars name their runs).
     """
     sidecars = [json.loads(f.read_text()) for f in sorted(Path(figures).glob("*.json"))]
     # The estimation's own figures name no experiment's runs (their sidecar has no model).
