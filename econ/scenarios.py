@@ -344,7 +344,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "ai_data_value_growth",
-            0.034,
+            0.030,
             "per quarter",
             "g_ai: growth of the value of data to its users from AI (E2d), a trend in data's "
             "contribution to output and so in every licence's value. No source measures it: "
@@ -369,7 +369,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "tfp_growth",
-            0.0088,
+            0.0087,
             "per quarter",
             "Exogenous productivity growth, outside data. Output grew 11.9% a year over "
             "2019-22 (RMB 35.8 tn to 50.2 tn, CAICT and CAC), E2d's trend among it: estimated "
@@ -451,7 +451,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "capability_diffusion",
-            0.067,
+            0.071,
             "per quarter",
             "Logistic rate at which digital capability spreads.",
             0,
@@ -563,7 +563,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "private_product_size",
-            0.13,
+            0.14,
             "data units",
             "Data a private product adds per licence-quarter; sets the level of the paid "
             "market, which is mostly private data today.",
@@ -712,7 +712,7 @@ SCENARIO_PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "mandate_share",
-            0.33,
+            0.31,
             "effort",
             "Effort the baseline mandate alone sustains (m / c in E8).",
             0,
