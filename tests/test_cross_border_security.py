@@ -32,6 +32,16 @@ def test_transfer_totals_split_out_operators_products():
     assert _transfer_totals(np.zeros_like(transfers), sensitivity)["operator_transfer_share"] == 0
 
 
+def _cuts(p):
+    """E9's (a, b, c, d) as a scenario sets them."""
+    return (
+        p.incident_infrastructure_cut,
+        p.incident_security_decay,
+        p.incident_review_cut,
+        p.incident_bridge_cut,
+    )
+
+
 def _cross_border_rate(privacy_computing, operator_share, cut=0.5):
     policy = Policy(operators=2, privacy_computing=privacy_computing, audit_rate=0.0)
     regulator = Regulator(mesa.Model(rng=0), policy)
@@ -43,12 +53,7 @@ def _cross_border_rate(privacy_computing, operator_share, cut=0.5):
 
 
 def test_privacy_computing_cuts_incidents_on_operators_data_sent_abroad():
-    cuts = (
-        P.incident_infrastructure_cut,
-        P.incident_security_decay,
-        P.incident_review_cut,
-        P.incident_bridge_cut,
-    )
+    cuts = _cuts(P)
     today = Policy()
     plain = eq.incident_rate(
         0.01, 500.0, today.infrastructure, 0.0, today.review_strictness, 0.2, cuts
@@ -78,12 +83,7 @@ def test_privacy_computing_lowers_cross_border_incidents_in_the_model():
         uncovered.regulator.expected_cross_border_incidents
     )
     # The cut is E9's on the operators' share of what was transferred this quarter.
-    cuts = (
-        covered.params.incident_infrastructure_cut,
-        covered.params.incident_security_decay,
-        covered.params.incident_review_cut,
-        covered.params.incident_bridge_cut,
-    )
+    cuts = _cuts(covered.params)
     rate = eq.incident_rate(
         covered.params.cross_border_incident_rate,
         c.sensitive_transfers,
