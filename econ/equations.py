@@ -418,8 +418,10 @@ def compute_price(utilisation, reference_utilisation, steepness):
 def utilisation_at_price(price, reference_utilisation, steepness):
     """E30 (ODD 7.8): the utilisation at which E10's price reaches ``price``, at most 0.95.
 
-    ``u = 1 - (1 - u0) price^(-1/eta)``, E10 inverted; 0 where the price is at or below 0
-    (a cluster whose price cannot fall that low takes no work at it).
+    ``u = 1 - (1 - u0) price^(-1/eta)``, E10 inverted; 0 where the price is at or below what
+    an idle cluster charges, ``(1 - u0)^eta`` (it takes no work at that price), and 0.95 at or
+    above the cap's price. With ``eta = 0`` E10's price is 1 at every utilisation, so a price
+    of 1 or more reaches the cap and a lower one reaches nothing.
 
     Parameters
     ----------
@@ -428,16 +430,22 @@ def utilisation_at_price(price, reference_utilisation, steepness):
     reference_utilisation : float
         ``u0``, utilisation at start-up.
     steepness : float
-        ``eta``, how fast the price rises near capacity (above 0).
+        ``eta``, how fast the price rises near capacity (0 or above).
 
     Returns
     -------
     float or numpy.ndarray
         Utilisation in [0, 0.95] (0 where the price is below what an idle cluster charges).
     """
-    positive = np.maximum(price, 1e-300)
-    u = 1.0 - (1.0 - reference_utilisation) * positive ** (-1.0 / steepness)
-    return np.where(np.asarray(price) > 0, np.clip(u, 0.0, 0.95), 0.0)
+    price = np.asarray(price, dtype=float)
+    if steepness <= 0:
+        return np.where(price >= 1.0, 0.95, 0.0)
+    idle = (1.0 - reference_utilisation) ** steepness
+    capped = compute_price(0.95, reference_utilisation, steepness)
+    # Clipped to the prices E10 can reach, so the power cannot overflow for tiny prices.
+    reachable = np.clip(price, idle, capped)
+    u = 1.0 - (1.0 - reference_utilisation) * reachable ** (-1.0 / steepness)
+    return np.where(price >= capped, 0.95, np.where(price > idle, np.clip(u, 0.0, 0.95), 0.0))
 
 
 def foreign_compute_capacity(

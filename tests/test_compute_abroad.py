@@ -33,6 +33,18 @@ def test_utilisation_at_price_stays_in_range():
     assert eq.utilisation_at_price(1e6, 0.48, 1.5) == 0.95
 
 
+@pytest.mark.parametrize("steepness", [0.0, 1e-300, 1e-9, 10.0])
+def test_utilisation_at_price_holds_at_the_documented_steepness_bounds(steepness):
+    # Hypothesis found eta = 0 dividing by zero and a tiny price overflowing the power.
+    prices = np.array([0.0, 1e-300, 0.5, 1.0, 1.5, 1e300])
+    with np.errstate(all="raise"):
+        u = eq.utilisation_at_price(prices, 0.48, steepness)
+    assert ((u >= 0) & (u <= 0.95)).all() and (np.diff(u) >= 0).all()
+    assert u[0] == u[1] == 0.0 and u[-1] == 0.95
+    if steepness == 0.0:  # a flat price: any price at 1 or above reaches the cap
+        assert u.tolist() == [0.0, 0.0, 0.0, 0.95, 0.95, 0.95]
+
+
 def test_foreign_capacity_scales_with_the_global_shares_and_openness():
     base = eq.foreign_compute_capacity(1000.0, 0.55, 0.33, 0.05, 0.3)
     assert base == pytest.approx(0.05 * 0.55 / 0.33 * 0.3 * 1000.0)
