@@ -989,8 +989,11 @@ def exchange_saving_share(max_saving, liquidity, half_liquidity):
     Returns
     -------
     float
-        The share of the transaction cost saved, in [0, s].
+        The share of the transaction cost saved, in [0, s] (0 while no trade goes through
+        exchanges, whatever ``L_h``).
     """
+    if liquidity <= 0:
+        return 0.0
     return max_saving * liquidity / (liquidity + half_liquidity)
 
 

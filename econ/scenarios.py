@@ -1362,6 +1362,16 @@ class Scenario(ParameterSet):
                 f"{1 / MIN_LIFE_DENOMINATOR:.0e} quarters of use (E4: data hardly goes stale "
                 "and the future is hardly discounted); raise one of them"
             )
+        # Firms accumulate both capital (investment) and data (by-product) out of output: at
+        # constant returns in the two together output grows without bound (AK growth), above
+        # them it explodes in finite time, and floats overflow either way.
+        if self.capital_elasticity + self.data_elasticity >= 1.0:
+            raise ParameterError(
+                f"Scenario: capital_elasticity={self.capital_elasticity!r} plus "
+                f"data_elasticity={self.data_elasticity!r} is 1 or more: returns to the two "
+                "factors firms accumulate must diminish, or output grows without bound; keep "
+                "their sum below 1"
+            )
 
     @property
     def name(self) -> str:

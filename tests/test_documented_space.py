@@ -101,6 +101,9 @@ def test_smallest_economies_run_for_any_seed(n_firms):
         {"west_price_discount": 1.0, "latency_cost_share": 0.0},  # compute starts free
         {"public_product_size": 0.001},
         {"data_depreciation": 0.0, "discount_rate": 1e-6},
+        # found by hypothesis: no exchange trade yet and half-liquidity 0 (E25 was 0 / 0)
+        {"exchange_share_start": 0.0, "exchange_liquidity_half": 0.0},
+        {"compute_price_steepness": 0.0, "foreign_compute_access": 1.0},  # E30, a flat price
     ],
     ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()),
 )
@@ -131,6 +134,11 @@ def test_a_value_that_cannot_work_is_refused_with_the_reason():
         "(compute_cost_rmb is the compute cost of a public product of this size, so the size "
         "cannot be 0)"
     )
+    # found by hypothesis: with both at 1 output overflowed within the spin-up
+    for alpha, beta in ((1.0, 1.0), (1.0, 0.0), (0.9, 0.1)):
+        with pytest.raises(ParameterError, match=r"capital_elasticity=.* data_elasticity="):
+            DataEconomy(scenario="small", capital_elasticity=alpha, data_elasticity=beta)
+    assert DataEconomy(scenario="small", capital_elasticity=0.5, data_elasticity=0.49)
     for rate in (0.0, 4.167242317893905e-231):  # found by hypothesis: 1 + r rounds to 1
         with pytest.raises(ParameterError, match=r"data_depreciation=0\.0 with discount_rate="):
             DataEconomy(scenario="small", data_depreciation=0, discount_rate=rate)

@@ -15,6 +15,8 @@ from econ.study.estimation import MOMENTS, moments_of
 
 def test_e25_saving_grows_with_liquidity_to_half_at_the_half_point():
     assert eq.exchange_saving_share(0.5, 0.0, 0.2) == 0.0
+    assert eq.exchange_saving_share(0.5, 0.0, 0.0) == 0.0  # no trade yet, whatever L_h
+    assert eq.exchange_saving_share(0.5, 0.1, 0.0) == 0.5  # L_h = 0: any liquidity saves all
     assert eq.exchange_saving_share(0.5, 0.2, 0.2) == pytest.approx(0.25)
     assert eq.exchange_saving_share(0.5, 0.6, 0.2) == pytest.approx(0.375)
 
