@@ -31,6 +31,7 @@ __all__ = [
     "frontier",
     "mean_ci",
     "morris_indices",
+    "noise_share",
     "pooled_effect",
     "sobol_indices",
     "summarise",
@@ -642,6 +643,38 @@ def _point_means(results: Results, outcome: str, undefined: bool = False) -> np.
     return means.to_numpy()
 
 
+def noise_share(results: Results, outcome: str) -> float:
+    """Share of the variance of an outcome's design-point means that is replication noise.
+
+    ``(mean over points of s_p^2 / n_p) / var(point means)``, with ``s_p^2`` the variance of
+    the point's ``n_p`` replications (ddof 1). Sobol and Morris indices read every variance
+    of the point means as the factors' doing; this is the part a new set of seeds would
+    change. It is noise whether or not the points share their seeds: common random numbers
+    make it a fixed function of the factors, which the indices read as interactions.
+
+    Parameters
+    ----------
+    results : Results
+        Results of a sampled design (``sobol``, ``morris`` or ``latin_hypercube``).
+    outcome : str
+        An outcome column.
+
+    Returns
+    -------
+    float
+        The share, >= 0 (about 1 when the factors do nothing); NaN when no point has two
+        replications or the point means do not vary.
+    """
+    ok = results.ok
+    runs = ok.groupby("point")[outcome]
+    spread = (runs.var(ddof=1) / runs.count()).dropna()  # a point run once has no spread
+    means = runs.mean()
+    total = float(means.var(ddof=1)) if len(means) > 1 else 0.0
+    if spread.empty or not total > 0:
+        return float("nan")
+    return float(spread.mean() / total)
+
+
 #: Largest change of a Sobol index between N/2 and N base samples for it to count as converged
 #: (a share of variance).
 SOBOL_TOLERANCE = 0.05
@@ -682,8 +715,9 @@ def sobol_indices(
     -------
     pandas.DataFrame
         Columns ``outcome, factor, S1, S1_conf, ST, ST_conf, S1_half, ST_half, converged,
-        reliable`` (indices are shares of variance, dimensionless; ``*_half`` from N/2 base
-        samples).
+        reliable, noise_share`` (indices are shares of variance, dimensionless; ``*_half``
+        from N/2 base samples; ``noise_share`` is the outcome's :func:`noise_share`, the part
+        of the variance the indices cannot tell from replication noise).
 
     Raises
     ------
@@ -709,7 +743,7 @@ def sobol_indices(
             rows += [
                 {"outcome": outcome, "factor": name, "S1": np.nan, "S1_conf": np.nan,
                  "ST": np.nan, "ST_conf": np.nan, "S1_half": np.nan, "ST_half": np.nan,
-                 "converged": False, "reliable": False}
+                 "converged": False, "reliable": False, "noise_share": np.nan}
                 for name in names
             ]  # fmt: skip
             continue
@@ -719,6 +753,7 @@ def sobol_indices(
             s1_half, _, st_half, _ = _sobol_rows(problem, head, spec.second_order, level, seed)
         else:
             s1_half = st_half = np.full(len(names), np.nan)
+        noise = noise_share(results, outcome)
         moved = np.maximum(np.abs(s1 - s1_half), np.abs(st - st_half))
         converged = moved <= SOBOL_TOLERANCE  # NaN (no half sample) compares False
         for i, name in enumerate(names):
@@ -735,6 +770,7 @@ def sobol_indices(
                     "ST_half": st_half[i],
                     "converged": bool(converged[i]),
                     "reliable": bool(converged[i]) and not negative and spec.samples >= 64,
+                    "noise_share": noise,
                 }
             )
     table = pd.DataFrame(rows)
@@ -746,15 +782,22 @@ def sobol_indices(
             stacklevel=2,
         )
     # First-order indices add up to at most 1; well above it, noise in a stochastic outcome
-    # (or too small a sample) has been read as variance explained.
+    # (or too small a sample) has been read as variance explained. The noise share says which.
     sums = table.groupby("outcome")["S1"].sum()
     noisy = sums[sums > 1.1].index.tolist()
     table.loc[table["outcome"].isin(noisy), "reliable"] = False
     if noisy:
+        shares = table.groupby("outcome")["noise_share"].first()
+        named = ", ".join(
+            f"{o} (sum {sums[o]:.2f}, replication noise "
+            + ("not measured: one replication" if np.isnan(shares[o]) else f"{shares[o]:.0%}")
+            + " of its variance)"
+            for o in noisy
+        )
         warnings.warn(
-            f"first-order Sobol indices sum above 1 for {', '.join(noisy)}: the "
-            "outcome is dominated by run-to-run noise or the sample is too small; "
-            "add replications or samples before reading them",
+            f"first-order Sobol indices sum above 1 for {named}: the outcome is dominated "
+            "by run-to-run noise or the sample is too small; add replications or samples "
+            "before reading them",
             UnreliableIndicesWarning,
             stacklevel=2,
         )

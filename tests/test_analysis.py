@@ -15,6 +15,7 @@ from econ.analysis import (
     frontier,
     mean_ci,
     morris_indices,
+    noise_share,
     pooled_effect,
     sobol_indices,
     summarise,
@@ -297,3 +298,56 @@ def test_repeated_design_points_share_their_runs():
     # A point with no runs and no twin is still refused.
     with pytest.raises(ValueError, match="1 design points have no successful run"):
         _point_means(SimpleNamespace(design=design, ok=ok[ok["point"] != 3]), "y")
+
+
+def replicated_results(samples: int, function, sd: float, replications: int) -> Results:
+    """:func:`fake_results` of a Sobol design, each point run ``replications`` times with
+    normal noise of standard deviation ``sd`` added to ``function``."""
+    one = fake_results("sobol", samples, function)
+    rng = np.random.default_rng(11)
+    runs = pd.concat(
+        [
+            one.runs.assign(replication=r, y=one.runs["y"] + rng.normal(0, sd, len(one.runs)))
+            for r in range(replications)
+        ],
+        ignore_index=True,
+    )
+    return Results(Path("."), one.manifest, runs, one.design)
+
+
+def test_noise_share_is_zero_without_noise_and_nan_without_replications():
+    assert noise_share(replicated_results(64, ishigami, 0.0, 2), "y") == 0.0
+    assert np.isnan(noise_share(fake_results("sobol", 64, ishigami), "y"))
+
+
+@pytest.mark.parametrize("sd, replications", [(1.0, 2), (3.0, 4), (10.0, 2)])
+def test_noise_share_measures_the_noise_of_the_point_means(sd, replications):
+    # Ishigami's variance over the design is 13.84; the noise of a mean of R runs is sd^2/R.
+    expected = sd**2 / replications / (13.84 + sd**2 / replications)
+    share = noise_share(replicated_results(1024, ishigami, sd, replications), "y")
+    assert share == pytest.approx(expected, rel=0.1)
+
+
+def test_sobol_indices_report_the_noise_share():
+    table = sobol_indices(replicated_results(256, ishigami, 0.5, 2), "y")
+    assert table["noise_share"].between(0.005, 0.02).all()  # 0.125 / 13.97 = 0.009
+
+
+def test_sobol_flags_first_order_indices_that_sum_above_one_and_names_the_noise():
+    # Outputs laid out so that each AB_i matrix's runs repeat B's: Saltelli's estimator then
+    # gives every factor S1 near 1, a sum near 3 that no model can have.
+    results = replicated_results(64, ishigami, 0.5, 2)
+    per_sample = 3 + 2  # A, AB_1..AB_3, B
+    runs = results.runs.assign(sample=results.runs["point"] // per_sample)
+    role = runs["point"] % per_sample
+    b_values = runs[role == per_sample - 1].set_index(["replication", "sample"])["y"]
+    copied = b_values.reindex(pd.MultiIndex.from_frame(runs[["replication", "sample"]]))
+    runs = runs.assign(y=np.where(role.between(1, 3), copied.to_numpy(), runs["y"]))
+    crafted = Results(Path("."), results.manifest, runs, results.design)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = sobol_indices(crafted, "y")
+    assert table["S1"].sum() > 1.1
+    assert not table["reliable"].any()
+    named = [str(w.message) for w in caught if "sum above 1" in str(w.message)]
+    assert len(named) == 1 and "replication noise" in named[0] and "of its variance" in named[0]

@@ -214,3 +214,18 @@ def test_exchange_rows_read_todays_fee_in_2022_and_2030():
     # Runs that stop before 2030 have no value there, and the claim does not hold.
     short = _exchanges(_exchange_runs(0.025, 0.25, quarters=8))[1]
     assert np.isnan(short["value"]) and not short["holds"]
+
+
+def test_yearly_rows_average_the_runs_in_plan_order_not_by_run_id():
+    # Run ids hash the model's code, so a row that sorted runs by id would change its last
+    # digits whenever the code did. Yearly outputs 1e16, -1e16 and 1 sum to 1 in plan order
+    # and to 0 in the ids' order (a, m, z).
+    from econ.study.validation import _output_2022
+
+    rows = [
+        {"run_id": run, "step": step, "output": yearly / 4}
+        for run, yearly in (("z", 1e16), ("a", -1e16), ("m", 1.0))
+        for step in range(1, 5)
+    ]
+    row = _output_2022(SimpleNamespace(series=pd.DataFrame(rows)))
+    assert row["value"] == 1.0 / 3

@@ -130,8 +130,11 @@ def paper_numbers(
         ``tables/numbers.json`` for the Typst source to read; money in RMB. Welfare effects
         are also given as shares of the baseline's mainland output (``*_output_share``).
     """
-    growth = [cagr(g["market_size"].iloc[:13]) for _, g in baseline.series.groupby("run_id")]
-    long = [cagr(g["market_size"]) for _, g in baseline.series.groupby("run_id")]
+    # Runs in plan order (sort=False), not by run id: ids hash the model's code, so sorting
+    # by them would change the order of summation, and the last digits, with every edit.
+    by_run = baseline.series.groupby("run_id", sort=False)
+    growth = [cagr(g["market_size"].iloc[:13]) for _, g in by_run]
+    long = [cagr(g["market_size"]) for _, g in by_run]
     start = baseline.series[baseline.series["step"] == 1]["market_size"].mean() * 4
     end = baseline.series[baseline.series["step"] == baseline.series["step"].max()]
     keys = (
@@ -175,8 +178,10 @@ def paper_numbers(
     for key in ("free_welfare_fixed", "free_welfare_responding", "safeguards_vs_none"):
         numbers[key]["output_share"] = numbers[key]["value"] / output
     annual = series.assign(year=(series["step"] - 1) // 4).groupby(["run_id", "year"])
-    market_by_year = annual["market_size"].mean().unstack("year")
-    output_by_year = annual["output"].sum().unstack("year")  # RMB a year, one row a run
+    in_plan_order = series["run_id"].unique()  # unstack sorts by run id
+    market_by_year = annual["market_size"].mean().unstack("year").reindex(in_plan_order)
+    # RMB a year, one row a run.
+    output_by_year = annual["output"].sum().unstack("year").reindex(in_plan_order)
     numbers["baseline"] = {
         "output_tn_per_year": 4 * output / 1e12,
         "welfare_share": float(series["welfare_share"].mean()),
@@ -215,6 +220,10 @@ def paper_numbers(
             "converged": int(group["converged"].sum()),
             "unreliable": int((~group["reliable"]).sum()),
             "factors": len(group),
+            "s1_sum": float(group["S1"].sum()),
+            "ST_sum": float(group["ST"].sum()),
+            # Share of the point means' variance that is replication noise.
+            "noise_share": float(group["noise_share"].iloc[0]),
             # The three largest total indices, for the text.
             "top": [
                 {"factor": row.factor, "ST": float(row.ST)} for row in ranked.head(3).itertuples()

@@ -204,7 +204,7 @@ def _claims(results: dict[str, Results]) -> list[dict]:
     if "baseline" in results:
         growth = [
             cagr(g["market_size"].iloc[:13])
-            for _, g in results["baseline"].series.groupby("run_id")
+            for _, g in results["baseline"].series.groupby("run_id", sort=False)
         ]
         mean, low, high, _ = mean_ci(growth)
         rows.append(
@@ -267,8 +267,10 @@ def _skew_trend(baseline: Results) -> dict:
     """The top-decile share of output in the baseline's last year minus its first."""
     series = baseline.series
     last = series["step"].max()
-    first = series[series["step"] <= 4].groupby("run_id")["top_decile_share"].mean()
-    final = series[series["step"] > last - 4].groupby("run_id")["top_decile_share"].mean()
+    # Runs in plan order: ids hash the model's code, so sorting by them moves last digits.
+    first = series[series["step"] <= 4].groupby("run_id", sort=False)["top_decile_share"].mean()
+    final = series[series["step"] > last - 4].groupby("run_id", sort=False)["top_decile_share"]
+    final = final.mean()
     mean, low, high, _ = mean_ci(100 * (final - first))
     return _row(
         "size_skew_trend",
@@ -298,7 +300,8 @@ def _by_year(series: pd.DataFrame, column: str, year: int, how: str = "sum") -> 
     """Each run's ``column`` over reported year ``year`` (1 = 2022), summed (RMB per year for
     a flow) or averaged (``how="mean"``, for a share); empty when the runs are shorter."""
     in_year = series[(series["step"] > 4 * (year - 1)) & (series["step"] <= 4 * year)]
-    return in_year.groupby("run_id")[column].agg(how)
+    # In plan order (sort=False): sorting by run id would tie the sums' order to the code.
+    return in_year.groupby("run_id", sort=False)[column].agg(how)
 
 
 def _forecast(baseline: Results, year: int, forecast_rmb: float) -> dict:
