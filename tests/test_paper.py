@@ -130,3 +130,24 @@ def test_replications_for_one_percent_invert_the_mde():
         pd.DataFrame([{"mde": minimal_detectable_effect(20.0, 8), "n": 8, "baseline_mean": 1e3}])
     )
     assert 3 < twice.iloc[0] / needed.iloc[0] < 4.5
+
+
+def test_paper_compiles_when_the_sobol_noise_share_is_not_measured(tmp_path):
+    # One replication a point leaves the noise share NaN, written as null: the Sobol
+    # paragraph must say so, not fail on arithmetic with none.
+    for name in ("paper.typ", "refs.bib"):
+        shutil.copy(PAPER / name, tmp_path / name)
+    shutil.copytree(PAPER / "figures", tmp_path / "figures")
+    shutil.copytree(PAPER / "tables", tmp_path / "tables")
+    numbers_path = tmp_path / "tables" / "numbers.json"
+    numbers = json.loads(numbers_path.read_text())
+    for outcome in numbers["sobol"].values():
+        outcome["noise_share"] = None
+    numbers["sobol"]["market_size_cagr"]["unreliable"] = numbers["sobol"]["market_size_cagr"][
+        "factors"
+    ]  # the flagged branch, which names the noise share too
+    numbers_path.write_text(json.dumps(numbers))
+    typst.compile(str(tmp_path / "paper.typ"), output=str(tmp_path / "paper.pdf"))
+    text = typst.query(str(tmp_path / "paper.typ"), "par", field="body")
+    assert "cannot be told from sensitivity" in text
+    assert "the noise in the outcomes is not measured" in text
