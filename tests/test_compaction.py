@@ -178,3 +178,22 @@ def test_failed_runs_are_compacted_and_a_sweep_with_no_success_too(tmp_path):
     assert results.manifest["counts"]["failed"] == 2 and len(results.series) == 0
     assert {p.name for p in (tmp_path / "none").iterdir()} == FINISHED
     assert pq.read_table(tmp_path / "none" / COMPACTED_SERIES).num_rows == 0
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_staged_series_read_in_batches_keep_the_order_asked_for(staged, monkeypatch, batch):
+    # Staged files are read a batch at a time (memory stays flat in sweeps of 10^4-10^5
+    # runs); batches that split the runs unevenly must still give the runs in the order
+    # asked for, each run's quarters in order.
+    from econ.experiment import store as store_module
+
+    ids = list(staged.runs["run_id"])[::-1]
+    whole = ResultStore(staged.path).read_series(ids)
+    monkeypatch.setattr(store_module, "_SERIES_BATCH", batch)
+    batched = ResultStore(staged.path).read_series(ids)
+    assert batched.equals(whole)
+    assert list(pc.unique(batched.column("run_id")).to_pylist()) == ids
+    expected = pa.concat_tables(
+        [pq.read_table(ResultStore(staged.path).series_path(i)) for i in ids]
+    )
+    assert batched.equals(expected)

@@ -61,6 +61,8 @@ TEMPORARY_PREFIX = ".econ-tmp."
 _STORE_FOLDERS = (".", "runs", "series")
 #: The compacted series of a finished experiment, and the records of the runs it holds.
 COMPACTED_SERIES, COMPACTED_RECORDS = "series.parquet", "compacted.json"
+#: Staged series files read together in one multi-threaded read (ResultStore.read_series).
+_SERIES_BATCH = 256
 
 
 class ResultsFolderError(ValueError):
@@ -542,9 +544,13 @@ class ResultStore:
         staged = [r for r in run_ids if self._is_staged(r)]
         compacted = [r for r in run_ids if not self._is_staged(r)]
         tables = []
-        if staged:  # one multi-threaded read
-            paths = [str(self.series_path(r)) for r in staged]
-            tables.append(pq.ParquetDataset(paths).read())
+        # Multi-threaded reads of _SERIES_BATCH files each: one dataset of every file held
+        # about 75 KB a file until the end (3.5 GB for a 47,000-run Sobol sweep); batches
+        # hold a constant ~90 MB.
+        paths = [str(self.series_path(r)) for r in staged]
+        for start in range(0, len(paths), _SERIES_BATCH):
+            batch = paths[start : start + _SERIES_BATCH]
+            tables.append(pq.ParquetDataset(batch).read().combine_chunks())
         if compacted:
             tables.append(
                 pq.read_table(self.root / COMPACTED_SERIES, filters=[("run_id", "in", compacted)])
@@ -552,7 +558,7 @@ class ResultStore:
         if not tables:
             return pa.table({})
         table = pa.concat_tables(tables, promote_options="default")
-        if len(tables) > 1:  # back to the order asked for
+        if staged and compacted:  # back to the order asked for
             order = pc.index_in(table.column("run_id"), pa.array(run_ids))
             table = table.take(pc.sort_indices(order))  # Arrow's sort is stable
         return table
