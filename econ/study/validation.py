@@ -267,10 +267,12 @@ def _skew_trend(baseline: Results) -> dict:
     """The top-decile share of output in the baseline's last year minus its first."""
     series = baseline.series
     last = series["step"].max()
-    # Runs in plan order: ids hash the model's code, so sorting by them moves last digits.
-    first = series[series["step"] <= 4].groupby("run_id", sort=False)["top_decile_share"].mean()
-    final = series[series["step"] > last - 4].groupby("run_id", sort=False)["top_decile_share"]
-    final = final.mean()
+
+    def mean_share(rows: pd.Series) -> pd.Series:
+        # Runs in plan order: ids hash the model's code, so sorting by them moves last digits.
+        return series[rows].groupby("run_id", sort=False)["top_decile_share"].mean()
+
+    first, final = mean_share(series["step"] <= 4), mean_share(series["step"] > last - 4)
     mean, low, high, _ = mean_ci(100 * (final - first))
     return _row(
         "size_skew_trend",
