@@ -215,17 +215,28 @@ def effects(
     Raises
     ------
     ValueError
-        If a factor or baseline column is missing, or no successful run matches the baseline.
+        If a factor or baseline column is missing, no successful run matches the baseline,
+        or a point or its baseline has two runs of one replication (the factors do not tell
+        them apart, and pairing them all would count each seed more than once).
     """
     outcomes = _as_list(outcomes)
     rows = []
     for labels, sub, ref in _comparisons(runs, baseline, factors, by, "effects"):
+        for side, part in (("baseline", ref), ("point", sub)):
+            repeated = part["replication"][part["replication"].duplicated()]
+            if len(repeated):
+                raise ValueError(
+                    f"effects: the {side} of {labels} has more than one run of replication "
+                    f"{repeated.iloc[0]}; name the factors that tell them apart (factors=, by=)"
+                )
         for outcome in outcomes:
             paired = (
                 sub.set_index("replication")[outcome]
                 .to_frame("y")
                 .join(ref.set_index("replication")[outcome].to_frame("b"), how="inner")
             )
+            # Only the seeds with both outcomes finite count, in the means as in the tests.
+            paired = paired[np.isfinite(paired["y"] - paired["b"])]
             diff = paired["y"] - paired["b"]
             effect, low, high, n = mean_ci(diff, level)
             b_mean = float(paired["b"].mean())
@@ -329,8 +340,9 @@ def effects_over_draws(
     effect across parameter draws and ``sigma^2`` its variance across seeds within a draw.
     statsmodels' ``MixedLM`` (a random intercept per draw, REML) fits it; the interval is
     ``mu_hat +- t(J - 1) se(mu_hat)`` with J the number of draws, so it includes parameter
-    uncertainty (with the same replications in every draw it is the t interval of the J
-    draw means).
+    uncertainty (with the same replications in every draw, and an estimate of ``tau^2``
+    above zero, it is the t interval of the J draw means; when REML puts ``tau^2`` at zero
+    it is wider).
 
     Parameters
     ----------
@@ -646,11 +658,15 @@ def _point_means(results: Results, outcome: str, undefined: bool = False) -> np.
 def noise_share(results: Results, outcome: str) -> float:
     """Share of the variance of an outcome's design-point means that is replication noise.
 
-    ``(mean over points of s_p^2 / n_p) / var(point means)``, with ``s_p^2`` the variance of
-    the point's ``n_p`` replications (ddof 1). Sobol and Morris indices read every variance
-    of the point means as the factors' doing; this is the part a new set of seeds would
-    change. It is noise whether or not the points share their seeds: common random numbers
-    make it a fixed function of the factors, which the indices read as interactions.
+    Replication ``r`` of every point shares a seed (common random numbers), so a run is
+    ``y_pr = m_p + a_r + e_pr``: the point's mean, the seed's effect on every point, and the
+    seed's effect on this point alone. ``a_r`` moves every point mean alike and no index
+    sees it; ``e_pr`` a new set of seeds would change, and with shared seeds it is a fixed
+    function of the factors, which Sobol and Morris indices read as the factors' doing
+    (interactions, mostly). The share is ``(MS_e / R) / var(point means)``, with ``MS_e``
+    the residual mean square of the two-way table of the points run ``R`` times (``y_pr``
+    less its point's and its replication's means, plus the grand mean; ``(P - 1)(R - 1)``
+    degrees of freedom): ``MS_e / R`` is the variance ``e`` adds to a point mean.
 
     Parameters
     ----------
@@ -662,17 +678,24 @@ def noise_share(results: Results, outcome: str) -> float:
     Returns
     -------
     float
-        The share, >= 0 (about 1 when the factors do nothing); NaN when no point has two
-        replications or the point means do not vary.
+        The share, >= 0 (about 1 when the factors do nothing), over the points with every
+        replication; NaN without two such points and two replications, or when their means
+        do not vary.
     """
-    ok = results.ok
-    runs = ok.groupby("point")[outcome]
-    spread = (runs.var(ddof=1) / runs.count()).dropna()  # a point run once has no spread
-    means = runs.mean()
-    total = float(means.var(ddof=1)) if len(means) > 1 else 0.0
-    if spread.empty or not total > 0:
+    table = results.ok.pivot(index="point", columns="replication", values=outcome)
+    table = table.dropna().to_numpy()  # only whole rows make a two-way table
+    n_points, n_reps = table.shape
+    if n_points < 2 or n_reps < 2:
         return float("nan")
-    return float(spread.mean() / total)
+    point_means, rep_means = table.mean(axis=1), table.mean(axis=0)
+    # The grand mean as the mean of the replications' means: with identical replications
+    # the residuals are then exactly zero.
+    residual = table - point_means[:, None] - rep_means[None, :] + rep_means.mean()
+    mean_square = float((residual**2).sum()) / ((n_points - 1) * (n_reps - 1))
+    total = float(point_means.var(ddof=1))
+    if not total > 0:
+        return float("nan")
+    return mean_square / n_reps / total
 
 
 #: Largest change of a Sobol index between N/2 and N base samples for it to count as converged

@@ -351,3 +351,58 @@ def test_sobol_flags_first_order_indices_that_sum_above_one_and_names_the_noise(
     assert not table["reliable"].any()
     named = [str(w.message) for w in caught if "sum above 1" in str(w.message)]
     assert len(named) == 1 and "replication noise" in named[0] and "of its variance" in named[0]
+
+
+def test_noise_share_leaves_out_the_seeds_effect_on_every_point():
+    # Replication r of every point shares a seed: a shift common to all points moves every
+    # point mean alike, so no index reads it and it is not noise of the point means.
+    results = replicated_results(1024, ishigami, 3.0, 2)
+    shift = results.runs["replication"].map({0: -20.0, 1: 20.0})
+    shifted = Results(
+        Path("."),
+        results.manifest,
+        results.runs.assign(y=results.runs["y"] + shift),
+        results.design,
+    )
+    expected = 9.0 / 2 / (13.84 + 9.0 / 2)
+    assert noise_share(shifted, "y") == pytest.approx(expected, rel=0.1)
+    assert noise_share(shifted, "y") == pytest.approx(noise_share(results, "y"), rel=1e-9)
+
+
+def test_noise_share_refuses_two_runs_of_one_point_and_seed():
+    results = replicated_results(64, ishigami, 1.0, 2)
+    doubled = pd.concat([results.runs, results.runs.iloc[:1]], ignore_index=True)
+    with pytest.raises(ValueError):
+        noise_share(Results(Path("."), results.manifest, doubled, results.design), "y")
+
+
+def _two_arms(treated: list[float], base: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "arm": ["a"] * len(treated) + ["b"] * len(base),
+            "replication": [*range(len(treated)), *range(len(base))],
+            "status": "ok",
+            "y": [*treated, *base],
+        }
+    )
+
+
+def test_effects_refuse_a_baseline_with_two_runs_of_one_seed():
+    # A baseline the factors do not pin down (here two runs of each seed) would pair every
+    # treated run with both, counting each seed twice and narrowing the interval.
+    runs = _two_arms([1.0, 2.0, 3.0], [0.0, 0.5, 1.0])
+    doubled = pd.concat([runs, runs[runs["arm"] == "b"]], ignore_index=True)
+    with pytest.raises(ValueError, match="more than one run of replication 0"):
+        effects(doubled, {"arm": "b"}, "y", factors=["arm"])
+    table = effects(runs, {"arm": "b"}, "y", factors=["arm"])
+    assert table.loc[0, "n"] == 3
+
+
+def test_effects_means_use_the_same_seeds_as_the_effect():
+    # Seed 2's treated outcome is undefined: it leaves the effect, and the means too.
+    runs = _two_arms([1.0, 2.0, np.nan], [0.5, 1.0, 100.0])
+    row = effects(runs, {"arm": "b"}, "y", factors=["arm"]).iloc[0]
+    assert row["n"] == 2
+    assert row["effect"] == pytest.approx(0.75)
+    assert row["mean"] - row["baseline_mean"] == pytest.approx(row["effect"])
+    assert row["relative"] == pytest.approx(0.75 / 0.75)

@@ -229,3 +229,47 @@ def test_yearly_rows_average_the_runs_in_plan_order_not_by_run_id():
     ]
     row = _output_2022(SimpleNamespace(series=pd.DataFrame(rows)))
     assert row["value"] == 1.0 / 3
+
+
+def test_a_year_the_runs_report_only_in_part_has_no_value():
+    from econ.study.validation import _output_2022, _output_growth_2023
+
+    # Five quarters: the second year has one quarter, which is not a year's output.
+    partial = _output_growth_2023(_output_baseline(1e12, quarters=5))
+    assert np.isnan(partial["value"]) and not partial["holds"]
+    assert _output_2022(_output_baseline(1e12, quarters=5))["value"] == pytest.approx(4e12)
+
+
+def test_openness_over_closure_pairs_each_closed_run_once():
+    from scipy import stats
+
+    from econ.study.validation import _cross_border
+
+    # Closure at every review level gives the same run for a seed (nothing crosses), as in
+    # the cross_border design; a row that paired every closed run with each open one would
+    # count every seed three times and report an interval about half as wide.
+    rng = np.random.default_rng(5)
+    replications = 6
+    closed = rng.normal(100.0, 10.0, replications)
+    rows = []
+    for bridge in (False, True):
+        for openness in (0.0, 0.5, 1.0):
+            for strict in (0.0, 0.5, 1.0):
+                gain = 0.0 if openness == 0 else openness * (5.0 + 3.0 * strict + bridge)
+                noise = rng.normal(0.0, 4.0, replications) if openness else 0.0
+                for r in range(replications):
+                    y = closed[r] + gain + (noise[r] if openness else 0.0)
+                    rows.append(
+                        {"openness": openness, "review_strictness": strict, "hk_bridge": bridge,
+                         "replication": r, "status": "ok", "welfare_mean": y,
+                         "market_size_mean": y, "incidents_total": openness * 10.0 + r}
+                    )  # fmt: skip
+    runs = pd.DataFrame(rows)
+    results = SimpleNamespace(ok=runs, factors=["openness", "review_strictness", "hk_bridge"])
+    row = next(r for r in _cross_border(results) if r["key"] == "safeguards_vs_closure")
+    open_runs = runs[(runs["openness"] == 1.0) & (runs["review_strictness"] == 0.5)
+                     & ~runs["hk_bridge"]]  # fmt: skip
+    diff = open_runs["welfare_mean"].to_numpy() - closed
+    low, high = stats.t.interval(0.95, replications - 1, diff.mean(), stats.sem(diff))
+    assert row["value"] == pytest.approx(diff.mean())
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))

@@ -69,3 +69,9 @@ def test_verdicts_say_only_what_the_evidence_supports():
     assert list(out["verdict"]) == ["higher", "lower", "equivalent", "not resolved"]
     assert (out["p_adjusted"] >= out["p_value"]).all()
     assert set(out["correction"]) == {"holm"}
+
+
+@pytest.mark.parametrize("n", [5, 12, 20, 30])
+def test_replications_needed_for_the_effect_n_replications_detect_is_n(n):
+    # The root finder lands a hair above n (20.00000026 for 20); that is not n + 1.
+    assert replications_needed(minimal_detectable_effect(10.0, n), 10.0) == n

@@ -174,10 +174,19 @@ def paper_numbers(
         "high": float(ops["effect"].max()),
     }
     series = baseline.series
+    scenario = get_scenario(baseline.spec.scenario)
+    n_firms = int(baseline.spec.n_firms or scenario.n_firms)
+    # Scenario values the text states, so that it follows the scenario.
+    numbers["scenario"] = {
+        "share_public_interest": float(scenario.share_public_interest),
+        "trust_collapse_threshold": float(scenario.trust_collapse_threshold),
+    }
     output = float(series["output"].mean())  # RMB per quarter, national
     for key in ("free_welfare_fixed", "free_welfare_responding", "safeguards_vs_none"):
         numbers[key]["output_share"] = numbers[key]["value"] / output
-    annual = series.assign(year=(series["step"] - 1) // 4).groupby(["run_id", "year"])
+    # Whole years only: a run that stops mid-year (a quick study) has no last-year total.
+    whole_years = series[series["step"] <= 4 * (int(series["step"].max()) // 4)]
+    annual = whole_years.assign(year=(whole_years["step"] - 1) // 4).groupby(["run_id", "year"])
     in_plan_order = series["run_id"].unique()  # unstack sorts by run id
     market_by_year = annual["market_size"].mean().unstack("year").reindex(in_plan_order)
     # RMB a year, one row a run.
@@ -202,6 +211,8 @@ def paper_numbers(
         "output_first_year_tn": float(output_by_year.iloc[:, 0].mean()) / 1e12,
         "output_last_year_tn": float(output_by_year.iloc[:, -1].mean()) / 1e12,
         "market_start_bn": float(start / 1e9),
+        # Incidents a quarter per 1,000 simulated firm slots: the rate trust responds to (E17).
+        "incidents_per_thousand_firms": float(series["incidents"].mean()) * 1000 / n_firms,
         "market_end_bn": float(end["market_size"].mean() * 4 / 1e9),
         "replications": int(baseline.series["run_id"].nunique()),
     }

@@ -300,10 +300,13 @@ FORECAST_2030_RMB = 515.6e9
 
 def _by_year(series: pd.DataFrame, column: str, year: int, how: str = "sum") -> pd.Series:
     """Each run's ``column`` over reported year ``year`` (1 = 2022), summed (RMB per year for
-    a flow) or averaged (``how="mean"``, for a share); empty when the runs are shorter."""
+    a flow) or averaged (``how="mean"``, for a share), for the runs that report all four of
+    its quarters: empty when the runs are shorter."""
     in_year = series[(series["step"] > 4 * (year - 1)) & (series["step"] <= 4 * year)]
     # In plan order (sort=False): sorting by run id would tie the sums' order to the code.
-    return in_year.groupby("run_id", sort=False)[column].agg(how)
+    quarters = in_year.groupby("run_id", sort=False)[column]
+    whole = quarters.count() == 4
+    return quarters.agg(how)[whole]
 
 
 def _forecast(baseline: Results, year: int, forecast_rmb: float) -> dict:
@@ -591,8 +594,10 @@ def _cross_border(r: Results) -> list[dict]:
     open_runs = runs[runs["openness"].isin([0.0, 1.0])]
     for bridge in (False, True):
         sub = open_runs[open_runs["hk_bridge"] == bridge]
-        closed = sub[sub["openness"] == 0.0]
         for strict in (0.5, 0.0):
+            # Closure at the same review level: one closed run a seed. (Review has nothing
+            # to do when nothing crosses, but each closed run is paired once, not once a level.)
+            closed = sub[(sub["openness"] == 0.0) & (sub["review_strictness"] == strict)]
             pair = pd.concat(
                 [
                     closed.assign(arm="closed"),
