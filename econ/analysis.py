@@ -662,11 +662,12 @@ def noise_share(results: Results, outcome: str) -> float:
     ``y_pr = m_p + a_r + e_pr``: the point's mean, the seed's effect on every point, and the
     seed's effect on this point alone. ``a_r`` moves every point mean alike and no index
     sees it; ``e_pr`` a new set of seeds would change, and with shared seeds it is a fixed
-    function of the factors, which Sobol and Morris indices read as the factors' doing
-    (interactions, mostly). The share is ``(MS_e / R) / var(point means)``, with ``MS_e``
-    the residual mean square of the two-way table of the points run ``R`` times (``y_pr``
-    less its point's and its replication's means, plus the grand mean; ``(P - 1)(R - 1)``
-    degrees of freedom): ``MS_e / R`` is the variance ``e`` adds to a point mean.
+    function of the factors, which Sobol and Morris indices read as the factors' doing: it
+    adds up to its share to every Sobol total index, and nothing to the first-order ones. The
+    share is ``(MS_e / R) / var(point means)``, with ``MS_e`` the residual mean square of the
+    two-way table of the points run ``R`` times (``y_pr`` less its point's and its
+    replication's means, plus the grand mean; ``(P - 1)(R - 1)`` degrees of freedom):
+    ``MS_e / R`` is the variance ``e`` adds to a point mean.
 
     Parameters
     ----------

@@ -406,3 +406,19 @@ def test_effects_means_use_the_same_seeds_as_the_effect():
     assert row["effect"] == pytest.approx(0.75)
     assert row["mean"] - row["baseline_mean"] == pytest.approx(row["effect"])
     assert row["relative"] == pytest.approx(0.75 / 0.75)
+
+
+def test_noise_adds_its_share_to_every_total_index():
+    # Noise that changes with every factor is part of every factor's total effect: each ST
+    # gains the noise share s (beyond (1 - s) times its noiseless value), and each S1 only
+    # shrinks. The paper reads the incident total indices by this.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clean = sobol_indices(replicated_results(4096, ishigami, 0.0, 2), "y")
+        results = replicated_results(4096, ishigami, 2.0, 2)
+        noisy = sobol_indices(results, "y")
+    share = noise_share(results, "y")
+    assert share == pytest.approx(0.125, abs=0.01)
+    gained = noisy["ST"].to_numpy() - (1 - share) * clean["ST"].to_numpy()
+    np.testing.assert_allclose(gained, share, atol=0.02)
+    np.testing.assert_allclose(noisy["S1"], (1 - share) * clean["S1"], atol=0.03)
