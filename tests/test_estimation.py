@@ -282,3 +282,25 @@ def test_the_2030_forecast_row_checks_the_ninth_year():
     assert row["value"] == pytest.approx(FORECAST_2030_RMB * 1.01)
     short = SimpleNamespace(series=series[series["step"] <= 16])
     assert not _forecast_2030(short)["holds"]
+
+
+def test_the_sampler_stops_at_max_eval_and_drops_a_generation_that_did_not_fill():
+    # min_acceptance is pyabc's max_eval = population / min_acceptance: whole batches must
+    # not carry a generation past it and keep it, below the acceptance the spec allows.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyabc.population import Particle
+
+    from econ.study.estimation import _sampler
+
+    def simulate_one():  # numpy's global generator is seeded per job by the sampler
+        accepted = bool(np.random.uniform() < 0.095)
+        return Particle(m=0, parameter={}, weight=1.0, sum_stat={}, distance=0.0,
+                        accepted=accepted)  # fmt: skip
+
+    with ThreadPoolExecutor(1) as pool:
+        for seed in range(40):
+            sampler = _sampler(pool, seed, None)
+            sample = sampler.sample_until_n_accepted(20, simulate_one, t=0, max_eval=200)
+            assert sampler.nr_evaluations_ <= 200
+            assert sample.ok == (sample.n_accepted >= 20)

@@ -151,3 +151,31 @@ def test_paper_compiles_when_the_sobol_noise_share_is_not_measured(tmp_path):
     text = typst.query(str(tmp_path / "paper.typ"), "par", field="body")
     assert "cannot be told from sensitivity" in text
     assert "the noise in the outcomes is not measured" in text
+
+
+def test_breakeven_counts_cells_by_their_own_intervals_and_after_holm():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from econ.study.paper import _breakeven
+
+    # 16 cells, 5 seeds each. Four gains are overwhelming; twelve have p = 0.01 by their own
+    # paired t test, which Holm over sixteen cells does not keep (12 x 0.01 > 0.05).
+    z = [-1.5, -0.5, 0.0, 0.5, 1.5]  # sd 1.118: a mean gain of 2.302 gives t = 4.604, p 0.01
+    rows = []
+    for cell in range(16):
+        loss, threshold = 1e7 * (1 + cell // 4), 0.1 * (1 + cell % 4)
+        gain = 20.0 if cell < 4 else 2.302
+        for r, zr in enumerate(z):
+            for review, y in ((0.0, 100.0 + r), (0.5, 100.0 + r + gain + zr)):
+                rows.append({"review_strictness": review, "incident_loss_rmb": loss,
+                             "trust_collapse_threshold": threshold, "replication": r,
+                             "status": "ok", "welfare_mean": y})  # fmt: skip
+    results = SimpleNamespace(
+        ok=pd.DataFrame(rows),
+        factors=["review_strictness", "incident_loss_rmb", "trust_collapse_threshold"],
+    )
+    counts = _breakeven(results)
+    assert (counts["cells"], counts["pays"], counts["loses"]) == (16, 16, 0)
+    assert (counts["pays_holm"], counts["loses_holm"]) == (4, 0)

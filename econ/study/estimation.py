@@ -677,7 +677,9 @@ def _sampler(executor: futures.Executor, seed: int, progress: Callable[[str], No
                 batch = [executor.submit(_job, blob, seed, t, job + k) for k in range(size)]
                 job += size
                 for future in batch:
-                    if accepted >= n:
+                    # At most max_eval proposals (population / min_acceptance): a generation
+                    # that does not fill its population within them is dropped.
+                    if accepted >= n or evaluations >= max_eval:
                         future.cancel()
                         continue
                     particle = future.result()
@@ -983,8 +985,9 @@ def _stopped(spec: CalibrateSpec, generations: list[dict[str, Any]]) -> str:
             f"{spec.min_acceptance:.0%} of its proposals"
         )
     if len(eps) < spec.generations and spec.min_acceptance:
-        # pyabc gives a generation population / min_acceptance proposals at most and drops
-        # it if they do not fill the population: the posterior is the last full generation.
+        # A generation gets population / min_acceptance proposals at most (pyabc's max_eval,
+        # which the sampler keeps to the run) and is dropped if they do not fill the
+        # population: the posterior is the last full generation.
         return (
             f"generation {len(eps) + 1} was dropped: it accepted under min_acceptance "
             f"{spec.min_acceptance:.0%} of {spec.population / spec.min_acceptance:,.0f} proposals"

@@ -22,7 +22,7 @@ from econ.experiment import parse_spec, run
 from econ.experiment.store import Results, load, write_atomic
 from econ.metrics import cagr
 from econ.scenarios import ASSUMED, SCENARIO_PARAMETERS, get_scenario
-from econ.statistics import minimal_detectable_effect, replications_needed
+from econ.statistics import adjust, minimal_detectable_effect, replications_needed
 from econ.study.estimation import estimate
 from econ.study.pipeline import spec_path, study
 from econ.study.posterior_report import posterior_effects, write_estimation
@@ -419,8 +419,11 @@ def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
         by=["incident_loss_rmb", "trust_collapse_threshold"],
     )
     gain = gain[gain[safeguard] > 0]
+    # Each cell's own 95% interval, as the map's dots show; and Holm's correction over the
+    # map's cells, since the text counts how many of them pass.
     pays = gain[(gain["ci_low"] > 0)]
     loses = gain[(gain["ci_high"] < 0)]
+    corrected = adjust(gain["p_value"]) < 0.05
     default = gain[
         (gain["incident_loss_rmb"] == SCENARIO_PARAMETERS["incident_loss_rmb"].default)
         & (gain["trust_collapse_threshold"]
@@ -434,6 +437,8 @@ def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
         "cells": len(gain),
         "pays": len(pays),
         "loses": len(loses),
+        "pays_holm": int((corrected & (gain["effect"] > 0).to_numpy()).sum()),
+        "loses_holm": int((corrected & (gain["effect"] < 0).to_numpy()).sum()),
         "default": _interval(row),
         "lowest_threshold": None if low is None else float(low["trust_collapse_threshold"]),
         "at_lowest_threshold": _interval(low),
