@@ -611,8 +611,9 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
             )
         unit = OUTCOME_UNITS.get(outcome, "outcome units")
         name = OUTCOME_LABELS.get(outcome, outcome).lower()
-        ax.set_xlabel(f"mu*, mean |effect| on {name}\n({unit})")
-        ax.set_ylabel(f"sigma, spread of effects\n({unit})")
+        # SALib's elementary effects are per unit of each factor's range, scaled to [0, 1].
+        ax.set_xlabel(f"mu*, mean |effect| on {name}\n({unit}, per factor range)")
+        ax.set_ylabel(f"sigma, spread of effects\n({unit}, per factor range)")
         fig.tight_layout()
     return fig
 

@@ -173,6 +173,18 @@ def paper_numbers(
         "low": float(ops["effect"].min()),
         "high": float(ops["effect"].max()),
     }
+    # The paid market's growth under free pricing over cost recovery, supply responding (as
+    # the market-paths figure shows it): free pricing shrinks the market's level.
+    free_growth = summary[
+        (summary["experiment"] == "free_vs_priced")
+        & (summary["outcome"] == "market_size_cagr")
+        & (summary["pricing"] == "free")
+    ]
+    if "supply_responds" in free_growth:
+        free_growth = free_growth[free_growth["supply_responds"].map(str) == "True"]
+    numbers["free_market_growth"] = (
+        _interval(free_growth.iloc[0]) if len(free_growth) == 1 else None
+    )
     series = baseline.series
     scenario = get_scenario(baseline.spec.scenario)
     n_firms = int(baseline.spec.n_firms or scenario.n_firms)
