@@ -245,8 +245,9 @@ def adjusted_price(previous, target, speed):
 def oligopoly_price(monopoly_price, marginal_cost, n_sellers):
     """E6 (ODD 7.5): competition among ``n`` licensed operators on overlapping data.
 
-    ``p = c + (p_m - c) / n``: one operator charges the monopoly price, more push it toward
-    marginal cost (the Cournot mark-up falls as 1/n).
+    ``p = c + max(p_m - c, 0) / n``: one operator charges the monopoly price, more push it
+    toward marginal cost. A stylised oligopoly: the mark-up falls as ``1 / n`` (Cournot with
+    linear demand would give ``2 / (n + 1)``).
 
     Parameters
     ----------
@@ -310,8 +311,10 @@ def effort_optimum(mandate, revenue_per_effort, visibility_per_effort, cost):
     """E8 (ODD 7.4): effort maximising ``m e + s R(e) + v U(e) - c e^2 / 2``.
 
     Holders expect revenue and visible use in proportion to effort (``R = r e``,
-    ``U = u e``, read from last quarter), so the optimum is ``e* = (m + r + v u) / c``,
-    clipped to [0, 1].
+    ``U = u e``, read from last quarter), so the optimum is ``e* = (m + s r + v u) / c``,
+    clipped to [0, 1]. ``s`` is the share of revenue the holder keeps: the caller passes
+    ``r`` already kept (fees times ``fee_retention`` plus the operators' revenue share), so
+    the code computes ``(m + r + v u) / c``.
 
     Parameters
     ----------
@@ -402,7 +405,8 @@ def compute_price(utilisation, reference_utilisation, steepness):
     utilisation : float or numpy.ndarray
         Utilisation ``u`` of a cluster's racks, in [0, 1].
     reference_utilisation : float
-        ``u0``, utilisation at start-up (62.72% in 2024).
+        ``u0``, utilisation in the initial economy (2019; ``rack_utilisation``, estimated).
+        Not the 2024 figure (62.72%).
     steepness : float
         ``eta``, how fast the price rises near capacity.
 
@@ -557,7 +561,8 @@ def public_product_size(base_size, datasets, reference_datasets, effort, referen
     datasets : float or numpy.ndarray
         Open datasets ``S``.
     reference_datasets : float
-        ``S0``, datasets per holder at start-up.
+        ``S0``, the reference datasets per holder (``reference_datasets_per_holder``, the
+        2019 density), not the start-up density (340,000 / 226).
     effort : float or numpy.ndarray
         Supply effort ``e`` in [0, 1].
     reference_effort : float
@@ -576,9 +581,11 @@ def public_product_size(base_size, datasets, reference_datasets, effort, referen
 def security_level(expected_fine, full_security_cost, intrinsic=0.2):
     """E14 (ODD 7.5): operator security in [0, 1], ``z = z0 + expected fine / cost``.
 
-    With a quadratic security cost ``C z^2`` against fines expected in proportion to
-    ``1 - z``, the optimum rises linearly with the expected fine; ``z0`` (0.2 by default,
-    ``intrinsic_security``) is intrinsic care.
+    A linear response: security rises from intrinsic care ``z0`` (0.2 by default,
+    ``intrinsic_security``) with the fine expected at zero security, in units of the cost of
+    full security. It is not the optimum of the operator's own costs: one minimising
+    ``C z^2 + F (1 - z)`` (the security cost it pays, E7, and fines in proportion to
+    ``1 - z``) would choose ``F / (2 C)``, half this slope and no intercept.
 
     Parameters
     ----------
@@ -749,9 +756,10 @@ def trust_update(
     recovery : float
         ``g``, the share of the gap to full trust recovered each quarter.
     loss_per_incident : float
-        ``l``, trust lost per incident per thousand active firms.
+        ``l``, trust lost per incident per 1,000 simulated firm slots (``n_firms``; the
+        model divides by every slot, empty and abroad ones included).
     incidents_per_thousand_firms : float
-        ``x``, incidents this quarter per thousand active firms.
+        ``x``, incidents this quarter per 1,000 simulated firm slots (``n_firms``).
     pressure : float, default 0.0
         The remembered incident rate (E23), incidents per 1,000 firms a quarter.
     collapse_threshold : float, default np.inf
@@ -1004,7 +1012,8 @@ def exchange_choice(transaction_cost, saving_share, fee, dispersion):
     the fee ``f``; idiosyncratic costs of each channel are Gumbel with scale ``d``. So the
     exchange carries ``pi = 1 / (1 + exp(-g / d))`` of the firm's trades, with
     ``g = s tau - f``, and its expected cost of a trade is ``tau - d ln(1 + exp(g / d))``
-    (the logit inclusive value; it equals ``tau`` when the exchange is never worth it).
+    (the logit inclusive value; it tends to ``tau`` as the exchange becomes never worth it,
+    and at ``g = 0`` it is ``tau - d ln 2``).
 
     Parameters
     ----------

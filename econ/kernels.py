@@ -1138,7 +1138,8 @@ def firm_factors(
     integration_cost, capability_saving : float
         Integration cost of a licence and the share of it capability saves.
     bridge : float
-        1.0 with the Hong Kong bridge, else 0.0.
+        The bridge in force, in [0, 1]: ``hk_bridge`` times the coverage its capacity
+        allowed last quarter (E32).
     discount_hong_kong, discount_other, alignment_hong_kong, alignment_other : float
         The bridge's discounts and alignments for Hong Kong and other firms.
     border_scale : float
