@@ -481,6 +481,13 @@ FACTOR_LABELS = {
     "openness": "Openness",
     "review_strictness": "Review strictness",
     "infrastructure": "Infrastructure",
+    # The Morris screen's most influential and most interacting constants.
+    "ai_growth_half_life_quarters": "Half-life of the AI trend",
+    "sensitive_compliance_cost_rmb": "Sensitive-data compliance cost",
+    "entry_reference_margin": "Entry reference margin",
+    "effort_adjustment": "Holders' effort adjustment",
+    "compute_cost_rmb": "Compute cost of a data unit",
+    "foreign_product_size": "Foreign product size",
 }
 OUTCOME_LABELS = {
     "market_size_cagr": "Data-market growth",
@@ -585,23 +592,28 @@ def morris_screening(indices: pd.DataFrame, outcome: str = "market_size_cagr") -
             elinewidth=0.6,
             capsize=0,
         )
-        # The six most influential factors and the three with the widest spread of effects
+        # The six most influential factors and the five with the widest spread of effects
         # (interactions or non-linearity), so no outlying point is left unnamed.
-        named = pd.concat([t.head(6), t.nlargest(3, "sigma")]).drop_duplicates("factor")
-        # Labels of nearby points are stacked downwards so that none overlaps another: a
-        # label is about a third of the axis wide and a twentieth high.
-        x_span = max(float(t["mu_star"].max()), 1e-300)
-        y_span = max(float(t["sigma"].max()), 1e-300)
-        placed: list[tuple[float, float]] = []
+        named = pd.concat([t.head(6), t.nlargest(5, "sigma")]).drop_duplicates("factor")
+        # Labels of nearby points are stacked downwards so that none overlaps another, in
+        # fractions of the axes (as autoscaled to the points and their intervals): a label
+        # is about 1.4% of the axes wide a character and a twentieth high.
+        (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+        placed: list[tuple[float, float, float]] = []
         for row in named.sort_values("sigma", ascending=False).itertuples():
-            x, y = row.mu_star / x_span, row.sigma / y_span
-            while any(abs(x - px) < 0.35 and abs(y - py) < 0.05 for px, py in placed):
+            x = (row.mu_star - x_lo) / (x_hi - x_lo)
+            y0 = y = (row.sigma - y_lo) / (y_hi - y_lo)
+            label = FACTOR_LABELS.get(row.factor, row.factor.replace("_", " "))
+            width = 0.014 * len(label)
+            while any(
+                x < px + pw and px < x + width and abs(y - py) < 0.05 for px, py, pw in placed
+            ):
                 y -= 0.05
-            placed.append((x, y))
+            placed.append((x, y, width))
             # The shift in points: the axes are about 0.7 of the 2.8 in figure high.
-            shift = (y - row.sigma / y_span) * 2.8 * 72 * 0.7
+            shift = (y - y0) * 2.8 * 72 * 0.7
             ax.annotate(
-                FACTOR_LABELS.get(row.factor, row.factor.replace("_", " ")),
+                label,
                 (row.mu_star, row.sigma),
                 xytext=(3 if shift == 0 else 8, 2 + shift),
                 textcoords="offset points",

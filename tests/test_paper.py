@@ -179,3 +179,4 @@ def test_breakeven_counts_cells_by_their_own_intervals_and_after_holm():
     counts = _breakeven(results)
     assert (counts["cells"], counts["pays"], counts["loses"]) == (16, 16, 0)
     assert (counts["pays_holm"], counts["loses_holm"]) == (4, 0)
+    assert counts["replications"] == 5

@@ -447,6 +447,7 @@ def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
     low = at_loss.sort_values("trust_collapse_threshold").iloc[0] if len(at_loss) else None
     return {
         "cells": len(gain),
+        "replications": int(gain["n"].max()) if len(gain) else 0,  # paired seeds a cell
         "pays": len(pays),
         "loses": len(loses),
         "pays_holm": int((corrected & (gain["effect"] > 0).to_numpy()).sum()),
