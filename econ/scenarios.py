@@ -5,8 +5,10 @@ parameter records its unit and where its value comes from. ``china_2024`` is the
 default; ``small`` keeps tests fast. Build variants with ``get_scenario(name, **changes)``.
 
 Money is in RMB. The simulated economy is a scaled-down copy of the real one: at start-up the
-model works out how many real firms each simulated firm stands for, so that the simulated data
-market equals the real 2022 market (``market_size_2022_rmb``) scaled by that number.
+model works out how many real firms each simulated firm stands for, the national output of
+the data-using economy (``national_output_rmb``, 2019) over the simulated firms' output
+(``econ.calibration.national_scale``). The 2022 market (``market_size_2022_rmb``) is not a
+scale but a calibration target, which the estimated parameters match approximately.
 """
 
 from __future__ import annotations
