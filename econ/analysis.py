@@ -683,7 +683,14 @@ def noise_share(results: Results, outcome: str) -> float:
         replication; NaN without two such points and two replications, or when their means
         do not vary.
     """
-    table = results.ok.pivot(index="point", columns="replication", values=outcome)
+    runs = results.ok
+    twice = runs.duplicated(["point", "replication"])
+    if twice.any():
+        point, replication = runs.loc[twice, ["point", "replication"]].iloc[0]
+        raise ValueError(
+            f"noise_share: point {point} has more than one run of replication {replication}"
+        )
+    table = runs.pivot(index="point", columns="replication", values=outcome)
     table = table.dropna().to_numpy()  # only whole rows make a two-way table
     n_points, n_reps = table.shape
     if n_points < 2 or n_reps < 2:

@@ -372,7 +372,7 @@ def test_noise_share_leaves_out_the_seeds_effect_on_every_point():
 def test_noise_share_refuses_two_runs_of_one_point_and_seed():
     results = replicated_results(64, ishigami, 1.0, 2)
     doubled = pd.concat([results.runs, results.runs.iloc[:1]], ignore_index=True)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="point 0 has more than one run of replication 0"):
         noise_share(Results(Path("."), results.manifest, doubled, results.design), "y")
 
 

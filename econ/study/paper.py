@@ -196,8 +196,10 @@ def paper_numbers(
     output = float(series["output"].mean())  # RMB per quarter, national
     for key in ("free_welfare_fixed", "free_welfare_responding", "safeguards_vs_none"):
         numbers[key]["output_share"] = numbers[key]["value"] / output
-    # Whole years only: a run that stops mid-year (a quick study) has no last-year total.
-    whole_years = series[series["step"] <= 4 * (int(series["step"].max()) // 4)]
+    # Whole years only: a run that stops mid-year (a quick study) has no last-year total;
+    # one shorter than a year keeps its quarters, the only "year" it has.
+    last_step = int(series["step"].max())
+    whole_years = series[series["step"] <= (4 * (last_step // 4) or last_step)]
     annual = whole_years.assign(year=(whole_years["step"] - 1) // 4).groupby(["run_id", "year"])
     in_plan_order = series["run_id"].unique()  # unstack sorts by run id
     market_by_year = annual["market_size"].mean().unstack("year").reindex(in_plan_order)
