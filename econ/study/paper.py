@@ -181,7 +181,7 @@ def paper_numbers(
         & (summary["pricing"] == "free")
     ]
     if "supply_responds" in free_growth:
-        free_growth = free_growth[free_growth["supply_responds"].map(str) == "True"]
+        free_growth = free_growth[free_growth["supply_responds"].eq(True)]
     numbers["free_market_growth"] = (
         _interval(free_growth.iloc[0]) if len(free_growth) == 1 else None
     )
