@@ -304,3 +304,24 @@ def test_the_sampler_stops_at_max_eval_and_drops_a_generation_that_did_not_fill(
             sample = sampler.sample_until_n_accepted(20, simulate_one, t=0, max_eval=200)
             assert sampler.nr_evaluations_ <= 200
             assert sample.ok == (sample.n_accepted >= 20)
+
+
+def test_each_distance_is_joined_to_its_own_particle():
+    # pyabc returns parameters by particle id and distances in storage order; the two need
+    # not agree, so a distance is found by its particle's parameters, not by position.
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from econ.study.estimation import _distances_by_parameters
+
+    frame = pd.DataFrame({"a": [0.1, 0.2, 0.3], "b": [1.0, 2.0, 3.0]})
+    particles = [
+        SimpleNamespace(parameter={"a": a, "b": b}, distance=d)
+        for a, b, d in [(0.3, 3.0, 30.0), (0.1, 1.0, 10.0), (0.2, 2.0, 20.0)]
+    ]
+    population = SimpleNamespace(particles=particles)
+    assert _distances_by_parameters(population, frame, ["a", "b"]).tolist() == [10, 20, 30]
+    twins = SimpleNamespace(particles=[*particles[:2], SimpleNamespace(**{**vars(particles[1])})])
+    with pytest.raises(RuntimeError, match="do not identify their distances"):
+        _distances_by_parameters(twins, frame, ["a", "b"])

@@ -180,3 +180,66 @@ def test_breakeven_counts_cells_by_their_own_intervals_and_after_holm():
     assert (counts["cells"], counts["pays"], counts["loses"]) == (16, 16, 0)
     assert (counts["pays_holm"], counts["loses_holm"]) == (4, 0)
     assert counts["replications"] == 5
+
+
+def test_text_reads_the_tables_corrected_verdict_not_the_raw_interval(tmp_path):
+    # An effect whose own 95% interval excludes zero but that Holm's correction over its
+    # table does not keep: the text must not call it a gain while its table marks it †.
+    for name in ("paper.typ", "refs.bib"):
+        shutil.copy(PAPER / name, tmp_path / name)
+    shutil.copytree(PAPER / "figures", tmp_path / "figures")
+    shutil.copytree(PAPER / "tables", tmp_path / "tables")
+    numbers_path = tmp_path / "tables" / "numbers.json"
+    numbers = json.loads(numbers_path.read_text())
+    free = numbers["exchanges"]["0"]["welfare"]
+    free.update(value=5e9, low=1e9, high=9e9)  # its own interval: a gain
+
+    def sentence(verdict: str | None) -> str:
+        if verdict is None:
+            free.pop("verdict", None)
+        else:
+            free["verdict"] = verdict
+        numbers_path.write_text(json.dumps(numbers))
+        return _plain(json.loads(typst.query(str(tmp_path / "paper.typ"), "par", field="body")))
+
+    assert "no significant change net of the subsidy" in sentence("not resolved")
+    assert "no significant change net of the subsidy" in sentence("equivalent")
+    assert "a gain net of the subsidy" in sentence("higher")
+    assert "a loss net of the subsidy" in sentence("lower")
+    assert "a gain net of the subsidy" in sentence(None)  # no table: its own interval
+
+
+def test_table_effects_carry_their_verdict_into_the_papers_numbers():
+    import pandas as pd
+
+    from econ.study.paper import _cold_chain, _interval
+
+    row = pd.Series({"effect": 2.0, "ci_low": 0.5, "ci_high": 3.5, "verdict": "not resolved"})
+    assert _interval(row) == {
+        "value": 2.0, "low": 0.5, "high": 3.5, "holds": True, "verdict": "not resolved"
+    }  # fmt: skip
+    assert "verdict" not in _interval(row.drop("verdict"))  # a cell's own interval
+    summary = pd.DataFrame(
+        {
+            "infrastructure": [0.6, 0.6], "privacy_computing": [0.0, 0.0],
+            "traceability": [0.0, 0.0], "outcome": ["welfare_mean", "incident_loss_mean"],
+            "effect": [2.0, -1.0], "ci_low": [0.5, -2.0], "ci_high": [3.5, -0.1],
+            "significant": [True, True], "verdict": ["not resolved", "lower"],
+            "relative": [0.01, -0.1],
+        }
+    )  # fmt: skip
+    welfare = _cold_chain(summary)["infrastructure"]["0.6"]["welfare"]
+    assert (welfare["holds"], welfare["verdict"]) == (True, "not resolved")
+
+
+def _plain(content) -> str:
+    """The text of queried Typst content, its pieces joined and spacing made single."""
+    if isinstance(content, list):
+        return " ".join(_plain(c) for c in content)
+    if not isinstance(content, dict):
+        return ""
+    if content.get("func") == "space":
+        return " "
+    parts = [content.get("text", "")] if isinstance(content.get("text"), str) else []
+    parts += [_plain(content[k]) for k in ("children", "body", "child") if k in content]
+    return " ".join(" ".join(parts).split())

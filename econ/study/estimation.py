@@ -935,16 +935,35 @@ def estimate(
 
 
 def _populations(history, names: list[str]) -> pd.DataFrame:
+    """Every generation's particles: parameters, normalised weight and distance.
+
+    pyabc returns parameters (by particle id) and distances (in storage order) from separate
+    queries, so each distance is joined to its particle by the particle's parameter values.
+    """
     frames = []
     for t in range(history.max_t + 1):
         df, w = history.get_distribution(m=0, t=t)
-        distances = history.get_weighted_distances(t=t)
         frame = df.reset_index(drop=True)[names].astype(float)
         frame["weight"] = np.asarray(w, dtype=float) / np.sum(w)
-        frame["distance"] = distances["distance"].to_numpy(dtype=float)
+        frame["distance"] = _distances_by_parameters(history.get_population(t=t), frame, names)
         frame.insert(0, "generation", t + 1)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _distances_by_parameters(population, frame: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """The distance of each row of ``frame``, found by its particle's parameter values."""
+    distance = {
+        tuple(float(particle.parameter[n]) for n in names): float(particle.distance)
+        for particle in population.particles
+    }
+    keys = list(frame[names].itertuples(index=False, name=None))
+    if len(distance) != len(keys) or not all(k in distance for k in keys):
+        raise RuntimeError(
+            "calibration history: particles' parameters do not identify their distances "
+            f"({len(distance)} distinct parameter vectors for {len(keys)} particles)"
+        )
+    return np.array([distance[k] for k in keys])
 
 
 def _generations(history, populations: pd.DataFrame) -> list[dict[str, Any]]:

@@ -266,7 +266,7 @@ def paper_numbers(
     numbers["registration"] = {
         str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
                            "high": float(row.ci_high), "holds": bool(row.significant),
-                           "output_share": float(row.effect) / output}
+                           "verdict": row.verdict, "output_share": float(row.effect) / output}
         for row in registration.itertuples()
     }  # fmt: skip
     # The exchange fee against today's (1): welfare, and the exchange share it buys.
@@ -276,6 +276,7 @@ def paper_numbers(
             row.outcome.removesuffix("_mean"): {
                 "value": float(row.effect), "low": float(row.ci_low),
                 "high": float(row.ci_high), "holds": bool(row.significant),
+                "verdict": row.verdict,
                 "treated": float(row.mean), "base": float(row.baseline_mean),
             }
             for row in group.itertuples()
@@ -407,7 +408,7 @@ def _cold_chain(summary: pd.DataFrame) -> dict:
                 row.outcome.removesuffix("_mean"): {
                     "value": float(row.effect), "low": float(row.ci_low),
                     "high": float(row.ci_high), "holds": bool(row.significant),
-                    "relative": float(row.relative),
+                    "verdict": row.verdict, "relative": float(row.relative),
                 }
                 for row in group.itertuples()
             }  # fmt: skip
@@ -461,11 +462,15 @@ def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
 
 
 def _interval(row: pd.Series | None) -> dict | None:
-    """An effect row as the paper reads it: value, 95% interval, and whether it is a gain."""
+    """An effect row as the paper reads it: value, 95% interval, whether it is a gain, and
+    the table's verdict when the row is from a table corrected for multiple comparisons."""
     if row is None:
         return None
-    return {"value": float(row["effect"]), "low": float(row["ci_low"]),
-            "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)}  # fmt: skip
+    out = {"value": float(row["effect"]), "low": float(row["ci_low"]),
+           "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)}  # fmt: skip
+    if "verdict" in row:
+        out["verdict"] = row["verdict"]
+    return out
 
 
 def build_paper(
