@@ -144,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--executor", default="processes", choices=EXECUTORS, help="where runs execute"
     )
     cal_p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    cal_p.add_argument(
+        "--without",
+        action="append",
+        metavar="MOMENT",
+        help="leave this moment out (repeatable): a robustness check, stored as "
+        "<name>_without_<moment>",
+    )
     fig_p = sub.add_parser(
         "figures",
         help="write an experiment's figures (PDF, PNG, sidecar) "

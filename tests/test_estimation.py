@@ -325,3 +325,45 @@ def test_each_distance_is_joined_to_its_own_particle():
     twins = SimpleNamespace(particles=[*particles[:2], SimpleNamespace(**{**vars(particles[1])})])
     with pytest.raises(RuntimeError, match="do not identify their distances"):
         _distances_by_parameters(twins, frame, ["a", "b"])
+
+
+def test_a_calibration_without_a_moment_is_stored_beside_the_full_one(
+    tmp_path, monkeypatch, capsys
+):
+    # Leaving a moment out is a robustness check: the same priors, seed and sizes, one moment
+    # fewer, stored under its own name, which "<scenario>@<name>" then reads.
+    monkeypatch.setenv("ECON_CALIBRATIONS", str(tmp_path))
+    assert main(["calibrate", "china_2024", "--quick", "--without", "datasets_growth"]) == 0
+    said = capsys.readouterr().out
+    assert 'scenario = "china_2024@china_2024_without_datasets_growth_quick" reads it' in said
+    full = read_calibrate_spec("china_2024", quick=True)
+    left = load_estimate(tmp_path / "china_2024_without_datasets_growth_quick")
+    assert left.spec["name"] == "china_2024_without_datasets_growth"
+    moments = [m["name"] for m in left.spec["moments"]]
+    assert moments == [m.name for m in full.moments if m.name != "datasets_growth"]
+    assert list(left.predictive_check()["moment"]) == moments
+    assert {k: v for k, v in left.spec.items() if k not in ("name", "description", "moments")} == {
+        k: v for k, v in full.to_dict().items() if k not in ("name", "description", "moments")
+    }
+    scenario = get_scenario("china_2024@china_2024_without_datasets_growth_quick")
+    for name, value in left.point.items():
+        assert getattr(scenario, name) == value
+
+
+def test_leaving_out_an_unknown_or_every_moment_is_one_line(capsys):
+    spec = read_calibrate_spec("china_2024")
+    with pytest.raises(SpecError, match=r"without 'gdp': not a moment.*its moments: market_2022"):
+        spec.without("gdp")
+    with pytest.raises(SpecError, match="every moment left out"):
+        spec.without(*[m.name for m in spec.moments])
+    assert spec.without() is spec
+    assert spec.without("datasets_growth", "datasets_growth").name == (
+        "china_2024_without_datasets_growth"
+    )
+    # In the spec's order, whatever the order asked: one calibration, one name.
+    both = spec.without("datasets_growth", "market_2022")
+    assert both.name == "china_2024_without_market_2022_and_datasets_growth"
+    assert spec.without("market_2022", "datasets_growth") == both
+    assert main(["calibrate", "china_2024", "--quick", "--without", "gdp"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a moment of this calibration" in err

@@ -72,6 +72,14 @@ def test_quick_paper_has_sections_figures_and_generated_numbers(quick_root, tmp_
     assert {"estimation_posterior.png", "estimation_predictive.png"} <= {
         p.name for p in (tmp_path / "figures_quick").iterdir()
     }
+    # The robustness estimate without the moment no particle reaches, and its effects.
+    assert (tmp_path / "calibrations" / "china_2024_without_datasets_growth_quick").is_dir()
+    without = estimation["without"]
+    assert without["moments"] == ["datasets_growth"]
+    assert set(without["parameters"]) == set(estimation["parameters"])
+    assert set(without["effects"]) == set(estimation["effects"])
+    assert (tmp_path / "tables_quick" / "estimation_without.csv").is_file()
+    assert any("without the growth of open datasets" in json.dumps(t) for t in tables)
 
 
 def test_committed_paper_numbers_come_from_the_generated_files():
@@ -243,3 +251,46 @@ def _plain(content) -> str:
     parts = [content.get("text", "")] if isinstance(content.get("text"), str) else []
     parts += [_plain(content[k]) for k in ("children", "body", "child") if k in content]
     return " ".join(" ".join(parts).split())
+
+
+def test_leave_out_measures_shifts_in_prior_ranges_and_pairs_the_effects(tmp_path):
+    import pandas as pd
+
+    from econ.study.estimation import Estimate
+    from econ.study.posterior_report import leave_out
+
+    def estimate(a: list[float], moments: list[str], epsilon: float) -> Estimate:
+        posterior = pd.DataFrame({"a": a, "b": [0.1, 0.2, 0.3], "weight": [1 / 3] * 3})
+        spec = {
+            "name": "cal" if len(moments) == 2 else "cal_without_m2",
+            "priors": {"a": [0.0, 10.0], "b": [0.0, 1.0]},
+            "moments": [{"name": m} for m in moments],
+        }
+        diagnostics = {
+            "generations": [{"epsilon": 9.0}, {"epsilon": epsilon}],
+            "evaluations": 7,
+            "predictive": [{"moment": m, "z": epsilon - 2.0} for m in moments],
+        }
+        return Estimate(tmp_path, spec, posterior, posterior, diagnostics, posterior, {})
+
+    def effects(shift: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "comparison": ["x", "x"], "outcome": ["welfare_mean", "market_size_mean"],
+                "effect": [1.0 + shift, 2.0], "ci_low": [0.5, 1.0], "ci_high": [1.5, 3.0],
+            }
+        )  # fmt: skip
+
+    full, left = estimate([1, 2, 3], ["m1", "m2"], 2.0), estimate([4, 5, 6], ["m1"], 1.5)
+    out = leave_out(full, left, effects(0.0), effects(0.25), tmp_path)
+    assert out["moments"] == ["m2"] and out["name"] == "cal_without_m2"
+    assert (out["generations"], out["evaluations"], out["epsilon_last"]) == (2, 7, 1.5)
+    assert out["parameters"]["a"]["shift_of_prior"] == 0.3  # (5 - 2) / 10
+    assert out["parameters"]["b"]["shift_of_prior"] == 0.0
+    assert (out["parameters"]["a"]["inside"], out["parameters"]["b"]["inside"]) == (False, True)
+    assert out["inside"] == 1 and out["largest_shift"] == {"parameter": "a", "shift_of_prior": 0.3}
+    assert out["predictive"] == {"m1": {"z": -0.5, "z_full": 0.0}}  # the kept moment only
+    welfare = out["effects"]["x"]["welfare_mean"]
+    assert (welfare["value"], welfare["full"], welfare["low"]) == (1.25, 1.0, 0.5)
+    table = pd.read_csv(tmp_path / "estimation_without.csv")
+    assert list(table["parameter"]) == ["a", "b"] and table["mean_without"].tolist() == [5, 0.2]

@@ -32,6 +32,7 @@ def main(args: argparse.Namespace) -> int:
         executor=args.executor,
         workers=args.workers,
         progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+        without=args.without or (),
     )
     spec, diagnostics = result.spec, result.diagnostics
     print(
@@ -48,6 +49,8 @@ def main(args: argparse.Namespace) -> int:
         check = result.predictive_check().drop(columns=["description", "source"])
         print(f"\nPosterior predictive check ({spec['predictive']} runs at posterior draws):")
         print(check.set_index("moment").to_string())
-    print(f'\nStored: {result.path}/ (scenario = "{spec["scenario"]}@posterior" reads it')
+    # "@posterior" reads the folder named after the scenario; any other by its own name.
+    label = "posterior" if result.path.name == spec["scenario"] else result.path.name
+    print(f'\nStored: {result.path}/ (scenario = "{spec["scenario"]}@{label}" reads it')
     print("when it is under results/calibrations/ or $ECON_CALIBRATIONS)")
     return 0

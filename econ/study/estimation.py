@@ -35,7 +35,7 @@ import time
 import tomllib
 from collections.abc import Callable
 from concurrent import futures
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -308,6 +308,48 @@ class CalibrateSpec:
     params: dict[str, Any] = field(default_factory=dict)
     min_epsilon_change: float = 0.0
     min_acceptance: float = 0.0
+
+    def without(self, *moments: str) -> CalibrateSpec:
+        """The same calibration without some of its moments: a leave-out robustness check.
+
+        Named ``<name>_without_<moment>`` (``_and_`` between several, in the spec's order),
+        so it is stored beside the full calibration and ``"<scenario>@<that name>"`` reads it.
+
+        Parameters
+        ----------
+        *moments : str
+            Names of moments to leave out.
+
+        Returns
+        -------
+        CalibrateSpec
+            The spec with those moments removed and its name and description saying so.
+
+        Raises
+        ------
+        econ.experiment.spec.SpecError
+            For a name that is not one of the spec's moments, or if no moment would be left.
+        """
+        names = [m.name for m in self.moments]
+        for moment in moments:
+            if moment not in names:
+                raise SpecError(
+                    f"{self.name}: without {moment!r}: not a moment of this calibration; "
+                    f"its moments: {', '.join(names)}"
+                )
+        # In the spec's order, so the same moments left out always give the same name.
+        dropped = [name for name in names if name in moments]
+        kept = tuple(m for m in self.moments if m.name not in dropped)
+        if not kept:
+            raise SpecError(f"{self.name}: without: every moment left out; keep at least one")
+        if not dropped:
+            return self
+        return replace(
+            self,
+            name=f"{self.name}_without_{'_and_'.join(dropped)}",
+            description=f"{self.description} Without the moments {', '.join(dropped)}.",
+            moments=kept,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The spec as plain values (for the manifest).
@@ -811,6 +853,7 @@ def estimate(
     executor: str | futures.Executor = "serial",
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
+    without: tuple[str, ...] | list[str] = (),
 ) -> Estimate:
     """Estimate a calibrate spec's parameters by ABC-SMC (pyabc) and store the posterior.
 
@@ -830,6 +873,9 @@ def estimate(
         Processes or Dask workers.
     progress : callable or None, default None
         Called with one line per generation.
+    without : sequence of str, default ()
+        Moments to leave out (:meth:`CalibrateSpec.without`): the calibration is then
+        ``<name>_without_<moment>``, stored beside the full one.
 
     Returns
     -------
@@ -847,6 +893,7 @@ def estimate(
 
     if not isinstance(spec, CalibrateSpec):
         spec = read_calibrate_spec(spec, quick=quick)
+    spec = spec.without(*without)
     if isinstance(executor, str) and executor not in EXECUTORS:
         raise ValueError(f"executor {executor!r}; allowed: {', '.join(EXECUTORS)}")
     name = spec.name + ("_quick" if quick else "")

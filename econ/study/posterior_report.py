@@ -20,7 +20,13 @@ from econ.experiment.store import Results, write_atomic
 from econ.study.estimation import Estimate
 from econ.study.report import save_figure
 
-__all__ = ["POSTERIOR_COMPARISONS", "POSTERIOR_OUTCOMES", "posterior_effects", "write_estimation"]
+__all__ = [
+    "POSTERIOR_COMPARISONS",
+    "POSTERIOR_OUTCOMES",
+    "leave_out",
+    "posterior_effects",
+    "write_estimation",
+]
 
 #: Headline comparisons over posterior draws, each one change from the policy in force:
 #: name -> (the baseline arm, where the other factors stand).
@@ -183,5 +189,107 @@ def write_estimation(
                 for row in group.itertuples()
             }
             for name, group in effects.groupby("comparison", sort=False)
+        },
+    }
+
+
+def leave_out(
+    full: Estimate,
+    left_out: Estimate,
+    effects: pd.DataFrame,
+    left_out_effects: pd.DataFrame,
+    tables: str | Path,
+) -> dict:
+    """How much the estimate and the posterior effects lean on the moments a calibration
+    left out (:meth:`econ.study.estimation.CalibrateSpec.without`).
+
+    Writes ``estimation_without.csv``: each parameter's posterior mean and 90% interval with
+    all moments and without, and the shift of the mean in units of the prior's range.
+
+    Parameters
+    ----------
+    full, left_out : Estimate
+        The calibration with all its moments, and the same calibration without some.
+    effects, left_out_effects : pandas.DataFrame
+        :func:`posterior_effects` at draws from each posterior.
+    tables : str or pathlib.Path
+        The paper's tables folder.
+
+    Returns
+    -------
+    dict
+        ``moments`` (those left out), ``name``, ``evaluations``, ``generations``,
+        ``epsilon_last``, ``parameters`` (by name: both means, the shift and whether the new
+        mean lies in the full posterior's 90% interval), ``largest_shift`` (its parameter and
+        shift), ``inside`` (how many means do), ``predictive`` (each kept moment's predictive
+        z under both posteriors) and ``effects`` (by comparison and outcome: the effect with
+        its interval over the left-out posterior, and the full one's).
+    """
+    kept = {m["name"] for m in left_out.spec["moments"]}
+    dropped = [m["name"] for m in full.spec["moments"] if m["name"] not in kept]
+    a = full.summary().set_index("parameter")
+    b = left_out.summary().set_index("parameter")
+    rows = []
+    for name, (low, high) in full.spec["priors"].items():
+        rows.append(
+            {
+                "parameter": name,
+                "mean": a.at[name, "mean"],
+                "q05": a.at[name, "q05"],
+                "q95": a.at[name, "q95"],
+                "mean_without": b.at[name, "mean"],
+                "q05_without": b.at[name, "q05"],
+                "q95_without": b.at[name, "q95"],
+                # In units of the prior's range, so shifts of unlike parameters compare.
+                "shift_of_prior": (b.at[name, "mean"] - a.at[name, "mean"]) / (high - low),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["inside"] = table["mean_without"].between(table["q05"], table["q95"])
+    tables = Path(tables)
+    tables.mkdir(parents=True, exist_ok=True)
+    write_atomic(tables / "estimation_without.csv", lambda tmp: table.to_csv(tmp, index=False))
+    largest = table.loc[table["shift_of_prior"].abs().idxmax()]
+    both = effects.merge(left_out_effects, on=["comparison", "outcome"], suffixes=("", "_without"))
+    generations = left_out.diagnostics["generations"]
+    full_z = full.predictive_check().set_index("moment")["z"]
+    return {
+        "moments": dropped,
+        "name": left_out.spec["name"],
+        "evaluations": int(left_out.diagnostics["evaluations"]),
+        "generations": len(generations),
+        "epsilon_last": float(generations[-1]["epsilon"]),
+        "parameters": {
+            row.parameter: {
+                "mean": float(row.mean),
+                "mean_without": float(row.mean_without),
+                "shift_of_prior": float(row.shift_of_prior),
+                "inside": bool(row.inside),
+            }
+            for row in table.itertuples()
+        },
+        "largest_shift": {
+            "parameter": largest["parameter"],
+            "shift_of_prior": float(largest["shift_of_prior"]),
+        },
+        "inside": int(table["inside"].sum()),
+        # The kept moments' predictive z under each posterior: what leaving one out buys.
+        "predictive": {
+            row.moment: {"z": float(row.z), "z_full": float(full_z[row.moment])}
+            for row in left_out.predictive_check().itertuples()
+        },
+        "effects": {
+            name: {
+                row.outcome: {
+                    "value": float(row.effect_without),
+                    "low": _finite_or_none(row.ci_low_without),
+                    "high": _finite_or_none(row.ci_high_without),
+                    "full": float(row.effect),
+                    "full_low": _finite_or_none(row.ci_low),
+                    "full_high": _finite_or_none(row.ci_high),
+                }
+                for row in group.itertuples()
+            }
+            for name, group in both.groupby("comparison", sort=False)
         },
     }
