@@ -29,6 +29,7 @@ from econ.study.posterior_report import leave_out, posterior_effects, write_esti
 from econ.study.report import COLD_CHAIN_TODAY, write_figures
 
 __all__ = [
+    "LEFT_OUT",
     "REQUIRED_SECTIONS",
     "build_paper",
     "calibration_table",
