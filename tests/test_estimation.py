@@ -3,6 +3,7 @@ posterior, determinism from the seed, `<scenario>@posterior`, and bad calibrate 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from types import SimpleNamespace
 
@@ -44,6 +45,8 @@ def quick(tmp_path_factory):
 
 
 def test_quick_calibration_is_stored_and_reloads(quick):
+    # Stored in a folder named after its scenario: "@posterior" reads it from there.
+    assert quick.path.name == "china_2024" and quick.scenario_name == "china_2024@posterior"
     spec = read_calibrate_spec("china_2024", quick=True)
     names = list(spec.priors)
     post = quick.posterior
@@ -345,7 +348,8 @@ def test_a_calibration_without_a_moment_is_stored_beside_the_full_one(
     assert {k: v for k, v in left.spec.items() if k not in ("name", "description", "moments")} == {
         k: v for k, v in full.to_dict().items() if k not in ("name", "description", "moments")
     }
-    scenario = get_scenario("china_2024@china_2024_without_datasets_growth_quick")
+    assert left.scenario_name == "china_2024@china_2024_without_datasets_growth_quick"
+    scenario = get_scenario(left.scenario_name)
     for name, value in left.point.items():
         assert getattr(scenario, name) == value
 
@@ -367,3 +371,13 @@ def test_leaving_out_an_unknown_or_every_moment_is_one_line(capsys):
     assert main(["calibrate", "china_2024", "--quick", "--without", "gdp"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a moment of this calibration" in err
+    # A plain string is one moment, not its letters.
+    with pytest.raises(SpecError, match=r"without 'gdp': not a moment"):
+        estimate("china_2024", quick=True, without="gdp")
+    # The new name must still be a safe folder name.
+    long = dataclasses.replace(spec, name="c" * 90)
+    with pytest.raises(SpecError, match=r"without: name .*use 1-100 ASCII letters"):
+        long.without("datasets_growth")
+    assert spec.without("datasets_growth").description.endswith(
+        "Without the moment datasets_growth."
+    )

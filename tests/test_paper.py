@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import typst
 
 from econ.experiment.runs import model_fingerprint
@@ -223,10 +224,12 @@ def test_table_effects_carry_their_verdict_into_the_papers_numbers():
     from econ.study.paper import _cold_chain, _interval
 
     row = pd.Series({"effect": 2.0, "ci_low": 0.5, "ci_high": 3.5, "verdict": "not resolved"})
+    # Its own interval is a gain; its table's correction does not keep it.
     assert _interval(row) == {
-        "value": 2.0, "low": 0.5, "high": 3.5, "holds": True, "verdict": "not resolved"
+        "value": 2.0, "low": 0.5, "high": 3.5, "holds": False, "verdict": "not resolved"
     }  # fmt: skip
-    assert "verdict" not in _interval(row.drop("verdict"))  # a cell's own interval
+    assert _interval(row.drop("verdict"))["holds"] is True  # a cell's own interval
+    assert "verdict" not in _interval(row.drop("verdict"))
     summary = pd.DataFrame(
         {
             "infrastructure": [0.6, 0.6], "privacy_computing": [0.0, 0.0],
@@ -237,7 +240,9 @@ def test_table_effects_carry_their_verdict_into_the_papers_numbers():
         }
     )  # fmt: skip
     welfare = _cold_chain(summary)["infrastructure"]["0.6"]["welfare"]
-    assert (welfare["holds"], welfare["verdict"]) == (True, "not resolved")
+    assert (welfare["holds"], welfare["verdict"]) == (False, "not resolved")
+    incidents = _cold_chain(summary)["infrastructure"]["0.6"]["incident_loss"]
+    assert (incidents["holds"], incidents["verdict"]) == (True, "lower")
 
 
 def _plain(content) -> str:
@@ -288,9 +293,56 @@ def test_leave_out_measures_shifts_in_prior_ranges_and_pairs_the_effects(tmp_pat
     assert out["parameters"]["a"]["shift_of_prior"] == 0.3  # (5 - 2) / 10
     assert out["parameters"]["b"]["shift_of_prior"] == 0.0
     assert (out["parameters"]["a"]["inside"], out["parameters"]["b"]["inside"]) == (False, True)
-    assert out["inside"] == 1 and out["largest_shift"] == {"parameter": "a", "shift_of_prior": 0.3}
+    # Against the full posterior's sd: a's is sqrt(2/3) over equal weights on 1, 2, 3.
+    assert out["parameters"]["a"]["shift_of_sd"] == pytest.approx(3 / (2 / 3) ** 0.5)
+    assert out["inside"] == 1 and out["largest_shift"]["parameter"] == "a"
+    assert out["largest_shift_of_prior"] == 0.3
     assert out["predictive"] == {"m1": {"z": -0.5, "z_full": 0.0}}  # the kept moment only
     welfare = out["effects"]["x"]["welfare_mean"]
-    assert (welfare["value"], welfare["full"], welfare["low"]) == (1.25, 1.0, 0.5)
+    assert (welfare["value"], welfare["low"], welfare["full"]["value"]) == (1.25, 0.5, 1.0)
     table = pd.read_csv(tmp_path / "estimation_without.csv")
     assert list(table["parameter"]) == ["a", "b"] and table["mean_without"].tolist() == [5, 0.2]
+
+
+def test_committed_leave_out_numbers_match_their_table():
+    import pandas as pd
+
+    numbers = json.loads((PAPER / "tables" / "numbers.json").read_text())
+    without = numbers["estimation"]["without"]
+    table = pd.read_csv(PAPER / "tables" / "estimation_without.csv").set_index("parameter")
+    estimated = set(numbers["estimation"]["parameters"])
+    assert set(without["parameters"]) == set(table.index) == estimated
+    for name, row in without["parameters"].items():
+        assert row["mean_without"] == pytest.approx(table.at[name, "mean_without"], rel=1e-12)
+        assert row["shift_of_sd"] == pytest.approx(table.at[name, "shift_of_sd"], rel=1e-12)
+    assert without["inside"] == int(table["inside"].sum())
+    assert abs(without["largest_shift"]["shift_of_sd"]) == pytest.approx(
+        table["shift_of_sd"].abs().max()
+    )
+
+
+def test_leave_out_paragraph_follows_its_numbers(tmp_path):
+    # Fewer means inside, and a shift past half a posterior sd: the text must not claim
+    # that the moment pulls the estimate little.
+    for name in ("paper.typ", "refs.bib"):
+        shutil.copy(PAPER / name, tmp_path / name)
+    shutil.copytree(PAPER / "figures", tmp_path / "figures")
+    shutil.copytree(PAPER / "tables", tmp_path / "tables")
+    numbers_path = tmp_path / "tables" / "numbers.json"
+    numbers = json.loads(numbers_path.read_text())
+    without = numbers["estimation"]["without"]
+
+    def text() -> str:
+        numbers_path.write_text(json.dumps(numbers))
+        return _plain(json.loads(typst.query(str(tmp_path / "paper.typ"), "par", field="body")))
+
+    n = len(numbers["estimation"]["parameters"])
+    without.update(inside=n)
+    without["largest_shift"]["shift_of_sd"] = 0.3
+    said = text()
+    assert f"all {n} means lie inside" in said and "pulls the estimate little" in said
+    without.update(inside=n - 1)
+    without["largest_shift"]["shift_of_sd"] = -0.7
+    said = text()
+    assert f"{n - 1} of the {n} means lie inside" in said
+    assert "pulls the estimate little" not in said and "by 0.7 sd" in said

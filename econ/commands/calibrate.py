@@ -49,8 +49,6 @@ def main(args: argparse.Namespace) -> int:
         check = result.predictive_check().drop(columns=["description", "source"])
         print(f"\nPosterior predictive check ({spec['predictive']} runs at posterior draws):")
         print(check.set_index("moment").to_string())
-    # "@posterior" reads the folder named after the scenario; any other by its own name.
-    label = "posterior" if result.path.name == spec["scenario"] else result.path.name
-    print(f'\nStored: {result.path}/ (scenario = "{spec["scenario"]}@{label}" reads it')
+    print(f'\nStored: {result.path}/ (scenario = "{result.scenario_name}" reads it')
     print("when it is under results/calibrations/ or $ECON_CALIBRATIONS)")
     return 0

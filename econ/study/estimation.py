@@ -344,10 +344,16 @@ class CalibrateSpec:
             raise SpecError(f"{self.name}: without: every moment left out; keep at least one")
         if not dropped:
             return self
+        name = f"{self.name}_without_{'_and_'.join(dropped)}"
+        try:
+            check_name(name, "name")
+        except SpecError as err:
+            raise SpecError(f"{self.name}: without: {err}") from None
+        moment = "moment" if len(dropped) == 1 else "moments"
         return replace(
             self,
-            name=f"{self.name}_without_{'_and_'.join(dropped)}",
-            description=f"{self.description} Without the moments {', '.join(dropped)}.",
+            name=name,
+            description=f"{self.description} Without the {moment} {', '.join(dropped)}.",
             moments=kept,
         )
 
@@ -816,6 +822,35 @@ class Estimate:
             )
         return pd.DataFrame(rows)
 
+    def compare(self, other: Estimate, suffix: str = "_other") -> pd.DataFrame:
+        """Each parameter's posterior here and in ``other`` (the same priors), and how far
+        ``other``'s mean lies from this one's.
+
+        Parameters
+        ----------
+        other : Estimate
+            Another calibration of the same parameters (left-out moments, more generations).
+        suffix : str, default "_other"
+            Appended to the names of ``other``'s columns.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per parameter: ``mean``, ``sd``, ``q05``, ``q95`` here and with
+            ``suffix`` in ``other``; ``shift_of_prior`` (the difference of the means over
+            the prior's range), ``shift_of_sd`` (over this posterior's sd) and ``inside``
+            (``other``'s mean lies in this posterior's 90% interval).
+        """
+        columns = ["mean", "sd", "q05", "q95"]
+        here = self.summary().set_index("parameter")
+        there = other.summary().set_index("parameter").loc[here.index, columns]
+        table = here[columns].join(there.add_suffix(suffix))
+        shift = table[f"mean{suffix}"] - table["mean"]
+        table["shift_of_prior"] = shift / (here["prior_high"] - here["prior_low"])
+        table["shift_of_sd"] = shift / here["sd"]
+        table["inside"] = table[f"mean{suffix}"].between(table["q05"], table["q95"])
+        return table.reset_index()
+
     def predictive_check(self) -> pd.DataFrame:
         """The posterior predictive check of each moment.
 
@@ -838,6 +873,14 @@ class Estimate:
         """
         return get_scenario(self.spec["scenario"], **self.spec["params"], **self.point)
 
+    @property
+    def scenario_name(self) -> str:
+        """The scenario name that reads this calibration where it is stored:
+        ``"<scenario>@posterior"`` for the folder named after the scenario, else
+        ``"<scenario>@<folder>"`` (:func:`econ.scenarios.resolve_estimate`)."""
+        scenario = self.spec["scenario"]
+        return f"{scenario}@{'posterior' if self.path.name == scenario else self.path.name}"
+
 
 def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     order = np.argsort(x)
@@ -853,7 +896,7 @@ def estimate(
     executor: str | futures.Executor = "serial",
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
-    without: tuple[str, ...] | list[str] = (),
+    without: str | tuple[str, ...] | list[str] = (),
 ) -> Estimate:
     """Estimate a calibrate spec's parameters by ABC-SMC (pyabc) and store the posterior.
 
@@ -873,8 +916,8 @@ def estimate(
         Processes or Dask workers.
     progress : callable or None, default None
         Called with one line per generation.
-    without : sequence of str, default ()
-        Moments to leave out (:meth:`CalibrateSpec.without`): the calibration is then
+    without : str or sequence of str, default ()
+        Moment or moments to leave out (:meth:`CalibrateSpec.without`): the calibration is then
         ``<name>_without_<moment>``, stored beside the full one.
 
     Returns
@@ -893,7 +936,7 @@ def estimate(
 
     if not isinstance(spec, CalibrateSpec):
         spec = read_calibrate_spec(spec, quick=quick)
-    spec = spec.without(*without)
+    spec = spec.without(*((without,) if isinstance(without, str) else without))
     if isinstance(executor, str) and executor not in EXECUTORS:
         raise ValueError(f"executor {executor!r}; allowed: {', '.join(EXECUTORS)}")
     name = spec.name + ("_quick" if quick else "")

@@ -269,7 +269,7 @@ def paper_numbers(
     registration = welfare[welfare["experiment"] == "registration"]
     numbers["registration"] = {
         str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
-                           "high": float(row.ci_high), "holds": bool(row.significant),
+                           "high": float(row.ci_high), "holds": _resolved(row.verdict),
                            "verdict": row.verdict, "output_share": float(row.effect) / output}
         for row in registration.itertuples()
     }  # fmt: skip
@@ -279,7 +279,7 @@ def paper_numbers(
         f"{float(fee):g}": {
             row.outcome.removesuffix("_mean"): {
                 "value": float(row.effect), "low": float(row.ci_low),
-                "high": float(row.ci_high), "holds": bool(row.significant),
+                "high": float(row.ci_high), "holds": _resolved(row.verdict),
                 "verdict": row.verdict,
                 "treated": float(row.mean), "base": float(row.baseline_mean),
             }
@@ -411,7 +411,7 @@ def _cold_chain(summary: pd.DataFrame) -> dict:
             effect = {
                 row.outcome.removesuffix("_mean"): {
                     "value": float(row.effect), "low": float(row.ci_low),
-                    "high": float(row.ci_high), "holds": bool(row.significant),
+                    "high": float(row.ci_high), "holds": _resolved(row.verdict),
                     "verdict": row.verdict, "relative": float(row.relative),
                 }
                 for row in group.itertuples()
@@ -465,6 +465,11 @@ def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
     }
 
 
+def _resolved(verdict: str) -> bool:
+    """Whether a table's verdict calls the effect significant (after its correction)."""
+    return verdict in ("higher", "lower")
+
+
 def _interval(row: pd.Series | None) -> dict | None:
     """An effect row as the paper reads it: value, 95% interval, whether it is a gain, and
     the table's verdict when the row is from a table corrected for multiple comparisons."""
@@ -472,8 +477,9 @@ def _interval(row: pd.Series | None) -> dict | None:
         return None
     out = {"value": float(row["effect"]), "low": float(row["ci_low"]),
            "high": float(row["ci_high"]), "holds": bool(row["ci_low"] > 0)}  # fmt: skip
-    if "verdict" in row:
+    if "verdict" in row:  # a gain only as its table corrects it
         out["verdict"] = row["verdict"]
+        out["holds"] = row["verdict"] == "higher"
     return out
 
 
@@ -588,21 +594,20 @@ def build_paper(
 
 
 def _posterior_effects(
-    calibration: Estimate, suffix: str, quick: bool, executor: str, results_root: str | Path
+    calibration: Estimate, label: str, quick: bool, executor: str, results_root: str | Path
 ) -> Results:
     """The ``posterior_effects`` experiment at draws from ``calibration``'s posterior,
-    named and stored with ``suffix`` (and ``_quick`` for a quick run)."""
+    its name and folder followed by ``label`` (and ``_quick`` for a quick run)."""
     path = spec_path("posterior_effects")
     data = tomllib.loads(path.read_text())
     # The spec names the full posterior; this reads the calibration given (quick or not).
-    base = data["experiment"]["scenario"].partition("@")[0]
-    data["experiment"]["scenario"] = f"{base}@{calibration.path.name}"
-    data["experiment"]["name"] += suffix
+    data["experiment"]["scenario"] = calibration.scenario_name
+    data["experiment"]["name"] += label
     return run(
         parse_spec(data, source=str(path)),
         executor=executor,
         quick=quick,
-        out=Path(results_root) / f"posterior_effects{suffix}{'_quick' if quick else ''}",
+        out=Path(results_root) / f"posterior_effects{label}{'_quick' if quick else ''}",
     )
 
 

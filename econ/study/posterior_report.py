@@ -88,6 +88,16 @@ def _finite_or_none(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
+def _effect(row, suffix: str = "") -> dict:
+    """An effect and its interval from a row of :func:`posterior_effects` (columns with
+    ``suffix`` after a merge)."""
+    return {
+        "value": float(getattr(row, f"effect{suffix}")),
+        "low": _finite_or_none(getattr(row, f"ci_low{suffix}")),
+        "high": _finite_or_none(getattr(row, f"ci_high{suffix}")),
+    }
+
+
 def write_estimation(
     estimate: Estimate, effects: pd.DataFrame, figures: str | Path, tables: str | Path
 ) -> dict:
@@ -179,9 +189,7 @@ def write_estimation(
         "effects": {
             name: {
                 row.outcome: {
-                    "value": row.effect,
-                    "low": _finite_or_none(row.ci_low),
-                    "high": _finite_or_none(row.ci_high),
+                    **_effect(row),
                     "relative": _finite_or_none(row.relative),
                     "param_share": _finite_or_none(row.param_share),
                     "n_draws": int(row.n_draws),
@@ -203,8 +211,9 @@ def leave_out(
     """How much the estimate and the posterior effects lean on the moments a calibration
     left out (:meth:`econ.study.estimation.CalibrateSpec.without`).
 
-    Writes ``estimation_without.csv``: each parameter's posterior mean and 90% interval with
-    all moments and without, and the shift of the mean in units of the prior's range.
+    Writes ``estimation_without.csv`` (:meth:`~econ.study.estimation.Estimate.compare`):
+    each parameter's posterior with all moments and without, and the shift of the mean in
+    units of the prior's range and of the full posterior's sd.
 
     Parameters
     ----------
@@ -219,37 +228,21 @@ def leave_out(
     -------
     dict
         ``moments`` (those left out), ``name``, ``evaluations``, ``generations``,
-        ``epsilon_last``, ``parameters`` (by name: both means, the shift and whether the new
-        mean lies in the full posterior's 90% interval), ``largest_shift`` (its parameter and
-        shift), ``inside`` (how many means do), ``predictive`` (each kept moment's predictive
-        z under both posteriors) and ``effects`` (by comparison and outcome: the effect with
-        its interval over the left-out posterior, and the full one's).
+        ``epsilon_last``, ``stopped``, ``parameters`` (by name: both means, the shifts and
+        whether the new mean lies in the full posterior's 90% interval), ``largest_shift``
+        (the largest in posterior sds: its parameter and shifts),
+        ``largest_shift_of_prior``, ``inside`` (how many means lie inside), ``predictive``
+        (each kept moment's predictive z under both posteriors) and ``effects`` (by
+        comparison and outcome: the effect with its interval over the left-out posterior,
+        and the full one's under ``full``).
     """
     kept = {m["name"] for m in left_out.spec["moments"]}
     dropped = [m["name"] for m in full.spec["moments"] if m["name"] not in kept]
-    a = full.summary().set_index("parameter")
-    b = left_out.summary().set_index("parameter")
-    rows = []
-    for name, (low, high) in full.spec["priors"].items():
-        rows.append(
-            {
-                "parameter": name,
-                "mean": a.at[name, "mean"],
-                "q05": a.at[name, "q05"],
-                "q95": a.at[name, "q95"],
-                "mean_without": b.at[name, "mean"],
-                "q05_without": b.at[name, "q05"],
-                "q95_without": b.at[name, "q95"],
-                # In units of the prior's range, so shifts of unlike parameters compare.
-                "shift_of_prior": (b.at[name, "mean"] - a.at[name, "mean"]) / (high - low),
-            }
-        )
-    table = pd.DataFrame(rows)
-    table["inside"] = table["mean_without"].between(table["q05"], table["q95"])
+    table = full.compare(left_out, suffix="_without")
     tables = Path(tables)
     tables.mkdir(parents=True, exist_ok=True)
     write_atomic(tables / "estimation_without.csv", lambda tmp: table.to_csv(tmp, index=False))
-    largest = table.loc[table["shift_of_prior"].abs().idxmax()]
+    largest = table.loc[table["shift_of_sd"].abs().idxmax()]
     both = effects.merge(left_out_effects, on=["comparison", "outcome"], suffixes=("", "_without"))
     generations = left_out.diagnostics["generations"]
     full_z = full.predictive_check().set_index("moment")["z"]
@@ -264,14 +257,19 @@ def leave_out(
                 "mean": float(row.mean),
                 "mean_without": float(row.mean_without),
                 "shift_of_prior": float(row.shift_of_prior),
+                "shift_of_sd": float(row.shift_of_sd),
                 "inside": bool(row.inside),
             }
             for row in table.itertuples()
         },
+        # The largest shift against the posterior's own spread, and where it was.
         "largest_shift": {
             "parameter": largest["parameter"],
             "shift_of_prior": float(largest["shift_of_prior"]),
+            "shift_of_sd": float(largest["shift_of_sd"]),
         },
+        "largest_shift_of_prior": float(table["shift_of_prior"].abs().max()),
+        "stopped": left_out.diagnostics.get("stopped", ""),
         "inside": int(table["inside"].sum()),
         # The kept moments' predictive z under each posterior: what leaving one out buys.
         "predictive": {
@@ -280,14 +278,7 @@ def leave_out(
         },
         "effects": {
             name: {
-                row.outcome: {
-                    "value": float(row.effect_without),
-                    "low": _finite_or_none(row.ci_low_without),
-                    "high": _finite_or_none(row.ci_high_without),
-                    "full": float(row.effect),
-                    "full_low": _finite_or_none(row.ci_low),
-                    "full_high": _finite_or_none(row.ci_high),
-                }
+                row.outcome: {**_effect(row, "_without"), "full": _effect(row)}
                 for row in group.itertuples()
             }
             for name, group in both.groupby("comparison", sort=False)
