@@ -152,7 +152,9 @@ def test_the_paper_reads_each_measure_against_today_and_its_breakeven_loss():
     def rows(levels, welfare, loss):
         return [
             {**levels, "outcome": outcome, "effect": effect, "ci_low": effect - 1,
-             "ci_high": effect + 1, "significant": True, "relative": 0.1}
+             "ci_high": effect + 1, "significant": True, "relative": 0.1,
+             # Summaries carry their table's corrected verdict (report.headline_effects).
+             "verdict": "higher" if effect > 0 else "lower" if effect < 0 else "equivalent"}
             for outcome, effect in (("welfare_mean", welfare), ("incident_loss_mean", loss))
         ]  # fmt: skip
 
