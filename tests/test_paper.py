@@ -144,18 +144,13 @@ def test_replications_for_one_percent_invert_the_mde():
 def test_paper_compiles_when_the_sobol_noise_share_is_not_measured(tmp_path):
     # One replication a point leaves the noise share NaN, written as null: the Sobol
     # paragraph must say so, not fail on arithmetic with none.
-    for name in ("paper.typ", "refs.bib"):
-        shutil.copy(PAPER / name, tmp_path / name)
-    shutil.copytree(PAPER / "figures", tmp_path / "figures")
-    shutil.copytree(PAPER / "tables", tmp_path / "tables")
-    numbers_path = tmp_path / "tables" / "numbers.json"
-    numbers = json.loads(numbers_path.read_text())
+    numbers = _committed_paper_in(tmp_path)
     for outcome in numbers["sobol"].values():
         outcome["noise_share"] = None
     numbers["sobol"]["market_size_cagr"]["unreliable"] = numbers["sobol"]["market_size_cagr"][
         "factors"
     ]  # the flagged branch, which names the noise share too
-    numbers_path.write_text(json.dumps(numbers))
+    _write_numbers(tmp_path, numbers)
     typst.compile(str(tmp_path / "paper.typ"), output=str(tmp_path / "paper.pdf"))
     text = typst.query(str(tmp_path / "paper.typ"), "par", field="body")
     assert "cannot be told from sensitivity" in text
@@ -194,12 +189,7 @@ def test_breakeven_counts_cells_by_their_own_intervals_and_after_holm():
 def test_text_reads_the_tables_corrected_verdict_not_the_raw_interval(tmp_path):
     # An effect whose own 95% interval excludes zero but that Holm's correction over its
     # table does not keep: the text must not call it a gain while its table marks it †.
-    for name in ("paper.typ", "refs.bib"):
-        shutil.copy(PAPER / name, tmp_path / name)
-    shutil.copytree(PAPER / "figures", tmp_path / "figures")
-    shutil.copytree(PAPER / "tables", tmp_path / "tables")
-    numbers_path = tmp_path / "tables" / "numbers.json"
-    numbers = json.loads(numbers_path.read_text())
+    numbers = _committed_paper_in(tmp_path)
     free = numbers["exchanges"]["0"]["welfare"]
     free.update(value=5e9, low=1e9, high=9e9)  # its own interval: a gain
 
@@ -208,8 +198,7 @@ def test_text_reads_the_tables_corrected_verdict_not_the_raw_interval(tmp_path):
             free.pop("verdict", None)
         else:
             free["verdict"] = verdict
-        numbers_path.write_text(json.dumps(numbers))
-        return _plain(json.loads(typst.query(str(tmp_path / "paper.typ"), "par", field="body")))
+        return _paragraphs(tmp_path, numbers)
 
     assert "no significant change net of the subsidy" in sentence("not resolved")
     assert "no significant change net of the subsidy" in sentence("equivalent")
@@ -324,17 +313,11 @@ def test_committed_leave_out_numbers_match_their_table():
 def test_leave_out_paragraph_follows_its_numbers(tmp_path):
     # Fewer means inside, and a shift past half a posterior sd: the text must not claim
     # that the moment pulls the estimate little.
-    for name in ("paper.typ", "refs.bib"):
-        shutil.copy(PAPER / name, tmp_path / name)
-    shutil.copytree(PAPER / "figures", tmp_path / "figures")
-    shutil.copytree(PAPER / "tables", tmp_path / "tables")
-    numbers_path = tmp_path / "tables" / "numbers.json"
-    numbers = json.loads(numbers_path.read_text())
+    numbers = _committed_paper_in(tmp_path)
     without = numbers["estimation"]["without"]
 
     def text() -> str:
-        numbers_path.write_text(json.dumps(numbers))
-        return _plain(json.loads(typst.query(str(tmp_path / "paper.typ"), "par", field="body")))
+        return _paragraphs(tmp_path, numbers)
 
     n = len(numbers["estimation"]["parameters"])
     without.update(inside=n)
@@ -346,3 +329,23 @@ def test_leave_out_paragraph_follows_its_numbers(tmp_path):
     said = text()
     assert f"{n - 1} of the {n} means lie inside" in said
     assert "pulls the estimate little" not in said and "by 0.7 sd" in said
+
+
+def _committed_paper_in(tmp_path: Path) -> dict:
+    """Copy the committed paper (source, figures, tables) into ``tmp_path``; return its
+    numbers, for a test to change, write back (:func:`_write_numbers`) and compile."""
+    for name in ("paper.typ", "refs.bib"):
+        shutil.copy(PAPER / name, tmp_path / name)
+    shutil.copytree(PAPER / "figures", tmp_path / "figures")
+    shutil.copytree(PAPER / "tables", tmp_path / "tables")
+    return json.loads((tmp_path / "tables" / "numbers.json").read_text())
+
+
+def _write_numbers(tmp_path: Path, numbers: dict) -> None:
+    (tmp_path / "tables" / "numbers.json").write_text(json.dumps(numbers))
+
+
+def _paragraphs(tmp_path: Path, numbers: dict) -> str:
+    """Write ``numbers`` into the copy in ``tmp_path`` and return its paragraphs' text."""
+    _write_numbers(tmp_path, numbers)
+    return _plain(json.loads(typst.query(str(tmp_path / "paper.typ"), "par", field="body")))

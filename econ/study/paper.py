@@ -268,25 +268,22 @@ def paper_numbers(
     }
     registration = welfare[welfare["experiment"] == "registration"]
     numbers["registration"] = {
-        str(row.pricing): {"value": float(row.effect), "low": float(row.ci_low),
-                           "high": float(row.ci_high), "holds": _resolved(row.verdict),
-                           "verdict": row.verdict, "output_share": float(row.effect) / output}
+        str(row.pricing): {**_table_effect(row), "output_share": float(row.effect) / output}
         for row in registration.itertuples()
-    }  # fmt: skip
+    }
     # The exchange fee against today's (1): welfare, and the exchange share it buys.
     exchanges = summary[summary["experiment"] == "exchanges"]
     numbers["exchanges"] = {
         f"{float(fee):g}": {
             row.outcome.removesuffix("_mean"): {
-                "value": float(row.effect), "low": float(row.ci_low),
-                "high": float(row.ci_high), "holds": _resolved(row.verdict),
-                "verdict": row.verdict,
-                "treated": float(row.mean), "base": float(row.baseline_mean),
+                **_table_effect(row),
+                "treated": float(row.mean),
+                "base": float(row.baseline_mean),
             }
             for row in group.itertuples()
         }
         for fee, group in exchanges.groupby("exchange_fee")
-    }  # fmt: skip
+    }
     numbers["cold_chain"] = _cold_chain(summary[summary["experiment"] == "cold_chain"])
     if breakeven is not None:
         numbers["breakeven"] = _breakeven(breakeven)
@@ -410,12 +407,11 @@ def _cold_chain(summary: pd.DataFrame) -> dict:
         for level, group in rows.groupby(measure):
             effect = {
                 row.outcome.removesuffix("_mean"): {
-                    "value": float(row.effect), "low": float(row.ci_low),
-                    "high": float(row.ci_high), "holds": _resolved(row.verdict),
-                    "verdict": row.verdict, "relative": float(row.relative),
+                    **_table_effect(row),
+                    "relative": float(row.relative),
                 }
                 for row in group.itertuples()
-            }  # fmt: skip
+            }
             welfare, avoided = effect["welfare"]["value"], -effect["incident_loss"]["value"]
             effect["breakeven_loss_multiple"] = (
                 1.0 - welfare / avoided if welfare < 0 and avoided > 0 else None
@@ -465,9 +461,11 @@ def _breakeven(results: Results, safeguard: str = "review_strictness") -> dict:
     }
 
 
-def _resolved(verdict: str) -> bool:
-    """Whether a table's verdict calls the effect significant (after its correction)."""
-    return verdict in ("higher", "lower")
+def _table_effect(row) -> dict:
+    """An effect from a table of headline effects: value, 95% interval, and the table's
+    verdict after its correction, which ``holds`` follows (significant either way)."""
+    return {"value": float(row.effect), "low": float(row.ci_low), "high": float(row.ci_high),
+            "holds": row.verdict in ("higher", "lower"), "verdict": row.verdict}  # fmt: skip
 
 
 def _interval(row: pd.Series | None) -> dict | None:
