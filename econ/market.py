@@ -796,7 +796,7 @@ def enter_firms_by_slot(
     scenario: Scenario,
     catalogue: Catalogue,
     quarter: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     streams: RandomStreams,
 ) -> np.ndarray:
     """Paired entry (``paired_entry``, ODD 7.2): entrants fill empty slots, each drawn from
@@ -824,8 +824,8 @@ def enter_firms_by_slot(
         The catalogue.
     quarter : int
         The current quarter.
-    rng : numpy.random.Generator
-        The quarter's generator of the entry stream.
+    rng : numpy.random.Generator or numpy.ndarray
+        The quarter's generator of the entry stream, or its PCG64 state words.
     streams : RandomStreams
         The model's streams (the ``entrants`` stream's slot uniforms).
 
@@ -852,7 +852,7 @@ def enter_firms_by_slot_reference(
     scenario: Scenario,
     catalogue: Catalogue,
     quarter: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     streams: RandomStreams,
 ) -> np.ndarray:
     """:func:`enter_firms_by_slot` in numpy (the reference the kernels are tested against).
@@ -869,8 +869,8 @@ def enter_firms_by_slot_reference(
         The catalogue.
     quarter : int
         The current quarter.
-    rng : numpy.random.Generator
-        The quarter's generator of the entry stream.
+    rng : numpy.random.Generator or numpy.ndarray
+        The quarter's generator of the entry stream, or its PCG64 state words.
     streams : RandomStreams
         The model's streams.
 
