@@ -39,6 +39,7 @@ __all__ = [
     "child_seed_state",
     "choose_effort",
     "clear_market",
+    "compute_prices",
     "draw_firms",
     "draw_views",
     "enter_firms",
@@ -55,7 +56,9 @@ __all__ = [
     "pcg64_seeded",
     "pcg64_uniforms",
     "pcg64_words",
+    "poisson_counts",
     "poisson_ppf",
+    "poisson_quantile",
     "price_operators",
     "produce",
     "quarter_sums",
@@ -2024,6 +2027,114 @@ def _poisson_quantile(u, rate):
         below = max(vals - 1, 0.0)
         count = below if _pdtr(below, rate, 0) >= u else vals
     return count
+
+
+@numba.njit(cache=True)
+def compute_prices(
+    base_load, east_load, west_load, capacity, discount, reference_utilisation, steepness
+):
+    """E10's price index of the two compute clusters, after the West's discount.
+
+    :meth:`econ.agents.compute.ComputeClusters.price_index` on plain floats: utilisation
+    capped at 0.95 (a cluster without racks is full), ``((1 - u0) / (1 - u))^eta``, then
+    ``(1 - discount)`` times it; the power as numpy's array power computes it.
+
+    Parameters
+    ----------
+    base_load, capacity, discount : numpy.ndarray
+        (2,) per cluster, East then West: racks of non-data work, racks, price discount.
+    east_load, west_load : float
+        Racks of data work each cluster carries.
+    reference_utilisation, steepness : float
+        E10's ``u0`` and ``eta``.
+
+    Returns
+    -------
+    tuple of float
+        The eastern and western price index (1 is the eastern start-up price).
+    """
+    east = _price_ratio(base_load[0], east_load, capacity[0], reference_utilisation)
+    west = _price_ratio(base_load[1], west_load, capacity[1], reference_utilisation)
+    return (
+        (1 - discount[0]) * _numpy_power(east, steepness),
+        (1 - discount[1]) * _numpy_power(west, steepness),
+    )
+
+
+@numba.njit(cache=True)
+def _price_ratio(base, extra, capacity, reference_utilisation):
+    """E10's ratio ``(1 - u0) / (1 - min(u, 0.95))``, with Python's ``min`` (NaN kept)."""
+    u = (base + extra) / capacity if capacity > 0 else 1.0
+    u = 0.95 if 0.95 < u else u
+    return (1.0 - reference_utilisation) / (1.0 - u)
+
+
+@numba.njit(cache=True)
+def _numpy_power(x, e):
+    """``x ** e`` as numpy's array power computes it for a scalar exponent: its fast paths
+    for 2, 0.5, -1, 1 and 0, otherwise the C library's ``pow``."""
+    if e == 2.0:
+        return x * x
+    if e == 0.5:
+        return np.sqrt(x)
+    if e == -1.0:
+        return 1.0 / x
+    if e == 1.0:
+        return x
+    if e == 0.0:
+        return 1.0
+    return x**e
+
+
+@numba.njit(cache=True)
+def poisson_counts(rate, u, out):
+    """Poisson counts by inversion, as integers: :func:`econ.agents.regulator.poisson_draws`
+    compiled.
+
+    A negative rate counts as 0 (``numpy.maximum``: NaN kept); no event for a NaN or
+    negative count; an infinite count is the largest float cast as numpy casts it.
+
+    Parameters
+    ----------
+    rate, u : numpy.ndarray
+        Expected events and one uniform in [0, 1) each (float64, 1-d, the same length).
+    out : numpy.ndarray
+        (len(rate),) int64, written in place.
+    """
+    for i in range(len(rate)):
+        r = rate[i]
+        count = _poisson_quantile(u[i], r if (r >= 0.0 or r != r) else 0.0)
+        # np.minimum(np.fmax(count, 0), largest float).astype(int), element by element.
+        count = count if count > 0.0 else 0.0
+        if count < _INT64_BOUND:
+            out[i] = np.int64(count)
+        else:  # numpy's cast of a float beyond int64 on x86: the smallest int64
+            out[i] = _INT64_MIN
+
+
+#: Floats at or above this do not fit an int64 (2**63).
+_INT64_BOUND = 9.223372036854775808e18
+#: What numpy's float-to-int64 cast gives out of range on x86.
+_INT64_MIN = np.int64(-9223372036854775808)
+
+
+@numba.njit(cache=True)
+def poisson_quantile(u, rate):
+    """:func:`poisson_ppf` of one uniform and one rate, on plain floats (no wrapper cost).
+
+    Parameters
+    ----------
+    u : float
+        A uniform in [0, 1].
+    rate : float
+        The expected count (>= 0; NaN elsewhere).
+
+    Returns
+    -------
+    float
+        The count, as scipy returns it.
+    """
+    return _poisson_quantile(u, rate)
 
 
 @numba.njit(cache=True)

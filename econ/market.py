@@ -825,7 +825,7 @@ def enter_firms_by_slot(
     quarter : int
         The current quarter.
     rng : numpy.random.Generator or numpy.ndarray
-        The quarter's generator of the entry stream, or its PCG64 state words.
+        The quarter's generator of the entry stream, or its PCG64 state words (none drawn).
     streams : RandomStreams
         The model's streams (the ``entrants`` stream's slot uniforms).
 
@@ -835,6 +835,10 @@ def enter_firms_by_slot(
         The entrants' rows, ascending.
     """
     if _own_entry(type(firms), type(view)):
+        # An override draws as it likes, from the quarter's entry generator (the same
+        # stream as the state words, none of it drawn yet).
+        if isinstance(rng, np.ndarray):
+            rng = streams.quarter("entry", quarter)
         return enter_firms(firms, view, scenario, catalogue, quarter, rng)
     rows = firms.paired_entry_slots(scenario, rng)
     if len(rows):

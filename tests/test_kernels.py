@@ -286,6 +286,47 @@ def test_poisson_quantile_of_many_uniforms_at_one_rate():
         assert np.array_equal(kernels.poisson_ppf(u[:1], rate), stats.poisson.ppf(u[:1], rate))
 
 
+def test_poisson_draws_are_scipys_counts_as_integers():
+    """The regulator's draws, compiled: scipy's count at max(rate, 0), no event for a NaN or
+    negative count, as integers in the inputs' shape (what the numpy version computed)."""
+    from econ.agents.regulator import poisson_draws
+
+    def numpy_draws(rate, u):
+        counts = stats.poisson.ppf(u, np.maximum(rate, 0.0))
+        return np.minimum(np.fmax(counts, 0.0), np.finfo(float).max).astype(int)
+
+    rng = np.random.default_rng(11)
+    specials = [0.0, -0.0, -1.0, np.nan]
+    for size in (1, 2, 5, 8):
+        for _ in range(200):
+            u = rng.choice([0.0, *rng.random(5)], size)
+            rate = rng.choice([*specials, *(10 ** rng.uniform(-8, 3, 6))], size)
+            got = poisson_draws(rate, u)
+            assert got.dtype == np.int64 and got.shape == (size,)
+            assert np.array_equal(got, numpy_draws(rate, u))
+    for u, rate in ((0.3, 2.0), (0.0, 2.0), (0.99, 40.0), (0.5, np.nan), (0.5, -3.0)):
+        assert int(poisson_draws(rate, u)) == int(numpy_draws(rate, u))
+    assert np.array_equal(poisson_draws(np.array([0.5, 9.0]), 0.8), numpy_draws([0.5, 9.0], 0.8))
+    assert kernels.poisson_quantile(0.7, 3.5) == stats.poisson.ppf(0.7, 3.5)
+
+
+@pytest.mark.parametrize("steepness", [2.0, 0.5, -1.0, 1.0, 0.0, 1.5, 2.7])
+def test_compute_prices_are_e10_as_numpy_computes_it(steepness):
+    """E10 of two clusters on plain floats: the numpy computation it replaced, bit for bit,
+    at numpy's power fast paths (2, 0.5, -1, 1, 0) and elsewhere; an empty cluster is full."""
+    rng = np.random.default_rng(int(steepness * 10) + 20)
+    for _ in range(500):
+        base = rng.uniform(0, 50, 2)
+        capacity = np.array([rng.choice([0.0, rng.uniform(1, 100)]), rng.uniform(1, 100)])
+        discount = np.array([0.0, rng.uniform(0, 1)])
+        load, u0 = rng.uniform(0, 60, 2), rng.uniform(0.3, 0.9)
+        utilisation = np.where(capacity > 0, (base + load) / np.where(capacity > 0, capacity, 1), 1)
+        ratio = (1.0 - u0) / (1.0 - np.minimum(utilisation, 0.95))
+        expected = (1 - discount) * ratio**steepness
+        got = kernels.compute_prices(base, *load, capacity, discount, u0, steepness)
+        assert np.array_equal(np.array(got), expected)
+
+
 def test_e5s_default_cost_is_zero():
     """Sellers who pass no cost (suppliers, holders, foreign sellers) price on demand alone:
     buyers who would pay under 1 RMB still set a price."""

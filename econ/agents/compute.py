@@ -15,6 +15,7 @@ import numpy as np
 from scipy import optimize
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -144,26 +145,19 @@ class ComputeClusters(Population):
         load = c.data_load_racks if data_load is None else data_load
         return np.array(self._prices(scenario, load))
 
-    def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> list[float]:
-        """:meth:`price_index` as plain floats (what routing's bisection reads)."""
+    def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> tuple:
+        """:meth:`price_index` as plain floats (what routing's bisection reads).
+
+        Two clusters: one compiled call (:func:`econ.kernels.compute_prices`), since each
+        numpy call on two elements costs more than its arithmetic; the same IEEE operations,
+        and E10's power as numpy's array power computes it.
+        """
         c = self.table
-        # Utilisation, and E10's cap and ratio (eq.compute_price), in plain floats: two
-        # clusters, and each numpy call on two elements costs more than its arithmetic (the
-        # same IEEE operations; an overflow is inf, as in numpy without the warning). A
-        # cluster with no racks (east_rack_share 0 or 1) is full: E10 caps its price. E10's
-        # power stays on a numpy array: numpy's vectorised power can differ from a scalar one.
-        u0 = scenario.rack_utilisation
-        ratio = [
-            (1.0 - u0) / (1.0 - min((base + extra) / capacity if capacity > 0 else 1.0, 0.95))
-            for base, extra, capacity in zip(
-                c.base_load_racks.tolist(),
-                load.tolist() if isinstance(load, np.ndarray) else load,
-                c.capacity_racks.tolist(),
-                strict=True,
-            )
-        ]
-        price = (np.array(ratio) ** scenario.compute_price_steepness).tolist()
-        return [(1 - d) * x for d, x in zip(c.price_discount.tolist(), price, strict=True)]
+        east_load, west_load = load
+        return kernels.compute_prices(
+            c.base_load_racks, float(east_load), float(west_load), c.capacity_racks,
+            c.price_discount, scenario.rack_utilisation, scenario.compute_price_steepness,
+        )  # fmt: skip
 
     def route(
         self, scenario: Scenario, load: float, latency: float, abroad_racks: float = 0.0

@@ -600,5 +600,5 @@ class Firms(Population):
         )
         expected = scenario.entry_rate * n_active * attraction
         u = kernels.uniform(rng)
-        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
+        count = int(kernels.poisson_quantile(u, expected)) if expected > 0 else 0
         return min(max(count, 0), len(empty)), empty

@@ -19,32 +19,31 @@ from econ.scenarios import Scenario
 __all__ = ["Regulator", "poisson_draws"]
 
 
-def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
+def poisson_draws(rate: np.ndarray | float, u: np.ndarray | float) -> np.ndarray:
     """Poisson counts by inversion of one uniform each.
 
     A higher rate never gives fewer events for the same uniform, so paired runs stay paired
-    (common random numbers).
+    (common random numbers). One compiled pass (:func:`econ.kernels.poisson_counts`):
+    ``scipy.stats.poisson.ppf(u, max(rate, 0))``, with no event for a NaN or negative count.
 
     Parameters
     ----------
-    rate : numpy.ndarray
+    rate : numpy.ndarray or float
         Expected events (negative rates count as 0).
-    u : numpy.ndarray
+    u : numpy.ndarray or float
         One uniform in [0, 1) per rate.
 
     Returns
     -------
     numpy.ndarray
-        Event counts, integers.
+        Event counts, integers (a 0-d array for two scalars).
     """
-    counts = kernels.poisson_ppf(u, np.maximum(rate, 0.0))  # scipy.stats.poisson.ppf
-    # No event for a NaN or negative count, the largest float for an infinite one: the
-    # counts of np.maximum(np.nan_to_num(counts), 0), without nan_to_num's overhead.
-    return np.minimum(np.fmax(counts, 0.0), _LARGEST).astype(int)
-
-
-#: The largest float (what np.nan_to_num makes of an infinite count).
-_LARGEST = np.finfo(float).max
+    rate, u = np.asarray(rate, dtype=float), np.asarray(u, dtype=float)
+    if rate.shape != u.shape:
+        rate, u = np.broadcast_arrays(rate, u)
+    out = np.empty(rate.shape, dtype=int)
+    kernels.poisson_counts(rate.ravel(), u.ravel(), out.reshape(-1))
+    return out
 
 
 class Regulator(mesa.Agent):
