@@ -42,6 +42,7 @@ __all__ = [
     "compute_prices",
     "draw_firms",
     "draw_views",
+    "enforce",
     "enter_firms",
     "entry_state",
     "exit_firms",
@@ -789,6 +790,96 @@ def audit(
         audits += audited
         revocations += revoke
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
+
+
+#: E9 compiled from its one definition (:func:`econ.equations.incident_rate`).
+_incident_rate = numba.njit(cache=True)(eq.incident_rate)
+
+
+@numba.njit(cache=True)
+def enforce(
+    uses,
+    licensed,
+    security,
+    revenue,
+    relicense_in,
+    penalty,
+    profit,
+    incidents,
+    base_rate,
+    cross_border_rate,
+    sensitive_transfers,
+    infrastructure,
+    review_strictness,
+    bridge_alignment,
+    cuts,
+    privacy_computing,
+    privacy_cut,
+    operator_transfer_share,
+    audit_rate,
+    penalty_rate,
+    relicense_quarters,
+    licences,
+    incident_words,
+    cross_border_words,
+    audit_words,
+):
+    """A quarter's enforcement in one pass: the steps of
+    :meth:`econ.agents.regulator.Regulator.enforce_reference` (E9, E28, ODD 7.6-7.7) on
+    the operator slots, with the same draws from the three streams' PCG64 state words.
+
+    Parameters
+    ----------
+    uses, licensed, security, revenue : numpy.ndarray
+        Per operator slot: licences served, holds a licence, security z, revenue (RMB).
+    relicense_in, penalty, profit : numpy.ndarray
+        Per slot, updated in place by the audits (:func:`audit`).
+    incidents : numpy.ndarray
+        (slots,) int64, written: each slot's incidents (E9's Poisson draw).
+    base_rate, cross_border_rate : float
+        E9's base rates of operators' licences and of cross-border transfers.
+    sensitive_transfers : float
+        The quarter's sensitivity-weighted cross-border transfers.
+    infrastructure, review_strictness, bridge_alignment : float
+        The levers and state E9 reads.
+    cuts : tuple of float
+        E9's ``(a, b, c, d)``.
+    privacy_computing, privacy_cut, operator_transfer_share : float
+        Privacy computing's lever and cut, and the operators' share of the transfers it covers.
+    audit_rate, penalty_rate : float
+        E28's audit probability and the fine per unit of revenue.
+    relicense_quarters, licences : int
+        Quarters a revoked slot waits, and the policy's number of licences.
+    incident_words, cross_border_words, audit_words : numpy.ndarray
+        The streams' state words, advanced in place.
+
+    Returns
+    -------
+    tuple
+        Cross-border incidents (int), the operators' and the cross-border expected incidents
+        (floats, the first summed as numpy sums it), audits, revocations (ints) and fines
+        (RMB).
+    """
+    n = len(uses)
+    op_rate = np.empty(n)
+    for i in range(n):
+        op_rate[i] = _incident_rate(
+            base_rate, uses[i] * licensed[i], infrastructure, security[i], 0.0, 0.0, cuts,
+            privacy_computing, privacy_cut,
+        )  # fmt: skip
+        incidents[i] = _poisson_count(pcg64_double(incident_words), op_rate[i])
+    cb_rate = _incident_rate(
+        cross_border_rate, sensitive_transfers, infrastructure, 0.0, review_strictness,
+        bridge_alignment, cuts, privacy_computing * operator_transfer_share, privacy_cut,
+    )  # fmt: skip
+    cross_border = _poisson_count(pcg64_double(cross_border_words), cb_rate)
+    audit_u = pcg64_uniforms(audit_words, n)
+    finding_u = pcg64_uniforms(audit_words, n)
+    audits, revocations, fines = audit(
+        licensed, incidents, security, revenue, audit_u, finding_u, audit_rate, penalty_rate,
+        relicense_quarters, licences, relicense_in, penalty, profit,
+    )  # fmt: skip
+    return cross_border, pairwise_sum(op_rate, 0, n), cb_rate, audits, revocations, fines
 
 
 @numba.njit(cache=True)
@@ -2102,14 +2193,18 @@ def poisson_counts(rate, u, out):
         (len(rate),) int64, written in place.
     """
     for i in range(len(rate)):
-        r = rate[i]
-        count = _poisson_quantile(u[i], r if (r >= 0.0 or r != r) else 0.0)
-        # np.minimum(np.fmax(count, 0), largest float).astype(int), element by element.
-        count = count if count > 0.0 else 0.0
-        if count < _INT64_BOUND:
-            out[i] = np.int64(count)
-        else:  # numpy's cast of a float beyond int64 on x86: the smallest int64
-            out[i] = _INT64_MIN
+        out[i] = _poisson_count(u[i], rate[i])
+
+
+@numba.njit(cache=True)
+def _poisson_count(u, rate):
+    """One count of :func:`poisson_counts`."""
+    count = _poisson_quantile(u, rate if (rate >= 0.0 or rate != rate) else 0.0)
+    # np.minimum(np.fmax(count, 0), largest float).astype(int) of one count.
+    count = count if count > 0.0 else 0.0
+    if count < _INT64_BOUND:
+        return np.int64(count)
+    return _INT64_MIN  # numpy's cast of a float beyond int64 on x86
 
 
 #: Floats at or above this do not fit an int64 (2**63).

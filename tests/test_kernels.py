@@ -773,6 +773,78 @@ def test_audit_is_the_regulators_reference():
     assert revoked > 20 and reissued > 20
 
 
+def test_enforce_is_the_regulators_reference():
+    """The compiled enforcement gives the numpy reference's counts, rates, audits, table
+    and review strictness, and leaves the streams where the reference leaves them; a stream
+    that is not PCG64 goes through the reference."""
+    rng = np.random.default_rng(12)
+    scenario = DataEconomy(scenario="small", seed=0).params
+    incidents = cross_border = 0
+    for case in range(300):
+        policy = Policy(
+            operators=int(rng.integers(0, 6)),
+            audit_rate=float(rng.choice([0.0, 0.4, 1.0])),
+            penalty=float(rng.choice([0.0, 0.3])),
+            infrastructure=float(rng.choice([0.0, 0.5, 1.0])),
+            privacy_computing=float(rng.choice([0.0, 1.0])),
+            adaptive_regulator=bool(rng.random() < 0.5),
+            review_strictness=float(rng.choice([0.0, 0.5])),
+        )
+        p = scenario.replace(
+            incident_rate=float(10 ** rng.uniform(-4, -1)),
+            cross_border_incident_rate=float(10 ** rng.uniform(-5, -2)),
+        )
+        a = Operators.license(policy, p).table
+        a.licensed = rng.random(5) < 0.7
+        a.uses = rng.choice([0.0, 10.0, 1e3, 3e4], 5)
+        a.security = rng.random(5)
+        a.revenue = rng.random(5) * 1e4
+        a.profit = rng.normal(0, 1e3, 5)
+        a.relicense_in = rng.integers(0, 4, 5)
+        b = a.copy()
+        args = (p, float(rng.choice([0.0, 50.0, 5e3])), float(rng.random()))
+        seeds = rng.integers(0, 2**32, 3)
+        if case % 3 == 0:  # Generators, moved on as the words are
+            streams_a = [np.random.default_rng(int(x)) for x in seeds]
+            streams_b = [np.random.default_rng(int(x)) for x in seeds]
+        else:
+            streams_a = [kernels.pcg64_words(np.random.default_rng(int(x))) for x in seeds]
+            streams_b = [w.copy() for w in streams_a]
+        share = float(rng.random())
+        ref, fast = Regulator(mesa.Model(rng=0), policy), Regulator(mesa.Model(rng=0), policy)
+        ref.extra_strictness = fast.extra_strictness = float(rng.choice([0.0, 0.2]))
+        want = ref.enforce_reference(a, *args, *streams_a, share)
+        got = fast.enforce(b, *args, *streams_b, share)
+        assert got == want
+        for name in ("cross_border_incidents", "audits", "revocations", "extra_strictness"):
+            assert getattr(fast, name) == getattr(ref, name), name
+        for name in ("expected_incidents", "expected_cross_border_incidents", "fines_rmb"):
+            assert getattr(fast, name) == getattr(ref, name), name
+        for f in a.columns():
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        for x, y in zip(streams_a, streams_b, strict=True):
+            if isinstance(x, np.ndarray):
+                assert np.array_equal(x, y)
+            else:
+                assert x.random() == y.random()
+        incidents += want
+        cross_border += ref.cross_border_incidents
+    assert incidents > 50 and cross_border > 10
+    # Another bit generator: numpy's draws, through the reference.
+    a = Operators.license(Policy(operators=2), scenario).table
+    a.uses = np.full(5, 1e4)
+    streams = [np.random.Generator(np.random.Philox(k)) for k in range(3)]
+    twins = [np.random.Generator(np.random.Philox(k)) for k in range(3)]
+    b = a.copy()
+    regulator = Regulator(mesa.Model(rng=0), Policy(operators=2))
+    got = regulator.enforce(a, scenario, 10.0, 0.0, *streams)
+    want = Regulator(mesa.Model(rng=0), Policy(operators=2)).enforce_reference(
+        b, scenario, 10.0, 0.0, *twins
+    )
+    assert got == want and np.array_equal(a.incidents, b.incidents)
+
+
 def test_mainland_totals_are_numpys():
     rng = np.random.default_rng(13)
     for n in (0, 1, 7, 9, 200, 1000, 3000):

@@ -46,6 +46,17 @@ def poisson_draws(rate: np.ndarray | float, u: np.ndarray | float) -> np.ndarray
     return out
 
 
+def _cuts(scenario: Scenario) -> tuple[float, float, float, float]:
+    """E9's ``(a, b, c, d)``: how infrastructure, security, review and the bridge cut risk."""
+    p = scenario
+    return (
+        p.incident_infrastructure_cut,
+        p.incident_security_decay,
+        p.incident_review_cut,
+        p.incident_bridge_cut,
+    )
+
+
 class Regulator(mesa.Agent):
     """The national data regulator (one per model); it holds the policy in force.
 
@@ -90,7 +101,9 @@ class Regulator(mesa.Agent):
     ) -> int:
         """Draw incidents (E9), audit operators, fine, revoke and adapt.
 
-        Each stochastic part draws a fixed number of uniforms from its own generator.
+        Each stochastic part draws a fixed number of uniforms from its own generator. One
+        compiled pass (:func:`econ.kernels.enforce`); :meth:`enforce_reference` is the numpy
+        reference, with the same arguments, draws and result.
 
         Parameters
         ----------
@@ -119,12 +132,70 @@ class Regulator(mesa.Agent):
             Security incidents this quarter, operators' and cross-border.
         """
         o, policy, p = operators, self.policy, scenario
-        cuts = (
-            p.incident_infrastructure_cut,
-            p.incident_security_decay,
-            p.incident_review_cut,
-            p.incident_bridge_cut,
-        )
+        streams = (incident_rng, cross_border_rng, audit_rng)
+        words = [r if isinstance(r, np.ndarray) else kernels.pcg64_words(r) for r in streams]
+        if any(w is None for w in words):  # another bit generator: numpy draws from it
+            return self.enforce_reference(
+                o, p, sensitive_transfers, bridge_alignment, *streams, operator_transfer_share
+            )
+        incidents = np.empty(len(o), dtype=int)
+        cross_border, expected, expected_cross_border, audits, revocations, fines = (
+            kernels.enforce(
+                o.uses, o.licensed, o.security, o.revenue, o.relicense_in, o.penalty, o.profit,
+                incidents, p.incident_rate, p.cross_border_incident_rate,
+                float(sensitive_transfers), float(policy.infrastructure),
+                float(self.review_strictness), float(bridge_alignment), _cuts(p),
+                float(policy.privacy_computing), p.privacy_computing_incident_cut,
+                float(operator_transfer_share), float(audit_probability(policy, p)),
+                float(policy.penalty), int(p.relicense_quarters), int(policy.operators), *words,
+            )
+        )  # fmt: skip
+        for rng, state in zip(streams, words, strict=True):
+            if state is not rng:  # a generator: it moves on by the draws made from its words
+                kernels.set_pcg64_words(rng, state)
+        o.incidents = incidents
+        return self._record(
+            int(incidents.sum()) + cross_border, cross_border, expected + expected_cross_border,
+            expected_cross_border, audits, revocations, fines, p,
+        )  # fmt: skip
+
+    def enforce_reference(
+        self,
+        operators: OperatorTable,
+        scenario: Scenario,
+        sensitive_transfers: float,
+        bridge_alignment: float,
+        incident_rng: np.random.Generator | np.ndarray,
+        cross_border_rng: np.random.Generator | np.ndarray,
+        audit_rng: np.random.Generator | np.ndarray,
+        operator_transfer_share: float = 0.0,
+    ) -> int:
+        """:meth:`enforce` in numpy: the reference of :func:`econ.kernels.enforce`, with the
+        same arguments, draws and result.
+
+        Parameters
+        ----------
+        operators : OperatorTable
+            The operators' state.
+        scenario : Scenario
+            The scenario's parameters.
+        sensitive_transfers : float
+            Approved cross-border transfers of sensitive data this quarter.
+        bridge_alignment : float
+            Share of those transfers under standards aligned through Hong Kong, in [0, 1].
+        incident_rng, cross_border_rng, audit_rng : numpy.random.Generator or numpy.ndarray
+            The quarter's ``operator_incidents``, ``cross_border_incidents`` and ``audits``
+            streams, or their PCG64 state words.
+        operator_transfer_share : float, default 0.0
+            Share of the sensitive transfers that are operators' products.
+
+        Returns
+        -------
+        int
+            Security incidents this quarter, operators' and cross-border.
+        """
+        o, policy, p = operators, self.policy, scenario
+        cuts = _cuts(p)
         # Operators' incidents: exposure is the sensitive licences they served.
         # Privacy computing covers operators' licences (the data they process), wherever the
         # user is: below, their share of the cross-border flow too.
@@ -158,10 +229,28 @@ class Regulator(mesa.Agent):
             float(audit_rate), float(policy.penalty), int(p.relicense_quarters),
             int(policy.operators), o.relicense_in, o.penalty, o.profit,
         )  # fmt: skip
-        self.incidents = int(o.incidents.sum()) + cross_border_incidents
-        self.cross_border_incidents = cross_border_incidents
-        self.expected_incidents = float(op_rate.sum() + cb_rate)
-        self.expected_cross_border_incidents = float(cb_rate)
+        return self._record(
+            int(o.incidents.sum()) + cross_border_incidents, cross_border_incidents,
+            op_rate.sum() + cb_rate, cb_rate, audits, revocations, fines, p,
+        )  # fmt: skip
+
+    def _record(
+        self,
+        incidents: int,
+        cross_border: int,
+        expected: float,
+        expected_cross_border: float,
+        audits: int,
+        revocations: int,
+        fines: float,
+        scenario: Scenario,
+    ) -> int:
+        """Keep the quarter's counts and adapt review strictness to them; the incidents."""
+        policy = self.policy
+        self.incidents = int(incidents)
+        self.cross_border_incidents = int(cross_border)
+        self.expected_incidents = float(expected)
+        self.expected_cross_border_incidents = float(expected_cross_border)
         self.audits = int(audits)
         self.revocations = int(revocations)
         self.fines_rmb = float(fines)
