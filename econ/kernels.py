@@ -2132,10 +2132,12 @@ def compute_prices(
 
     Parameters
     ----------
-    base_load, capacity, discount : numpy.ndarray
-        (2,) per cluster, East then West: racks of non-data work, racks, price discount.
+    base_load : numpy.ndarray
+        (2,) racks of non-data work, East then West.
     east_load, west_load : float
         Racks of data work each cluster carries.
+    capacity, discount : numpy.ndarray
+        (2,) racks and price discount of each cluster, East then West.
     reference_utilisation, steepness : float
         E10's ``u0`` and ``eta``.
 
