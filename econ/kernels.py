@@ -39,7 +39,6 @@ __all__ = [
     "child_seed_state",
     "choose_effort",
     "clear_market",
-    "compute_prices",
     "draw_firms",
     "draw_views",
     "enforce",
@@ -61,6 +60,7 @@ __all__ = [
     "poisson_ppf",
     "poisson_quantile",
     "price_operators",
+    "price_ratios",
     "produce",
     "quarter_sums",
     "revenue_maximising_price",
@@ -792,8 +792,23 @@ def audit(
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
 
 
-#: E9 compiled from its one definition (:func:`econ.equations.incident_rate`).
-_incident_rate = numba.njit(cache=True)(eq.incident_rate)
+@numba.njit(cache=True)
+def _incident_rate(
+    base_rate, exposure, infrastructure, security_factor, review, bridge_alignment, cuts,
+    privacy_computing, privacy_cut,
+):  # fmt: skip
+    """E9 (:func:`econ.equations.incident_rate`) in its order of operations, with its
+    ``exp(-b security)`` computed by numpy and passed in."""
+    a, _, c, d = cuts
+    return (
+        base_rate
+        * exposure
+        * (1.0 - a * infrastructure)
+        * security_factor
+        * (1.0 - c * review)
+        * (1.0 - d * bridge_alignment)
+        * (1.0 - privacy_cut * privacy_computing)
+    )
 
 
 @numba.njit(cache=True)
@@ -801,6 +816,7 @@ def enforce(
     uses,
     licensed,
     security,
+    security_factor,
     revenue,
     relicense_in,
     penalty,
@@ -826,12 +842,23 @@ def enforce(
 ):
     """A quarter's enforcement in one pass: the steps of
     :meth:`econ.agents.regulator.Regulator.enforce_reference` (E9, E28, ODD 7.6-7.7) on
-    the operator slots, with the same draws from the three streams' PCG64 state words.
+    the operator slots, with the same draws from the three streams' PCG64 state words: one
+    uniform a slot for incidents, one for the cross-border incidents, then a slot's audit
+    and a slot's finding.
 
     Parameters
     ----------
-    uses, licensed, security, revenue : numpy.ndarray
-        Per operator slot: licences served, holds a licence, security z, revenue (RMB).
+    uses : numpy.ndarray
+        Per operator slot: licences served.
+    licensed : numpy.ndarray
+        Per slot: holds a licence (updated in place by revocations and re-issues).
+    security : numpy.ndarray
+        Per slot: security z.
+    security_factor : numpy.ndarray
+        Per slot: E9's ``exp(-b z)``, computed by numpy (its vectorised ``exp`` can differ
+        from libm's in the last bit on some CPUs).
+    revenue : numpy.ndarray
+        Per slot: revenue (RMB).
     relicense_in, penalty, profit : numpy.ndarray
         Per slot, updated in place by the audits (:func:`audit`).
     incidents : numpy.ndarray
@@ -843,7 +870,8 @@ def enforce(
     infrastructure, review_strictness, bridge_alignment : float
         The levers and state E9 reads.
     cuts : tuple of float
-        E9's ``(a, b, c, d)``.
+        E9's ``(a, b, c, d)`` (``b`` is already in the security factors; a transfer's
+        security is 0, so its factor is 1).
     privacy_computing, privacy_cut, operator_transfer_share : float
         Privacy computing's lever and cut, and the operators' share of the transfers it covers.
     audit_rate, penalty_rate : float
@@ -864,12 +892,12 @@ def enforce(
     op_rate = np.empty(n)
     for i in range(n):
         op_rate[i] = _incident_rate(
-            base_rate, uses[i] * licensed[i], infrastructure, security[i], 0.0, 0.0, cuts,
-            privacy_computing, privacy_cut,
+            base_rate, uses[i] * licensed[i], infrastructure, security_factor[i], 0.0, 0.0,
+            cuts, privacy_computing, privacy_cut,
         )  # fmt: skip
         incidents[i] = _poisson_count(pcg64_double(incident_words), op_rate[i])
     cb_rate = _incident_rate(
-        cross_border_rate, sensitive_transfers, infrastructure, 0.0, review_strictness,
+        cross_border_rate, sensitive_transfers, infrastructure, 1.0, review_strictness,
         bridge_alignment, cuts, privacy_computing * operator_transfer_share, privacy_cut,
     )  # fmt: skip
     cross_border = _poisson_count(pcg64_double(cross_border_words), cb_rate)
@@ -2121,14 +2149,11 @@ def _poisson_quantile(u, rate):
 
 
 @numba.njit(cache=True)
-def compute_prices(
-    base_load, east_load, west_load, capacity, discount, reference_utilisation, steepness
-):
-    """E10's price index of the two compute clusters, after the West's discount.
+def price_ratios(base_load, east_load, west_load, capacity, reference_utilisation):
+    """E10's ratio ``(1 - u0) / (1 - u)`` of the two compute clusters, on plain floats.
 
-    :meth:`econ.agents.compute.ComputeClusters.price_index` on plain floats: utilisation
-    capped at 0.95 (a cluster without racks is full), ``((1 - u0) / (1 - u))^eta``, then
-    ``(1 - discount)`` times it; the power as numpy's array power computes it.
+    Utilisation is capped at 0.95 with Python's ``min`` (NaN kept); a cluster without racks
+    is full. The power ``^eta`` is left to numpy, as every power is here.
 
     Parameters
     ----------
@@ -2136,47 +2161,28 @@ def compute_prices(
         (2,) racks of non-data work, East then West.
     east_load, west_load : float
         Racks of data work each cluster carries.
-    capacity, discount : numpy.ndarray
-        (2,) racks and price discount of each cluster, East then West.
-    reference_utilisation, steepness : float
-        E10's ``u0`` and ``eta``.
+    capacity : numpy.ndarray
+        (2,) racks of each cluster, East then West.
+    reference_utilisation : float
+        E10's ``u0``.
 
     Returns
     -------
-    tuple of float
-        The eastern and western price index (1 is the eastern start-up price).
+    numpy.ndarray
+        (2,) the eastern and western ratio.
     """
-    east = _price_ratio(base_load[0], east_load, capacity[0], reference_utilisation)
-    west = _price_ratio(base_load[1], west_load, capacity[1], reference_utilisation)
-    return (
-        (1 - discount[0]) * _numpy_power(east, steepness),
-        (1 - discount[1]) * _numpy_power(west, steepness),
-    )
+    out = np.empty(2)
+    out[0] = _price_ratio(base_load[0], east_load, capacity[0], reference_utilisation)
+    out[1] = _price_ratio(base_load[1], west_load, capacity[1], reference_utilisation)
+    return out
 
 
 @numba.njit(cache=True)
 def _price_ratio(base, extra, capacity, reference_utilisation):
-    """E10's ratio ``(1 - u0) / (1 - min(u, 0.95))``, with Python's ``min`` (NaN kept)."""
+    """E10's ratio of one cluster: ``(1 - u0) / (1 - min(u, 0.95))``."""
     u = (base + extra) / capacity if capacity > 0 else 1.0
     u = 0.95 if 0.95 < u else u
     return (1.0 - reference_utilisation) / (1.0 - u)
-
-
-@numba.njit(cache=True)
-def _numpy_power(x, e):
-    """``x ** e`` as numpy's array power computes it for a scalar exponent: its fast paths
-    for 2, 0.5, -1, 1 and 0, otherwise the C library's ``pow``."""
-    if e == 2.0:
-        return x * x
-    if e == 0.5:
-        return np.sqrt(x)
-    if e == -1.0:
-        return 1.0 / x
-    if e == 1.0:
-        return x
-    if e == 0.0:
-        return 1.0
-    return x**e
 
 
 @numba.njit(cache=True)
@@ -2185,7 +2191,8 @@ def poisson_counts(rate, u, out):
     compiled.
 
     A negative rate counts as 0 (``numpy.maximum``: NaN kept); no event for a NaN or
-    negative count; an infinite count is the largest float cast as numpy casts it.
+    negative count; a count beyond int64 (an infinite rate) is the smallest int64, as numpy's
+    cast of the largest float gives on x86 (numpy also warns).
 
     Parameters
     ----------

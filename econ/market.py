@@ -744,6 +744,8 @@ def enter_firms(
 
 #: The methods :func:`enter_firms` does in one compiled call, as defined here.
 _ENTRY_METHODS = (Firms.enter, Firms.entry_slots, Firms.initialise, View.draw)
+#: Paired entry's count and slots as econ defines them (they draw only uniforms).
+_SLOT_METHODS = (Firms.paired_entry_slots, Firms._entry_count)
 
 
 def _own_entry(firms_class: type, view_class: type) -> bool:
@@ -751,6 +753,12 @@ def _own_entry(firms_class: type, view_class: type) -> bool:
     subclass's, or one set on the class since)."""
     methods = (firms_class.enter, firms_class.entry_slots, firms_class.initialise, view_class.draw)
     return methods != _ENTRY_METHODS
+
+
+def _own_slots(firms_class: type) -> bool:
+    """True if a class has its own ``paired_entry_slots`` or ``_entry_count`` (which might
+    draw more than uniforms from the entry stream)."""
+    return (firms_class.paired_entry_slots, firms_class._entry_count) != _SLOT_METHODS
 
 
 def enter_firms_reference(
@@ -834,11 +842,12 @@ def enter_firms_by_slot(
     numpy.ndarray
         The entrants' rows, ascending.
     """
-    if _own_entry(type(firms), type(view)):
-        # An override draws as it likes, from the quarter's entry generator (the same
-        # stream as the state words, none of it drawn yet).
-        if isinstance(rng, np.ndarray):
-            rng = streams.quarter("entry", quarter)
+    # An override draws as it likes, from the quarter's entry generator: the same stream as
+    # the state words (none of it drawn yet).
+    own = _own_entry(type(firms), type(view))
+    if isinstance(rng, np.ndarray) and (own or _own_slots(type(firms))):
+        rng = streams.quarter("entry", quarter)
+    if own:
         return enter_firms(firms, view, scenario, catalogue, quarter, rng)
     rows = firms.paired_entry_slots(scenario, rng)
     if len(rows):

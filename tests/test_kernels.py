@@ -305,26 +305,28 @@ def test_poisson_draws_are_scipys_counts_as_integers():
             assert got.dtype == np.int64 and got.shape == (size,)
             assert np.array_equal(got, numpy_draws(rate, u))
     for u, rate in ((0.3, 2.0), (0.0, 2.0), (0.99, 40.0), (0.5, np.nan), (0.5, -3.0)):
-        assert int(poisson_draws(rate, u)) == int(numpy_draws(rate, u))
+        got = poisson_draws(rate, u)
+        assert isinstance(got, np.int64) and got == numpy_draws(rate, u)
     assert np.array_equal(poisson_draws(np.array([0.5, 9.0]), 0.8), numpy_draws([0.5, 9.0], 0.8))
     assert kernels.poisson_quantile(0.7, 3.5) == stats.poisson.ppf(0.7, 3.5)
 
 
-@pytest.mark.parametrize("steepness", [2.0, 0.5, -1.0, 1.0, 0.0, 1.5, 2.7])
-def test_compute_prices_are_e10_as_numpy_computes_it(steepness):
-    """E10 of two clusters on plain floats: the numpy computation it replaced, bit for bit,
-    at numpy's power fast paths (2, 0.5, -1, 1, 0) and elsewhere; an empty cluster is full."""
-    rng = np.random.default_rng(int(steepness * 10) + 20)
-    for _ in range(500):
+def test_price_ratios_are_e10s_as_python_computed_them():
+    """E10's ratio of two clusters on plain floats: the list of Python floats it replaced,
+    bit for bit (a cluster without racks is full; NaN loads stay NaN)."""
+    rng = np.random.default_rng(20)
+    for _ in range(2000):
         base = rng.uniform(0, 50, 2)
         capacity = np.array([rng.choice([0.0, rng.uniform(1, 100)]), rng.uniform(1, 100)])
-        discount = np.array([0.0, rng.uniform(0, 1)])
-        load, u0 = rng.uniform(0, 60, 2), rng.uniform(0.3, 0.9)
-        utilisation = np.where(capacity > 0, (base + load) / np.where(capacity > 0, capacity, 1), 1)
-        ratio = (1.0 - u0) / (1.0 - np.minimum(utilisation, 0.95))
-        expected = (1 - discount) * ratio**steepness
-        got = kernels.compute_prices(base, *load, capacity, discount, u0, steepness)
-        assert np.array_equal(np.array(got), expected)
+        load, u0 = [float(x) for x in rng.uniform(0, 60, 2)], float(rng.uniform(0.3, 0.9))
+        if rng.random() < 0.05:
+            load[1] = float("nan")
+        expected = [
+            (1.0 - u0) / (1.0 - min((b + x) / c if c > 0 else 1.0, 0.95))
+            for b, x, c in zip(base.tolist(), load, capacity.tolist(), strict=True)
+        ]
+        got = kernels.price_ratios(base, *load, capacity, u0)
+        assert np.array_equal(got, np.array(expected), equal_nan=True)
 
 
 def test_e5s_default_cost_is_zero():
@@ -594,6 +596,24 @@ def test_paired_entry_goes_through_a_subclass_s_own_methods():
     pd.testing.assert_frame_equal(mine, plain, check_exact=True)
 
 
+def test_paired_entry_gives_an_override_of_its_count_a_generator():
+    """Paired entry draws its count and queue from the stream's state words, but a firms
+    class with its own count (or slots) gets the quarter's generator, whatever it draws."""
+    seen = []
+
+    class PoissonFirms(Firms):
+        def _entry_count(self, scenario, rng):
+            seen.append(type(rng))
+            rng.integers(0, 10)  # a generator's method, not a uniform
+            return super()._entry_count(scenario, rng)
+
+    class Model(DataEconomy):
+        firms_class = PoissonFirms
+
+    Model(scenario="small", n_firms=300, seed=4, paired_entry=True).run(4)
+    assert seen and set(seen) == {np.random.Generator}
+
+
 def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     """The whole model on kernels equals the whole model on the numpy references."""
     policy = POLICIES[0]
@@ -621,6 +641,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
     monkeypatch.setattr(Operators, "settle", Operators.settle_reference)
     monkeypatch.setattr(Operators, "set_prices", Operators.set_prices_reference)
+    monkeypatch.setattr(Regulator, "enforce", Regulator.enforce_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 
@@ -831,6 +852,17 @@ def test_enforce_is_the_regulators_reference():
         incidents += want
         cross_border += ref.cross_border_incidents
     assert incidents > 50 and cross_border > 10
+    # One generator for all three streams: the reference draws from it in turn.
+    a = Operators.license(Policy(operators=2), scenario).table
+    a.uses = np.full(5, 1e4)
+    b = a.copy()
+    shared, twin = np.random.default_rng(3), np.random.default_rng(3)
+    regulator = Regulator(mesa.Model(rng=0), Policy(operators=2))
+    got = regulator.enforce(a, scenario, 10.0, 0.0, shared, shared, shared)
+    want = Regulator(mesa.Model(rng=0), Policy(operators=2)).enforce_reference(
+        b, scenario, 10.0, 0.0, twin, twin, twin
+    )
+    assert got == want and shared.random() == twin.random()
     # Another bit generator: numpy's draws, through the reference.
     a = Operators.license(Policy(operators=2), scenario).table
     a.uses = np.full(5, 1e4)

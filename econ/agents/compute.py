@@ -145,19 +145,19 @@ class ComputeClusters(Population):
         load = c.data_load_racks if data_load is None else data_load
         return np.array(self._prices(scenario, load))
 
-    def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> tuple:
-        """:meth:`price_index` as plain floats (what routing's bisection reads).
-
-        Two clusters: one compiled call (:func:`econ.kernels.compute_prices`), since each
-        numpy call on two elements costs more than its arithmetic; the same IEEE operations,
-        and E10's power as numpy's array power computes it.
-        """
+    def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> list[float]:
+        """:meth:`price_index` as plain floats (what routing's bisection reads)."""
         c = self.table
+        # E10's utilisation and ratio in one compiled call (two clusters: each numpy call on
+        # two elements costs more than its arithmetic; the same IEEE operations). E10's
+        # power stays on a numpy array: numpy's vectorised power can differ from a scalar one.
         east_load, west_load = load
-        return kernels.compute_prices(
+        ratio = kernels.price_ratios(
             c.base_load_racks, float(east_load), float(west_load), c.capacity_racks,
-            c.price_discount, scenario.rack_utilisation, scenario.compute_price_steepness,
+            scenario.rack_utilisation,
         )  # fmt: skip
+        price = (ratio**scenario.compute_price_steepness).tolist()
+        return [(1 - d) * x for d, x in zip(c.price_discount.tolist(), price, strict=True)]
 
     def route(
         self, scenario: Scenario, load: float, latency: float, abroad_racks: float = 0.0

@@ -36,14 +36,24 @@ def poisson_draws(rate: np.ndarray | float, u: np.ndarray | float) -> np.ndarray
     Returns
     -------
     numpy.ndarray
-        Event counts, integers (a 0-d array for two scalars).
+        Event counts, integers (one ``numpy.int64`` for two scalars).
     """
     rate, u = np.asarray(rate, dtype=float), np.asarray(u, dtype=float)
     if rate.shape != u.shape:
         rate, u = np.broadcast_arrays(rate, u)
     out = np.empty(rate.shape, dtype=int)
     kernels.poisson_counts(rate.ravel(), u.ravel(), out.reshape(-1))
-    return out
+    return out if out.ndim else out[()]
+
+
+def _words(rng: np.random.Generator | np.ndarray) -> np.ndarray | None:
+    """A stream's PCG64 state words, or None when it is not PCG64 state (the kernel cannot
+    draw from it)."""
+    if isinstance(rng, np.ndarray):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return kernels.pcg64_words(rng)
+    return None
 
 
 def _cuts(scenario: Scenario) -> tuple[float, float, float, float]:
@@ -133,15 +143,21 @@ class Regulator(mesa.Agent):
         """
         o, policy, p = operators, self.policy, scenario
         streams = (incident_rng, cross_border_rng, audit_rng)
-        words = [r if isinstance(r, np.ndarray) else kernels.pcg64_words(r) for r in streams]
-        if any(w is None for w in words):  # another bit generator: numpy draws from it
+        words = [_words(rng) for rng in streams]
+        generators = [rng for rng in streams if not isinstance(rng, np.ndarray)]
+        if any(w is None for w in words) or len({id(g) for g in generators}) < len(generators):
+            # Not three PCG64 streams (another bit generator, or one generator for two
+            # streams, which the reference draws from in turn): numpy's draws.
             return self.enforce_reference(
                 o, p, sensitive_transfers, bridge_alignment, *streams, operator_transfer_share
             )
         incidents = np.empty(len(o), dtype=int)
+        # E9's exp(-b z) in numpy, as every exp and power the kernels read.
+        security_factor = np.exp(-p.incident_security_decay * o.security)
         cross_border, expected, expected_cross_border, audits, revocations, fines = (
             kernels.enforce(
-                o.uses, o.licensed, o.security, o.revenue, o.relicense_in, o.penalty, o.profit,
+                o.uses, o.licensed, o.security, security_factor, o.revenue, o.relicense_in,
+                o.penalty, o.profit,
                 incidents, p.incident_rate, p.cross_border_incident_rate,
                 float(sensitive_transfers), float(policy.infrastructure),
                 float(self.review_strictness), float(bridge_alignment), _cuts(p),
