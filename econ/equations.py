@@ -828,7 +828,8 @@ def partner_openness(previous, openness, reciprocity, adjustment, retaliation, i
     """
     target = 1.0 - reciprocity * (1.0 - openness)
     updated = previous + adjustment * (target - previous) - retaliation * incidents
-    return float(np.clip(updated, 0.0, 1.0))
+    # np.clip of one float, without its array handling: the same bounds, NaN kept.
+    return float(min(max(updated, 0.0), 1.0))
 
 
 def policy_cost(

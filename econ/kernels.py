@@ -41,6 +41,7 @@ __all__ = [
     "clear_market",
     "draw_firms",
     "draw_views",
+    "enforce",
     "enter_firms",
     "entry_state",
     "exit_firms",
@@ -55,8 +56,11 @@ __all__ = [
     "pcg64_seeded",
     "pcg64_uniforms",
     "pcg64_words",
+    "poisson_counts",
     "poisson_ppf",
+    "poisson_quantile",
     "price_operators",
+    "price_ratios",
     "produce",
     "quarter_sums",
     "revenue_maximising_price",
@@ -786,6 +790,124 @@ def audit(
         audits += audited
         revocations += revoke
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
+
+
+@numba.njit(cache=True)
+def _incident_rate(
+    base_rate, exposure, infrastructure, security_factor, review, bridge_alignment, cuts,
+    privacy_computing, privacy_cut,
+):  # fmt: skip
+    """E9 (:func:`econ.equations.incident_rate`) in its order of operations, with its
+    ``exp(-b security)`` computed by numpy and passed in."""
+    a, _, c, d = cuts
+    return (
+        base_rate
+        * exposure
+        * (1.0 - a * infrastructure)
+        * security_factor
+        * (1.0 - c * review)
+        * (1.0 - d * bridge_alignment)
+        * (1.0 - privacy_cut * privacy_computing)
+    )
+
+
+@numba.njit(cache=True)
+def enforce(
+    uses,
+    licensed,
+    security,
+    security_factor,
+    revenue,
+    relicense_in,
+    penalty,
+    profit,
+    incidents,
+    base_rate,
+    cross_border_rate,
+    sensitive_transfers,
+    infrastructure,
+    review_strictness,
+    bridge_alignment,
+    cuts,
+    privacy_computing,
+    privacy_cut,
+    operator_transfer_share,
+    audit_rate,
+    penalty_rate,
+    relicense_quarters,
+    licences,
+    incident_words,
+    cross_border_words,
+    audit_words,
+):
+    """A quarter's enforcement in one pass: the steps of
+    :meth:`econ.agents.regulator.Regulator.enforce_reference` (E9, E28, ODD 7.6-7.7) on
+    the operator slots, with the same draws from the three streams' PCG64 state words: one
+    uniform a slot for incidents, one for the cross-border incidents, then a slot's audit
+    and a slot's finding.
+
+    Parameters
+    ----------
+    uses : numpy.ndarray
+        Per operator slot: licences served.
+    licensed : numpy.ndarray
+        Per slot: holds a licence (updated in place by revocations and re-issues).
+    security : numpy.ndarray
+        Per slot: security z.
+    security_factor : numpy.ndarray
+        Per slot: E9's ``exp(-b z)``, computed by numpy (its vectorised ``exp`` can differ
+        from libm's in the last bit on some CPUs).
+    revenue : numpy.ndarray
+        Per slot: revenue (RMB).
+    relicense_in, penalty, profit : numpy.ndarray
+        Per slot, updated in place by the audits (:func:`audit`).
+    incidents : numpy.ndarray
+        (slots,) int64, written: each slot's incidents (E9's Poisson draw).
+    base_rate, cross_border_rate : float
+        E9's base rates of operators' licences and of cross-border transfers.
+    sensitive_transfers : float
+        The quarter's sensitivity-weighted cross-border transfers.
+    infrastructure, review_strictness, bridge_alignment : float
+        The levers and state E9 reads.
+    cuts : tuple of float
+        E9's ``(a, b, c, d)`` (``b`` is already in the security factors; a transfer's
+        security is 0, so its factor is 1).
+    privacy_computing, privacy_cut, operator_transfer_share : float
+        Privacy computing's lever and cut, and the operators' share of the transfers it covers.
+    audit_rate, penalty_rate : float
+        E28's audit probability and the fine per unit of revenue.
+    relicense_quarters, licences : int
+        Quarters a revoked slot waits, and the policy's number of licences.
+    incident_words, cross_border_words, audit_words : numpy.ndarray
+        The streams' state words, advanced in place.
+
+    Returns
+    -------
+    tuple
+        Cross-border incidents (int), the operators' and the cross-border expected incidents
+        (floats, the first summed as numpy sums it), audits, revocations (ints) and fines
+        (RMB).
+    """
+    n = len(uses)
+    op_rate = np.empty(n)
+    for i in range(n):
+        op_rate[i] = _incident_rate(
+            base_rate, uses[i] * licensed[i], infrastructure, security_factor[i], 0.0, 0.0,
+            cuts, privacy_computing, privacy_cut,
+        )  # fmt: skip
+        incidents[i] = _poisson_count(pcg64_double(incident_words), op_rate[i])
+    cb_rate = _incident_rate(
+        cross_border_rate, sensitive_transfers, infrastructure, 1.0, review_strictness,
+        bridge_alignment, cuts, privacy_computing * operator_transfer_share, privacy_cut,
+    )  # fmt: skip
+    cross_border = _poisson_count(pcg64_double(cross_border_words), cb_rate)
+    audit_u = pcg64_uniforms(audit_words, n)
+    finding_u = pcg64_uniforms(audit_words, n)
+    audits, revocations, fines = audit(
+        licensed, incidents, security, revenue, audit_u, finding_u, audit_rate, penalty_rate,
+        relicense_quarters, licences, relicense_in, penalty, profit,
+    )  # fmt: skip
+    return cross_border, pairwise_sum(op_rate, 0, n), cb_rate, audits, revocations, fines
 
 
 @numba.njit(cache=True)
@@ -2024,6 +2146,99 @@ def _poisson_quantile(u, rate):
         below = max(vals - 1, 0.0)
         count = below if _pdtr(below, rate, 0) >= u else vals
     return count
+
+
+@numba.njit(cache=True)
+def price_ratios(base_load, east_load, west_load, capacity, reference_utilisation):
+    """E10's ratio ``(1 - u0) / (1 - u)`` of the two compute clusters, on plain floats.
+
+    Utilisation is capped at 0.95 with Python's ``min`` (NaN kept); a cluster without racks
+    is full. The power ``^eta`` is left to numpy, as every power is here.
+
+    Parameters
+    ----------
+    base_load : numpy.ndarray
+        (2,) racks of non-data work, East then West.
+    east_load, west_load : float
+        Racks of data work each cluster carries.
+    capacity : numpy.ndarray
+        (2,) racks of each cluster, East then West.
+    reference_utilisation : float
+        E10's ``u0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (2,) the eastern and western ratio.
+    """
+    out = np.empty(2)
+    out[0] = _price_ratio(base_load[0], east_load, capacity[0], reference_utilisation)
+    out[1] = _price_ratio(base_load[1], west_load, capacity[1], reference_utilisation)
+    return out
+
+
+@numba.njit(cache=True)
+def _price_ratio(base, extra, capacity, reference_utilisation):
+    """E10's ratio of one cluster: ``(1 - u0) / (1 - min(u, 0.95))``."""
+    u = (base + extra) / capacity if capacity > 0 else 1.0
+    u = 0.95 if 0.95 < u else u
+    return (1.0 - reference_utilisation) / (1.0 - u)
+
+
+@numba.njit(cache=True)
+def poisson_counts(rate, u, out):
+    """Poisson counts by inversion, as integers: :func:`econ.agents.regulator.poisson_draws`
+    compiled.
+
+    A negative rate counts as 0 (``numpy.maximum``: NaN kept); no event for a NaN or
+    negative count; a count beyond int64 (an infinite rate) is the smallest int64, as numpy's
+    cast of the largest float gives on x86 (numpy also warns).
+
+    Parameters
+    ----------
+    rate, u : numpy.ndarray
+        Expected events and one uniform in [0, 1) each (float64, 1-d, the same length).
+    out : numpy.ndarray
+        (len(rate),) int64, written in place.
+    """
+    for i in range(len(rate)):
+        out[i] = _poisson_count(u[i], rate[i])
+
+
+@numba.njit(cache=True)
+def _poisson_count(u, rate):
+    """One count of :func:`poisson_counts`."""
+    count = _poisson_quantile(u, rate if (rate >= 0.0 or rate != rate) else 0.0)
+    # np.minimum(np.fmax(count, 0), largest float).astype(int) of one count.
+    count = count if count > 0.0 else 0.0
+    if count < _INT64_BOUND:
+        return np.int64(count)
+    return _INT64_MIN  # numpy's cast of a float beyond int64 on x86
+
+
+#: Floats at or above this do not fit an int64 (2**63).
+_INT64_BOUND = 9.223372036854775808e18
+#: What numpy's float-to-int64 cast gives out of range on x86.
+_INT64_MIN = np.int64(-9223372036854775808)
+
+
+@numba.njit(cache=True)
+def poisson_quantile(u, rate):
+    """:func:`poisson_ppf` of one uniform and one rate, on plain floats (no wrapper cost).
+
+    Parameters
+    ----------
+    u : float
+        A uniform in [0, 1].
+    rate : float
+        The expected count (>= 0; NaN elsewhere).
+
+    Returns
+    -------
+    float
+        The count, as scipy returns it.
+    """
+    return _poisson_quantile(u, rate)
 
 
 @numba.njit(cache=True)

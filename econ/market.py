@@ -744,6 +744,8 @@ def enter_firms(
 
 #: The methods :func:`enter_firms` does in one compiled call, as defined here.
 _ENTRY_METHODS = (Firms.enter, Firms.entry_slots, Firms.initialise, View.draw)
+#: Paired entry's count and slots as econ defines them (they draw only uniforms).
+_SLOT_METHODS = (Firms.paired_entry_slots, Firms._entry_count)
 
 
 def _own_entry(firms_class: type, view_class: type) -> bool:
@@ -751,6 +753,12 @@ def _own_entry(firms_class: type, view_class: type) -> bool:
     subclass's, or one set on the class since)."""
     methods = (firms_class.enter, firms_class.entry_slots, firms_class.initialise, view_class.draw)
     return methods != _ENTRY_METHODS
+
+
+def _own_slots(firms_class: type) -> bool:
+    """True if a class has its own ``paired_entry_slots`` or ``_entry_count`` (which might
+    draw more than uniforms from the entry stream)."""
+    return (firms_class.paired_entry_slots, firms_class._entry_count) != _SLOT_METHODS
 
 
 def enter_firms_reference(
@@ -796,7 +804,7 @@ def enter_firms_by_slot(
     scenario: Scenario,
     catalogue: Catalogue,
     quarter: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     streams: RandomStreams,
 ) -> np.ndarray:
     """Paired entry (``paired_entry``, ODD 7.2): entrants fill empty slots, each drawn from
@@ -824,8 +832,8 @@ def enter_firms_by_slot(
         The catalogue.
     quarter : int
         The current quarter.
-    rng : numpy.random.Generator
-        The quarter's generator of the entry stream.
+    rng : numpy.random.Generator or numpy.ndarray
+        The quarter's generator of the entry stream, or its PCG64 state words (none drawn).
     streams : RandomStreams
         The model's streams (the ``entrants`` stream's slot uniforms).
 
@@ -834,7 +842,12 @@ def enter_firms_by_slot(
     numpy.ndarray
         The entrants' rows, ascending.
     """
-    if _own_entry(type(firms), type(view)):
+    # An override draws as it likes, from the quarter's entry generator: the same stream as
+    # the state words (none of it drawn yet).
+    own = _own_entry(type(firms), type(view))
+    if isinstance(rng, np.ndarray) and (own or _own_slots(type(firms))):
+        rng = streams.quarter("entry", quarter)
+    if own:
         return enter_firms(firms, view, scenario, catalogue, quarter, rng)
     rows = firms.paired_entry_slots(scenario, rng)
     if len(rows):
@@ -852,7 +865,7 @@ def enter_firms_by_slot_reference(
     scenario: Scenario,
     catalogue: Catalogue,
     quarter: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | np.ndarray,
     streams: RandomStreams,
 ) -> np.ndarray:
     """:func:`enter_firms_by_slot` in numpy (the reference the kernels are tested against).
@@ -869,8 +882,8 @@ def enter_firms_by_slot_reference(
         The catalogue.
     quarter : int
         The current quarter.
-    rng : numpy.random.Generator
-        The quarter's generator of the entry stream.
+    rng : numpy.random.Generator or numpy.ndarray
+        The quarter's generator of the entry stream, or its PCG64 state words.
     streams : RandomStreams
         The model's streams.
 

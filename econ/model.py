@@ -422,14 +422,16 @@ class DataEconomy(mesa.Model):
         )
         # 11. Exit and entry (E19); entrants see products of their own.
         exits = firms.exit(p, self.streams.quarter_state("exit", q))
-        entry_rng = self.streams.quarter("entry", q)
         if p.paired_entry:
             # Each entrant drawn from its slot's own stream: the same firm in every arm of a
-            # paired comparison that fills that slot that quarter.
+            # paired comparison that fills that slot that quarter. The count and the queue
+            # draw only uniforms: the stream goes in as its state words (no Generator built).
+            entry_words = self.streams.quarter_state("entry", q)
             entrants = enter_firms_by_slot(
-                firms, market.view, p, catalogue, q, entry_rng, self.streams
+                firms, market.view, p, catalogue, q, entry_words, self.streams
             )
         else:
+            entry_rng = self.streams.quarter("entry", q)
             entrants = enter_firms(firms, market.view, p, catalogue, q, entry_rng)
         # 12. Compute grows; the quarter is measured.
         self.compute.grow(policy, p)

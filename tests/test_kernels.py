@@ -286,6 +286,49 @@ def test_poisson_quantile_of_many_uniforms_at_one_rate():
         assert np.array_equal(kernels.poisson_ppf(u[:1], rate), stats.poisson.ppf(u[:1], rate))
 
 
+def test_poisson_draws_are_scipys_counts_as_integers():
+    """The regulator's draws, compiled: scipy's count at max(rate, 0), no event for a NaN or
+    negative count, as integers in the inputs' shape (what the numpy version computed)."""
+    from econ.agents.regulator import poisson_draws
+
+    def numpy_draws(rate, u):
+        counts = stats.poisson.ppf(u, np.maximum(rate, 0.0))
+        return np.minimum(np.fmax(counts, 0.0), np.finfo(float).max).astype(int)
+
+    rng = np.random.default_rng(11)
+    specials = [0.0, -0.0, -1.0, np.nan]
+    for size in (1, 2, 5, 8):
+        for _ in range(200):
+            u = rng.choice([0.0, *rng.random(5)], size)
+            rate = rng.choice([*specials, *(10 ** rng.uniform(-8, 3, 6))], size)
+            got = poisson_draws(rate, u)
+            assert got.dtype == np.int64 and got.shape == (size,)
+            assert np.array_equal(got, numpy_draws(rate, u))
+    for u, rate in ((0.3, 2.0), (0.0, 2.0), (0.99, 40.0), (0.5, np.nan), (0.5, -3.0)):
+        got = poisson_draws(rate, u)
+        assert isinstance(got, np.int64) and got == numpy_draws(rate, u)
+    assert np.array_equal(poisson_draws(np.array([0.5, 9.0]), 0.8), numpy_draws([0.5, 9.0], 0.8))
+    assert kernels.poisson_quantile(0.7, 3.5) == stats.poisson.ppf(0.7, 3.5)
+
+
+def test_price_ratios_are_e10s_as_python_computed_them():
+    """E10's ratio of two clusters on plain floats: the list of Python floats it replaced,
+    bit for bit (a cluster without racks is full; NaN loads stay NaN)."""
+    rng = np.random.default_rng(20)
+    for _ in range(2000):
+        base = rng.uniform(0, 50, 2)
+        capacity = np.array([rng.choice([0.0, rng.uniform(1, 100)]), rng.uniform(1, 100)])
+        load, u0 = [float(x) for x in rng.uniform(0, 60, 2)], float(rng.uniform(0.3, 0.9))
+        if rng.random() < 0.05:
+            load[1] = float("nan")
+        expected = [
+            (1.0 - u0) / (1.0 - min((b + x) / c if c > 0 else 1.0, 0.95))
+            for b, x, c in zip(base.tolist(), load, capacity.tolist(), strict=True)
+        ]
+        got = kernels.price_ratios(base, *load, capacity, u0)
+        assert np.array_equal(got, np.array(expected), equal_nan=True)
+
+
 def test_e5s_default_cost_is_zero():
     """Sellers who pass no cost (suppliers, holders, foreign sellers) price on demand alone:
     buyers who would pay under 1 RMB still set a price."""
@@ -553,6 +596,24 @@ def test_paired_entry_goes_through_a_subclass_s_own_methods():
     pd.testing.assert_frame_equal(mine, plain, check_exact=True)
 
 
+def test_paired_entry_gives_an_override_of_its_count_a_generator():
+    """Paired entry draws its count and queue from the stream's state words, but a firms
+    class with its own count (or slots) gets the quarter's generator, whatever it draws."""
+    seen = []
+
+    class PoissonFirms(Firms):
+        def _entry_count(self, scenario, rng):
+            seen.append(type(rng))
+            rng.integers(0, 10)  # a generator's method, not a uniform
+            return super()._entry_count(scenario, rng)
+
+    class Model(DataEconomy):
+        firms_class = PoissonFirms
+
+    Model(scenario="small", n_firms=300, seed=4, paired_entry=True).run(4)
+    assert seen and set(seen) == {np.random.Generator}
+
+
 def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     """The whole model on kernels equals the whole model on the numpy references."""
     policy = POLICIES[0]
@@ -580,6 +641,7 @@ def test_model_runs_the_same_on_the_numpy_references(monkeypatch):
     monkeypatch.setattr(PublicHolders, "choose_effort", PublicHolders.choose_effort_reference)
     monkeypatch.setattr(Operators, "settle", Operators.settle_reference)
     monkeypatch.setattr(Operators, "set_prices", Operators.set_prices_reference)
+    monkeypatch.setattr(Regulator, "enforce", Regulator.enforce_reference)
     reference = DataEconomy(policy=policy, scenario="small", seed=11).run(6)
     pd.testing.assert_frame_equal(fast, reference, check_exact=True)
 
@@ -730,6 +792,89 @@ def test_audit_is_the_regulators_reference():
         revoked += want[1]
         reissued += int((~before & a.licensed).sum())
     assert revoked > 20 and reissued > 20
+
+
+def test_enforce_is_the_regulators_reference():
+    """The compiled enforcement gives the numpy reference's counts, rates, audits, table
+    and review strictness, and leaves the streams where the reference leaves them; a stream
+    that is not PCG64 goes through the reference."""
+    rng = np.random.default_rng(12)
+    scenario = DataEconomy(scenario="small", seed=0).params
+    incidents = cross_border = 0
+    for case in range(300):
+        policy = Policy(
+            operators=int(rng.integers(0, 6)),
+            audit_rate=float(rng.choice([0.0, 0.4, 1.0])),
+            penalty=float(rng.choice([0.0, 0.3])),
+            infrastructure=float(rng.choice([0.0, 0.5, 1.0])),
+            privacy_computing=float(rng.choice([0.0, 1.0])),
+            adaptive_regulator=bool(rng.random() < 0.5),
+            review_strictness=float(rng.choice([0.0, 0.5])),
+        )
+        p = scenario.replace(
+            incident_rate=float(10 ** rng.uniform(-4, -1)),
+            cross_border_incident_rate=float(10 ** rng.uniform(-5, -2)),
+        )
+        a = Operators.license(policy, p).table
+        a.licensed = rng.random(5) < 0.7
+        a.uses = rng.choice([0.0, 10.0, 1e3, 3e4], 5)
+        a.security = rng.random(5)
+        a.revenue = rng.random(5) * 1e4
+        a.profit = rng.normal(0, 1e3, 5)
+        a.relicense_in = rng.integers(0, 4, 5)
+        b = a.copy()
+        args = (p, float(rng.choice([0.0, 50.0, 5e3])), float(rng.random()))
+        seeds = rng.integers(0, 2**32, 3)
+        if case % 3 == 0:  # Generators, moved on as the words are
+            streams_a = [np.random.default_rng(int(x)) for x in seeds]
+            streams_b = [np.random.default_rng(int(x)) for x in seeds]
+        else:
+            streams_a = [kernels.pcg64_words(np.random.default_rng(int(x))) for x in seeds]
+            streams_b = [w.copy() for w in streams_a]
+        share = float(rng.random())
+        ref, fast = Regulator(mesa.Model(rng=0), policy), Regulator(mesa.Model(rng=0), policy)
+        ref.extra_strictness = fast.extra_strictness = float(rng.choice([0.0, 0.2]))
+        want = ref.enforce_reference(a, *args, *streams_a, share)
+        got = fast.enforce(b, *args, *streams_b, share)
+        assert got == want
+        for name in ("cross_border_incidents", "audits", "revocations", "extra_strictness"):
+            assert getattr(fast, name) == getattr(ref, name), name
+        for name in ("expected_incidents", "expected_cross_border_incidents", "fines_rmb"):
+            assert getattr(fast, name) == getattr(ref, name), name
+        for f in a.columns():
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        for x, y in zip(streams_a, streams_b, strict=True):
+            if isinstance(x, np.ndarray):
+                assert np.array_equal(x, y)
+            else:
+                assert x.random() == y.random()
+        incidents += want
+        cross_border += ref.cross_border_incidents
+    assert incidents > 50 and cross_border > 10
+    # One generator for all three streams: the reference draws from it in turn.
+    a = Operators.license(Policy(operators=2), scenario).table
+    a.uses = np.full(5, 1e4)
+    b = a.copy()
+    shared, twin = np.random.default_rng(3), np.random.default_rng(3)
+    regulator = Regulator(mesa.Model(rng=0), Policy(operators=2))
+    got = regulator.enforce(a, scenario, 10.0, 0.0, shared, shared, shared)
+    want = Regulator(mesa.Model(rng=0), Policy(operators=2)).enforce_reference(
+        b, scenario, 10.0, 0.0, twin, twin, twin
+    )
+    assert got == want and shared.random() == twin.random()
+    # Another bit generator: numpy's draws, through the reference.
+    a = Operators.license(Policy(operators=2), scenario).table
+    a.uses = np.full(5, 1e4)
+    streams = [np.random.Generator(np.random.Philox(k)) for k in range(3)]
+    twins = [np.random.Generator(np.random.Philox(k)) for k in range(3)]
+    b = a.copy()
+    regulator = Regulator(mesa.Model(rng=0), Policy(operators=2))
+    got = regulator.enforce(a, scenario, 10.0, 0.0, *streams)
+    want = Regulator(mesa.Model(rng=0), Policy(operators=2)).enforce_reference(
+        b, scenario, 10.0, 0.0, *twins
+    )
+    assert got == want and np.array_equal(a.incidents, b.incidents)
 
 
 def test_mainland_totals_are_numpys():

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import optimize
 
 from econ import equations as eq
+from econ import kernels
 from econ.agents.table import Population, Table, TableAgent, column
 from econ.policy import Policy
 from econ.scenarios import Scenario
@@ -147,22 +148,15 @@ class ComputeClusters(Population):
     def _prices(self, scenario: Scenario, load: np.ndarray | tuple[float, float]) -> list[float]:
         """:meth:`price_index` as plain floats (what routing's bisection reads)."""
         c = self.table
-        # Utilisation, and E10's cap and ratio (eq.compute_price), in plain floats: two
-        # clusters, and each numpy call on two elements costs more than its arithmetic (the
-        # same IEEE operations; an overflow is inf, as in numpy without the warning). A
-        # cluster with no racks (east_rack_share 0 or 1) is full: E10 caps its price. E10's
+        # E10's utilisation and ratio in one compiled call (two clusters: each numpy call on
+        # two elements costs more than its arithmetic; the same IEEE operations). E10's
         # power stays on a numpy array: numpy's vectorised power can differ from a scalar one.
-        u0 = scenario.rack_utilisation
-        ratio = [
-            (1.0 - u0) / (1.0 - min((base + extra) / capacity if capacity > 0 else 1.0, 0.95))
-            for base, extra, capacity in zip(
-                c.base_load_racks.tolist(),
-                load.tolist() if isinstance(load, np.ndarray) else load,
-                c.capacity_racks.tolist(),
-                strict=True,
-            )
-        ]
-        price = (np.array(ratio) ** scenario.compute_price_steepness).tolist()
+        east_load, west_load = load
+        ratio = kernels.price_ratios(
+            c.base_load_racks, float(east_load), float(west_load), c.capacity_racks,
+            scenario.rack_utilisation,
+        )  # fmt: skip
+        price = (ratio**scenario.compute_price_steepness).tolist()
         return [(1 - d) * x for d, x in zip(c.price_discount.tolist(), price, strict=True)]
 
     def route(

@@ -556,7 +556,9 @@ class Firms(Population):
         # numba's Generator has no choice(): numpy's draws.
         return np.sort(rng.choice(empty, size=n_enter, replace=False))
 
-    def paired_entry_slots(self, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    def paired_entry_slots(
+        self, scenario: Scenario, rng: np.random.Generator | np.ndarray
+    ) -> np.ndarray:
         """How many enter and where, for paired entry (``paired_entry``, ODD 7.2).
 
         The count is :meth:`enter`'s; the slots are the empty ones first in a queue of every
@@ -567,8 +569,9 @@ class Firms(Population):
         ----------
         scenario : Scenario
             The scenario's parameters.
-        rng : numpy.random.Generator
-            The generator of the ``entry`` stream this quarter.
+        rng : numpy.random.Generator or numpy.ndarray
+            The ``entry`` stream this quarter, or its PCG64 state words
+            (``RandomStreams.quarter_state``, advanced in place): it draws only uniforms.
 
         Returns
         -------
@@ -576,12 +579,14 @@ class Firms(Population):
             The entrants' rows, ascending.
         """
         n_enter, empty = self._entry_count(scenario, rng)
-        queue = rng.random(len(self.table.active))  # drawn whatever is empty
+        queue = kernels.uniforms(rng, len(self.table.active))  # drawn whatever is empty
         if not n_enter:
             return np.zeros(0, dtype=int)
         return np.sort(empty[np.argsort(queue[empty], kind="stable")[:n_enter]])
 
-    def _entry_count(self, scenario: Scenario, rng: np.random.Generator) -> tuple[int, np.ndarray]:
+    def _entry_count(
+        self, scenario: Scenario, rng: np.random.Generator | np.ndarray
+    ) -> tuple[int, np.ndarray]:
         """The number of entrants (one uniform, E19; at most the empty slots) and the empty
         slots."""
         # The active firms' sums, their number and the empty slots in one compiled pass.
@@ -594,6 +599,6 @@ class Firms(Population):
             max(margin / scenario.entry_reference_margin, 0.0), scenario.entry_max_attraction
         )
         expected = scenario.entry_rate * n_active * attraction
-        u = rng.random()
-        count = int(kernels.poisson_ppf(u, expected)) if expected > 0 else 0
+        u = kernels.uniform(rng)
+        count = int(kernels.poisson_quantile(u, expected)) if expected > 0 else 0
         return min(max(count, 0), len(empty)), empty

@@ -19,32 +19,52 @@ from econ.scenarios import Scenario
 __all__ = ["Regulator", "poisson_draws"]
 
 
-def poisson_draws(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
+def poisson_draws(rate: np.ndarray | float, u: np.ndarray | float) -> np.ndarray:
     """Poisson counts by inversion of one uniform each.
 
     A higher rate never gives fewer events for the same uniform, so paired runs stay paired
-    (common random numbers).
+    (common random numbers). One compiled pass (:func:`econ.kernels.poisson_counts`):
+    ``scipy.stats.poisson.ppf(u, max(rate, 0))``, with no event for a NaN or negative count.
 
     Parameters
     ----------
-    rate : numpy.ndarray
+    rate : numpy.ndarray or float
         Expected events (negative rates count as 0).
-    u : numpy.ndarray
+    u : numpy.ndarray or float
         One uniform in [0, 1) per rate.
 
     Returns
     -------
     numpy.ndarray
-        Event counts, integers.
+        Event counts, integers (one ``numpy.int64`` for two scalars).
     """
-    counts = kernels.poisson_ppf(u, np.maximum(rate, 0.0))  # scipy.stats.poisson.ppf
-    # No event for a NaN or negative count, the largest float for an infinite one: the
-    # counts of np.maximum(np.nan_to_num(counts), 0), without nan_to_num's overhead.
-    return np.minimum(np.fmax(counts, 0.0), _LARGEST).astype(int)
+    rate, u = np.asarray(rate, dtype=float), np.asarray(u, dtype=float)
+    if rate.shape != u.shape:
+        rate, u = np.broadcast_arrays(rate, u)
+    out = np.empty(rate.shape, dtype=int)
+    kernels.poisson_counts(rate.ravel(), u.ravel(), out.reshape(-1))
+    return out if out.ndim else out[()]
 
 
-#: The largest float (what np.nan_to_num makes of an infinite count).
-_LARGEST = np.finfo(float).max
+def _words(rng: np.random.Generator | np.ndarray) -> np.ndarray | None:
+    """A stream's PCG64 state words, or None when it is not PCG64 state (the kernel cannot
+    draw from it)."""
+    if isinstance(rng, np.ndarray):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return kernels.pcg64_words(rng)
+    return None
+
+
+def _cuts(scenario: Scenario) -> tuple[float, float, float, float]:
+    """E9's ``(a, b, c, d)``: how infrastructure, security, review and the bridge cut risk."""
+    p = scenario
+    return (
+        p.incident_infrastructure_cut,
+        p.incident_security_decay,
+        p.incident_review_cut,
+        p.incident_bridge_cut,
+    )
 
 
 class Regulator(mesa.Agent):
@@ -91,7 +111,9 @@ class Regulator(mesa.Agent):
     ) -> int:
         """Draw incidents (E9), audit operators, fine, revoke and adapt.
 
-        Each stochastic part draws a fixed number of uniforms from its own generator.
+        Each stochastic part draws a fixed number of uniforms from its own generator. One
+        compiled pass (:func:`econ.kernels.enforce`); :meth:`enforce_reference` is the numpy
+        reference, with the same arguments, draws and result.
 
         Parameters
         ----------
@@ -120,12 +142,76 @@ class Regulator(mesa.Agent):
             Security incidents this quarter, operators' and cross-border.
         """
         o, policy, p = operators, self.policy, scenario
-        cuts = (
-            p.incident_infrastructure_cut,
-            p.incident_security_decay,
-            p.incident_review_cut,
-            p.incident_bridge_cut,
-        )
+        streams = (incident_rng, cross_border_rng, audit_rng)
+        words = [_words(rng) for rng in streams]
+        generators = [rng for rng in streams if not isinstance(rng, np.ndarray)]
+        if any(w is None for w in words) or len({id(g) for g in generators}) < len(generators):
+            # Not three PCG64 streams (another bit generator, or one generator for two
+            # streams, which the reference draws from in turn): numpy's draws.
+            return self.enforce_reference(
+                o, p, sensitive_transfers, bridge_alignment, *streams, operator_transfer_share
+            )
+        incidents = np.empty(len(o), dtype=int)
+        # E9's exp(-b z) in numpy, as every exp and power the kernels read.
+        security_factor = np.exp(-p.incident_security_decay * o.security)
+        cross_border, expected, expected_cross_border, audits, revocations, fines = (
+            kernels.enforce(
+                o.uses, o.licensed, o.security, security_factor, o.revenue, o.relicense_in,
+                o.penalty, o.profit,
+                incidents, p.incident_rate, p.cross_border_incident_rate,
+                float(sensitive_transfers), float(policy.infrastructure),
+                float(self.review_strictness), float(bridge_alignment), _cuts(p),
+                float(policy.privacy_computing), p.privacy_computing_incident_cut,
+                float(operator_transfer_share), float(audit_probability(policy, p)),
+                float(policy.penalty), int(p.relicense_quarters), int(policy.operators), *words,
+            )
+        )  # fmt: skip
+        for rng, state in zip(streams, words, strict=True):
+            if state is not rng:  # a generator: it moves on by the draws made from its words
+                kernels.set_pcg64_words(rng, state)
+        o.incidents = incidents
+        return self._record(
+            int(incidents.sum()) + cross_border, cross_border, expected + expected_cross_border,
+            expected_cross_border, audits, revocations, fines, p,
+        )  # fmt: skip
+
+    def enforce_reference(
+        self,
+        operators: OperatorTable,
+        scenario: Scenario,
+        sensitive_transfers: float,
+        bridge_alignment: float,
+        incident_rng: np.random.Generator | np.ndarray,
+        cross_border_rng: np.random.Generator | np.ndarray,
+        audit_rng: np.random.Generator | np.ndarray,
+        operator_transfer_share: float = 0.0,
+    ) -> int:
+        """:meth:`enforce` in numpy: the reference of :func:`econ.kernels.enforce`, with the
+        same arguments, draws and result.
+
+        Parameters
+        ----------
+        operators : OperatorTable
+            The operators' state.
+        scenario : Scenario
+            The scenario's parameters.
+        sensitive_transfers : float
+            Approved cross-border transfers of sensitive data this quarter.
+        bridge_alignment : float
+            Share of those transfers under standards aligned through Hong Kong, in [0, 1].
+        incident_rng, cross_border_rng, audit_rng : numpy.random.Generator or numpy.ndarray
+            The quarter's ``operator_incidents``, ``cross_border_incidents`` and ``audits``
+            streams, or their PCG64 state words.
+        operator_transfer_share : float, default 0.0
+            Share of the sensitive transfers that are operators' products.
+
+        Returns
+        -------
+        int
+            Security incidents this quarter, operators' and cross-border.
+        """
+        o, policy, p = operators, self.policy, scenario
+        cuts = _cuts(p)
         # Operators' incidents: exposure is the sensitive licences they served.
         # Privacy computing covers operators' licences (the data they process), wherever the
         # user is: below, their share of the cross-border flow too.
@@ -159,10 +245,28 @@ class Regulator(mesa.Agent):
             float(audit_rate), float(policy.penalty), int(p.relicense_quarters),
             int(policy.operators), o.relicense_in, o.penalty, o.profit,
         )  # fmt: skip
-        self.incidents = int(o.incidents.sum()) + cross_border_incidents
-        self.cross_border_incidents = cross_border_incidents
-        self.expected_incidents = float(op_rate.sum() + cb_rate)
-        self.expected_cross_border_incidents = float(cb_rate)
+        return self._record(
+            int(o.incidents.sum()) + cross_border_incidents, cross_border_incidents,
+            op_rate.sum() + cb_rate, cb_rate, audits, revocations, fines, p,
+        )  # fmt: skip
+
+    def _record(
+        self,
+        incidents: int,
+        cross_border: int,
+        expected: float,
+        expected_cross_border: float,
+        audits: int,
+        revocations: int,
+        fines: float,
+        scenario: Scenario,
+    ) -> int:
+        """Keep the quarter's counts and adapt review strictness to them; the incidents."""
+        policy = self.policy
+        self.incidents = int(incidents)
+        self.cross_border_incidents = int(cross_border)
+        self.expected_incidents = float(expected)
+        self.expected_cross_border_incidents = float(expected_cross_border)
         self.audits = int(audits)
         self.revocations = int(revocations)
         self.fines_rmb = float(fines)
