@@ -15,6 +15,11 @@ of timing an empty call) and the rest: the quarter's own lines, between the step
 reads high by up to one timer's cost a call. Compare trees run the same way, alternately;
 the absolute figures move with the machine's load. Issue #14's target is the whole quarter
 under 1 ms at 1k firms.
+
+With ``--kernels``, each compiled kernel (every numba dispatcher of ``econ.kernels``, wherever
+econ calls it from Python) is timed too, once the warm-up has compiled them: a second table
+gives each kernel's time a quarter and their sum, so the quarter splits into compiled work
+and the Python and numpy around it. Its timers add to the steps' figures.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ METHODS = {
     "econ.agents.regulator:Regulator": ("enforce",),
 }  # fmt: skip
 WHOLE = "the whole quarter"
+KERNEL = "kernel "  # the prefix of a compiled kernel's label
 
 
 def _timed(function, label: str, spent: Counter, calls: Counter):
@@ -70,8 +76,39 @@ def timer_cost(n: int = 100_000) -> float:
     return (time.process_time() - start) / n
 
 
-def time_parts(tree: Path, n_firms: int, quarters: int) -> dict[str, float]:
-    """Microseconds of CPU a quarter per step, with the econ of ``tree``."""
+def time_kernels(spent: Counter, calls: Counter, in_quarter: list[bool]) -> None:
+    """Time every compiled kernel of ``econ.kernels`` where econ's modules call it from
+    Python (as ``kernels.name`` or a name imported from it), while ``in_quarter[0]``."""
+    import numba
+
+    import econ.kernels
+
+    def gated(kernel, label: str):
+        timed = _timed(kernel, label, spent, calls)
+
+        def call(*args, **kwargs):
+            return (timed if in_quarter[0] else kernel)(*args, **kwargs)
+
+        return call
+
+    dispatchers = {
+        name: kernel
+        for name, kernel in vars(econ.kernels).items()
+        if isinstance(kernel, numba.core.registry.CPUDispatcher)
+    }
+    wrapped = {id(k): gated(k, KERNEL + name) for name, k in dispatchers.items()}
+    # Compiled callers hold the dispatchers themselves, so kernels called from kernels are
+    # not timed apart (they were compiled in the warm-up, before this).
+    for module_name, module in list(sys.modules.items()):
+        if module_name == "econ" or module_name.startswith("econ."):
+            for name, value in list(vars(module).items()):
+                if id(value) in wrapped:
+                    setattr(module, name, wrapped[id(value)])
+
+
+def time_parts(tree: Path, n_firms: int, quarters: int, kernels: bool = False) -> dict[str, float]:
+    """Microseconds of CPU a quarter per step (and per compiled kernel, with ``kernels``),
+    with the econ of ``tree``."""
     sys.path.insert(0, str(tree))
     # econ is imported here, once the tree to time is first on the path.
     import importlib
@@ -92,20 +129,41 @@ def time_parts(tree: Path, n_firms: int, quarters: int) -> dict[str, float]:
         for name in names:
             label = f"{cls_name}.{name}"
             setattr(cls, name, _timed(getattr(cls, name), label, spent, calls))
-    econ.model.DataEconomy._advance = _timed(econ.model.DataEconomy._advance, WHOLE, spent, calls)
+    # Kernels are timed only inside the quarter (not in building a model or collecting).
+    in_quarter = [False]
+    advance = _timed(econ.model.DataEconomy._advance, WHOLE, spent, calls)
+
+    def quarter(*args, **kwargs):
+        in_quarter[0] = True
+        try:
+            return advance(*args, **kwargs)
+        finally:
+            in_quarter[0] = False
+
+    econ.model.DataEconomy._advance = quarter
     policy = Policy(pricing="conditional_free", operators=2, openness=0.5, hk_bridge=True)
     kwargs = dict(policy=policy, scenario="china_2024", n_firms=n_firms, spin_up_quarters=0)
     DataEconomy(seed=0, **kwargs).run(20)  # compile and warm the caches
+    if kernels:
+        time_kernels(spent, calls, in_quarter)
     spent.clear()
     calls.clear()
     for seed in (1, 2, 3):
         DataEconomy(seed=seed, **kwargs).run(quarters)
     per_quarter = {k: v / (3 * quarters) * 1e6 for k, v in spent.items()}
-    steps = sum(v for k, v in per_quarter.items() if k != WHOLE)
+    # Kernels run inside the steps: they are not added to them.
+    steps = sum(v for k, v in per_quarter.items() if k != WHOLE and not k.startswith(KERNEL))
     # The whole quarter's time holds its steps' timers too; each step's holds part of its own.
     inner_calls = sum(n for k, n in calls.items() if k != WHOLE) / (3 * quarters)
     per_quarter["the timers (estimated)"] = inner_calls * timer_cost() * 1e6
     per_quarter["the rest"] = per_quarter[WHOLE] - steps - per_quarter["the timers (estimated)"]
+    if kernels:
+        per_quarter[KERNEL + "calls a quarter"] = sum(
+            n for k, n in calls.items() if k.startswith(KERNEL)
+        ) / (3 * quarters)
+        per_quarter[KERNEL + "all"] = (
+            sum(v for k, v in spent.items() if k.startswith(KERNEL)) / (3 * quarters) * 1e6
+        )
     return per_quarter
 
 
@@ -115,10 +173,12 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=1000)
     parser.add_argument("--quarters", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2, help="runs of each tree; the fastest kept")
+    parser.add_argument("--kernels", action="store_true", help="time the compiled kernels too")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # a child: time one tree and print JSON
-        print(json.dumps(time_parts(args.trees[0].resolve(), args.firms, args.quarters)))
+        tree = args.trees[0].resolve()
+        print(json.dumps(time_parts(tree, args.firms, args.quarters, args.kernels)))
         return
     results: dict[str, dict[str, float]] = {str(tree): {} for tree in args.trees}
     for round_ in range(args.rounds):
@@ -126,6 +186,7 @@ def main() -> None:
         for tree in args.trees[:: -1 if round_ % 2 else 1]:
             command = [sys.executable, __file__, str(tree), "--one"]
             command += ["--firms", str(args.firms), "--quarters", str(args.quarters)]
+            command += ["--kernels"] if args.kernels else []
             out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             parts = json.loads(out)
             # The least loaded round whole, so a tree's steps add up to its quarter.
@@ -133,15 +194,30 @@ def main() -> None:
                 results[str(tree)] = parts
     first = results[str(args.trees[0])]
     last = ("the timers (estimated)", "the rest", WHOLE)
-    steps = sorted(first, key=lambda k: (k in last, last.index(k) if k in last else -first[k]))
+    steps = sorted(
+        (k for k in first if not k.startswith(KERNEL)),
+        key=lambda k: (k in last, last.index(k) if k in last else -first[k]),
+    )
     print(
         f"us of CPU a quarter, {args.firms} firms, 3 x {args.quarters} quarters, "
         f"the fastest of {args.rounds} rounds"
     )
-    print(f"{'step':40s}" + "".join(f"{Path(t).name[-12:]:>14s}" for t in results))
-    for step in steps:
-        row = "".join(f"{r.get(step, float('nan')):14.1f}" for r in results.values())
-        print(f"{step:40s}{row}")
+    print_table("step", steps, results)
+    if args.kernels:
+        totals = (KERNEL + "all", KERNEL + "calls a quarter")
+        kernels = sorted(
+            (k for k in first if k.startswith(KERNEL) and k not in totals), key=lambda k: -first[k]
+        )
+        print("\nof which compiled kernels (each reads high by up to a timer's cost a call)")
+        print_table("kernel", [*kernels, *totals], results)
+
+
+def print_table(title: str, rows: list[str], results: dict[str, dict[str, float]]) -> None:
+    """One line per row label, one column per tree."""
+    print(f"{title:40s}" + "".join(f"{Path(t).name[-12:]:>14s}" for t in results))
+    for label in rows:
+        row = "".join(f"{r.get(label, float('nan')):14.1f}" for r in results.values())
+        print(f"{label:40s}{row}")
 
 
 if __name__ == "__main__":
