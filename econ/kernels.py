@@ -8,8 +8,9 @@ kernel here computes exactly the same numbers in one pass over the rows, without
 
 - multiply and add in the reference's order (floating point is not associative);
 - sum each row as numpy does (:func:`pairwise_sum`: eight accumulators, pairwise halves);
-- leave powers (``x ** y``) to numpy: numpy evaluates them with SIMD code whose last bit can
-  differ from libm's, so callers pass precomputed powers in;
+- leave powers (``x ** y``) and exponentials (``exp``) to numpy: numpy evaluates them with
+  SIMD code whose last bit can differ from libm's on some CPUs (AVX-512), so callers pass
+  precomputed powers and exponentials in;
 - draw uniforms from the caller's ``numpy.random.Generator`` one at a time, in the row-major
   order the reference draws them in (numba uses the generator's own bit stream and state);
 - draw the entrants' bounded integers, lognormals and betas with numba's own ``Generator``
