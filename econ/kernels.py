@@ -69,9 +69,9 @@ __all__ = [
     "scatter_rows",
     "seed_sequence_state",
     "set_pcg64_words",
-    "stream_words",
     "settle_operators",
     "slot_uniforms",
+    "stream_words",
     "uniform",
     "uniforms",
     "value_per_unit",
@@ -795,23 +795,9 @@ def audit(
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
 
 
-@numba.njit(cache=True)
-def _incident_rate(
-    base_rate, exposure, infrastructure, security_factor, review, bridge_alignment, cuts,
-    privacy_computing, privacy_cut,
-):  # fmt: skip
-    """E9 (:func:`econ.equations.incident_rate`) in its order of operations, with its
-    ``exp(-b security)`` computed by numpy and passed in."""
-    a, _, c, d = cuts
-    return (
-        base_rate
-        * exposure
-        * (1.0 - a * infrastructure)
-        * security_factor
-        * (1.0 - c * review)
-        * (1.0 - d * bridge_alignment)
-        * (1.0 - privacy_cut * privacy_computing)
-    )
+#: E9 compiled from its definition, the security factor given
+#: (:func:`econ.equations.incident_rate_given_security`).
+_incident_rate = numba.njit(cache=True)(eq.incident_rate_given_security)
 
 
 @numba.njit(cache=True)
