@@ -382,12 +382,50 @@ def incident_rate(
     float or numpy.ndarray
         Expected incidents per quarter.
     """
-    a, b, c, d = cuts
+    security_factor = np.exp(-cuts[1] * security)
+    return incident_rate_given_security(
+        base_rate, exposure, infrastructure, security_factor, review, bridge_alignment, cuts,
+        privacy_computing, privacy_cut,
+    )  # fmt: skip
+
+
+def incident_rate_given_security(
+    base_rate,
+    exposure,
+    infrastructure,
+    security_factor,
+    review,
+    bridge_alignment,
+    cuts,
+    privacy_computing,
+    privacy_cut,
+):
+    """E9 (ODD 7.6) with its security factor ``exp(-b security)`` given: :func:`incident_rate`
+    in the same order of operations, for callers (the compiled enforcement) that take the
+    ``exp`` from numpy. A form of E9, not an equation of its own (not in ``__all__``).
+
+    Parameters
+    ----------
+    base_rate, exposure, infrastructure, review, bridge_alignment : float or numpy.ndarray
+        As :func:`incident_rate`.
+    security_factor : float or numpy.ndarray
+        ``exp(-b security)``.
+    cuts : tuple of float
+        As :func:`incident_rate` (its ``b`` is already in ``security_factor``).
+    privacy_computing, privacy_cut : float
+        As :func:`incident_rate`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Expected incidents per quarter.
+    """
+    a, _, c, d = cuts
     return (
         base_rate
         * exposure
         * (1.0 - a * infrastructure)
-        * np.exp(-b * security)
+        * security_factor
         * (1.0 - c * review)
         * (1.0 - d * bridge_alignment)
         * (1.0 - privacy_cut * privacy_computing)

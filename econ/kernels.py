@@ -8,8 +8,9 @@ kernel here computes exactly the same numbers in one pass over the rows, without
 
 - multiply and add in the reference's order (floating point is not associative);
 - sum each row as numpy does (:func:`pairwise_sum`: eight accumulators, pairwise halves);
-- leave powers (``x ** y``) to numpy: numpy evaluates them with SIMD code whose last bit can
-  differ from libm's, so callers pass precomputed powers in;
+- leave powers (``x ** y``) and exponentials (``exp``) to numpy: numpy evaluates them with
+  SIMD code whose last bit can differ from libm's on some CPUs (AVX-512), so callers pass
+  precomputed powers and exponentials in;
 - draw uniforms from the caller's ``numpy.random.Generator`` one at a time, in the row-major
   order the reference draws them in (numba uses the generator's own bit stream and state);
 - draw the entrants' bounded integers, lognormals and betas with numba's own ``Generator``
@@ -43,6 +44,7 @@ __all__ = [
     "draw_views",
     "enforce",
     "enter_firms",
+    "entrant_quantiles",
     "entry_state",
     "exit_firms",
     "firm_factors",
@@ -69,6 +71,7 @@ __all__ = [
     "set_pcg64_words",
     "settle_operators",
     "slot_uniforms",
+    "stream_words",
     "uniform",
     "uniforms",
     "value_per_unit",
@@ -792,23 +795,9 @@ def audit(
     return audits, revocations, pairwise_sum(penalty, 0, len(penalty))
 
 
-@numba.njit(cache=True)
-def _incident_rate(
-    base_rate, exposure, infrastructure, security_factor, review, bridge_alignment, cuts,
-    privacy_computing, privacy_cut,
-):  # fmt: skip
-    """E9 (:func:`econ.equations.incident_rate`) in its order of operations, with its
-    ``exp(-b security)`` computed by numpy and passed in."""
-    a, _, c, d = cuts
-    return (
-        base_rate
-        * exposure
-        * (1.0 - a * infrastructure)
-        * security_factor
-        * (1.0 - c * review)
-        * (1.0 - d * bridge_alignment)
-        * (1.0 - privacy_cut * privacy_computing)
-    )
+#: E9 compiled from its definition, the security factor given
+#: (:func:`econ.equations.incident_rate_given_security`).
+_incident_rate = numba.njit(cache=True)(eq.incident_rate_given_security)
 
 
 @numba.njit(cache=True)
@@ -1802,95 +1791,61 @@ def inside_unit(u):
 
 
 @numba.njit(cache=True)
-def draw_firms_from_uniforms(
+def entrant_quantiles(
     uniforms,
-    rows,
-    region,
-    hong_kong,
     n_sectors,
-    share_public_interest,
-    public_services,
     capital_mean,
     capital_sigma,
-    capital_scale,
     productivity_mean,
     productivity_sigma,
-    productivity_scale,
-    productivity_growth,
     data_sigma,
-    data_scale,
-    data_share,
     capability_b,
-    capability_share,
-    entrant,
-    active,
-    sector,
-    public_interest,
-    productivity,
-    capital,
-    cash,
-    data_stock,
-    capability,
-    output,
-    surplus,
-    data_spending,
-    licences,
-    age,
-    data_set_up,
 ):
-    """:func:`draw_firms` by inversion of uniforms keyed to the slots (paired entry, ODD
-    7.2): :meth:`econ.agents.firms.Firms.initialise_from_uniforms_reference`, compiled.
+    """The quantiles of paired entry's draws (ODD 7.2), for
+    :meth:`econ.agents.firms.Firms.initialise_from_uniforms`: what
+    ``initialise_from_uniforms_reference`` computes before its ``exp``, compiled.
 
-    Row ``k`` of ``uniforms`` holds slot ``rows[k]``'s draws in the order of
-    ``econ.agents.firms.ENTRANT_DRAWS``: the sector and the public-interest draws directly,
-    the lognormals through scipy's ``ndtri`` and capability through its ``betaincinv``
-    (the C functions scipy's ufuncs run). The other parameters are :func:`draw_firms`'s.
+    Row ``k`` of ``uniforms`` holds one slot's draws in the order of
+    ``econ.agents.firms.ENTRANT_DRAWS``. The sector is read directly, the lognormals' logs
+    come through scipy's ``ndtri`` and capability through its ``betaincinv`` (the C
+    functions scipy's ufuncs run). The logs are returned, not their ``exp``: numpy's
+    vectorised ``exp`` can differ from libm's in the last bit, so the caller takes it.
 
     Parameters
     ----------
     uniforms : numpy.ndarray
         (rows, 7 or more) uniforms in [0, 1); the first seven are read.
-    rows : numpy.ndarray
-        The slots (distinct).
-    region, hong_kong, n_sectors, share_public_interest, public_services : object
-        As :func:`draw_firms`.
-    capital_mean, capital_sigma, capital_scale : float
-        As :func:`draw_firms`.
-    productivity_mean, productivity_sigma, productivity_scale, productivity_growth : float
-        As :func:`draw_firms`.
-    data_sigma, data_scale, data_share, capability_b, capability_share, entrant : object
-        As :func:`draw_firms`.
-    active, sector, public_interest, productivity, capital, cash : numpy.ndarray
-        The firm table's columns, written at ``rows``.
-    data_stock, capability, output, surplus, data_spending, licences, age : numpy.ndarray
-        Further columns, written at ``rows``.
-    data_set_up : numpy.ndarray
-        Whether each firm has a data capability.
+    n_sectors : int
+        The number of sectors.
+    capital_mean, capital_sigma : float
+        The log of capital's mean and its spread (as :func:`draw_firms`).
+    productivity_mean, productivity_sigma : float
+        The same for productivity.
+    data_sigma : float
+        The spread of the log data stock (its mean is 0).
+    capability_b : float
+        The second shape of capability's beta(2, b).
+
+    Returns
+    -------
+    sector : numpy.ndarray
+        (rows,) int64 sectors.
+    logs : numpy.ndarray
+        (3, rows) the logs of capital, productivity and the data stock, C-ordered.
+    capability : numpy.ndarray
+        (rows,) capability draws.
     """
-    n = len(rows)
-    sector_draw = np.empty(n, dtype=np.int64)
-    interest_u, services_u = np.empty(n), np.empty(n)
-    capital_draw, productivity_draw = np.empty(n), np.empty(n)
-    data_draw, capability_draw = np.empty(n), np.empty(n)
+    n = uniforms.shape[0]
+    sector = np.empty(n, dtype=np.int64)
+    logs = np.empty((3, n))
+    capability = np.empty(n)
     for k in range(n):
-        sector_draw[k] = min(np.int64(uniforms[k, 0] * n_sectors), n_sectors - 1)
-        interest_u[k] = uniforms[k, 1]
-        services_u[k] = uniforms[k, 2]
-        capital_draw[k] = np.exp(
-            capital_mean + capital_sigma * _ndtri(inside_unit(uniforms[k, 3]), 0)
-        )
-        productivity_draw[k] = np.exp(
-            productivity_mean + productivity_sigma * _ndtri(inside_unit(uniforms[k, 4]), 0)
-        )
-        data_draw[k] = np.exp(data_sigma * _ndtri(inside_unit(uniforms[k, 5]), 0))
-        capability_draw[k] = _betaincinv(2.0, capability_b, inside_unit(uniforms[k, 6]), 0)
-    initialise_firms(
-        rows, region, hong_kong, sector_draw, interest_u, services_u, share_public_interest,
-        public_services, capital_draw, capital_scale, productivity_draw, productivity_scale,
-        productivity_growth, data_draw, data_scale, data_share, capability_draw,
-        capability_share, entrant, active, sector, public_interest, productivity, capital, cash,
-        data_stock, capability, output, surplus, data_spending, licences, age, data_set_up,
-    )  # fmt: skip
+        sector[k] = min(np.int64(uniforms[k, 0] * n_sectors), n_sectors - 1)
+        logs[0, k] = capital_mean + capital_sigma * _ndtri(inside_unit(uniforms[k, 3]), 0)
+        logs[1, k] = productivity_mean + productivity_sigma * _ndtri(inside_unit(uniforms[k, 4]), 0)
+        logs[2, k] = data_sigma * _ndtri(inside_unit(uniforms[k, 5]), 0)
+        capability[k] = _betaincinv(2.0, capability_b, inside_unit(uniforms[k, 6]), 0)
+    return sector, logs, capability
 
 
 @numba.njit(cache=True)
@@ -2440,6 +2395,28 @@ def pcg64_words(generator: np.random.Generator) -> np.ndarray | None:
     state = generator.bit_generator.state["state"]
     s, inc = state["state"], state["inc"]
     return np.array([s >> 64, s & _MASK64, inc >> 64, inc & _MASK64], dtype=np.uint64)
+
+
+def stream_words(rng: np.random.Generator | np.ndarray) -> np.ndarray | None:
+    """A stream as the kernels draw from it: PCG64 state words (:func:`pcg64_words`; words
+    given are returned as they are), or None when it is not PCG64 state.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or numpy.ndarray
+        A quarter's stream: a generator, or its state words
+        (``RandomStreams.quarter_state``).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        (4,) uint64 words, or None for another bit generator or a ``RandomState``.
+    """
+    if isinstance(rng, np.ndarray):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return pcg64_words(rng)
+    return None
 
 
 def set_pcg64_words(generator: np.random.Generator, words: np.ndarray) -> None:

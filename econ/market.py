@@ -1271,7 +1271,7 @@ def clear(
     sales = np.zeros((2, n_products))  # revenue, uses
     transfers = np.zeros((len(ProductKind), 2), dtype=np.int64)
     # A PCG64 stream goes in as its state words (numba unboxes a fresh Generator slowly).
-    words = rng if isinstance(rng, np.ndarray) else kernels.pcg64_words(rng)
+    words = kernels.stream_words(rng)
     data_volume = kernels.clear_market(
         firms.active, val.sector, val.abroad, firms.region, int(Region.HONG_KONG),
         firms.public_interest, v.product, v.fit, v.tie_break, slots["kind"], slots["foreign"],

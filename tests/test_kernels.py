@@ -77,6 +77,16 @@ def test_clear_is_its_reference(seed):
     assert a.licences.sum() > 0
 
 
+def test_stream_words_are_a_pcg64_streams_state_and_nothing_else():
+    """Words pass through as they are, a PCG64 generator gives its state, and a stream the
+    kernels cannot draw from gives None (its step then draws with numpy)."""
+    words = kernels.pcg64_words(np.random.default_rng(3))
+    assert kernels.stream_words(words) is words
+    assert np.array_equal(kernels.stream_words(np.random.default_rng(3)), words)
+    assert kernels.stream_words(np.random.Generator(np.random.Philox(3))) is None
+    assert kernels.stream_words(np.random.RandomState(3)) is None
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_sampled_demand_is_its_reference(seed):
     model = scrambled(POLICIES[seed], seed)

@@ -158,8 +158,8 @@ class Firms(Population):
         self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, quarter: int
     ) -> None:
         """Entrants into slots ``rows`` from uniforms keyed to their slots (paired entry):
-        :meth:`initialise_from_uniforms_reference` in one compiled call
-        (``econ.kernels.draw_firms_from_uniforms``).
+        :meth:`initialise_from_uniforms_reference` with its quantiles and writes compiled
+        (``econ.kernels.entrant_quantiles``, ``econ.kernels.initialise_firms``).
 
         Parameters
         ----------
@@ -173,9 +173,25 @@ class Firms(Population):
         quarter : int
             The quarter of entry.
         """
-        kernels.draw_firms_from_uniforms(
-            uniforms, rows, *self.draw_arguments(scenario, entrant=True, quarter=quarter)
-        )
+        (
+            region, hong_kong, n_sectors, share_public_interest, public_services,
+            capital_mean, capital_sigma, capital_scale, productivity_mean, productivity_sigma,
+            productivity_scale, growth, data_sigma, data_scale, data_share, capability_b,
+            capability_share, entrant, *columns,
+        ) = self.draw_arguments(scenario, entrant=True, quarter=quarter)  # fmt: skip
+        sector, logs, capability = kernels.entrant_quantiles(
+            uniforms, n_sectors, capital_mean, capital_sigma, productivity_mean,
+            productivity_sigma, data_sigma, capability_b,
+        )  # fmt: skip
+        # numpy's exp, on one contiguous block as the reference takes it: its vectorised exp
+        # can differ from the libm exp a kernel would call.
+        capital_draw, productivity_draw, data_draw = np.exp(logs)
+        kernels.initialise_firms(
+            rows, region, hong_kong, sector, uniforms[:, 1], uniforms[:, 2],
+            share_public_interest, public_services, capital_draw, capital_scale,
+            productivity_draw, productivity_scale, growth, data_draw, data_scale, data_share,
+            capability, capability_share, entrant, *columns,
+        )  # fmt: skip
 
     def initialise_from_uniforms_reference(
         self, rows: np.ndarray, uniforms: np.ndarray, scenario: Scenario, quarter: int
@@ -212,12 +228,16 @@ class Firms(Population):
         # uniform, 1 - 2**-53, which adding rounds to 1 (to even), stays (kernels.inside_unit).
         inner = np.minimum(u[3:7] + 2.0**-54, 1.0 - 2.0**-53)
         z = special.ndtri(inner[:3])
+        logs = np.stack(
+            [capital_mean + capital_sigma * z[0], productivity_mean + productivity_sigma * z[1],
+             data_sigma * z[2]]
+        )  # fmt: skip
+        capital_draw, productivity_draw, data_draw = np.exp(logs)
         kernels.initialise_firms(
             rows, region, hong_kong, np.minimum((u[0] * n_sectors).astype(np.int64), n_sectors - 1),
             u[1], u[2], share_public_interest, public_services,
-            np.exp(capital_mean + capital_sigma * z[0]), capital_scale,
-            np.exp(productivity_mean + productivity_sigma * z[1]), productivity_scale, growth,
-            np.exp(data_sigma * z[2]), data_scale, data_share,
+            capital_draw, capital_scale, productivity_draw, productivity_scale, growth,
+            data_draw, data_scale, data_share,
             special.betaincinv(2.0, capability_b, inner[3]), capability_share, entrant, *columns,
         )  # fmt: skip
 

@@ -46,16 +46,6 @@ def poisson_draws(rate: np.ndarray | float, u: np.ndarray | float) -> np.ndarray
     return out if out.ndim else out[()]
 
 
-def _words(rng: np.random.Generator | np.ndarray) -> np.ndarray | None:
-    """A stream's PCG64 state words, or None when it is not PCG64 state (the kernel cannot
-    draw from it)."""
-    if isinstance(rng, np.ndarray):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return kernels.pcg64_words(rng)
-    return None
-
-
 def _cuts(scenario: Scenario) -> tuple[float, float, float, float]:
     """E9's ``(a, b, c, d)``: how infrastructure, security, review and the bridge cut risk."""
     p = scenario
@@ -143,7 +133,7 @@ class Regulator(mesa.Agent):
         """
         o, policy, p = operators, self.policy, scenario
         streams = (incident_rng, cross_border_rng, audit_rng)
-        words = [_words(rng) for rng in streams]
+        words = [kernels.stream_words(rng) for rng in streams]
         generators = [rng for rng in streams if not isinstance(rng, np.ndarray)]
         if any(w is None for w in words) or len({id(g) for g in generators}) < len(generators):
             # Not three PCG64 streams (another bit generator, or one generator for two
